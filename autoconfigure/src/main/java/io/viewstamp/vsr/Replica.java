@@ -1,0 +1,1216 @@
+package io.viewstamp.vsr;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.random.RandomGenerator;
+
+import io.viewstamp.vsr.ReplicaMessage.Commit;
+import io.viewstamp.vsr.ReplicaMessage.DoViewChange;
+import io.viewstamp.vsr.ReplicaMessage.Prepare;
+import io.viewstamp.vsr.ReplicaMessage.PrepareOk;
+import io.viewstamp.vsr.ReplicaMessage.Prepares;
+import io.viewstamp.vsr.ReplicaMessage.Recovery;
+import io.viewstamp.vsr.ReplicaMessage.RecoveryResponse;
+import io.viewstamp.vsr.ReplicaMessage.RequestPrepares;
+import io.viewstamp.vsr.ReplicaMessage.RequestStartView;
+import io.viewstamp.vsr.ReplicaMessage.StartView;
+import io.viewstamp.vsr.ReplicaMessage.StartViewChange;
+
+/**
+ * One replica of Viewstamped Replication Revisited (Liskov and Cowling, 2012), hardened the way
+ * TigerBeetle hardens it: a hash-chained log, acknowledgements only of durable entries, view and
+ * log view made durable before any vote, repair of missing entries anchored on a checksum, and
+ * client sessions opened by a committed register op.
+ *
+ * <p>The replica is a deterministic state machine. It changes only in {@link #tick},
+ * {@link #receive}, {@link #onEntryWritten} and {@link #onSuperblockWritten}, and it acts on the
+ * world only through {@link Storage}, {@link Outbox} and {@link StateMachine}. It has no threads,
+ * clock or randomness of its own (jitter comes from the generator it is given), so a simulator
+ * can replay any run from a seed.
+ *
+ * <p>Log view rule (the fix of the state transfer bug that Vanlightly's TLA+ model of the paper
+ * found): {@code logView} only ever names a view whose log this replica holds in full, from a
+ * start-view, its own view change, or recovery. Repairs move entries in, but the log view moves
+ * only when the repair is complete; a replica whose log may lack committed ops therefore never
+ * wins a view change on its log view alone.
+ */
+public final class Replica {
+
+	private final Cluster cluster;
+
+	private final int index;
+
+	private final ReplicaOptions options;
+
+	private final Storage storage;
+
+	private final Outbox outbox;
+
+	private final StateMachine stateMachine;
+
+	private final RandomGenerator random;
+
+	private final Set<Defect> defects;
+
+	private final Log log;
+
+	private final ClientTable clientTable;
+
+	private Status status;
+
+	private long view;
+
+	private long logView;
+
+	/** The highest op this replica has applied; every op up to it is committed. */
+	private long commit;
+
+	/** The highest commit number heard from the primary of the current view (may exceed the log). */
+	private long commitKnown;
+
+	private Superblock superblockRequested;
+
+	private Superblock superblockDurable;
+
+	private long ticks;
+
+	private long realtimeNanos;
+
+	// Normal status.
+
+	private long primaryHeardTick;
+
+	private long primaryTimeoutTicks;
+
+	private long heartbeatSentTick;
+
+	private long prepareResentTick;
+
+	private long prepareOkSentOp;
+
+	/** Per backup: the highest op it acknowledged in this view (primary only). */
+	private final long[] acknowledgedOps;
+
+	/** Requests waiting for room in the pipeline (primary only). */
+	private final ArrayDeque<Request> requestQueue = new ArrayDeque<>();
+
+	/** Clients with a request in the pipeline or queue, by client id (primary only). */
+	private final Map<Long, Long> requestsInFlight = new HashMap<>();
+
+	/** The op of the newest entry inherited when this primary started its view. */
+	private long viewStartOp;
+
+	// View change status.
+
+	private long viewChangeStartedTick;
+
+	private long viewChangeTimeoutTicks;
+
+	private long viewChangeResentTick;
+
+	private final boolean[] startViewChangeVotes;
+
+	private final TreeMap<Integer, DoViewChange> doViewChangeVotes = new TreeMap<>();
+
+	private boolean doViewChangeSent;
+
+	/** Whether this replica knows the view has started and only waits for its start-view. */
+	private boolean awaitingStartView;
+
+	/** The start-view being installed, while its log is repaired. */
+	private StartView startViewInstalling;
+
+	/** The chosen do-view-change, while the new primary repairs its log to it. */
+	private DoViewChange viewChangeWinner;
+
+	private long viewChangeCommit;
+
+	// Recovering status.
+
+	private long recoveryNonce;
+
+	private long recoveryStartedTick;
+
+	private long recoveryResentTick;
+
+	private final TreeMap<Integer, RecoveryResponse> recoveryResponses = new TreeMap<>();
+
+	private long recoveryCommit;
+
+	// Repair of missing entries, in any status.
+
+	private Repair repair;
+
+	/** Starts a replica from what its storage holds. */
+	public static Replica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state,
+			Storage storage, Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
+		return new Replica(cluster, index, options, state, storage, outbox, stateMachine, random,
+				EnumSet.noneOf(Defect.class));
+	}
+
+	/**
+	 * Starts a replica whose storage was lost: it recovers the current view and log from its peers
+	 * before it acknowledges or votes for anything.
+	 */
+	public static Replica recover(Cluster cluster, int index, ReplicaOptions options, Storage storage, Outbox outbox,
+			StateMachine stateMachine, RandomGenerator random) {
+		return new Replica(cluster, index, options, null, storage, outbox, stateMachine, random,
+				EnumSet.noneOf(Defect.class));
+	}
+
+	Replica(Cluster cluster, int index, ReplicaOptions options, DurableState state, Storage storage, Outbox outbox,
+			StateMachine stateMachine, RandomGenerator random, Set<Defect> defects) {
+		Invariants.check(index >= 0 && index < cluster.replicaCount(), "replica index %d outside 0..%d", index,
+				cluster.replicaCount() - 1);
+		this.cluster = cluster;
+		this.index = index;
+		this.options = options;
+		this.storage = storage;
+		this.outbox = outbox;
+		this.stateMachine = stateMachine;
+		this.random = random;
+		this.defects = (defects.isEmpty()) ? EnumSet.noneOf(Defect.class) : EnumSet.copyOf(defects);
+		this.log = new Log(cluster.clusterId());
+		this.clientTable = new ClientTable(options.clientsMax());
+		this.acknowledgedOps = new long[cluster.replicaCount()];
+		this.startViewChangeVotes = new boolean[cluster.replicaCount()];
+		if (state == null) {
+			startRecovery();
+		}
+		else {
+			open(state);
+		}
+	}
+
+	// Startup.
+
+	private void open(DurableState state) {
+		Superblock superblock = state.superblock();
+		Invariants.check(superblock.clusterId() == this.cluster.clusterId(),
+				"superblock of cluster %d, expected cluster %d", superblock.clusterId(), this.cluster.clusterId());
+		Invariants.check(superblock.replica() == this.index && superblock.replicaCount() == this.cluster.replicaCount(),
+				"superblock of replica %d of %d, expected replica %d of %d", superblock.replica(),
+				superblock.replicaCount(), this.index, this.cluster.replicaCount());
+		this.superblockDurable = superblock;
+		this.superblockRequested = superblock;
+		this.view = superblock.view();
+		this.logView = superblock.logView();
+		this.status = (this.logView == this.view) ? Status.NORMAL : Status.VIEW_CHANGE;
+		loadJournal(state.journal());
+		// Replay what is known committed; the rest is committed again by the current primary.
+		this.commitKnown = Math.min(superblock.commit(), this.log.op());
+		applyCommitted(false);
+		if (this.logView == this.view && !isPrimaryOf(this.view)) {
+			this.primaryHeardTick = this.ticks;
+			resetPrimaryTimeout();
+		}
+		else if (this.logView == this.view) {
+			// A restarted primary cannot know which of its prepares reached the backups before the
+			// crash, nor reuse op numbers safely: it hands the view on.
+			startViewChange(this.view + 1);
+		}
+		else {
+			beginViewChangeRound();
+			broadcast(new StartViewChange(this.view, this.index));
+		}
+	}
+
+	/** Takes the longest prefix of the journal that is an intact hash chain; all of it is durable. */
+	private void loadJournal(List<LogEntry> journal) {
+		for (LogEntry entry : journal) {
+			if (entry.op() != this.log.op() + 1 || entry.parent() != this.log.headChecksum()
+					|| !entry.isIntact(this.cluster.clusterId()) || entry.timestamp() <= this.log.headTimestamp()) {
+				break;
+			}
+			this.log.append(entry);
+			this.log.markDurable(entry.op(), entry.checksum());
+		}
+	}
+
+	// Inputs.
+
+	/**
+	 * Advances this replica's time by one tick; timeouts and resends happen here.
+	 * @param realtimeNanos wall-clock time, used only by a primary to timestamp new ops
+	 */
+	public void tick(long realtimeNanos) {
+		this.ticks++;
+		this.realtimeNanos = realtimeNanos;
+		switch (this.status) {
+			case NORMAL -> tickNormal();
+			case VIEW_CHANGE -> tickViewChange();
+			case RECOVERING -> tickRecovering();
+		}
+		tickRepair();
+	}
+
+	/** Handles one message from a client or another replica. */
+	public void receive(Message message) {
+		if (message instanceof Request request) {
+			onRequest(request);
+		}
+		else if (message instanceof ReplicaMessage replicaMessage) {
+			if (replicaMessage.replica() < 0 || replicaMessage.replica() >= this.cluster.replicaCount()
+					|| replicaMessage.replica() == this.index) {
+				return;
+			}
+			receiveFromReplica(replicaMessage);
+		}
+	}
+
+	private void receiveFromReplica(ReplicaMessage message) {
+		if (message instanceof Prepare prepare) {
+			onPrepare(prepare);
+		}
+		else if (message instanceof PrepareOk prepareOk) {
+			onPrepareOk(prepareOk);
+		}
+		else if (message instanceof Commit commitMessage) {
+			onCommit(commitMessage);
+		}
+		else if (message instanceof StartViewChange startViewChange) {
+			onStartViewChange(startViewChange);
+		}
+		else if (message instanceof DoViewChange doViewChange) {
+			onDoViewChange(doViewChange);
+		}
+		else if (message instanceof StartView startView) {
+			onStartView(startView);
+		}
+		else if (message instanceof RequestStartView requestStartView) {
+			onRequestStartView(requestStartView);
+		}
+		else if (message instanceof RequestPrepares requestPrepares) {
+			onRequestPrepares(requestPrepares);
+		}
+		else if (message instanceof Prepares prepares) {
+			onPrepares(prepares);
+		}
+		else if (message instanceof Recovery recovery) {
+			onRecovery(recovery);
+		}
+		else if (message instanceof RecoveryResponse recoveryResponse) {
+			onRecoveryResponse(recoveryResponse);
+		}
+	}
+
+	/** The journal completed the write of the entry at {@code op} with {@code checksum}. */
+	public void onEntryWritten(long op, long checksum) {
+		this.log.markDurable(op, checksum);
+		if (this.status == Status.NORMAL) {
+			if (isPrimary()) {
+				commitPrepared();
+			}
+			else {
+				sendPrepareOk();
+			}
+		}
+	}
+
+	/** The storage completed the write of {@code superblock}. */
+	public void onSuperblockWritten(Superblock superblock) {
+		Invariants.check(superblock.view() >= this.superblockDurable.view(), "superblock view went back from %d to %d",
+				this.superblockDurable.view(), superblock.view());
+		this.superblockDurable = superblock;
+		if (this.status == Status.VIEW_CHANGE) {
+			sendDoViewChange();
+		}
+		else if (this.status == Status.NORMAL) {
+			if (isPrimary()) {
+				commitPrepared();
+			}
+			else {
+				sendPrepareOk();
+			}
+		}
+	}
+
+	// Normal operation: the primary.
+
+	private void onRequest(Request request) {
+		if (this.status != Status.NORMAL || !isPrimary() || this.commit < this.viewStartOp) {
+			// Backups do not take requests; a new primary first commits what it inherited, so
+			// that its client table knows every session a client may have been told about.
+			return;
+		}
+		Long inFlight = this.requestsInFlight.get(request.clientId());
+		if (inFlight != null) {
+			return;
+		}
+		if (request.operation() == Operation.COMMAND) {
+			ClientTable.Session session = this.clientTable.get(request.clientId());
+			if (session == null || session.session != request.session()) {
+				this.outbox.reply(new Reply(this.view, this.index, request.clientId(), request.requestNumber(), 0,
+						ReplyStatus.SESSION_EVICTED, new byte[0]));
+				return;
+			}
+			if (request.requestNumber() == session.requestNumber && session.reply != null) {
+				this.outbox.reply(withView(session.reply));
+				return;
+			}
+			if (request.requestNumber() != session.requestNumber + 1) {
+				return;
+			}
+		}
+		if (this.requestQueue.size() >= this.options.requestQueueMax()) {
+			return;
+		}
+		this.requestQueue.add(request);
+		this.requestsInFlight.put(request.clientId(), request.requestNumber());
+		prepareQueued();
+	}
+
+	/** Prepares queued requests while the pipeline has room, batching as many as fit in one op. */
+	private void prepareQueued() {
+		while (!this.requestQueue.isEmpty() && this.log.op() - this.commit < this.options.pipelinePreparesMax()) {
+			List<Request> batch = new ArrayList<>();
+			while (!this.requestQueue.isEmpty() && batch.size() < this.options.prepareRequestsMax()) {
+				batch.add(this.requestQueue.poll());
+			}
+			long timestamp = Math.max(this.log.headTimestamp() + 1, this.realtimeNanos);
+			LogEntry entry = LogEntry.create(this.cluster.clusterId(), this.view, this.log.op() + 1, timestamp,
+					this.log.headChecksum(), batch);
+			appendAndWrite(entry);
+			Prepare prepare = new Prepare(this.view, this.index, this.commit, entry);
+			broadcast(prepare);
+			this.heartbeatSentTick = this.ticks;
+			if (this.defects.contains(Defect.COMMIT_WITHOUT_QUORUM)) {
+				this.commitKnown = this.log.op();
+				applyCommitted(true);
+			}
+		}
+		Invariants.check(this.log.op() - this.commit <= this.options.pipelinePreparesMax() || this.commit < this.viewStartOp,
+				"pipeline over its bound: op %d, commit %d", this.log.op(), this.commit);
+	}
+
+	private void onPrepareOk(PrepareOk prepareOk) {
+		if (this.status != Status.NORMAL || prepareOk.view() != this.view || !isPrimary()) {
+			return;
+		}
+		if (!this.log.contains(prepareOk.op(), prepareOk.checksum())) {
+			return;
+		}
+		if (prepareOk.op() > this.acknowledgedOps[prepareOk.replica()]) {
+			this.acknowledgedOps[prepareOk.replica()] = prepareOk.op();
+			commitPrepared();
+		}
+	}
+
+	/** Commits, in op order, every op that a quorum holds durably in this view. */
+	private void commitPrepared() {
+		Invariants.check(this.status == Status.NORMAL && isPrimary(), "only a normal primary commits");
+		boolean ownVoteCounts = this.superblockDurable.view() == this.view;
+		long committable = this.commit;
+		while (committable < this.log.op()) {
+			long op = committable + 1;
+			int holders = (ownVoteCounts && this.log.durableOp() >= op) ? 1 : 0;
+			for (int replica = 0; replica < this.cluster.replicaCount(); replica++) {
+				if (replica != this.index && this.acknowledgedOps[replica] >= op) {
+					holders++;
+				}
+			}
+			if (holders < this.cluster.quorum()) {
+				break;
+			}
+			committable = op;
+		}
+		if (committable > this.commitKnown) {
+			this.commitKnown = committable;
+		}
+		applyCommitted(true);
+		prepareQueued();
+	}
+
+	private void tickNormal() {
+		if (isPrimary()) {
+			if (this.ticks - this.heartbeatSentTick >= this.options.heartbeatIntervalTicks()) {
+				broadcast(new Commit(this.view, this.index, this.commit, this.log.checksum(this.commit)));
+				this.heartbeatSentTick = this.ticks;
+			}
+			if (this.ticks - this.prepareResentTick >= this.options.resendIntervalTicks()) {
+				resendUnacknowledgedPrepares();
+				this.prepareResentTick = this.ticks;
+			}
+		}
+		else if (this.ticks - this.primaryHeardTick >= this.primaryTimeoutTicks) {
+			startViewChange(this.view + 1);
+		}
+	}
+
+	private void resendUnacknowledgedPrepares() {
+		for (int replica = 0; replica < this.cluster.replicaCount(); replica++) {
+			if (replica == this.index) {
+				continue;
+			}
+			long from = Math.max(this.acknowledgedOps[replica], this.commit) + 1;
+			long to = Math.min(this.log.op(), from + this.options.pipelinePreparesMax() - 1);
+			for (long op = from; op <= to; op++) {
+				this.outbox.send(replica, new Prepare(this.view, this.index, this.commit, this.log.entry(op)));
+			}
+		}
+	}
+
+	// Normal operation: backups.
+
+	private void onPrepare(Prepare prepare) {
+		if (!followPrimary(prepare.view(), prepare.replica())) {
+			return;
+		}
+		LogEntry entry = prepare.entry();
+		if (!entry.isIntact(this.cluster.clusterId())) {
+			return;
+		}
+		if (entry.op() <= this.log.op()) {
+			// A resend: our log is a prefix of the primary's, so we must hold the same entry.
+			Invariants.check(this.log.contains(entry.op(), entry.checksum()),
+					"replica %d holds another entry than primary %d at op %d in view %d", this.index, prepare.replica(),
+					entry.op(), this.view);
+			this.prepareOkSentOp = Math.min(this.prepareOkSentOp, entry.op() - 1);
+			sendPrepareOk();
+		}
+		else if (entry.op() == this.log.op() + 1) {
+			Invariants.check(entry.parent() == this.log.headChecksum(),
+					"prepare %d of view %d does not chain to replica %d's log", entry.op(), this.view, this.index);
+			appendAndWrite(entry);
+			sendPrepareOk();
+		}
+		else if (entry.op() > this.log.op() + 1) {
+			startRepair(this.log.op() + 1, entry.op() - 1, entry.parent(), prepare.replica(), RepairPurpose.CATCH_UP);
+		}
+		learnCommit(prepare.commit());
+	}
+
+	private void onCommit(Commit commitMessage) {
+		if (!followPrimary(commitMessage.view(), commitMessage.replica())) {
+			return;
+		}
+		if (commitMessage.commit() > this.log.op()) {
+			startRepair(this.log.op() + 1, commitMessage.commit(), commitMessage.commitChecksum(),
+					commitMessage.replica(), RepairPurpose.CATCH_UP);
+		}
+		else {
+			Invariants.check(this.log.contains(commitMessage.commit(), commitMessage.commitChecksum()),
+					"replica %d's log differs from primary %d's at committed op %d", this.index, commitMessage.replica(),
+					commitMessage.commit());
+		}
+		learnCommit(commitMessage.commit());
+	}
+
+	/**
+	 * Checks that a message from a primary applies to this backup now. A message of a newer view
+	 * means that view started without us: we ask for its start-view rather than follow blindly.
+	 */
+	private boolean followPrimary(long messageView, int sender) {
+		if (this.status == Status.RECOVERING || messageView < this.view
+				|| sender != this.cluster.primaryOf(messageView)) {
+			return false;
+		}
+		if (messageView > this.view || this.status == Status.VIEW_CHANGE) {
+			awaitStartView(messageView);
+			return false;
+		}
+		Invariants.check(!isPrimary(), "two primaries in view %d", this.view);
+		this.primaryHeardTick = this.ticks;
+		return true;
+	}
+
+	private void learnCommit(long primaryCommit) {
+		if (primaryCommit > this.commitKnown) {
+			this.commitKnown = primaryCommit;
+		}
+		applyCommitted(false);
+	}
+
+	/** Acknowledges, to the primary, every op up to the durable head (acknowledgements accumulate). */
+	private void sendPrepareOk() {
+		if (this.status != Status.NORMAL || isPrimary() || this.superblockDurable.view() != this.view) {
+			return;
+		}
+		long op = this.defects.contains(Defect.PREPARE_OK_BEFORE_DURABLE) ? this.log.op() : this.log.durableOp();
+		if (op == 0 || op <= this.prepareOkSentOp) {
+			return;
+		}
+		this.outbox.send(primaryIndex(), new PrepareOk(this.view, this.index, op, this.log.checksum(op)));
+		this.prepareOkSentOp = op;
+	}
+
+	// Executing committed ops.
+
+	/** Applies every op up to the known commit number that the log holds, in op order. */
+	private void applyCommitted(boolean reply) {
+		long target = Math.min(this.commitKnown, this.log.op());
+		while (this.commit < target) {
+			LogEntry entry = this.log.entry(this.commit + 1);
+			for (Request request : entry.requests()) {
+				Reply result = execute(entry, request);
+				if (reply && result != null && this.status == Status.NORMAL && isPrimary()) {
+					this.outbox.reply(result);
+				}
+			}
+			this.commit = entry.op();
+		}
+	}
+
+	/** Applies one committed request to the client table and state machine; returns its reply. */
+	private Reply execute(LogEntry entry, Request request) {
+		if (this.status == Status.NORMAL && isPrimary()) {
+			Long inFlight = this.requestsInFlight.get(request.clientId());
+			if (inFlight != null && inFlight == request.requestNumber()) {
+				this.requestsInFlight.remove(request.clientId());
+			}
+		}
+		if (request.operation() == Operation.REGISTER) {
+			Reply reply = new Reply(this.view, this.index, request.clientId(), 0, entry.op(), ReplyStatus.OK, new byte[0]);
+			this.clientTable.register(request.clientId(), entry.op(), reply);
+			return reply;
+		}
+		ClientTable.Session session = this.clientTable.get(request.clientId());
+		if (session == null || session.session != request.session()) {
+			return new Reply(this.view, this.index, request.clientId(), request.requestNumber(), entry.op(),
+					ReplyStatus.SESSION_EVICTED, new byte[0]);
+		}
+		if (request.requestNumber() <= session.requestNumber) {
+			// The same request prepared twice (for example resent through a view change): it ran
+			// once already, so it must not run again.
+			return (request.requestNumber() == session.requestNumber) ? withView(session.reply) : null;
+		}
+		byte[] result = this.stateMachine.apply(entry.op(), entry.timestamp(), request.body());
+		Reply reply = new Reply(this.view, this.index, request.clientId(), request.requestNumber(), entry.op(),
+				ReplyStatus.OK, result);
+		this.clientTable.commit(request.clientId(), request.requestNumber(), reply);
+		return reply;
+	}
+
+	private Reply withView(Reply reply) {
+		return new Reply(this.view, this.index, reply.clientId(), reply.requestNumber(), reply.op(), reply.status(),
+				reply.result());
+	}
+
+	// View change.
+
+	/** Gives up on the current view and moves to {@code newView}. */
+	private void startViewChange(long newView) {
+		Invariants.check(newView > this.view, "view change to %d from view %d", newView, this.view);
+		Invariants.check(this.status != Status.RECOVERING, "a recovering replica takes no part in view changes");
+		this.view = newView;
+		this.status = Status.VIEW_CHANGE;
+		beginViewChangeRound();
+		writeSuperblock();
+		broadcast(new StartViewChange(this.view, this.index));
+		sendDoViewChange();
+	}
+
+	private void beginViewChangeRound() {
+		this.viewChangeStartedTick = this.ticks;
+		this.viewChangeResentTick = this.ticks;
+		this.viewChangeTimeoutTicks = this.options.viewChangeTimeoutTicks()
+				+ this.random.nextInt(this.options.viewChangeTimeoutTicks());
+		java.util.Arrays.fill(this.startViewChangeVotes, false);
+		this.startViewChangeVotes[this.index] = true;
+		this.doViewChangeVotes.clear();
+		this.doViewChangeSent = false;
+		this.awaitingStartView = false;
+		this.startViewInstalling = null;
+		this.viewChangeWinner = null;
+		this.repair = null;
+		this.requestQueue.clear();
+		this.requestsInFlight.clear();
+		this.prepareOkSentOp = 0;
+		java.util.Arrays.fill(this.acknowledgedOps, 0);
+	}
+
+	/** Moves to a view that has already started elsewhere, and asks its primary for the log. */
+	private void awaitStartView(long newView) {
+		if (newView > this.view) {
+			this.view = newView;
+			this.status = Status.VIEW_CHANGE;
+			beginViewChangeRound();
+			writeSuperblock();
+		}
+		if (!this.awaitingStartView) {
+			this.awaitingStartView = true;
+			this.outbox.send(primaryIndex(), new RequestStartView(this.view, this.index));
+		}
+	}
+
+	private void onStartViewChange(StartViewChange message) {
+		if (this.status == Status.RECOVERING || message.view() < this.view) {
+			return;
+		}
+		if (message.view() > this.view) {
+			startViewChange(message.view());
+		}
+		if (this.status == Status.VIEW_CHANGE) {
+			this.startViewChangeVotes[message.replica()] = true;
+			sendDoViewChange();
+		}
+	}
+
+	/**
+	 * Votes for the new primary once a quorum gave up on the old view, and only after this replica's
+	 * view is durable: a vote forgotten in a crash could let the old view commit behind our back.
+	 */
+	private void sendDoViewChange() {
+		if (this.status != Status.VIEW_CHANGE || this.doViewChangeSent || this.awaitingStartView
+				|| this.superblockDurable.view() < this.view) {
+			return;
+		}
+		int votes = 0;
+		for (boolean vote : this.startViewChangeVotes) {
+			votes += vote ? 1 : 0;
+		}
+		if (votes < this.cluster.quorum()) {
+			return;
+		}
+		this.doViewChangeSent = true;
+		DoViewChange vote = doViewChange();
+		if (isPrimaryOf(this.view)) {
+			onDoViewChange(vote);
+		}
+		else {
+			this.outbox.send(primaryIndex(), vote);
+		}
+	}
+
+	private DoViewChange doViewChange() {
+		return new DoViewChange(this.view, this.index, this.logView, this.log.op(), this.log.headChecksum(), this.commit,
+				this.log.newest(this.options.viewChangeEntriesMax()));
+	}
+
+	private void onDoViewChange(DoViewChange message) {
+		if (this.status == Status.RECOVERING || message.view() < this.view || !isPrimaryOf(message.view())) {
+			return;
+		}
+		if (message.view() > this.view) {
+			startViewChange(message.view());
+		}
+		if (this.status == Status.NORMAL) {
+			// The view has started; the sender missed the start-view.
+			this.outbox.send(message.replica(), startView());
+			return;
+		}
+		if (this.awaitingStartView || this.viewChangeWinner != null) {
+			return;
+		}
+		this.doViewChangeVotes.put(message.replica(), message);
+		if (message.replica() != this.index) {
+			// A vote implies its sender gave up on the old view; our own vote may follow now, and
+			// that (nested) call may already have chosen the log.
+			this.startViewChangeVotes[message.replica()] = true;
+			sendDoViewChange();
+		}
+		if (this.status == Status.VIEW_CHANGE && this.viewChangeWinner == null
+				&& this.doViewChangeVotes.size() >= this.cluster.quorum()
+				&& this.doViewChangeVotes.containsKey(this.index)) {
+			chooseLog();
+		}
+	}
+
+	/**
+	 * The paper's rule: the log of the vote with the highest log view, then the highest op. The
+	 * commit number is the highest any vote carries; every op up to it is in the chosen log.
+	 */
+	private void chooseLog() {
+		DoViewChange winner = null;
+		long commitMax = 0;
+		for (DoViewChange vote : this.doViewChangeVotes.values()) {
+			commitMax = Math.max(commitMax, vote.commit());
+			if (winner == null || ranksAbove(vote, winner)) {
+				winner = vote;
+			}
+		}
+		Invariants.check(commitMax <= winner.op(), "view %d: committed op %d is missing from the chosen log (head %d)",
+				this.view, commitMax, winner.op());
+		this.viewChangeWinner = winner;
+		this.viewChangeCommit = commitMax;
+		if (installLog(winner.entries(), winner.op(), winner.headChecksum())) {
+			becomePrimary();
+		}
+		else {
+			startRepair(this.commit + 1, winner.op(), winner.headChecksum(), winner.replica(),
+					RepairPurpose.BECOME_PRIMARY);
+		}
+	}
+
+	private boolean ranksAbove(DoViewChange vote, DoViewChange best) {
+		if (!this.defects.contains(Defect.VIEW_CHANGE_LOG_BY_OP_ONLY) && vote.logView() != best.logView()) {
+			return vote.logView() > best.logView();
+		}
+		if (vote.op() != best.op()) {
+			return vote.op() > best.op();
+		}
+		// Equal rank: prefer our own log, which needs no repair.
+		return vote.replica() == this.index;
+	}
+
+	private void becomePrimary() {
+		Invariants.check(this.status == Status.VIEW_CHANGE && isPrimaryOf(this.view), "only the new primary starts a view");
+		Invariants.check(this.log.contains(this.viewChangeWinner.op(), this.viewChangeWinner.headChecksum()),
+				"the new primary's log must end with the chosen log");
+		this.status = Status.NORMAL;
+		this.logView = this.view;
+		this.viewChangeWinner = null;
+		this.viewStartOp = this.log.op();
+		this.commitKnown = Math.max(this.commitKnown, this.viewChangeCommit);
+		this.heartbeatSentTick = this.ticks;
+		this.prepareResentTick = this.ticks;
+		writeSuperblock();
+		applyCommitted(true);
+		for (long op = this.commit + 1; op <= this.log.op(); op++) {
+			for (Request request : this.log.entry(op).requests()) {
+				this.requestsInFlight.put(request.clientId(), request.requestNumber());
+			}
+		}
+		broadcast(startView());
+		commitPrepared();
+	}
+
+	private StartView startView() {
+		return new StartView(this.view, this.index, this.log.op(), this.log.headChecksum(), this.commit,
+				this.log.newest(this.options.viewChangeEntriesMax()));
+	}
+
+	private void onRequestStartView(RequestStartView message) {
+		if (this.status == Status.NORMAL && message.view() == this.view && isPrimary()) {
+			this.outbox.send(message.replica(), startView());
+		}
+	}
+
+	private void onStartView(StartView message) {
+		if (this.status == Status.RECOVERING || message.view() < this.view
+				|| (message.view() == this.view && this.status == Status.NORMAL)
+				|| message.replica() != this.cluster.primaryOf(message.view())) {
+			return;
+		}
+		if (message.view() > this.view) {
+			// The new view must be durable before the log changes for it (see Storage's order).
+			this.view = message.view();
+			this.status = Status.VIEW_CHANGE;
+			beginViewChangeRound();
+			writeSuperblock();
+		}
+		this.startViewInstalling = message;
+		if (installLog(message.entries(), message.op(), message.headChecksum())) {
+			becomeBackup();
+		}
+		else if (this.repair == null) {
+			startRepair(this.commit + 1, message.op(), message.headChecksum(), message.replica(),
+					RepairPurpose.INSTALL_START_VIEW);
+		}
+	}
+
+	private void becomeBackup() {
+		StartView startView = this.startViewInstalling;
+		Invariants.check(this.log.contains(startView.op(), startView.headChecksum()),
+				"the backup's log must end with the start-view's log");
+		this.startViewInstalling = null;
+		this.status = Status.NORMAL;
+		this.logView = this.view;
+		this.awaitingStartView = false;
+		this.primaryHeardTick = this.ticks;
+		resetPrimaryTimeout();
+		writeSuperblock();
+		learnCommit(startView.commit());
+		sendPrepareOk();
+	}
+
+	/**
+	 * Makes the log end with {@code headOp}/{@code headChecksum}, using {@code entries} (the newest
+	 * entries of that log) where our own log differs. Returns false when our log does not connect
+	 * to the first of them, so a repair must bring the missing entries first.
+	 */
+	private boolean installLog(List<LogEntry> entries, long headOp, long headChecksum) {
+		if (!this.log.contains(headOp, headChecksum)) {
+			if (!isChain(entries, headOp, headChecksum)) {
+				return false;
+			}
+			LogEntry first = entries.get(0);
+			if (!this.log.contains(first.op() - 1, first.parent())) {
+				return false;
+			}
+			for (LogEntry entry : entries) {
+				if (!this.log.contains(entry.op(), entry.checksum())) {
+					replaceFrom(entry);
+				}
+			}
+		}
+		if (this.log.op() > headOp) {
+			truncateAndWrite(headOp);
+		}
+		return true;
+	}
+
+	private boolean isChain(List<LogEntry> entries, long headOp, long headChecksum) {
+		if (entries.isEmpty()) {
+			return false;
+		}
+		LogEntry previous = null;
+		for (LogEntry entry : entries) {
+			if (!entry.isIntact(this.cluster.clusterId())
+					|| (previous != null && (entry.op() != previous.op() + 1 || entry.parent() != previous.checksum()))) {
+				return false;
+			}
+			previous = entry;
+		}
+		return previous.op() == headOp && previous.checksum() == headChecksum;
+	}
+
+	private void tickViewChange() {
+		if (this.ticks - this.viewChangeStartedTick >= this.viewChangeTimeoutTicks) {
+			startViewChange(this.view + 1);
+			return;
+		}
+		if (this.ticks - this.viewChangeResentTick >= this.options.resendIntervalTicks()) {
+			this.viewChangeResentTick = this.ticks;
+			if (this.awaitingStartView || this.startViewInstalling != null) {
+				this.outbox.send(primaryIndex(), new RequestStartView(this.view, this.index));
+			}
+			else {
+				broadcast(new StartViewChange(this.view, this.index));
+				if (this.doViewChangeSent && !isPrimaryOf(this.view)) {
+					this.outbox.send(primaryIndex(), doViewChange());
+				}
+			}
+		}
+	}
+
+	// Repair: bringing in entries that a replica lacks, anchored on a checksum.
+
+	private enum RepairPurpose {
+
+		/** A normal backup fell behind its primary. */
+		CATCH_UP,
+
+		/** A backup installs a start-view whose log does not connect to its own. */
+		INSTALL_START_VIEW,
+
+		/** The new primary's log does not connect to the chosen one. */
+		BECOME_PRIMARY,
+
+		/** A replica that lost its state brings in the primary's log. */
+		RECOVER
+
+	}
+
+	/** An ongoing repair: entries from {@code nextOp} up to the anchor, which names the chain. */
+	private static final class Repair {
+
+		final long anchorOp;
+
+		final long anchorChecksum;
+
+		final RepairPurpose purpose;
+
+		long nextOp;
+
+		int source;
+
+		long requestedTick;
+
+		Repair(long nextOp, long anchorOp, long anchorChecksum, int source, RepairPurpose purpose) {
+			this.nextOp = nextOp;
+			this.anchorOp = anchorOp;
+			this.anchorChecksum = anchorChecksum;
+			this.source = source;
+			this.purpose = purpose;
+		}
+
+	}
+
+	/**
+	 * Starts bringing in entries {@code fromOp..anchorOp} of the log that holds the anchor. Every
+	 * entry before {@code fromOp} must already be on that log (it is committed, or the replica's log
+	 * is a prefix of its primary's), which is why no entry is ever dropped that another view may
+	 * still need.
+	 */
+	private void startRepair(long fromOp, long anchorOp, long anchorChecksum, int source, RepairPurpose purpose) {
+		if (this.repair != null && this.repair.purpose == purpose && this.repair.anchorOp >= anchorOp) {
+			return;
+		}
+		Invariants.check(fromOp >= 1 && fromOp <= anchorOp + 1, "repair from op %d to anchor %d", fromOp, anchorOp);
+		this.repair = new Repair(fromOp, anchorOp, anchorChecksum, source, purpose);
+		if (this.log.contains(anchorOp, anchorChecksum)) {
+			finishRepair();
+			return;
+		}
+		requestRepair();
+	}
+
+	private void requestRepair() {
+		this.repair.requestedTick = this.ticks;
+		this.outbox.send(this.repair.source, new RequestPrepares(this.view, this.index, this.repair.nextOp,
+				this.repair.anchorOp, this.repair.anchorChecksum));
+	}
+
+	private void tickRepair() {
+		if (this.repair != null && this.ticks - this.repair.requestedTick >= this.options.resendIntervalTicks()) {
+			// Try the next replica: the one asked may be down or no longer hold the anchor.
+			int source = this.repair.source;
+			do {
+				source = (source + 1) % this.cluster.replicaCount();
+			}
+			while (source == this.index);
+			this.repair.source = source;
+			requestRepair();
+		}
+	}
+
+	private void onRequestPrepares(RequestPrepares message) {
+		if (this.status == Status.RECOVERING || !this.log.contains(message.anchorOp(), message.anchorChecksum())
+				|| message.fromOp() < 1 || message.fromOp() > message.anchorOp()) {
+			return;
+		}
+		long to = Math.min(message.anchorOp(), message.fromOp() + this.options.repairEntriesMax() - 1);
+		this.outbox.send(message.replica(), new Prepares(this.view, this.index, message.anchorOp(),
+				message.anchorChecksum(), this.log.range(message.fromOp(), to)));
+	}
+
+	private void onPrepares(Prepares message) {
+		Repair current = this.repair;
+		if (current == null || message.anchorOp() != current.anchorOp
+				|| message.anchorChecksum() != current.anchorChecksum) {
+			return;
+		}
+		for (LogEntry entry : message.entries()) {
+			if (entry.op() < current.nextOp) {
+				continue;
+			}
+			if (entry.op() > current.nextOp || !entry.isIntact(this.cluster.clusterId())) {
+				break;
+			}
+			if (!this.log.contains(entry.op(), entry.checksum())) {
+				Invariants.check(this.log.contains(entry.op() - 1, entry.parent()),
+						"replica %d: repaired op %d does not chain to op %d", this.index, entry.op(), entry.op() - 1);
+				Invariants.check(current.purpose != RepairPurpose.CATCH_UP || this.log.op() < entry.op(),
+						"replica %d: catching up must not replace op %d", this.index, entry.op());
+				replaceFrom(entry);
+			}
+			current.nextOp = entry.op() + 1;
+			if (current.purpose == RepairPurpose.RECOVER) {
+				// Progress: a long log may take longer than one recovery timeout to bring in.
+				this.recoveryStartedTick = this.ticks;
+			}
+		}
+		if (this.log.contains(current.anchorOp, current.anchorChecksum)) {
+			finishRepair();
+		}
+		else if (!message.entries().isEmpty()) {
+			current.source = message.replica();
+			requestRepair();
+		}
+	}
+
+	private void finishRepair() {
+		RepairPurpose purpose = this.repair.purpose;
+		this.repair = null;
+		switch (purpose) {
+			case CATCH_UP -> {
+				sendPrepareOk();
+				applyCommitted(false);
+			}
+			case INSTALL_START_VIEW -> {
+				StartView startView = this.startViewInstalling;
+				Invariants.check(installLog(startView.entries(), startView.op(), startView.headChecksum()),
+						"a repaired log connects to its start-view");
+				becomeBackup();
+			}
+			case BECOME_PRIMARY -> {
+				DoViewChange winner = this.viewChangeWinner;
+				Invariants.check(installLog(winner.entries(), winner.op(), winner.headChecksum()),
+						"a repaired log connects to the chosen log");
+				becomePrimary();
+			}
+			case RECOVER -> finishRecovery();
+		}
+	}
+
+	// Recovery: a replica that lost its state.
+
+	private void startRecovery() {
+		this.status = Status.RECOVERING;
+		this.view = 0;
+		this.logView = 0;
+		this.superblockDurable = new Superblock(this.cluster.clusterId(), this.index, this.cluster.replicaCount(), 0, 0,
+				0);
+		this.superblockRequested = this.superblockDurable;
+		restartRecovery();
+	}
+
+	private void restartRecovery() {
+		this.recoveryNonce = this.random.nextLong();
+		this.recoveryResponses.clear();
+		this.recoveryStartedTick = this.ticks;
+		this.recoveryResentTick = this.ticks;
+		this.repair = null;
+		broadcast(new Recovery(this.view, this.index, this.recoveryNonce));
+	}
+
+	private void tickRecovering() {
+		if (this.ticks - this.recoveryStartedTick >= this.options.recoveryTimeoutTicks()) {
+			restartRecovery();
+		}
+		else if (this.repair == null && this.ticks - this.recoveryResentTick >= this.options.resendIntervalTicks()) {
+			this.recoveryResentTick = this.ticks;
+			broadcast(new Recovery(this.view, this.index, this.recoveryNonce));
+		}
+	}
+
+	private void onRecovery(Recovery message) {
+		if (this.status != Status.NORMAL) {
+			return;
+		}
+		RecoveryResponse response = isPrimary()
+				? new RecoveryResponse(this.view, this.index, message.nonce(), this.log.op(), this.log.headChecksum(),
+						this.commit)
+				: new RecoveryResponse(this.view, this.index, message.nonce(), -1, 0, -1);
+		this.outbox.send(message.replica(), response);
+	}
+
+	/**
+	 * The paper's rule: a quorum of answers to this nonce, among them the primary's of the highest
+	 * view they name. The nonce makes sure the answers describe the world after we lost our state.
+	 */
+	private void onRecoveryResponse(RecoveryResponse message) {
+		if (this.status != Status.RECOVERING || message.nonce() != this.recoveryNonce || this.repair != null) {
+			return;
+		}
+		this.recoveryResponses.put(message.replica(), message);
+		if (this.recoveryResponses.size() < this.cluster.quorum()) {
+			return;
+		}
+		long viewMax = 0;
+		for (RecoveryResponse response : this.recoveryResponses.values()) {
+			viewMax = Math.max(viewMax, response.view());
+		}
+		RecoveryResponse primary = this.recoveryResponses.get(this.cluster.primaryOf(viewMax));
+		if (primary == null || primary.view() != viewMax || !primary.fromPrimary()) {
+			return;
+		}
+		this.view = viewMax;
+		this.recoveryCommit = primary.commit();
+		startRepair(1, primary.op(), primary.headChecksum(), primary.replica(), RepairPurpose.RECOVER);
+	}
+
+	private void finishRecovery() {
+		this.status = Status.NORMAL;
+		this.logView = this.view;
+		this.commitKnown = Math.max(this.commitKnown, this.recoveryCommit);
+		this.primaryHeardTick = this.ticks;
+		resetPrimaryTimeout();
+		writeSuperblock();
+		applyCommitted(false);
+		sendPrepareOk();
+	}
+
+	// Helpers.
+
+	private void appendAndWrite(LogEntry entry) {
+		this.log.append(entry);
+		this.storage.writeEntry(entry);
+	}
+
+	/** Puts {@code entry} at its op, dropping whatever our log held from that op on. */
+	private void replaceFrom(LogEntry entry) {
+		if (this.log.op() >= entry.op()) {
+			truncateAndWrite(entry.op() - 1);
+		}
+		appendAndWrite(entry);
+	}
+
+	private void truncateAndWrite(long op) {
+		Invariants.check(op >= this.commit, "replica %d would truncate committed op %d (commit %d)", this.index, op + 1,
+				this.commit);
+		this.log.truncateAfter(op);
+		this.storage.truncateAfter(op);
+	}
+
+	private void writeSuperblock() {
+		Superblock superblock = new Superblock(this.cluster.clusterId(), this.index, this.cluster.replicaCount(),
+				this.view, this.logView, this.commit);
+		if (!superblock.equals(this.superblockRequested)) {
+			this.superblockRequested = superblock;
+			this.storage.writeSuperblock(superblock);
+		}
+	}
+
+	private void resetPrimaryTimeout() {
+		this.primaryTimeoutTicks = this.options.primaryTimeoutTicks()
+				+ this.random.nextInt(this.options.primaryTimeoutTicks());
+	}
+
+	private void broadcast(ReplicaMessage message) {
+		for (int replica = 0; replica < this.cluster.replicaCount(); replica++) {
+			if (replica != this.index) {
+				this.outbox.send(replica, message);
+			}
+		}
+	}
+
+	private boolean isPrimaryOf(long someView) {
+		return this.cluster.primaryOf(someView) == this.index;
+	}
+
+	// Observation, for the runtime, the actuator and the simulator's checkers.
+
+	/** This replica's index in the configuration. */
+	public int index() {
+		return this.index;
+	}
+
+	/** The current view. */
+	public long view() {
+		return this.view;
+	}
+
+	/** The last view in which this replica's status was normal; its log is that view's log. */
+	public long logView() {
+		return this.logView;
+	}
+
+	public Status status() {
+		return this.status;
+	}
+
+	/** Whether this replica is the primary of its view (whatever its status). */
+	public boolean isPrimary() {
+		return isPrimaryOf(this.view);
+	}
+
+	/** The index of the primary of the current view. */
+	public int primaryIndex() {
+		return this.cluster.primaryOf(this.view);
+	}
+
+	/** The op number of the newest entry in the log. */
+	public long op() {
+		return this.log.op();
+	}
+
+	/** The highest op this replica has committed and applied. */
+	public long commit() {
+		return this.commit;
+	}
+
+	/** The entry at {@code op}, or {@code null} when the log does not reach it. */
+	public LogEntry entry(long op) {
+		return (op >= 1) ? this.log.entry(op) : null;
+	}
+
+	/** The number of client sessions in the client table. */
+	public int clientSessions() {
+		return this.clientTable.size();
+	}
+
+	@Override
+	public String toString() {
+		return "Replica[" + this.index + ", " + this.status + ", view=" + this.view + ", logView=" + this.logView
+				+ ", op=" + this.log.op() + ", commit=" + this.commit + ", durable=" + this.log.durableOp() + "]";
+	}
+
+}

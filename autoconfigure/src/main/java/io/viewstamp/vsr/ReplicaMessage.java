@@ -1,0 +1,108 @@
+package io.viewstamp.vsr;
+
+import java.util.List;
+
+/**
+ * The messages that replicas exchange. Every one names the sender's view and index; a receiver
+ * checks the view before anything else, because a message of an older view describes a world
+ * that may no longer exist.
+ */
+public sealed interface ReplicaMessage extends Message {
+
+	/** The sender's view when it sent the message. */
+	long view();
+
+	/** The sender's index in the configuration. */
+	int replica();
+
+	/**
+	 * The primary's proposal of one op, also used to resend ops that a backup is missing.
+	 * @param commit the primary's commit number, piggybacked
+	 */
+	record Prepare(long view, int replica, long commit, LogEntry entry) implements ReplicaMessage {
+	}
+
+	/** A backup's promise that {@code op} (and every op before it) is durable in its journal. */
+	record PrepareOk(long view, int replica, long op, long checksum) implements ReplicaMessage {
+	}
+
+	/**
+	 * The primary's commit number, sent when idle; it is also the heartbeat that keeps backups
+	 * from starting a view change. {@code commitChecksum} lets a backup check its log at that op.
+	 */
+	record Commit(long view, int replica, long commit, long commitChecksum) implements ReplicaMessage {
+	}
+
+	/** The sender has given up on the previous view and moves to {@code view}. */
+	record StartViewChange(long view, int replica) implements ReplicaMessage {
+	}
+
+	/**
+	 * The sender's vote for the new primary of {@code view}: its log as of the last view in which
+	 * it was normal. {@code entries} holds the newest entries of that log (at most
+	 * {@link ReplicaOptions#viewChangeEntriesMax()}), ending at {@code op}.
+	 */
+	record DoViewChange(long view, int replica, long logView, long op, long headChecksum, long commit,
+			List<LogEntry> entries) implements ReplicaMessage {
+
+		public DoViewChange {
+			entries = List.copyOf(entries);
+		}
+
+	}
+
+	/**
+	 * The new primary's log: {@code entries} are the newest ones, ending at {@code op}; a backup
+	 * whose own log does not connect to them repairs the gap before it serves the view.
+	 */
+	record StartView(long view, int replica, long op, long headChecksum, long commit, List<LogEntry> entries)
+			implements ReplicaMessage {
+
+		public StartView {
+			entries = List.copyOf(entries);
+		}
+
+	}
+
+	/** A replica that knows of {@code view} but missed its start asks the primary to resend it. */
+	record RequestStartView(long view, int replica) implements ReplicaMessage {
+	}
+
+	/**
+	 * Asks for entries {@code fromOp, fromOp + 1, ...} of the log whose entry at {@code anchorOp}
+	 * has {@code anchorChecksum}; only a replica holding that anchor answers, so what it sends is
+	 * on the right chain.
+	 */
+	record RequestPrepares(long view, int replica, long fromOp, long anchorOp, long anchorChecksum)
+			implements ReplicaMessage {
+	}
+
+	/** The answer to {@link RequestPrepares}: consecutive entries from {@code fromOp}. */
+	record Prepares(long view, int replica, long anchorOp, long anchorChecksum, List<LogEntry> entries)
+			implements ReplicaMessage {
+
+		public Prepares {
+			entries = List.copyOf(entries);
+		}
+
+	}
+
+	/** A replica that lost its state asks the others for the current view. */
+	record Recovery(long view, int replica, long nonce) implements ReplicaMessage {
+	}
+
+	/**
+	 * A normal replica's answer to {@link Recovery}. Only the primary's answer carries a log head
+	 * ({@code op}, {@code headChecksum}) and a commit number; the others carry {@code -1}.
+	 */
+	record RecoveryResponse(long view, int replica, long nonce, long op, long headChecksum, long commit)
+			implements ReplicaMessage {
+
+		/** Whether this answer came from the primary of its view. */
+		public boolean fromPrimary() {
+			return this.op >= 0;
+		}
+
+	}
+
+}

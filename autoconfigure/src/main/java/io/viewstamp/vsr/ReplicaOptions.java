@@ -1,0 +1,71 @@
+package io.viewstamp.vsr;
+
+/**
+ * The limits and timeouts of a replica. Every queue and every retry is bounded by one of these.
+ * Timeouts count ticks; how long a tick is belongs to whoever calls {@link Replica#tick}.
+ *
+ * @param pipelinePreparesMax ops the primary may have prepared but not yet committed
+ * @param prepareRequestsMax requests batched into one prepare
+ * @param requestQueueMax requests the primary holds while the pipeline is full; more are dropped
+ * @param clientsMax client sessions kept; registering one more evicts the least recently used
+ * @param viewChangeEntriesMax newest log entries carried in a do-view-change or start-view
+ * @param repairEntriesMax entries sent in one answer to a repair request
+ * @param heartbeatIntervalTicks ticks between the idle primary's commit messages
+ * @param primaryTimeoutTicks ticks a backup waits to hear from the primary before it starts a
+ * view change
+ * @param viewChangeTimeoutTicks ticks a view change may take before the next view is tried
+ * @param resendIntervalTicks ticks between resends of prepares, votes and repair requests
+ * @param recoveryTimeoutTicks ticks a recovering replica waits before it starts over with a new nonce
+ */
+public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, int requestQueueMax, int clientsMax,
+		int viewChangeEntriesMax, int repairEntriesMax, int heartbeatIntervalTicks, int primaryTimeoutTicks,
+		int viewChangeTimeoutTicks, int resendIntervalTicks, int recoveryTimeoutTicks) {
+
+	/** Default for {@link #pipelinePreparesMax()}. */
+	public static final int PIPELINE_PREPARES_MAX = 32;
+
+	/** Default for {@link #prepareRequestsMax()}. */
+	public static final int PREPARE_REQUESTS_MAX = 64;
+
+	/** Default for {@link #requestQueueMax()}. */
+	public static final int REQUEST_QUEUE_MAX = 4096;
+
+	/** Default for {@link #clientsMax()}. */
+	public static final int CLIENTS_MAX = 1024;
+
+	/** Default for {@link #viewChangeEntriesMax()}. */
+	public static final int VIEW_CHANGE_ENTRIES_MAX = 2 * PIPELINE_PREPARES_MAX;
+
+	/** Default for {@link #repairEntriesMax()}. */
+	public static final int REPAIR_ENTRIES_MAX = 64;
+
+	public ReplicaOptions {
+		Invariants.check(pipelinePreparesMax >= 1, "pipelinePreparesMax must be at least 1");
+		Invariants.check(prepareRequestsMax >= 1, "prepareRequestsMax must be at least 1");
+		Invariants.check(requestQueueMax >= 1, "requestQueueMax must be at least 1");
+		Invariants.check(clientsMax >= 1, "clientsMax must be at least 1");
+		Invariants.check(viewChangeEntriesMax >= pipelinePreparesMax,
+				"viewChangeEntriesMax must cover at least the pipeline");
+		Invariants.check(repairEntriesMax >= 1, "repairEntriesMax must be at least 1");
+		Invariants.check(heartbeatIntervalTicks >= 1, "heartbeatIntervalTicks must be at least 1");
+		Invariants.check(primaryTimeoutTicks > 2 * heartbeatIntervalTicks,
+				"primaryTimeoutTicks must be more than two heartbeat intervals");
+		Invariants.check(viewChangeTimeoutTicks >= 1, "viewChangeTimeoutTicks must be at least 1");
+		Invariants.check(resendIntervalTicks >= 1, "resendIntervalTicks must be at least 1");
+		Invariants.check(recoveryTimeoutTicks >= 1, "recoveryTimeoutTicks must be at least 1");
+	}
+
+	/** The defaults, for a tick of about 10 ms. */
+	public static ReplicaOptions defaults() {
+		return new ReplicaOptions(PIPELINE_PREPARES_MAX, PREPARE_REQUESTS_MAX, REQUEST_QUEUE_MAX, CLIENTS_MAX,
+				VIEW_CHANGE_ENTRIES_MAX, REPAIR_ENTRIES_MAX, 10, 50, 100, 5, 100);
+	}
+
+	/** A copy with another client table size. */
+	public ReplicaOptions withClientsMax(int clientsMax) {
+		return new ReplicaOptions(this.pipelinePreparesMax, this.prepareRequestsMax, this.requestQueueMax, clientsMax,
+				this.viewChangeEntriesMax, this.repairEntriesMax, this.heartbeatIntervalTicks, this.primaryTimeoutTicks,
+				this.viewChangeTimeoutTicks, this.resendIntervalTicks, this.recoveryTimeoutTicks);
+	}
+
+}

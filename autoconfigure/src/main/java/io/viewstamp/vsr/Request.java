@@ -1,0 +1,51 @@
+package io.viewstamp.vsr;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A client's request: the command bytes and the session coordinates that make it unique.
+ * A client sends one request at a time and resends it unchanged until it has a reply, so
+ * {@code (clientId, requestNumber)} names exactly one command.
+ *
+ * @param clientId the client's identifier, chosen at random by the client for each incarnation
+ * @param session the session number returned by {@link Operation#REGISTER}, or 0 when registering
+ * @param requestNumber 0 for the register request, then 1, 2, ...
+ * @param operation register or command
+ * @param body the command bytes (empty for a register)
+ */
+public record Request(long clientId, long session, long requestNumber, Operation operation, byte[] body)
+		implements Message {
+
+	public Request {
+		Objects.requireNonNull(operation, "operation");
+		Objects.requireNonNull(body, "body");
+		Invariants.check(requestNumber >= 0, "request number must not be negative");
+		Invariants.check((operation == Operation.REGISTER) == (requestNumber == 0),
+				"request number 0 is reserved for the register request");
+	}
+
+	/** Builds the register request that opens a session for {@code clientId}. */
+	public static Request register(long clientId) {
+		return new Request(clientId, 0, 0, Operation.REGISTER, new byte[0]);
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return other instanceof Request that && this.clientId == that.clientId && this.session == that.session
+				&& this.requestNumber == that.requestNumber && this.operation == that.operation
+				&& Arrays.equals(this.body, that.body);
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.clientId, this.session, this.requestNumber, this.operation, Arrays.hashCode(this.body));
+	}
+
+	@Override
+	public String toString() {
+		return "Request[client=" + Long.toHexString(this.clientId) + ", session=" + this.session + ", request="
+				+ this.requestNumber + ", " + this.operation + ", " + this.body.length + " bytes]";
+	}
+
+}
