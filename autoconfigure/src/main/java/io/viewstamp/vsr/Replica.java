@@ -346,8 +346,8 @@ public final class Replica {
 		if (request.operation() == Operation.COMMAND) {
 			ClientTable.Session session = this.clientTable.get(request.clientId());
 			if (session == null || session.session != request.session()) {
-				this.outbox.reply(new Reply(this.view, this.index, request.clientId(), request.requestNumber(), 0,
-						ReplyStatus.SESSION_EVICTED, new byte[0]));
+				this.outbox.reply(new Reply(this.view, this.index, request.clientId(), request.session(),
+						request.requestNumber(), 0, ReplyStatus.SESSION_EVICTED, new byte[0]));
 				return;
 			}
 			if (request.requestNumber() == session.requestNumber && session.reply != null) {
@@ -481,7 +481,8 @@ public final class Replica {
 			sendPrepareOk();
 		}
 		else if (entry.op() > this.log.op() + 1) {
-			startRepair(this.log.op() + 1, entry.op() - 1, entry.parent(), prepare.replica(), RepairPurpose.CATCH_UP);
+			startRepair(this.log.op() + 1, entry.op() - 1, entry.parent(), prepare.commit(), prepare.replica(),
+					RepairPurpose.CATCH_UP);
 		}
 		learnCommit(prepare.commit());
 	}
@@ -492,7 +493,7 @@ public final class Replica {
 		}
 		if (commitMessage.commit() > this.log.op()) {
 			startRepair(this.log.op() + 1, commitMessage.commit(), commitMessage.commitChecksum(),
-					commitMessage.replica(), RepairPurpose.CATCH_UP);
+					commitMessage.commit(), commitMessage.replica(), RepairPurpose.CATCH_UP);
 		}
 		else {
 			Invariants.check(this.log.contains(commitMessage.commit(), commitMessage.commitChecksum()),
@@ -544,7 +545,11 @@ public final class Replica {
 
 	/** Applies every op up to the known commit number that the log holds, in op order. */
 	private void applyCommitted(boolean reply) {
-		long target = Math.min(this.commitKnown, this.log.op());
+		applyUpTo(Math.min(this.commitKnown, this.log.op()), reply);
+	}
+
+	/** Applies ops up to {@code target}, which the caller knows are committed and on the right chain. */
+	private void applyUpTo(long target, boolean reply) {
 		while (this.commit < target) {
 			LogEntry entry = this.log.entry(this.commit + 1);
 			for (Request request : entry.requests()) {
@@ -566,14 +571,15 @@ public final class Replica {
 			}
 		}
 		if (request.operation() == Operation.REGISTER) {
-			Reply reply = new Reply(this.view, this.index, request.clientId(), 0, entry.op(), ReplyStatus.OK, new byte[0]);
+			Reply reply = new Reply(this.view, this.index, request.clientId(), entry.op(), 0, entry.op(), ReplyStatus.OK,
+					new byte[0]);
 			this.clientTable.register(request.clientId(), entry.op(), reply);
 			return reply;
 		}
 		ClientTable.Session session = this.clientTable.get(request.clientId());
 		if (session == null || session.session != request.session()) {
-			return new Reply(this.view, this.index, request.clientId(), request.requestNumber(), entry.op(),
-					ReplyStatus.SESSION_EVICTED, new byte[0]);
+			return new Reply(this.view, this.index, request.clientId(), request.session(), request.requestNumber(),
+					entry.op(), ReplyStatus.SESSION_EVICTED, new byte[0]);
 		}
 		if (request.requestNumber() <= session.requestNumber) {
 			// The same request prepared twice (for example resent through a view change): it ran
@@ -581,15 +587,15 @@ public final class Replica {
 			return (request.requestNumber() == session.requestNumber) ? withView(session.reply) : null;
 		}
 		byte[] result = this.stateMachine.apply(entry.op(), entry.timestamp(), request.body());
-		Reply reply = new Reply(this.view, this.index, request.clientId(), request.requestNumber(), entry.op(),
-				ReplyStatus.OK, result);
+		Reply reply = new Reply(this.view, this.index, request.clientId(), request.session(), request.requestNumber(),
+				entry.op(), ReplyStatus.OK, result);
 		this.clientTable.commit(request.clientId(), request.requestNumber(), reply);
 		return reply;
 	}
 
 	private Reply withView(Reply reply) {
-		return new Reply(this.view, this.index, reply.clientId(), reply.requestNumber(), reply.op(), reply.status(),
-				reply.result());
+		return new Reply(this.view, this.index, reply.clientId(), reply.session(), reply.requestNumber(), reply.op(),
+				reply.status(), reply.result());
 	}
 
 	// View change.
@@ -733,7 +739,7 @@ public final class Replica {
 			becomePrimary();
 		}
 		else {
-			startRepair(this.commit + 1, winner.op(), winner.headChecksum(), winner.replica(),
+			startRepair(this.commit + 1, winner.op(), winner.headChecksum(), commitMax, winner.replica(),
 					RepairPurpose.BECOME_PRIMARY);
 		}
 	}
@@ -756,6 +762,7 @@ public final class Replica {
 		this.status = Status.NORMAL;
 		this.logView = this.view;
 		this.viewChangeWinner = null;
+		this.repair = null;
 		this.viewStartOp = this.log.op();
 		this.commitKnown = Math.max(this.commitKnown, this.viewChangeCommit);
 		this.heartbeatSentTick = this.ticks;
@@ -795,12 +802,15 @@ public final class Replica {
 			beginViewChangeRound();
 			writeSuperblock();
 		}
-		this.startViewInstalling = message;
 		if (installLog(message.entries(), message.op(), message.headChecksum())) {
+			this.startViewInstalling = message;
 			becomeBackup();
 		}
 		else if (this.repair == null) {
-			startRepair(this.commit + 1, message.op(), message.headChecksum(), message.replica(),
+			// A start-view that arrives during the repair is dropped: the repair completes the one
+			// it is anchored on, and that log is a prefix of the primary's as much as the newer one.
+			this.startViewInstalling = message;
+			startRepair(this.commit + 1, message.op(), message.headChecksum(), message.commit(), message.replica(),
 					RepairPurpose.INSTALL_START_VIEW);
 		}
 	}
@@ -810,6 +820,8 @@ public final class Replica {
 		Invariants.check(this.log.contains(startView.op(), startView.headChecksum()),
 				"the backup's log must end with the start-view's log");
 		this.startViewInstalling = null;
+		// A later copy of the start-view may have connected before the repair finished.
+		this.repair = null;
 		this.status = Status.NORMAL;
 		this.logView = this.view;
 		this.awaitingStartView = false;
@@ -905,6 +917,9 @@ public final class Replica {
 
 		final long anchorChecksum;
 
+		/** An op known committed on the anchor's chain: entries up to it may be applied on arrival. */
+		final long committed;
+
 		final RepairPurpose purpose;
 
 		long nextOp;
@@ -913,10 +928,11 @@ public final class Replica {
 
 		long requestedTick;
 
-		Repair(long nextOp, long anchorOp, long anchorChecksum, int source, RepairPurpose purpose) {
+		Repair(long nextOp, long anchorOp, long anchorChecksum, long committed, int source, RepairPurpose purpose) {
 			this.nextOp = nextOp;
 			this.anchorOp = anchorOp;
 			this.anchorChecksum = anchorChecksum;
+			this.committed = committed;
 			this.source = source;
 			this.purpose = purpose;
 		}
@@ -929,12 +945,13 @@ public final class Replica {
 	 * is a prefix of its primary's), which is why no entry is ever dropped that another view may
 	 * still need.
 	 */
-	private void startRepair(long fromOp, long anchorOp, long anchorChecksum, int source, RepairPurpose purpose) {
+	private void startRepair(long fromOp, long anchorOp, long anchorChecksum, long committed, int source,
+			RepairPurpose purpose) {
 		if (this.repair != null && this.repair.purpose == purpose && this.repair.anchorOp >= anchorOp) {
 			return;
 		}
 		Invariants.check(fromOp >= 1 && fromOp <= anchorOp + 1, "repair from op %d to anchor %d", fromOp, anchorOp);
-		this.repair = new Repair(fromOp, anchorOp, anchorChecksum, source, purpose);
+		this.repair = new Repair(fromOp, anchorOp, anchorChecksum, committed, source, purpose);
 		if (this.log.contains(anchorOp, anchorChecksum)) {
 			finishRepair();
 			return;
@@ -997,6 +1014,9 @@ public final class Replica {
 				this.recoveryStartedTick = this.ticks;
 			}
 		}
+		// Apply what is committed as it arrives: if this repair is cut short (a view change, a new
+		// recovery round), the next one starts after it instead of from the same old commit.
+		applyUpTo(Math.min(current.committed, current.nextOp - 1), false);
 		if (this.log.contains(current.anchorOp, current.anchorChecksum)) {
 			finishRepair();
 		}
@@ -1094,7 +1114,8 @@ public final class Replica {
 		}
 		this.view = viewMax;
 		this.recoveryCommit = primary.commit();
-		startRepair(1, primary.op(), primary.headChecksum(), primary.replica(), RepairPurpose.RECOVER);
+		startRepair(1, primary.op(), primary.headChecksum(), primary.commit(), primary.replica(),
+				RepairPurpose.RECOVER);
 	}
 
 	private void finishRecovery() {

@@ -8,13 +8,15 @@ import java.util.Objects;
  * @param view the view of the primary that answered, so the client learns who the primary is
  * @param replica the answering replica's index
  * @param clientId the client the reply is for
+ * @param session the session the request named; for a register, the new session (its op number).
+ * A client that restarted with its old id tells its own replies from its predecessor's by it
  * @param requestNumber the request it answers
  * @param op the op number that committed the request (the session number for a register)
  * @param status whether the request was applied
  * @param result the state machine's result, or for a register the session number
  */
-public record Reply(long view, int replica, long clientId, long requestNumber, long op, ReplyStatus status,
-		byte[] result) implements Message {
+public record Reply(long view, int replica, long clientId, long session, long requestNumber, long op,
+		ReplyStatus status, byte[] result) implements Message {
 
 	public Reply {
 		Objects.requireNonNull(status, "status");
@@ -24,19 +26,20 @@ public record Reply(long view, int replica, long clientId, long requestNumber, l
 	@Override
 	public boolean equals(Object other) {
 		return other instanceof Reply that && this.view == that.view && this.replica == that.replica
-				&& this.clientId == that.clientId && this.requestNumber == that.requestNumber && this.op == that.op
+				&& this.clientId == that.clientId && this.session == that.session
+				&& this.requestNumber == that.requestNumber && this.op == that.op
 				&& this.status == that.status && java.util.Arrays.equals(this.result, that.result);
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.view, this.replica, this.clientId, this.requestNumber, this.op, this.status,
+		return Objects.hash(this.view, this.replica, this.clientId, this.session, this.requestNumber, this.op, this.status,
 				java.util.Arrays.hashCode(this.result));
 	}
 
 	@Override
 	public String toString() {
-		return "Reply[client=" + Long.toHexString(this.clientId) + ", request=" + this.requestNumber + ", op="
+		return "Reply[client=" + Long.toHexString(this.clientId) + ", session=" + this.session + ", request=" + this.requestNumber + ", op="
 				+ this.op + ", " + this.status + ", view=" + this.view + "]";
 	}
 

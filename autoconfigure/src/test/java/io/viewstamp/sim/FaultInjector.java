@@ -1,0 +1,167 @@
+package io.viewstamp.sim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The chaos of the first phase: starts and ends partitions, crashes replicas (sometimes with their
+ * data directory) and restarts them later, and restarts client processes, at the rates of the
+ * seed's {@link SimFaults}. Wipes stay within the fault budget: at most one replica at a time may
+ * be without its data and not yet recovered, and never more than the cluster tolerates.
+ */
+final class FaultInjector {
+
+	private static final int PARTITION_KINDS = 4;
+
+	/** The most ticks replicas stay down after a power loss: power comes back soon, but not at once. */
+	private static final int POWER_LOSS_DOWN_TICKS_MAX = 200;
+
+	private final Simulator simulator;
+
+	private final SimFaults faults;
+
+	private final SplittableRandom random;
+
+	private final long[] restartAtTick;
+
+	private long partitionEndTick = -1;
+
+	FaultInjector(Simulator simulator, SimFaults faults, SplittableRandom random) {
+		this.simulator = simulator;
+		this.faults = faults;
+		this.random = random;
+		this.restartAtTick = new long[simulator.cluster().replicaCount()];
+		Arrays.fill(this.restartAtTick, -1);
+	}
+
+	/**
+	 * Injects this tick's faults.
+	 * @param now the current tick
+	 */
+	void step(long now) {
+		stepPartitions(now);
+		if (chance(this.faults.powerLossProbabilityPerTick())) {
+			powerLoss(now);
+		}
+		for (int replica = 0; replica < this.restartAtTick.length; replica++) {
+			stepReplica(replica, now);
+		}
+		for (int client = 0; client < this.simulator.clientCount(); client++) {
+			if (chance(this.faults.clientRestartProbabilityPerTick())) {
+				this.simulator.restartClient(client, chance(this.faults.clientRestartSameIdProbability()));
+			}
+		}
+	}
+
+	private void stepPartitions(long now) {
+		if (this.partitionEndTick >= 0) {
+			if (now >= this.partitionEndTick) {
+				this.simulator.heal();
+				this.partitionEndTick = -1;
+			}
+			return;
+		}
+		if (chance(this.faults.partitionProbabilityPerTick())) {
+			startPartition();
+			// Short partitions are the more likely: a view change that a partition started is still in
+			// progress when it heals, which is where logs of different views meet.
+			int ticksMax = 1 + this.random.nextInt(this.faults.partitionTicksMax());
+			this.partitionEndTick = now + 1 + this.random.nextInt(ticksMax);
+		}
+	}
+
+	private void startPartition() {
+		int replicaCount = this.simulator.cluster().replicaCount();
+		int kind = (replicaCount == 1) ? 3 : this.random.nextInt(PARTITION_KINDS);
+		switch (kind) {
+			case 0 -> {
+				List<Integer> shuffled = shuffledReplicas();
+				int sideASize = 1 + this.random.nextInt(replicaCount - 1);
+				this.simulator.partition(new HashSet<>(shuffled.subList(0, sideASize)),
+						new HashSet<>(shuffled.subList(sideASize, replicaCount)));
+			}
+			case 1 -> this.simulator.isolate(this.random.nextInt(replicaCount));
+			case 2 -> {
+				// Asymmetric: some directed links only, so a replica may hear others that cannot hear it.
+				int links = 1 + this.random.nextInt(replicaCount * (replicaCount - 1) / 2);
+				for (int link = 0; link < links; link++) {
+					int from = this.random.nextInt(replicaCount);
+					int to = (from + 1 + this.random.nextInt(replicaCount - 1)) % replicaCount;
+					this.simulator.cutLink(from, to);
+				}
+			}
+			default -> cutClientLinks(replicaCount);
+		}
+	}
+
+	/** Each client, with even odds, reaches only a random non-empty subset of the replicas. */
+	private void cutClientLinks(int replicaCount) {
+		for (int client = 0; client < this.simulator.clientCount(); client++) {
+			if (this.random.nextBoolean()) {
+				int reachable = 1 + this.random.nextInt(replicaCount);
+				List<Integer> shuffled = shuffledReplicas();
+				for (int replica : shuffled.subList(reachable, replicaCount)) {
+					this.simulator.cutClientLink(client, replica);
+				}
+			}
+		}
+	}
+
+	private void stepReplica(int replica, long now) {
+		if (!this.simulator.isRunning(replica)) {
+			if (this.restartAtTick[replica] < 0) {
+				this.restartAtTick[replica] = now + 1 + this.random.nextInt(this.faults.downTicksMax());
+			}
+			else if (now >= this.restartAtTick[replica]) {
+				this.restartAtTick[replica] = -1;
+				this.simulator.restart(replica);
+			}
+			return;
+		}
+		if (chance(this.faults.crashProbabilityPerTick())) {
+			boolean wipe = chance(this.faults.wipeProbability()) && this.simulator.isWipeWithinBudget(replica);
+			this.simulator.crash(replica, chance(this.faults.tornWriteProbability()));
+			if (wipe) {
+				this.simulator.wipe(replica);
+			}
+			this.restartAtTick[replica] = now + 1 + this.random.nextInt(this.faults.downTicksMax());
+		}
+	}
+
+	/**
+	 * Every running replica crashes at once, each to come back after its own down time. This is
+	 * what finds a replica that acknowledges before its write is durable: a lone crash rarely
+	 * meets the moment when the only durable copy of an op is also gone.
+	 */
+	private void powerLoss(long now) {
+		this.simulator.powerLoss();
+		for (int replica = 0; replica < this.restartAtTick.length; replica++) {
+			if (this.simulator.isRunning(replica)) {
+				this.simulator.crash(replica, chance(this.faults.tornWriteProbability()));
+				this.restartAtTick[replica] = now + 1
+						+ this.random.nextInt(Math.min(this.faults.downTicksMax(), POWER_LOSS_DOWN_TICKS_MAX));
+			}
+		}
+	}
+
+	private List<Integer> shuffledReplicas() {
+		List<Integer> replicas = new ArrayList<>();
+		for (int replica = 0; replica < this.simulator.cluster().replicaCount(); replica++) {
+			replicas.add(replica);
+		}
+		// Fisher-Yates with the injector's own stream (Collections.shuffle would want a java.util.Random).
+		for (int position = replicas.size() - 1; position > 0; position--) {
+			int other = this.random.nextInt(position + 1);
+			replicas.set(position, replicas.set(other, replicas.get(position)));
+		}
+		return replicas;
+	}
+
+	private boolean chance(double probability) {
+		return probability > 0 && this.random.nextDouble() < probability;
+	}
+
+}

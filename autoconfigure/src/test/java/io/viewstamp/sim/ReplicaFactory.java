@@ -1,0 +1,119 @@
+package io.viewstamp.sim;
+
+import java.util.random.RandomGenerator;
+
+import io.viewstamp.vsr.Cluster;
+import io.viewstamp.vsr.DurableState;
+import io.viewstamp.vsr.Outbox;
+import io.viewstamp.vsr.Replica;
+import io.viewstamp.vsr.ReplicaOptions;
+import io.viewstamp.vsr.StateMachine;
+import io.viewstamp.vsr.Storage;
+
+/**
+ * How the simulator starts a replica process: from its durable state, or, when its data directory
+ * is gone, by recovering from the others. {@link #standard()} builds real replicas; a test in
+ * {@code io.viewstamp.vsr} can build deliberately defective ones with {@link #of(Constructor)} to show
+ * that the checkers catch them.
+ */
+public interface ReplicaFactory {
+
+	/**
+	 * Starts a replica from what its storage holds.
+	 * @param cluster the configuration
+	 * @param index the replica's index
+	 * @param options limits and timeouts
+	 * @param state the durable state found in storage
+	 * @param storage its storage
+	 * @param outbox where its messages go
+	 * @param stateMachine a fresh state machine (the replica replays committed ops into it)
+	 * @param random the replica's own random stream
+	 * @return the running replica
+	 */
+	SimulatedReplica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state, Storage storage,
+			Outbox outbox, StateMachine stateMachine, RandomGenerator random);
+
+	/**
+	 * Starts a replica whose storage was lost: it recovers its state from the others.
+	 * @param cluster the configuration
+	 * @param index the replica's index
+	 * @param options limits and timeouts
+	 * @param storage its (empty) storage
+	 * @param outbox where its messages go
+	 * @param stateMachine a fresh state machine
+	 * @param random the replica's own random stream
+	 * @return the recovering replica
+	 */
+	SimulatedReplica recover(Cluster cluster, int index, ReplicaOptions options, Storage storage, Outbox outbox,
+			StateMachine stateMachine, RandomGenerator random);
+
+	/** Real replicas: {@link Replica#restart} and {@link Replica#recover}. */
+	static ReplicaFactory standard() {
+		return new ReplicaFactory() {
+
+			@Override
+			public SimulatedReplica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state,
+					Storage storage, Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
+				return SimulatedReplica
+					.of(Replica.restart(cluster, index, options, state, storage, outbox, stateMachine, random));
+			}
+
+			@Override
+			public SimulatedReplica recover(Cluster cluster, int index, ReplicaOptions options, Storage storage,
+					Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
+				return SimulatedReplica.of(Replica.recover(cluster, index, options, storage, outbox, stateMachine, random));
+			}
+
+		};
+	}
+
+	/**
+	 * Real replicas built by one constructor-shaped function, for example the package-private
+	 * {@code Replica} constructor with a set of defects: {@code ReplicaFactory.of((cluster, index,
+	 * options, state, storage, outbox, stateMachine, random) -> new Replica(cluster, index, options,
+	 * state, storage, outbox, stateMachine, random, EnumSet.of(defect)))}.
+	 * @param constructor builds a replica; it receives {@code null} state for a replica that recovers
+	 * @return the factory
+	 */
+	static ReplicaFactory of(Constructor constructor) {
+		return new ReplicaFactory() {
+
+			@Override
+			public SimulatedReplica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state,
+					Storage storage, Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
+				return SimulatedReplica
+					.of(constructor.create(cluster, index, options, state, storage, outbox, stateMachine, random));
+			}
+
+			@Override
+			public SimulatedReplica recover(Cluster cluster, int index, ReplicaOptions options, Storage storage,
+					Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
+				return SimulatedReplica
+					.of(constructor.create(cluster, index, options, null, storage, outbox, stateMachine, random));
+			}
+
+		};
+	}
+
+	/** Builds a {@link Replica}; {@code state} is {@code null} for a replica that must recover. */
+	@FunctionalInterface
+	interface Constructor {
+
+		/**
+		 * Builds a replica.
+		 * @param cluster the configuration
+		 * @param index the replica's index
+		 * @param options limits and timeouts
+		 * @param state the durable state, or {@code null} to recover
+		 * @param storage its storage
+		 * @param outbox where its messages go
+		 * @param stateMachine a fresh state machine
+		 * @param random the replica's own random stream
+		 * @return the replica
+		 */
+		Replica create(Cluster cluster, int index, ReplicaOptions options, DurableState state, Storage storage,
+				Outbox outbox, StateMachine stateMachine, RandomGenerator random);
+
+	}
+
+}

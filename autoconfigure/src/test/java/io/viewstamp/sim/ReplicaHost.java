@@ -1,0 +1,99 @@
+package io.viewstamp.sim;
+
+import io.viewstamp.vsr.Status;
+
+/**
+ * The machine one replica runs on: its disk outlives the replica process, which crashes and
+ * restarts with a fresh state machine. A host whose disk was wiped stays marked until its new
+ * process has recovered and made its state durable again; the fault budget counts such hosts.
+ */
+final class ReplicaHost {
+
+	private final int index;
+
+	private final SimStorage storage;
+
+	private SimulatedReplica replica;
+
+	private KvStateMachine stateMachine;
+
+	private boolean wipedUnrecovered;
+
+	ReplicaHost(int index, SimStorage storage) {
+		this.index = index;
+		this.storage = storage;
+	}
+
+	int index() {
+		return this.index;
+	}
+
+	SimStorage storage() {
+		return this.storage;
+	}
+
+	/** The running process, {@code null} while the replica is down. */
+	SimulatedReplica replica() {
+		return this.replica;
+	}
+
+	KvStateMachine stateMachine() {
+		return this.stateMachine;
+	}
+
+	boolean isRunning() {
+		return this.replica != null;
+	}
+
+	boolean isWipedUnrecovered() {
+		return this.wipedUnrecovered;
+	}
+
+	void started(SimulatedReplica replica, KvStateMachine stateMachine) {
+		this.replica = replica;
+		this.stateMachine = stateMachine;
+	}
+
+	/**
+	 * The process dies with its volatile state; requests its disk had not completed are lost.
+	 * @param tearWrite whether an append in progress leaves a torn entry behind
+	 * @return whether a write was torn
+	 */
+	boolean crash(boolean tearWrite) {
+		this.replica = null;
+		this.stateMachine = null;
+		if (tearWrite) {
+			return this.storage.crashTearingWrite();
+		}
+		this.storage.crash();
+		return false;
+	}
+
+	/** The data directory is gone too. */
+	void wipe() {
+		this.storage.wipe();
+		this.wipedUnrecovered = true;
+	}
+
+	/**
+	 * Clears the wiped mark once the recovered replica is normal and its superblock is durable, so
+	 * that another crash finds a state to restart from.
+	 */
+	void noteRecovery() {
+		if (this.wipedUnrecovered && this.replica != null && this.replica.status() == Status.NORMAL
+				&& this.storage.hasSuperblock()) {
+			this.wipedUnrecovered = false;
+		}
+	}
+
+	String describe() {
+		if (this.replica == null) {
+			return "replica " + this.index + ": down" + (this.wipedUnrecovered ? " (storage wiped)" : "");
+		}
+		return "replica " + this.index + ": " + this.replica.status() + " view " + this.replica.view() + " (log view "
+				+ this.replica.logView() + ") op " + this.replica.op() + " commit " + this.replica.commit()
+				+ (this.replica.isPrimary() ? " primary" : "") + (this.wipedUnrecovered ? " (recovering from a wipe)" : "")
+				+ ", storage requests pending " + this.storage.pendingCount();
+	}
+
+}

@@ -1,0 +1,155 @@
+package io.viewstamp.sim;
+
+import java.util.SplittableRandom;
+
+import io.viewstamp.vsr.ReplicaOptions;
+
+/**
+ * Everything that shapes one simulated world besides the seed's random draws: how many replicas
+ * and clients, the replicas' options, the faults, the workload and the length of each phase.
+ * {@link #random(long)} draws all of it from the seed, so a seed names a whole world.
+ *
+ * @param seed the seed every random choice derives from
+ * @param clusterId the cluster id of the replicas
+ * @param replicaCount 1, 3 or 5 replicas
+ * @param clientCount the number of clients
+ * @param keyCount the number of keys the workload touches
+ * @param putProbability the chance that a workload operation is a PUT rather than a GET
+ * @param thinkTicksMax the most ticks a client waits between one result and its next operation
+ * @param requestTimeoutTicks the ticks a client waits for a reply before it resends to every replica
+ * @param replicaOptions the replicas' limits and timeouts
+ * @param faults the faults of the chaos phase
+ * @param chaosTicks the length of the chaos phase
+ * @param livenessTicksMax the ticks the healed cluster has to finish every client's operation and
+ * converge
+ * @param workload whether clients invent operations on their own; scripted scenarios submit them
+ */
+public record SimConfiguration(long seed, long clusterId, int replicaCount, int clientCount, int keyCount,
+		double putProbability, int thinkTicksMax, int requestTimeoutTicks, ReplicaOptions replicaOptions,
+		SimFaults faults, int chaosTicks, int livenessTicksMax, boolean workload) {
+
+	/** The most clients a random world has. */
+	public static final int CLIENTS_MAX = 8;
+
+	/** The fewest keys a random workload uses: few keys make clients collide on them. */
+	public static final int KEYS_MIN = 5;
+
+	/** The most keys a random workload uses. */
+	public static final int KEYS_MAX = 20;
+
+	/** The shortest chaos phase. */
+	public static final int CHAOS_TICKS_MIN = 2_000;
+
+	/** The longest chaos phase. */
+	public static final int CHAOS_TICKS_MAX = 20_000;
+
+	/** The ticks a healed cluster gets to converge. */
+	public static final int LIVENESS_TICKS_MAX = 10_000;
+
+	/** The most ticks a client thinks between operations. */
+	public static final int THINK_TICKS_MAX = 40;
+
+	public SimConfiguration {
+		if (replicaCount < 1 || clientCount < 0 || keyCount < 1 || requestTimeoutTicks < 1 || chaosTicks < 0
+				|| livenessTicksMax < 1 || thinkTicksMax < 0) {
+			throw new IllegalArgumentException("Invalid simulator configuration: " + this);
+		}
+	}
+
+	/**
+	 * Draws a whole world from {@code seed}: mostly three replicas, sometimes one or five; one to
+	 * eight clients; a calm, moderate or harsh fault profile; on some seeds a client table smaller
+	 * than the number of clients, so that sessions get evicted.
+	 * @param seed the seed
+	 * @return the world's configuration
+	 */
+	public static SimConfiguration random(long seed) {
+		SplittableRandom random = RandomStreams.of(seed, "configuration");
+		int replicaDraw = random.nextInt(10);
+		int replicaCount = (replicaDraw == 0) ? 1 : (replicaDraw <= 7) ? 3 : 5;
+		int clientCount = random.nextInt(1, CLIENTS_MAX + 1);
+		ReplicaOptions options = ReplicaOptions.defaults();
+		if (clientCount >= 2 && random.nextInt(5) == 0) {
+			options = options.withClientsMax(random.nextInt((clientCount + 1) / 2, clientCount));
+		}
+		SimFaults faults = SimFaults.random(random);
+		int requestTimeoutTicks = 4 * faults.delayTicksMax() + 2 * faults.storageLatencyTicksMax() + 20
+				+ random.nextInt(0, 60);
+		return new SimConfiguration(seed, random.nextLong(), replicaCount, clientCount,
+				random.nextInt(KEYS_MIN, KEYS_MAX + 1), random.nextDouble(0.2, 0.8), random.nextInt(0, THINK_TICKS_MAX + 1),
+				requestTimeoutTicks, options, faults, random.nextInt(CHAOS_TICKS_MIN, CHAOS_TICKS_MAX + 1),
+				LIVENESS_TICKS_MAX, true);
+	}
+
+	/**
+	 * A world for scripted scenarios: no random faults, no workload of its own (the scenario
+	 * submits operations), default replica options.
+	 * @param seed the seed for what remains random (client ids, replicas' own generators)
+	 * @param replicaCount the number of replicas
+	 * @param clientCount the number of clients
+	 * @return the configuration
+	 */
+	public static SimConfiguration scripted(long seed, int replicaCount, int clientCount) {
+		return new SimConfiguration(seed, 1, replicaCount, clientCount, KEYS_MIN, 0.5, 0, 30, ReplicaOptions.defaults(),
+				SimFaults.none(), 0, LIVENESS_TICKS_MAX, false);
+	}
+
+	/**
+	 * A copy with other faults.
+	 * @param faults the faults
+	 * @return the copy
+	 */
+	public SimConfiguration withFaults(SimFaults faults) {
+		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
+				this.putProbability, this.thinkTicksMax, this.requestTimeoutTicks, this.replicaOptions, faults,
+				this.chaosTicks, this.livenessTicksMax, this.workload);
+	}
+
+	/**
+	 * A copy with other replica options.
+	 * @param replicaOptions the options
+	 * @return the copy
+	 */
+	public SimConfiguration withReplicaOptions(ReplicaOptions replicaOptions) {
+		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
+				this.putProbability, this.thinkTicksMax, this.requestTimeoutTicks, replicaOptions, this.faults,
+				this.chaosTicks, this.livenessTicksMax, this.workload);
+	}
+
+	/**
+	 * A copy with another replica count.
+	 * @param replicaCount the number of replicas
+	 * @return the copy
+	 */
+	public SimConfiguration withReplicaCount(int replicaCount) {
+		return new SimConfiguration(this.seed, this.clusterId, replicaCount, this.clientCount, this.keyCount,
+				this.putProbability, this.thinkTicksMax, this.requestTimeoutTicks, this.replicaOptions, this.faults,
+				this.chaosTicks, this.livenessTicksMax, this.workload);
+	}
+
+	/**
+	 * A copy with another chaos phase length.
+	 * @param chaosTicks the chaos phase's length
+	 * @return the copy
+	 */
+	public SimConfiguration withChaosTicks(int chaosTicks) {
+		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
+				this.putProbability, this.thinkTicksMax, this.requestTimeoutTicks, this.replicaOptions, this.faults,
+				chaosTicks, this.livenessTicksMax, this.workload);
+	}
+
+	/** A one-line description for reports. */
+	public String describe() {
+		return "seed " + this.seed + ": " + this.replicaCount + " replicas, " + this.clientCount + " clients, "
+				+ this.keyCount + " keys, clientsMax " + this.replicaOptions.clientsMax() + ", faults "
+				+ this.faults.profile() + " (loss " + percent(this.faults.packetLossProbability()) + ", duplicates "
+				+ percent(this.faults.packetDuplicateProbability()) + ", delay 1.." + this.faults.delayTicksMax()
+				+ " ticks, storage 1.." + this.faults.storageLatencyTicksMax() + " ticks), chaos " + this.chaosTicks
+				+ " ticks";
+	}
+
+	private static String percent(double probability) {
+		return String.format(java.util.Locale.ROOT, "%.1f%%", probability * 100);
+	}
+
+}

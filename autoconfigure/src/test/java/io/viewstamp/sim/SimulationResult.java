@@ -1,0 +1,29 @@
+package io.viewstamp.sim;
+
+/**
+ * What one simulated world did, for the seeds summary.
+ *
+ * @param seed the seed
+ * @param ticks the ticks simulated
+ * @param committedOps the ops committed (the canonical log's length)
+ * @param operationsCompleted client operations whose result arrived
+ * @param operationsIndeterminate client operations whose outcome stayed unknown
+ * @param messagesDelivered messages delivered
+ * @param messagesLost messages lost at random
+ * @param messagesDuplicated messages delivered twice
+ * @param messagesCutOff messages dropped by a cut link
+ * @param partitions partitions started
+ * @param crashes replica crashes
+ * @param powerLosses crashes of every running replica at once
+ * @param tornWrites appends torn by a crash
+ * @param wipes data directories lost
+ * @param clientRestarts client process restarts
+ * @param evictions client sessions evicted
+ * @param fingerprint the trace fingerprint
+ */
+public record SimulationResult(long seed, long ticks, long committedOps, long operationsCompleted,
+		long operationsIndeterminate, long messagesDelivered, long messagesLost, long messagesDuplicated,
+		long messagesCutOff, long partitions, long crashes, long powerLosses, long tornWrites, long wipes,
+		long clientRestarts, long evictions, long fingerprint) {
+
+}

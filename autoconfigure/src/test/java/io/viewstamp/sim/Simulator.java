@@ -1,0 +1,814 @@
+package io.viewstamp.sim;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import io.viewstamp.sim.SimulationFailure.Check;
+import io.viewstamp.vsr.Cluster;
+import io.viewstamp.vsr.DurableState;
+import io.viewstamp.vsr.Message;
+import io.viewstamp.vsr.Outbox;
+import io.viewstamp.vsr.Reply;
+import io.viewstamp.vsr.ReplicaMessage;
+import io.viewstamp.vsr.Request;
+import io.viewstamp.vsr.Status;
+import io.viewstamp.vsr.Superblock;
+
+/**
+ * Runs a whole cluster (replicas, network, disks, clients) in one thread on virtual time, every
+ * choice drawn from one seed, so that a seed replays exactly. Checkers run after every event.
+ *
+ * <p>{@link #run()} is the seed test: a chaos phase with network faults, partitions, crashes,
+ * wipes and client restarts, then a liveness phase in which the network heals, every replica
+ * restarts and the cluster must finish every client's operation and converge within a budget.
+ *
+ * <p>Scenario tests drive a world by hand instead: {@link #scripted}, then {@link #runTicks},
+ * {@link #runUntil}, {@link #partition}, {@link #crash}, {@link #restart}, {@link #wipeAndRecover},
+ * {@link #client}{@code (k).submitPut(...)}, and {@link #checkAll()}.
+ *
+ * <p>Each tick: messages due are delivered, disk requests due complete, every running replica
+ * ticks, clients act, and (in the chaos phase) faults are injected.
+ */
+public final class Simulator {
+
+	/** Simulated nanoseconds per tick: the replicas' default timeouts assume ticks of about 10 ms. */
+	public static final long TICK_NANOS = 10_000_000L;
+
+	private final SimConfiguration configuration;
+
+	private final ReplicaFactory factory;
+
+	private final Cluster cluster;
+
+	private final SimNetwork network;
+
+	private final List<ReplicaHost> hosts = new ArrayList<>();
+
+	private final List<SimClient> clients = new ArrayList<>();
+
+	/** Looked up by reply, never iterated. */
+	private final Map<Long, Integer> clientIndexById = new HashMap<>();
+
+	private final SplittableRandom replicaRandom;
+
+	private final RequestRegistry registry = new RequestRegistry();
+
+	private final TraceFingerprint fingerprint = new TraceFingerprint();
+
+	private final CommitChecker commitChecker;
+
+	private final ReplyChecker replyChecker;
+
+	private final StateChecker stateChecker;
+
+	private final HistoryChecker historyChecker;
+
+	private final FaultInjector faultInjector;
+
+	private final FaultCounts faultCounts = new FaultCounts();
+
+	private boolean chaos;
+
+	private long tick;
+
+	/** Where event lines go, {@code null} when nobody reads them. */
+	private Consumer<String> trace;
+
+	/**
+	 * Builds a world and starts every replica from a freshly formatted disk, at tick 0.
+	 * @param configuration the world's shape
+	 * @param factory how replica processes are made
+	 */
+	public Simulator(SimConfiguration configuration, ReplicaFactory factory) {
+		this(configuration, factory, null);
+	}
+
+	/**
+	 * Builds a world that reports every event, from the replicas' first start on, as a line to
+	 * {@code trace}.
+	 * @param configuration the world's shape
+	 * @param factory how replica processes are made
+	 * @param trace where event lines go, or {@code null}
+	 */
+	public Simulator(SimConfiguration configuration, ReplicaFactory factory, Consumer<String> trace) {
+		this.configuration = configuration;
+		this.trace = trace;
+		this.factory = factory;
+		long seed = configuration.seed();
+		this.cluster = new Cluster(configuration.clusterId(), configuration.replicaCount());
+		this.network = new SimNetwork(configuration.replicaCount(), configuration.clientCount(), configuration.faults(),
+				RandomStreams.of(seed, "network"));
+		this.replicaRandom = RandomStreams.of(seed, "replicas");
+		this.commitChecker = new CommitChecker(seed, configuration.clusterId(), configuration.replicaCount(), this.registry,
+				this.fingerprint);
+		this.replyChecker = new ReplyChecker(seed, this.commitChecker);
+		this.stateChecker = new StateChecker(seed);
+		this.historyChecker = new HistoryChecker(seed);
+		this.faultInjector = new FaultInjector(this, configuration.faults(), RandomStreams.of(seed, "faults"));
+		SimWorkload workload = SimWorkload.ofKeys(configuration.keyCount(), configuration.putProbability(),
+				configuration.thinkTicksMax());
+		for (int client = 0; client < configuration.clientCount(); client++) {
+			SimClient simClient = new SimClient(client, this.cluster, configuration.requestTimeoutTicks(), workload,
+					RandomStreams.of(seed, "client-" + client), this.registry, this::sendRequest);
+			this.clients.add(simClient);
+			registerClientId(simClient);
+		}
+		for (int replica = 0; replica < configuration.replicaCount(); replica++) {
+			DurableState formatted = DurableState.formatted(configuration.clusterId(), replica,
+					configuration.replicaCount());
+			this.hosts.add(new ReplicaHost(replica, new SimStorage(replica, formatted,
+					configuration.faults().storageLatencyTicksMax(), RandomStreams.of(seed, "storage-" + replica))));
+		}
+		for (ReplicaHost host : this.hosts) {
+			start(host);
+		}
+	}
+
+	/**
+	 * The world of a seed with real replicas, as {@link #run()} uses it.
+	 * @param seed the seed
+	 * @return the simulator, at tick 0
+	 */
+	public static Simulator ofSeed(long seed) {
+		return new Simulator(SimConfiguration.random(seed), ReplicaFactory.standard());
+	}
+
+	/**
+	 * A world for scenario tests: real replicas, no random faults, clients that do only what they
+	 * are told.
+	 * @param replicaCount the number of replicas
+	 * @param clientCount the number of clients
+	 * @return the simulator, at tick 0
+	 */
+	public static Simulator scripted(int replicaCount, int clientCount) {
+		return new Simulator(SimConfiguration.scripted(1, replicaCount, clientCount), ReplicaFactory.standard());
+	}
+
+	/**
+	 * Runs the seed's whole test: the chaos phase, then the liveness phase, then every check.
+	 * @return what the world did
+	 * @throws SimulationFailure when any property fails
+	 */
+	public SimulationResult run() {
+		setChaos(true);
+		setWorkloadEnabled(true);
+		runTicks(this.configuration.chaosTicks());
+		setChaos(false);
+		setWorkloadEnabled(false);
+		startLivenessPhase();
+		runUntilConverged(this.configuration.livenessTicksMax());
+		checkAll();
+		return result();
+	}
+
+	/**
+	 * Advances time.
+	 * @param ticks the number of ticks
+	 */
+	public void runTicks(int ticks) {
+		for (int count = 0; count < ticks; count++) {
+			step();
+		}
+	}
+
+	/**
+	 * Advances time until {@code condition} holds, checked before each tick.
+	 * @param condition what to wait for
+	 * @param ticksMax the most ticks to run
+	 * @return whether the condition held
+	 */
+	public boolean runUntil(BooleanSupplier condition, int ticksMax) {
+		for (int count = 0; count < ticksMax; count++) {
+			if (condition.getAsBoolean()) {
+				return true;
+			}
+			step();
+		}
+		return condition.getAsBoolean();
+	}
+
+	/**
+	 * Advances time until every client is idle and every replica is running, normal, and has
+	 * committed its whole log, the same for all; then checks that their states are equal.
+	 * @param ticksMax the most ticks to run
+	 * @throws SimulationFailure of {@link Check#LIVENESS} when that does not happen in time
+	 */
+	public void runUntilConverged(int ticksMax) {
+		long startTick = this.tick;
+		if (!runUntil(this::isConverged, ticksMax)) {
+			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS,
+					"not converged " + (this.tick - startTick) + " ticks after tick " + startTick + ": "
+							+ describeWorld());
+		}
+		this.stateChecker.checkConverged(runningReplicas(), this.tick);
+	}
+
+	/**
+	 * Whether the cluster has converged: every client idle, every replica running and normal, all
+	 * with the same commit number and nothing uncommitted in their logs.
+	 * @return {@code true} when converged
+	 */
+	public boolean isConverged() {
+		for (SimClient client : this.clients) {
+			if (!client.isIdle()) {
+				return false;
+			}
+		}
+		long commit = -1;
+		for (ReplicaHost host : this.hosts) {
+			SimulatedReplica replica = host.replica();
+			if (replica == null || replica.status() != Status.NORMAL || replica.op() != replica.commit()
+					|| (commit >= 0 && replica.commit() != commit)) {
+				return false;
+			}
+			commit = replica.commit();
+		}
+		return true;
+	}
+
+	/**
+	 * Runs every check on the current state: committed logs (again, in full for each running
+	 * replica's new commits), equal states for equal commits, and linearizability of the clients'
+	 * histories (open operations count as indeterminate).
+	 * @throws SimulationFailure when a check fails
+	 */
+	public void checkAll() {
+		for (ReplicaHost host : this.hosts) {
+			if (host.isRunning()) {
+				this.commitChecker.check(host.replica(), this.tick);
+			}
+		}
+		this.stateChecker.checkEqualCommitsEqualStates(runningReplicas(), this.tick);
+		this.historyChecker.check(this.clients, this.tick);
+	}
+
+	// Faults, scripted or injected.
+
+	/**
+	 * Cuts every link between two groups of replicas, both ways.
+	 * @param sideA replicas on one side
+	 * @param sideB replicas on the other
+	 */
+	public void partition(Set<Integer> sideA, Set<Integer> sideB) {
+		countPartition();
+		this.network.partition(sideA, sideB);
+		record("partition " + this.network.describeCuts());
+	}
+
+	/**
+	 * Cuts a replica off every other replica, both ways (its clients still reach it).
+	 * @param replica the replica
+	 */
+	public void isolate(int replica) {
+		Set<Integer> others = new TreeSet<>();
+		for (int other = 0; other < this.cluster.replicaCount(); other++) {
+			if (other != replica) {
+				others.add(other);
+			}
+		}
+		partition(Set.of(replica), others);
+	}
+
+	/**
+	 * Cuts the link from one replica to another, in that direction only.
+	 * @param from the sender
+	 * @param to the receiver
+	 */
+	public void cutLink(int from, int to) {
+		countPartition();
+		this.network.cutLink(from, to);
+		record("cut " + from + "->" + to);
+	}
+
+	/**
+	 * Cuts a client off a replica, both ways.
+	 * @param client the client
+	 * @param replica the replica
+	 */
+	public void cutClientLink(int client, int replica) {
+		countPartition();
+		this.network.cutClientLink(client, replica);
+		record("cut client " + client + "-x-" + replica);
+	}
+
+	/** Counts a partition when a healed network gets its first cut: one partition may cut many links. */
+	private void countPartition() {
+		if (!this.network.isPartitioned()) {
+			this.faultCounts.partition();
+		}
+	}
+
+	/** Restores every link. Messages in flight over a link cut until now are delivered when due. */
+	public void heal() {
+		this.network.heal();
+		record("heal");
+	}
+
+	/**
+	 * Crashes a replica: its process and state machine are gone, and so are the disk requests that
+	 * had not completed; what its disk completed stays.
+	 * @param replica the replica
+	 */
+	public void crash(int replica) {
+		crash(replica, false);
+	}
+
+	/**
+	 * Crashes a replica, as {@link #crash(int)}; with {@code tearWrite}, an append it had in progress
+	 * leaves a torn entry at the end of its journal.
+	 * @param replica the replica
+	 * @param tearWrite whether an append in progress is torn
+	 */
+	public void crash(int replica, boolean tearWrite) {
+		ReplicaHost host = this.hosts.get(replica);
+		requireState(host.isRunning(), "crash", replica, "it is already down");
+		boolean torn = host.crash(tearWrite);
+		this.faultCounts.crash();
+		if (torn) {
+			this.faultCounts.tornWrite();
+		}
+		record("crash " + replica + (torn ? " tearing a write" : ""));
+	}
+
+	/** Counts a power loss; the injector then crashes every running replica. */
+	void powerLoss() {
+		this.faultCounts.powerLoss();
+		record("power loss");
+	}
+
+	/**
+	 * Restarts a crashed replica from its disk with a fresh state machine; a replica whose disk
+	 * holds no superblock (it was wiped) recovers from the others instead.
+	 * @param replica the replica
+	 */
+	public void restart(int replica) {
+		ReplicaHost host = this.hosts.get(replica);
+		requireState(!host.isRunning(), "restart", replica, "it is running");
+		start(host);
+	}
+
+	/**
+	 * Loses a crashed replica's data directory.
+	 * @param replica the replica
+	 */
+	public void wipe(int replica) {
+		ReplicaHost host = this.hosts.get(replica);
+		requireState(!host.isRunning(), "wipe", replica, "it is running; crash it first");
+		host.wipe();
+		this.faultCounts.wipe();
+		record("wipe " + replica);
+	}
+
+	/**
+	 * Crashes a replica (if it runs), loses its data directory and starts it again: it must
+	 * recover its state from the others before it takes part. No fault budget is checked.
+	 * @param replica the replica
+	 */
+	public void wipeAndRecover(int replica) {
+		if (this.hosts.get(replica).isRunning()) {
+			crash(replica);
+		}
+		wipe(replica);
+		restart(replica);
+	}
+
+	/**
+	 * Whether a wipe of {@code replica} now keeps the cluster recoverable: no other replica is
+	 * without its data and not yet recovered, and the cluster tolerates one failure at all.
+	 * @param replica the replica to wipe
+	 * @return {@code true} when the wipe is within the fault budget
+	 */
+	public boolean isWipeWithinBudget(int replica) {
+		for (ReplicaHost host : this.hosts) {
+			if (host.index() != replica && host.isWipedUnrecovered()) {
+				return false;
+			}
+		}
+		// This wipe makes one replica without its data; a cluster of one tolerates none.
+		return this.cluster.faultsMax() >= 1;
+	}
+
+	/**
+	 * Restarts a client process: its open operation becomes indeterminate and it registers again.
+	 * @param client the client
+	 * @param keepClientId whether the new process keeps the client id
+	 */
+	public void restartClient(int client, boolean keepClientId) {
+		SimClient simClient = this.clients.get(client);
+		this.clientIndexById.remove(simClient.clientId());
+		simClient.restart(keepClientId);
+		registerClientId(simClient);
+		this.faultCounts.clientRestart();
+		record("restart client " + client + (keepClientId ? " same id" : " new id"));
+	}
+
+	/**
+	 * Holds back every message sent from now on that {@code selector} picks, until
+	 * {@link #releaseHeld()}: for reordering one message around a view change.
+	 * @param selector picks the messages to hold, by sender, receiver and content
+	 */
+	public void hold(Predicate<SimNetwork.Envelope> selector) {
+		this.network.hold(selector);
+	}
+
+	/** Stops holding and sends the held messages, in their order, to arrive on the next tick. */
+	public void releaseHeld() {
+		record("release " + this.network.held().size() + " held messages");
+		this.network.releaseHeld(this.tick);
+	}
+
+	/** Stops holding and loses the held messages. */
+	public void discardHeld() {
+		record("discard " + this.network.held().size() + " held messages");
+		this.network.discardHeld();
+	}
+
+	/**
+	 * Turns the random faults of the configuration on or off. Off, the network still delays
+	 * messages as configured but loses and duplicates none.
+	 * @param chaos {@code true} for random faults
+	 */
+	public void setChaos(boolean chaos) {
+		this.chaos = chaos;
+		this.network.setFaults(chaos ? this.configuration.faults() : this.configuration.faults().healed());
+	}
+
+	/**
+	 * Turns every client's own workload on or off.
+	 * @param enabled {@code true} for clients that invent operations
+	 */
+	public void setWorkloadEnabled(boolean enabled) {
+		for (SimClient client : this.clients) {
+			client.setWorkloadEnabled(enabled);
+		}
+	}
+
+	/**
+	 * Sends a line for every event from now on (message delivered, fault injected, replica started)
+	 * to {@code trace}, for reading what a failing seed did; the seeds test turns it on with
+	 * {@code -Dsim.trace=all}.
+	 * @param trace where the lines go, or {@code null} for none
+	 */
+	public void trace(Consumer<String> trace) {
+		this.trace = trace;
+	}
+
+	// Accessors.
+
+	/**
+	 * A running replica.
+	 * @param index the replica's index
+	 * @return the replica
+	 * @throws IllegalStateException when it is down
+	 */
+	public SimulatedReplica replica(int index) {
+		ReplicaHost host = this.hosts.get(index);
+		requireState(host.isRunning(), "inspect", index, "it is down");
+		return host.replica();
+	}
+
+	/**
+	 * A running replica's state machine.
+	 * @param index the replica's index
+	 * @return the state machine
+	 * @throws IllegalStateException when it is down
+	 */
+	public KvStateMachine stateMachine(int index) {
+		ReplicaHost host = this.hosts.get(index);
+		requireState(host.isRunning(), "inspect", index, "it is down");
+		return host.stateMachine();
+	}
+
+	/**
+	 * Whether a replica's process runs.
+	 * @param index the replica's index
+	 * @return {@code true} when it runs
+	 */
+	public boolean isRunning(int index) {
+		return this.hosts.get(index).isRunning();
+	}
+
+	/**
+	 * The running, normal primary of the highest view, if any.
+	 * @return its index, or -1 when no running replica is a normal primary
+	 */
+	public int primaryIndex() {
+		int primary = -1;
+		long view = -1;
+		for (ReplicaHost host : this.hosts) {
+			SimulatedReplica replica = host.replica();
+			if (replica != null && replica.isPrimary() && replica.status() == Status.NORMAL && replica.view() > view) {
+				primary = host.index();
+				view = replica.view();
+			}
+		}
+		return primary;
+	}
+
+	/**
+	 * A replica's disk, which outlives its crashes.
+	 * @param index the replica's index
+	 * @return the disk
+	 */
+	public SimStorage storage(int index) {
+		return this.hosts.get(index).storage();
+	}
+
+	/**
+	 * A client.
+	 * @param index the client's number
+	 * @return the client
+	 */
+	public SimClient client(int index) {
+		return this.clients.get(index);
+	}
+
+	/** The number of clients. */
+	public int clientCount() {
+		return this.clients.size();
+	}
+
+	/** The network, for its statistics and to hold messages back. */
+	public SimNetwork network() {
+		return this.network;
+	}
+
+	/** The configuration shared by the replicas. */
+	public Cluster cluster() {
+		return this.cluster;
+	}
+
+	/** The world's shape. */
+	public SimConfiguration configuration() {
+		return this.configuration;
+	}
+
+	/** The current tick. */
+	public long tick() {
+		return this.tick;
+	}
+
+	/** The canonical committed history. */
+	public CommitChecker commits() {
+		return this.commitChecker;
+	}
+
+	/** The fingerprint of everything that happened so far. */
+	public TraceFingerprint fingerprint() {
+		return this.fingerprint;
+	}
+
+	/** Faults injected so far. */
+	public FaultCounts faultCounts() {
+		return this.faultCounts;
+	}
+
+	/** What the world did so far. */
+	public SimulationResult result() {
+		long completed = 0;
+		long indeterminate = 0;
+		long evictions = 0;
+		for (SimClient client : this.clients) {
+			completed += client.statistics().completed();
+			indeterminate += client.statistics().indeterminate();
+			evictions += client.statistics().evictions();
+		}
+		SimNetwork.Statistics messages = this.network.statistics();
+		return new SimulationResult(this.configuration.seed(), this.tick, this.commitChecker.committedMax(), completed,
+				indeterminate, messages.delivered(), messages.lost(), messages.duplicated(), messages.cutOff(),
+				this.faultCounts.partitions(), this.faultCounts.crashes(), this.faultCounts.powerLosses(),
+				this.faultCounts.tornWrites(),
+				this.faultCounts.wipes(), this.faultCounts.clientRestarts(), evictions, this.fingerprint.value());
+	}
+
+	/** Every replica's status, view, op and commit, the clients' open requests and the cut links. */
+	public String describeWorld() {
+		StringBuilder description = new StringBuilder(this.configuration.describe());
+		for (ReplicaHost host : this.hosts) {
+			description.append("; ").append(host.describe());
+		}
+		for (SimClient client : this.clients) {
+			if (!client.isIdle()) {
+				description.append("; ").append(client);
+			}
+		}
+		description.append("; cut links: ").append(this.network.describeCuts());
+		description.append("; messages in flight ").append(this.network.inFlightCount());
+		description.append("; highest committed op ").append(this.commitChecker.committedMax());
+		return description.toString();
+	}
+
+	// The machinery.
+
+	private void step() {
+		this.tick++;
+		for (ReplicaHost host : this.hosts) {
+			host.storage().advanceTo(this.tick);
+		}
+		this.network.deliverDue(this.tick, this::deliver);
+		for (ReplicaHost host : this.hosts) {
+			if (host.isRunning()) {
+				host.storage().completeDue(this.tick);
+			}
+		}
+		for (ReplicaHost host : this.hosts) {
+			if (host.isRunning()) {
+				SimulatedReplica replica = host.replica();
+				drive(host, "ticking", () -> replica.tick(this.tick * TICK_NANOS));
+			}
+		}
+		for (ReplicaHost host : this.hosts) {
+			host.noteRecovery();
+		}
+		for (SimClient client : this.clients) {
+			client.tick(this.tick);
+		}
+		if (this.chaos) {
+			this.faultInjector.step(this.tick);
+		}
+	}
+
+	private void startLivenessPhase() {
+		heal();
+		for (ReplicaHost host : this.hosts) {
+			if (!host.isRunning()) {
+				start(host);
+			}
+		}
+	}
+
+	private void start(ReplicaHost host) {
+		int index = host.index();
+		KvStateMachine stateMachine = new KvStateMachine();
+		SplittableRandom random = this.replicaRandom.split();
+		Outbox outbox = new ReplicaOutbox(index);
+		if (host.isWipedUnrecovered()) {
+			// A process that died before it finished recovering left a data directory no one can trust.
+			host.storage().wipe();
+		}
+		host.storage().attach(new StorageCompletions(host));
+		this.commitChecker.replicaStarted(index);
+		boolean recovering = !host.storage().hasSuperblock();
+		record((recovering ? "recover " : "restart ") + index);
+		try {
+			SimulatedReplica replica = recovering
+					? this.factory.recover(this.cluster, index, this.configuration.replicaOptions(), host.storage(), outbox,
+							stateMachine, random)
+					: this.factory.restart(this.cluster, index, this.configuration.replicaOptions(),
+							host.storage().durableState(), host.storage(), outbox, stateMachine, random);
+			host.started(replica, stateMachine);
+		}
+		catch (SimulationFailure failure) {
+			throw failure;
+		}
+		catch (RuntimeException ex) {
+			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.REPLICA_EXCEPTION, "replica " + index
+					+ " threw " + ex + " while " + (recovering ? "starting to recover" : "restarting from its storage"), ex);
+		}
+		this.commitChecker.check(host.replica(), this.tick);
+	}
+
+	private boolean deliver(SimNetwork.Envelope envelope) {
+		Message message = envelope.message();
+		if (envelope.to().isReplica()) {
+			ReplicaHost host = this.hosts.get(envelope.to().index());
+			if (!host.isRunning()) {
+				return false;
+			}
+			record(envelope.to() + " <- " + envelope.from() + " " + message);
+			SimulatedReplica replica = host.replica();
+			drive(host, "receiving " + message + " from " + envelope.from(), () -> replica.receive(message));
+			return true;
+		}
+		SimClient client = this.clients.get(envelope.to().index());
+		if (client.incarnation() != envelope.incarnation()) {
+			return false;
+		}
+		record(envelope.to() + " <- " + envelope.from() + " " + message);
+		Reply reply = (Reply) message;
+		Request completed;
+		try {
+			completed = client.receive(reply, this.tick);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.REPLY,
+					"client " + client.index() + " could not decode " + reply + ": " + ex.getMessage(), ex);
+		}
+		if (completed != null) {
+			this.replyChecker.check(client.index(), completed, reply, this.tick);
+		}
+		return true;
+	}
+
+	/** Calls into a replica, turns what it throws into a failure, and checks its new commits. */
+	private void drive(ReplicaHost host, String what, Runnable call) {
+		try {
+			call.run();
+		}
+		catch (SimulationFailure failure) {
+			throw failure;
+		}
+		catch (RuntimeException ex) {
+			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.REPLICA_EXCEPTION,
+					"replica " + host.index() + " threw " + ex + " while " + what, ex);
+		}
+		if (host.isRunning()) {
+			this.commitChecker.check(host.replica(), this.tick);
+		}
+	}
+
+	private void record(String event) {
+		this.fingerprint.record(this.tick, event);
+		if (this.trace != null) {
+			this.trace.accept("tick " + this.tick + ": " + event);
+		}
+	}
+
+	private void sendRequest(SimClient client, int replica, Request request) {
+		this.network.send(this.tick, SimAddress.client(client.index()), SimAddress.replica(replica), 0, request);
+	}
+
+	private void registerClientId(SimClient client) {
+		Integer previous = this.clientIndexById.put(client.clientId(), client.index());
+		if (previous != null && previous != client.index()) {
+			throw new IllegalStateException("Clients " + previous + " and " + client.index() + " drew the same client id "
+					+ Long.toHexString(client.clientId()) + " for seed " + this.configuration.seed());
+		}
+	}
+
+	private List<StateChecker.RunningReplica> runningReplicas() {
+		List<StateChecker.RunningReplica> running = new ArrayList<>();
+		for (ReplicaHost host : this.hosts) {
+			if (host.isRunning()) {
+				running.add(new StateChecker.RunningReplica(host.replica(), host.stateMachine()));
+			}
+		}
+		return running;
+	}
+
+	private static void requireState(boolean condition, String action, int replica, String reason) {
+		if (!condition) {
+			throw new IllegalStateException("Cannot " + action + " replica " + replica + ": " + reason);
+		}
+	}
+
+	/** A replica's outbox: every message goes onto the network, from that replica. */
+	private final class ReplicaOutbox implements Outbox {
+
+		private final int replica;
+
+		ReplicaOutbox(int replica) {
+			this.replica = replica;
+		}
+
+		@Override
+		public void send(int to, ReplicaMessage message) {
+			Simulator.this.network.send(Simulator.this.tick, SimAddress.replica(this.replica), SimAddress.replica(to), 0,
+					message);
+		}
+
+		@Override
+		public void reply(Reply reply) {
+			Integer client = Simulator.this.clientIndexById.get(reply.clientId());
+			if (client == null) {
+				// The client restarted with a new id: its old connection is gone, and so is the reply.
+				return;
+			}
+			Simulator.this.network.send(Simulator.this.tick, SimAddress.replica(this.replica), SimAddress.client(client),
+					Simulator.this.clients.get(client).incarnation(), reply);
+		}
+
+	}
+
+	/** Hands completed disk requests to whichever process runs on the host now. */
+	private final class StorageCompletions implements SimStorage.Completions {
+
+		private final ReplicaHost host;
+
+		StorageCompletions(ReplicaHost host) {
+			this.host = host;
+		}
+
+		@Override
+		public void onEntryWritten(long op, long checksum) {
+			SimulatedReplica replica = this.host.replica();
+			drive(this.host, "completing the write of op " + op, () -> replica.onEntryWritten(op, checksum));
+		}
+
+		@Override
+		public void onSuperblockWritten(Superblock superblock) {
+			SimulatedReplica replica = this.host.replica();
+			drive(this.host, "completing the write of " + superblock, () -> replica.onSuperblockWritten(superblock));
+		}
+
+	}
+
+}

@@ -1,0 +1,217 @@
+package io.viewstamp.sim;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Runs the simulator over many seeds with real replicas: {@code sim.seeds} seeds (default
+ * {@value #SEEDS_DEFAULT}) from a fixed base, or exactly the seed {@code sim.seed} when it is set.
+ * Each seed is its own deterministic world, so seeds run in parallel without changing what any one
+ * of them does; a failing seed replays alone with the command in the failure message, and
+ * {@code -Dsim.trace=all} (or comma-separated fragments of the lines to keep) prints its events.
+ * Prints a one-line summary of what the seeds did.
+ */
+class SimulatorSeedsTest {
+
+	/** The first seed of a run; fixed, so that CI runs the same worlds every time. */
+	static final long SEED_BASE = 0x5EED_0000L;
+
+	/** The number of seeds when {@code sim.seeds} is not set. */
+	static final int SEEDS_DEFAULT = 200;
+
+	/** Failures described in full in the assertion message; the others are listed by seed. */
+	private static final int FAILURES_DESCRIBED_MAX = 5;
+
+	/** Stack frames shown for a replica's exception. */
+	private static final int STACK_LINES_MAX = 25;
+
+	@Test
+	void everySeedKeepsEverySafetyAndLivenessProperty() {
+		List<Long> seeds = seeds();
+		Consumer<String> trace = (seeds.size() == 1) ? trace() : null;
+		long startNanos = System.nanoTime();
+		List<Outcome> outcomes = seeds.parallelStream().map((seed) -> run(seed, trace)).toList();
+		double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
+		System.out.println(summary(outcomes, wallSeconds));
+		List<Outcome> failures = outcomes.stream().filter((outcome) -> outcome.failure() != null).toList();
+		if (!failures.isEmpty()) {
+			fail(report(failures, outcomes.size()));
+		}
+	}
+
+	private static List<Long> seeds() {
+		String seed = System.getProperty("sim.seed", "").trim();
+		if (!seed.isEmpty()) {
+			return List.of(Long.parseLong(seed));
+		}
+		String count = System.getProperty("sim.seeds", "").trim();
+		int seedCount = count.isEmpty() ? SEEDS_DEFAULT : Integer.parseInt(count);
+		return LongStream.range(SEED_BASE, SEED_BASE + seedCount).boxed().toList();
+	}
+
+	/**
+	 * Prints the events of a replayed seed when {@code sim.trace} is set: {@code all}, or
+	 * comma-separated fragments that a printed line must contain, such as
+	 * {@code -Dsim.trace=crash,restart,"replica 1 <-"}.
+	 */
+	private static Consumer<String> trace() {
+		String filter = System.getProperty("sim.trace", "").trim();
+		if (filter.isEmpty()) {
+			return null;
+		}
+		List<String> fragments = filter.equals("all") ? List.of("") : List.of(filter.split(","));
+		return (line) -> {
+			if (fragments.stream().anyMatch(line::contains)) {
+				System.out.println(line);
+			}
+		};
+	}
+
+	private static Outcome run(long seed, Consumer<String> trace) {
+		Simulator simulator = null;
+		try {
+			simulator = new Simulator(SimConfiguration.random(seed), ReplicaFactory.standard(), trace);
+			return new Outcome(seed, simulator.run(), null);
+		}
+		catch (SimulationFailure | RuntimeException | StackOverflowError ex) {
+			// A world that failed still reports what it did up to the failure.
+			return new Outcome(seed, (simulator != null) ? simulator.result() : null, ex);
+		}
+	}
+
+	private static String summary(List<Outcome> outcomes, double wallSeconds) {
+		long failed = outcomes.stream().filter((outcome) -> outcome.failure() != null).count();
+		long committed = 0;
+		long completed = 0;
+		long indeterminate = 0;
+		long lost = 0;
+		long duplicated = 0;
+		long cutOff = 0;
+		long partitions = 0;
+		long crashes = 0;
+		long tornWrites = 0;
+		long powerLosses = 0;
+		long wipes = 0;
+		long clientRestarts = 0;
+		long evictions = 0;
+		long ticks = 0;
+		TraceFingerprint fingerprints = new TraceFingerprint();
+		for (Outcome outcome : outcomes) {
+			SimulationResult result = outcome.result();
+			if (result == null) {
+				continue;
+			}
+			fingerprints.record(outcome.seed(), result.fingerprint(), result.ticks(), result.committedOps());
+			committed += result.committedOps();
+			completed += result.operationsCompleted();
+			indeterminate += result.operationsIndeterminate();
+			lost += result.messagesLost();
+			duplicated += result.messagesDuplicated();
+			cutOff += result.messagesCutOff();
+			partitions += result.partitions();
+			crashes += result.crashes();
+			tornWrites += result.tornWrites();
+			powerLosses += result.powerLosses();
+			wipes += result.wipes();
+			clientRestarts += result.clientRestarts();
+			evictions += result.evictions();
+			ticks += result.ticks();
+		}
+		return String.format(Locale.ROOT,
+				"Simulator: %d seeds (%d failed), %d ticks, %d ops committed (%d per seed), %d client operations"
+						+ " completed, %d indeterminate; faults: %d drops, %d duplicates, %d partitions (%d messages cut off),"
+						+ " %d crashes (%d power losses, %d torn writes), %d wipes, %d client restarts, %d session evictions;"
+						+ " trace fingerprint %016x; %.1f s wall",
+				outcomes.size(), failed, ticks, committed, committed / Math.max(1, outcomes.size()), completed,
+				indeterminate, lost, duplicated, partitions, cutOff, crashes, powerLosses, tornWrites, wipes,
+				clientRestarts, evictions, fingerprints.value(), wallSeconds);
+	}
+
+	private static String report(List<Outcome> failures, int seedCount) {
+		StringBuilder report = new StringBuilder();
+		report.append(failures.size()).append(" of ").append(seedCount).append(" seeds failed: ");
+		report.append(failures.stream().map((outcome) -> Long.toString(outcome.seed())).toList()).append('\n');
+		Map<String, List<Long>> seedsByCheck = new TreeMap<>();
+		for (Outcome outcome : failures) {
+			seedsByCheck.computeIfAbsent(kind(outcome.failure()), (key) -> new ArrayList<>()).add(outcome.seed());
+		}
+		seedsByCheck.forEach((check, seeds) -> report.append("  ")
+			.append(check)
+			.append(": ")
+			.append(seeds.size())
+			.append(" seeds ")
+			.append(seeds)
+			.append('\n'));
+		for (Outcome outcome : failures.subList(0, Math.min(FAILURES_DESCRIBED_MAX, failures.size()))) {
+			report.append("\n- seed ").append(outcome.seed()).append(" (")
+				.append(SimConfiguration.random(outcome.seed()).describe()).append(")\n  ")
+				.append(outcome.failure().getMessage()).append('\n');
+			Throwable cause = (outcome.failure() instanceof SimulationFailure) ? outcome.failure().getCause()
+					: outcome.failure();
+			if (cause != null) {
+				report.append(stackTrace(cause));
+			}
+			report.append("  replay: mvn -pl autoconfigure test -Dtest=SimulatorSeedsTest -Dsim.seed=")
+				.append(outcome.seed())
+				.append('\n');
+		}
+		report.append("\n(-pl selects the module, so -Dsurefire.failIfNoSpecifiedTests=false is not needed.)");
+		return report.toString();
+	}
+
+	/** The check that failed and, for an exception, its class and where it was thrown: one line per bug. */
+	private static String kind(Throwable failure) {
+		Throwable exception = failure;
+		String kind = failure.getClass().getSimpleName();
+		if (failure instanceof SimulationFailure simulationFailure) {
+			kind = simulationFailure.check().name();
+			exception = failure.getCause();
+		}
+		if (exception == null) {
+			return kind;
+		}
+		kind += " " + exception.getClass().getSimpleName();
+		for (StackTraceElement frame : exception.getStackTrace()) {
+			// The invariant's own frame says nothing; the caller names the broken promise.
+			if (!frame.getClassName().endsWith(".Invariants")) {
+				return kind + " at " + frame.getClassName().replaceAll(".*\\.", "") + "." + frame.getMethodName() + ":"
+						+ frame.getLineNumber();
+			}
+		}
+		// A JIT-compiled hot path may throw a preallocated exception without frames.
+		return kind + " (no stack trace: replay the seed alone to see where)";
+	}
+
+	private static String stackTrace(Throwable throwable) {
+		StringWriter writer = new StringWriter();
+		throwable.printStackTrace(new PrintWriter(writer));
+		List<String> lines = new ArrayList<>(writer.toString().lines().toList());
+		StringBuilder trace = new StringBuilder();
+		for (String line : lines.subList(0, Math.min(STACK_LINES_MAX, lines.size()))) {
+			trace.append("    ").append(line).append('\n');
+		}
+		return trace.toString();
+	}
+
+	/**
+	 * One seed's outcome.
+	 * @param seed the seed
+	 * @param result what the world did, up to the failure if any; {@code null} if it never started
+	 * @param failure the failure, {@code null} when every check passed
+	 */
+	private record Outcome(long seed, SimulationResult result, Throwable failure) {
+
+	}
+
+}

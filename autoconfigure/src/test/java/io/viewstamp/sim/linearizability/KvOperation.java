@@ -1,0 +1,104 @@
+package io.viewstamp.sim.linearizability;
+
+import java.util.Objects;
+
+/**
+ * One client call on the key-value store as the test saw it: when it was issued, when its result
+ * arrived (if it did), and what it returned.
+ *
+ * @param client which client issued it (a client has at most one call open at a time)
+ * @param invokedAt virtual time (tick) the call was issued
+ * @param completedAt virtual time the result arrived; {@link Long#MAX_VALUE} when the outcome is
+ * unknown (the call timed out or the client crashed)
+ * @param kind {@link Kind#PUT} or {@link Kind#GET}
+ * @param key the key the call reads or writes
+ * @param value for a PUT the value written; ignored for a GET
+ * @param result for a PUT the previous value, for a GET the current value ({@code null} when the key
+ * had none); ignored when the outcome is unknown
+ */
+public record KvOperation(int client, long invokedAt, long completedAt, Kind kind, String key, String value,
+		String result) {
+
+	/** The completion time of a call whose outcome is unknown. */
+	public static final long UNKNOWN_COMPLETION = Long.MAX_VALUE;
+
+	public KvOperation {
+		Objects.requireNonNull(kind, "kind");
+		Objects.requireNonNull(key, "key");
+		if (completedAt < invokedAt) {
+			throw new IllegalArgumentException(
+					"Operation completed at " + completedAt + " before it was invoked at " + invokedAt);
+		}
+	}
+
+	/**
+	 * A completed PUT.
+	 * @param client the issuing client
+	 * @param invokedAt when it was issued
+	 * @param completedAt when its result arrived
+	 * @param key the key written
+	 * @param value the value written
+	 * @param previous the value it replaced, {@code null} if the key had none
+	 * @return the operation
+	 */
+	public static KvOperation put(int client, long invokedAt, long completedAt, String key, String value,
+			String previous) {
+		return new KvOperation(client, invokedAt, completedAt, Kind.PUT, key, value, previous);
+	}
+
+	/**
+	 * A completed GET.
+	 * @param client the issuing client
+	 * @param invokedAt when it was issued
+	 * @param completedAt when its result arrived
+	 * @param key the key read
+	 * @param result the value read, {@code null} if the key had none
+	 * @return the operation
+	 */
+	public static KvOperation get(int client, long invokedAt, long completedAt, String key, String result) {
+		return new KvOperation(client, invokedAt, completedAt, Kind.GET, key, null, result);
+	}
+
+	/**
+	 * A PUT whose outcome is unknown: it may have taken effect at any time after it was issued, or never.
+	 * @param client the issuing client
+	 * @param invokedAt when it was issued
+	 * @param key the key written
+	 * @param value the value written
+	 * @return the operation
+	 */
+	public static KvOperation indeterminatePut(int client, long invokedAt, String key, String value) {
+		return new KvOperation(client, invokedAt, UNKNOWN_COMPLETION, Kind.PUT, key, value, null);
+	}
+
+	/**
+	 * A GET whose result never arrived.
+	 * @param client the issuing client
+	 * @param invokedAt when it was issued
+	 * @param key the key read
+	 * @return the operation
+	 */
+	public static KvOperation indeterminateGet(int client, long invokedAt, String key) {
+		return new KvOperation(client, invokedAt, UNKNOWN_COMPLETION, Kind.GET, key, null, null);
+	}
+
+	/**
+	 * Whether the outcome of the call is unknown.
+	 * @return {@code true} when no result arrived
+	 */
+	public boolean isIndeterminate() {
+		return this.completedAt == UNKNOWN_COMPLETION;
+	}
+
+	/** What a call does to its key. */
+	public enum Kind {
+
+		/** Sets the key to a value and returns the value it replaced. */
+		PUT,
+
+		/** Returns the key's current value. */
+		GET
+
+	}
+
+}
