@@ -61,6 +61,13 @@ public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, in
 				VIEW_CHANGE_ENTRIES_MAX, REPAIR_ENTRIES_MAX, 10, 50, 100, 5, 100);
 	}
 
+	/** A copy with another pipeline depth and batch size. */
+	public ReplicaOptions withPipeline(int pipelinePreparesMax, int prepareRequestsMax) {
+		return new ReplicaOptions(pipelinePreparesMax, prepareRequestsMax, this.requestQueueMax, this.clientsMax,
+				this.viewChangeEntriesMax, this.repairEntriesMax, this.heartbeatIntervalTicks, this.primaryTimeoutTicks,
+				this.viewChangeTimeoutTicks, this.resendIntervalTicks, this.recoveryTimeoutTicks);
+	}
+
 	/** A copy with another client table size. */
 	public ReplicaOptions withClientsMax(int clientsMax) {
 		return new ReplicaOptions(this.pipelinePreparesMax, this.prepareRequestsMax, this.requestQueueMax, clientsMax,

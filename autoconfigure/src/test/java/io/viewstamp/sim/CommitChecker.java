@@ -18,6 +18,8 @@ import io.viewstamp.vsr.Request;
  */
 public final class CommitChecker {
 
+	private long committedRequests;
+
 	private final long seed;
 
 	private final long clusterId;
@@ -91,6 +93,11 @@ public final class CommitChecker {
 		return this.canonical.size();
 	}
 
+	/** The requests in the committed ops: more than {@link #committedMax()} means ops carried batches. */
+	public long committedRequests() {
+		return this.committedRequests;
+	}
+
 	private void checkCommitted(int replica, long op, LogEntry entry, long tick) {
 		if (entry == null) {
 			throw failure(tick, Check.COMMITTED_LOG,
@@ -120,6 +127,7 @@ public final class CommitChecker {
 
 	private void addCanonical(int replica, LogEntry entry, long tick) {
 		long op = entry.op();
+		this.committedRequests += entry.requests().size();
 		LogEntry parent = committed(op - 1);
 		long expectedParent = (op == 1) ? Checksums.root(this.clusterId) : parent.checksum();
 		if (entry.parent() != expectedParent) {

@@ -72,6 +72,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 		if (clientCount >= 2 && random.nextInt(5) == 0) {
 			options = options.withClientsMax(random.nextInt((clientCount + 1) / 2, clientCount));
 		}
+		options = withRandomPipeline(options, RandomStreams.of(seed, "pipeline"));
 		SimFaults faults = SimFaults.random(random);
 		int requestTimeoutTicks = 4 * faults.delayTicksMax() + 2 * faults.storageLatencyTicksMax() + 20
 				+ random.nextInt(0, 60);
@@ -138,10 +139,23 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 				chaosTicks, this.livenessTicksMax, this.workload);
 	}
 
+	/**
+	 * With one client request in flight per client, the default pipeline never fills and every
+	 * prepare carries one request. A third of the seeds get a pipeline of a few ops and small
+	 * batches, so that requests queue at the primary and prepares carry several of them.
+	 */
+	private static ReplicaOptions withRandomPipeline(ReplicaOptions options, SplittableRandom random) {
+		if (random.nextInt(3) != 0) {
+			return options;
+		}
+		return options.withPipeline(random.nextInt(1, 5), random.nextInt(2, 9));
+	}
+
 	/** A one-line description for reports. */
 	public String describe() {
 		return "seed " + this.seed + ": " + this.replicaCount + " replicas, " + this.clientCount + " clients, "
-				+ this.keyCount + " keys, clientsMax " + this.replicaOptions.clientsMax() + ", faults "
+				+ this.keyCount + " keys, clientsMax " + this.replicaOptions.clientsMax() + ", pipeline "
+				+ this.replicaOptions.pipelinePreparesMax() + " x " + this.replicaOptions.prepareRequestsMax() + ", faults "
 				+ this.faults.profile() + " (loss " + percent(this.faults.packetLossProbability()) + ", duplicates "
 				+ percent(this.faults.packetDuplicateProbability()) + ", delay 1.." + this.faults.delayTicksMax()
 				+ " ticks, storage 1.." + this.faults.storageLatencyTicksMax() + " ticks), chaos " + this.chaosTicks

@@ -6,6 +6,7 @@ package io.viewstamp.sim;
  * @param seed the seed
  * @param ticks the ticks simulated
  * @param committedOps the ops committed (the canonical log's length)
+ * @param committedRequests the requests in those ops (several per op when prepares were batched)
  * @param operationsCompleted client operations whose result arrived
  * @param operationsIndeterminate client operations whose outcome stayed unknown
  * @param messagesDelivered messages delivered
@@ -21,7 +22,7 @@ package io.viewstamp.sim;
  * @param evictions client sessions evicted
  * @param fingerprint the trace fingerprint
  */
-public record SimulationResult(long seed, long ticks, long committedOps, long operationsCompleted,
+public record SimulationResult(long seed, long ticks, long committedOps, long committedRequests, long operationsCompleted,
 		long operationsIndeterminate, long messagesDelivered, long messagesLost, long messagesDuplicated,
 		long messagesCutOff, long partitions, long crashes, long powerLosses, long tornWrites, long wipes,
 		long clientRestarts, long evictions, long fingerprint) {

@@ -582,7 +582,8 @@ public final class Simulator {
 			evictions += client.statistics().evictions();
 		}
 		SimNetwork.Statistics messages = this.network.statistics();
-		return new SimulationResult(this.configuration.seed(), this.tick, this.commitChecker.committedMax(), completed,
+		return new SimulationResult(this.configuration.seed(), this.tick, this.commitChecker.committedMax(),
+				this.commitChecker.committedRequests(), completed,
 				indeterminate, messages.delivered(), messages.lost(), messages.duplicated(), messages.cutOff(),
 				this.faultCounts.partitions(), this.faultCounts.crashes(), this.faultCounts.powerLosses(),
 				this.faultCounts.tornWrites(),

@@ -93,6 +93,7 @@ class SimulatorSeedsTest {
 	private static String summary(List<Outcome> outcomes, double wallSeconds) {
 		long failed = outcomes.stream().filter((outcome) -> outcome.failure() != null).count();
 		long committed = 0;
+		long committedRequests = 0;
 		long completed = 0;
 		long indeterminate = 0;
 		long lost = 0;
@@ -114,6 +115,7 @@ class SimulatorSeedsTest {
 			}
 			fingerprints.record(outcome.seed(), result.fingerprint(), result.ticks(), result.committedOps());
 			committed += result.committedOps();
+			committedRequests += result.committedRequests();
 			completed += result.operationsCompleted();
 			indeterminate += result.operationsIndeterminate();
 			lost += result.messagesLost();
@@ -129,11 +131,12 @@ class SimulatorSeedsTest {
 			ticks += result.ticks();
 		}
 		return String.format(Locale.ROOT,
-				"Simulator: %d seeds (%d failed), %d ticks, %d ops committed (%d per seed), %d client operations"
+				"Simulator: %d seeds (%d failed), %d ticks, %d ops committed (%d per seed, %.2f requests per op), %d client operations"
 						+ " completed, %d indeterminate; faults: %d drops, %d duplicates, %d partitions (%d messages cut off),"
 						+ " %d crashes (%d power losses, %d torn writes), %d wipes, %d client restarts, %d session evictions;"
 						+ " trace fingerprint %016x; %.1f s wall",
-				outcomes.size(), failed, ticks, committed, committed / Math.max(1, outcomes.size()), completed,
+				outcomes.size(), failed, ticks, committed, committed / Math.max(1, outcomes.size()),
+				(double) committedRequests / Math.max(1, committed), completed,
 				indeterminate, lost, duplicated, partitions, cutOff, crashes, powerLosses, tornWrites, wipes,
 				clientRestarts, evictions, fingerprints.value(), wallSeconds);
 	}
