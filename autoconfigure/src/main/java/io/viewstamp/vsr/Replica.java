@@ -313,6 +313,10 @@ public final class Replica {
 		}
 	}
 
+	/** The storage completed the write of the snapshot of {@code op}. */
+	public void onSnapshotWritten(long op) {
+	}
+
 	/** The storage completed the write of {@code superblock}. */
 	public void onSuperblockWritten(Superblock superblock) {
 		Invariants.check(superblock.view() >= this.superblockDurable.view(), "superblock view went back from %d to %d",

@@ -15,4 +15,18 @@ public interface StateMachine {
 	 */
 	byte[] apply(long op, long timestamp, byte[] command);
 
+	/**
+	 * Captures the whole state, for a checkpoint. Called between two {@link #apply} calls; the
+	 * same state must give the same bytes on every replica.
+	 * @return the state's bytes
+	 */
+	byte[] snapshot();
+
+	/**
+	 * Replaces the whole state with one captured by {@link #snapshot()} (on this replica or
+	 * another).
+	 * @param snapshot the state's bytes
+	 */
+	void restore(byte[] snapshot);
+
 }

@@ -19,4 +19,10 @@ public interface Storage {
 	/** Writes the superblock. */
 	void writeSuperblock(Superblock superblock);
 
+	/**
+	 * Writes {@code snapshot} atomically, then completes with {@link Replica#onSnapshotWritten}.
+	 * Once it is durable the storage may discard every journal entry up to its op.
+	 */
+	void writeSnapshot(Snapshot snapshot);
+
 }

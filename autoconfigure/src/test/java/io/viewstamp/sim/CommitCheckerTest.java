@@ -223,6 +223,10 @@ class CommitCheckerTest {
 		}
 
 		@Override
+		public void onSnapshotWritten(long op) {
+		}
+
+		@Override
 		public int index() {
 			return this.index;
 		}

@@ -36,6 +36,11 @@ final class ReplicaAdapter implements SimulatedReplica {
 	}
 
 	@Override
+	public void onSnapshotWritten(long op) {
+		this.replica.onSnapshotWritten(op);
+	}
+
+	@Override
 	public int index() {
 		return this.replica.index();
 	}

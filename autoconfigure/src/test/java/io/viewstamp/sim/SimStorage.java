@@ -9,6 +9,7 @@ import java.util.TreeMap;
 
 import io.viewstamp.vsr.DurableState;
 import io.viewstamp.vsr.LogEntry;
+import io.viewstamp.vsr.Snapshot;
 import io.viewstamp.vsr.Storage;
 import io.viewstamp.vsr.Superblock;
 
@@ -38,6 +39,9 @@ public final class SimStorage implements Storage {
 	private final TreeMap<Long, LogEntry> journal = new TreeMap<>();
 
 	private Superblock superblock;
+
+	/** The newest durable snapshot; the journal keeps no entry at or before its op. */
+	private Snapshot snapshot;
 
 	private Completions completions;
 
@@ -72,17 +76,22 @@ public final class SimStorage implements Storage {
 
 	@Override
 	public void writeEntry(LogEntry entry) {
-		enqueue(new PendingRequest(Kind.WRITE_ENTRY, entry, 0, null, completionTick()));
+		enqueue(new PendingRequest(Kind.WRITE_ENTRY, entry, 0, null, null, completionTick()));
 	}
 
 	@Override
 	public void truncateAfter(long op) {
-		enqueue(new PendingRequest(Kind.TRUNCATE, null, op, null, completionTick()));
+		enqueue(new PendingRequest(Kind.TRUNCATE, null, op, null, null, completionTick()));
 	}
 
 	@Override
 	public void writeSuperblock(Superblock superblock) {
-		enqueue(new PendingRequest(Kind.WRITE_SUPERBLOCK, null, 0, superblock, completionTick()));
+		enqueue(new PendingRequest(Kind.WRITE_SUPERBLOCK, null, 0, superblock, null, completionTick()));
+	}
+
+	@Override
+	public void writeSnapshot(Snapshot snapshot) {
+		enqueue(new PendingRequest(Kind.WRITE_SNAPSHOT, null, snapshot.op(), null, snapshot, completionTick()));
 	}
 
 	/**
@@ -103,6 +112,14 @@ public final class SimStorage implements Storage {
 				case WRITE_SUPERBLOCK -> {
 					this.superblock = request.superblock();
 					this.completions.onSuperblockWritten(request.superblock());
+				}
+				case WRITE_SNAPSHOT -> {
+					// Written whole or not at all (write, fsync, rename); then the journal drops what it covers.
+					if (this.snapshot == null || request.snapshot().op() > this.snapshot.op()) {
+						this.snapshot = request.snapshot();
+						this.journal.headMap(this.snapshot.op(), true).clear();
+					}
+					this.completions.onSnapshotWritten(request.snapshot().op());
 				}
 			}
 		}
@@ -149,6 +166,7 @@ public final class SimStorage implements Storage {
 		crash();
 		this.journal.clear();
 		this.superblock = null;
+		this.snapshot = null;
 	}
 
 	/** Whether the disk holds a superblock, that is whether a replica can restart from it. */
@@ -167,10 +185,11 @@ public final class SimStorage implements Storage {
 			throw new IllegalStateException("Replica " + this.replica + " has no superblock: its storage was wiped");
 		}
 		List<LogEntry> entries = new ArrayList<>();
-		for (long op = 1; this.journal.containsKey(op); op++) {
+		long first = (this.snapshot == null) ? 1 : this.snapshot.op() + 1;
+		for (long op = first; this.journal.containsKey(op); op++) {
 			entries.add(this.journal.get(op));
 		}
-		return new DurableState(this.superblock, entries);
+		return new DurableState(this.superblock, this.snapshot, entries, List.of());
 	}
 
 	/**
@@ -226,15 +245,22 @@ public final class SimStorage implements Storage {
 		 */
 		void onSuperblockWritten(Superblock superblock);
 
+		/**
+		 * A snapshot write completed.
+		 * @param op the snapshot's op
+		 */
+		void onSnapshotWritten(long op);
+
 	}
 
 	private enum Kind {
 
-		WRITE_ENTRY, TRUNCATE, WRITE_SUPERBLOCK
+		WRITE_ENTRY, TRUNCATE, WRITE_SUPERBLOCK, WRITE_SNAPSHOT
 
 	}
 
-	private record PendingRequest(Kind kind, LogEntry entry, long op, Superblock superblock, long completionTick) {
+	private record PendingRequest(Kind kind, LogEntry entry, long op, Superblock superblock, Snapshot snapshot,
+			long completionTick) {
 
 	}
 

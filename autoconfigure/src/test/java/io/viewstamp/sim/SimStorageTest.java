@@ -169,6 +169,11 @@ class SimStorageTest {
 				SimStorageTest.this.completions.add("superblock view " + superblock.view());
 			}
 
+			@Override
+			public void onSnapshotWritten(long op) {
+				SimStorageTest.this.completions.add("snapshot " + op);
+			}
+
 		};
 	}
 

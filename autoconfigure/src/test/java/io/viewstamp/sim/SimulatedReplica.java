@@ -47,6 +47,12 @@ public interface SimulatedReplica {
 	 */
 	void onSuperblockWritten(Superblock superblock);
 
+	/**
+	 * Completes a snapshot write.
+	 * @param op the snapshot's op
+	 */
+	void onSnapshotWritten(long op);
+
 	/** The replica's index. */
 	int index();
 

@@ -810,6 +810,12 @@ public final class Simulator {
 			drive(this.host, "completing the write of " + superblock, () -> replica.onSuperblockWritten(superblock));
 		}
 
+		@Override
+		public void onSnapshotWritten(long op) {
+			SimulatedReplica replica = this.host.replica();
+			drive(this.host, "completing the write of the snapshot of op " + op, () -> replica.onSnapshotWritten(op));
+		}
+
 	}
 
 }

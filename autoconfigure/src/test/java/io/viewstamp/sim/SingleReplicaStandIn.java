@@ -138,6 +138,10 @@ final class SingleReplicaStandIn implements SimulatedReplica {
 	}
 
 	@Override
+	public void onSnapshotWritten(long op) {
+	}
+
+	@Override
 	public int index() {
 		return 0;
 	}
