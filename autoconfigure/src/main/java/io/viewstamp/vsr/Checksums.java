@@ -27,6 +27,13 @@ public final class Checksums {
 		return first64Bits(digest.digest());
 	}
 
+	/** The checksum of a byte array, for snapshot transfer. */
+	public static long bytes(byte[] bytes) {
+		MessageDigest digest = sha256();
+		digest.update(bytes);
+		return first64Bits(digest.digest());
+	}
+
 	/** The checksum of an entry's header fields and requests. */
 	static long entry(long clusterId, long view, long op, long timestamp, long parent, List<Request> requests) {
 		MessageDigest digest = sha256();

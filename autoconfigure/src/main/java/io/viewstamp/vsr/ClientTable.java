@@ -1,5 +1,8 @@
 package io.viewstamp.vsr;
 
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,6 +65,61 @@ final class ClientTable {
 		this.sessions.put(clientId, new Session(op, reply));
 		Invariants.check(this.sessions.size() <= this.clientsMax, "client table over its bound");
 		return evicted;
+	}
+
+	/**
+	 * The table as bytes, for a snapshot: sessions in eviction order, each with its last request
+	 * and reply. Equal tables give equal bytes.
+	 */
+	byte[] encode() {
+		int size = Integer.BYTES;
+		for (Session session : this.sessions.values()) {
+			size += 5 * Long.BYTES + 2 * Integer.BYTES + session.reply.result().length;
+		}
+		ByteBuffer buffer = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+		buffer.putInt(this.sessions.size());
+		for (Map.Entry<Long, Session> entry : this.sessions.entrySet()) {
+			Session session = entry.getValue();
+			Reply reply = session.reply;
+			buffer.putLong(entry.getKey()).putLong(session.session).putLong(session.requestNumber);
+			buffer.putLong(reply.requestNumber()).putLong(reply.op()).putInt(reply.status().ordinal());
+			buffer.putInt(reply.result().length).put(reply.result());
+		}
+		return buffer.array();
+	}
+
+	/**
+	 * Replaces the table with one encoded by {@link #encode()}; the stored replies are rebuilt as
+	 * this replica's ({@code replica}), their view filled in when they are sent again.
+	 */
+	void decode(byte[] bytes, int replica) {
+		ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+		try {
+			int count = buffer.getInt();
+			Invariants.check(count >= 0 && count <= this.clientsMax, "client table of %d sessions exceeds %d", count,
+					this.clientsMax);
+			this.sessions.clear();
+			for (int index = 0; index < count; index++) {
+				long clientId = buffer.getLong();
+				long sessionNumber = buffer.getLong();
+				long requestNumber = buffer.getLong();
+				long replyRequestNumber = buffer.getLong();
+				long replyOp = buffer.getLong();
+				ReplyStatus status = ReplyStatus.values()[buffer.getInt()];
+				int resultLength = buffer.getInt();
+				Invariants.check(resultLength >= 0 && resultLength <= buffer.remaining(), "client table truncated");
+				byte[] result = new byte[resultLength];
+				buffer.get(result);
+				Session session = new Session(sessionNumber, new Reply(0, replica, clientId, sessionNumber,
+						replyRequestNumber, replyOp, status, result));
+				session.requestNumber = requestNumber;
+				this.sessions.put(clientId, session);
+			}
+			Invariants.check(!buffer.hasRemaining(), "client table has %d trailing bytes", buffer.remaining());
+		}
+		catch (BufferUnderflowException | ArrayIndexOutOfBoundsException ex) {
+			throw new Invariants.InvariantViolation("client table bytes are malformed: " + ex);
+		}
 	}
 
 	/** Records a committed request and moves its session to the back of the eviction order. */

@@ -4,49 +4,59 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A replica's in-memory log: entries 1..{@link #op()}, always an intact hash chain from
- * {@link Checksums#root}. It also remembers which entries the journal holds durably, so the
- * replica knows the highest op up to which everything is durable ({@link #durableOp()}): that is
- * the only op a replica may vouch for.
+ * A replica's in-memory log: entries {@link #baseOp()}+1..{@link #op()}, an intact hash chain
+ * from the base. The base is the root of the cluster's chain (op 0) or the op of the last
+ * snapshot, whose entries were compacted away; every op at or below it is committed and applied.
+ *
+ * <p>The log also remembers which entries the journal holds durably, so the replica knows the
+ * highest op up to which everything is durable ({@link #durableOp()}): the only op a replica may
+ * vouch for. A base installed from a peer's snapshot is not durable until that snapshot is written.
  */
 final class Log {
 
-	private final long rootChecksum;
+	private long baseOp;
+
+	private long baseChecksum;
+
+	private long baseTimestamp;
+
+	private boolean baseDurable = true;
 
 	private final List<LogEntry> entries = new ArrayList<>();
 
-	/** The checksum the journal durably holds at each op (index op - 1), or 0 when unknown. */
+	/** The checksum the journal durably holds at each op (index op - baseOp - 1), or 0 when unknown. */
 	private final List<Long> durableChecksums = new ArrayList<>();
 
 	private long durableOp;
 
 	Log(long clusterId) {
-		this.rootChecksum = Checksums.root(clusterId);
+		this.baseChecksum = Checksums.root(clusterId);
 	}
 
 	long op() {
-		return this.entries.size();
+		return this.baseOp + this.entries.size();
 	}
 
-	long rootChecksum() {
-		return this.rootChecksum;
+	/** The op up to which the log was compacted into a snapshot (0 when it never was). */
+	long baseOp() {
+		return this.baseOp;
 	}
 
-	/** The entry at {@code op}, or {@code null} when the log is shorter. */
+	/** The entry at {@code op}, or {@code null} when the log is shorter or was compacted past it. */
 	LogEntry entry(long op) {
-		Invariants.check(op >= 1, "op numbers start at 1, got %d", op);
-		return (op <= op()) ? this.entries.get((int) (op - 1)) : null;
+		return (op > this.baseOp && op <= op()) ? this.entries.get(index(op)) : null;
 	}
 
-	/** The checksum at {@code op}: the root for op 0; undefined (and checked) beyond the head. */
+	/** The checksum at {@code op}, which must be at or above the base and at or below the head. */
 	long checksum(long op) {
-		Invariants.check(op >= 0 && op <= op(), "no entry at op %d (log head is %d)", op, op());
-		return (op == 0) ? this.rootChecksum : entry(op).checksum();
+		Invariants.check(op >= this.baseOp && op <= op(), "no checksum at op %d (log holds %d..%d)", op, this.baseOp,
+				op());
+		return (op == this.baseOp) ? this.baseChecksum : this.entries.get(index(op)).checksum();
 	}
 
-	/** Whether the log holds an entry at {@code op} with {@code checksum} (op 0 is the root). */
+	/** Whether the log holds {@code checksum} at {@code op} (the base included). */
 	boolean contains(long op, long checksum) {
-		return op >= 0 && op <= op() && checksum(op) == checksum;
+		return op >= this.baseOp && op <= op() && checksum(op) == checksum;
 	}
 
 	long headChecksum() {
@@ -54,7 +64,7 @@ final class Log {
 	}
 
 	long headTimestamp() {
-		return (op() == 0) ? 0 : entry(op()).timestamp();
+		return this.entries.isEmpty() ? this.baseTimestamp : this.entries.get(this.entries.size() - 1).timestamp();
 	}
 
 	void append(LogEntry entry) {
@@ -68,12 +78,65 @@ final class Log {
 
 	/** Discards every entry after {@code op}; their durability is forgotten too. */
 	void truncateAfter(long op) {
-		Invariants.check(op >= 0 && op <= op(), "truncation to op %d outside the log 0..%d", op, op());
+		Invariants.check(op >= this.baseOp && op <= op(), "truncation to op %d outside the log %d..%d", op,
+				this.baseOp, op());
 		while (op() > op) {
 			this.entries.remove(this.entries.size() - 1);
 			this.durableChecksums.remove(this.durableChecksums.size() - 1);
 		}
 		this.durableOp = Math.min(this.durableOp, op);
+	}
+
+	/** Drops the entries up to {@code op}, which a durable snapshot now covers. */
+	void compactTo(long op) {
+		Invariants.check(op >= this.baseOp && op <= op(), "compaction to op %d outside the log %d..%d", op,
+				this.baseOp, op());
+		LogEntry newBase = (op == this.baseOp) ? null : entry(op);
+		if (newBase == null) {
+			return;
+		}
+		int dropped = (int) (op - this.baseOp);
+		this.entries.subList(0, dropped).clear();
+		this.durableChecksums.subList(0, dropped).clear();
+		this.baseOp = op;
+		this.baseChecksum = newBase.checksum();
+		this.baseTimestamp = newBase.timestamp();
+		this.durableOp = Math.max(this.durableOp, op);
+	}
+
+	/**
+	 * Makes {@code snapshot} the new base. Entries above it stay only if they chain to it; the
+	 * base counts as durable once {@code durable} is true (see {@link #markBaseDurable()}).
+	 * @return whether entries above the snapshot were dropped because they did not chain to it
+	 */
+	boolean resetTo(Snapshot snapshot, boolean durable) {
+		LogEntry next = entry(snapshot.op() + 1);
+		boolean keepsSuffix = next != null && next.parent() == snapshot.checksum();
+		List<LogEntry> suffix = keepsSuffix ? new ArrayList<>(this.entries.subList(index(snapshot.op() + 1), this.entries.size()))
+				: List.of();
+		List<Long> suffixDurable = keepsSuffix
+				? new ArrayList<>(this.durableChecksums.subList(index(snapshot.op() + 1), this.durableChecksums.size()))
+				: List.of();
+		boolean dropped = !keepsSuffix && op() > snapshot.op();
+		this.entries.clear();
+		this.durableChecksums.clear();
+		this.entries.addAll(suffix);
+		this.durableChecksums.addAll(suffixDurable);
+		this.baseOp = snapshot.op();
+		this.baseChecksum = snapshot.checksum();
+		this.baseTimestamp = snapshot.timestamp();
+		this.baseDurable = durable;
+		this.durableOp = this.baseOp;
+		advanceDurableOp();
+		return dropped;
+	}
+
+	boolean isBaseDurable() {
+		return this.baseDurable;
+	}
+
+	void markBaseDurable() {
+		this.baseDurable = true;
 	}
 
 	/**
@@ -82,17 +145,22 @@ final class Log {
 	 * hash chain, a different checksum at that op means a different history from there on.
 	 */
 	void markDurable(long op, long checksum) {
-		if (op < 1 || op > op() || entry(op).checksum() != checksum) {
+		LogEntry entry = entry(op);
+		if (entry == null || entry.checksum() != checksum) {
 			return;
 		}
-		this.durableChecksums.set((int) (op - 1), checksum);
-		while (this.durableOp < op() && this.durableChecksums.get((int) this.durableOp) == entry(this.durableOp + 1)
+		this.durableChecksums.set(index(op), checksum);
+		advanceDurableOp();
+	}
+
+	private void advanceDurableOp() {
+		while (this.durableOp < op() && this.durableChecksums.get(index(this.durableOp + 1)) == entry(this.durableOp + 1)
 			.checksum()) {
 			this.durableOp++;
 		}
 	}
 
-	/** The highest op such that it and every op before it are durable in the journal. */
+	/** The highest op such that it and every op before it are durable (the base included). */
 	long durableOp() {
 		return this.durableOp;
 	}
@@ -103,11 +171,15 @@ final class Log {
 		return List.copyOf(this.entries.subList(from, this.entries.size()));
 	}
 
-	/** Entries {@code fromOp..toOp} (inclusive), in op order. */
+	/** Entries {@code fromOp..toOp} (inclusive), in op order; all must be above the base. */
 	List<LogEntry> range(long fromOp, long toOp) {
-		Invariants.check(fromOp >= 1 && toOp <= op() && fromOp <= toOp + 1, "range %d..%d outside the log 1..%d",
-				fromOp, toOp, op());
-		return List.copyOf(this.entries.subList((int) (fromOp - 1), (int) toOp));
+		Invariants.check(fromOp > this.baseOp && toOp <= op() && fromOp <= toOp + 1,
+				"range %d..%d outside the log %d..%d", fromOp, toOp, this.baseOp + 1, op());
+		return List.copyOf(this.entries.subList(index(fromOp), index(toOp) + 1));
+	}
+
+	private int index(long op) {
+		return (int) (op - this.baseOp - 1);
 	}
 
 }

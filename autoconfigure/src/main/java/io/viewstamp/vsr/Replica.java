@@ -19,6 +19,7 @@ import io.viewstamp.vsr.ReplicaMessage.Recovery;
 import io.viewstamp.vsr.ReplicaMessage.RecoveryResponse;
 import io.viewstamp.vsr.ReplicaMessage.RequestPrepares;
 import io.viewstamp.vsr.ReplicaMessage.RequestStartView;
+import io.viewstamp.vsr.ReplicaMessage.SnapshotChunk;
 import io.viewstamp.vsr.ReplicaMessage.StartView;
 import io.viewstamp.vsr.ReplicaMessage.StartViewChange;
 
@@ -147,6 +148,17 @@ public final class Replica {
 
 	private Repair repair;
 
+	// Snapshots.
+
+	/** The newest snapshot taken or installed (durable once {@link #snapshotWritingOp} is 0). */
+	private Snapshot lastSnapshot;
+
+	/** The op of the snapshot being written, 0 when none is. */
+	private long snapshotWritingOp;
+
+	/** A snapshot arriving in chunks from a peer, while a repair needs it. */
+	private SnapshotAssembly snapshotAssembly;
+
 	/** Starts a replica from what its storage holds. */
 	public static Replica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state,
 			Storage storage, Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
@@ -202,6 +214,9 @@ public final class Replica {
 		this.view = superblock.view();
 		this.logView = superblock.logView();
 		this.status = (this.logView == this.view) ? Status.NORMAL : Status.VIEW_CHANGE;
+		if (state.snapshot() != null) {
+			restoreSnapshot(state.snapshot(), true);
+		}
 		loadJournal(state.journal());
 		// Replay what is known committed; the rest is committed again by the current primary.
 		this.commitKnown = Math.min(superblock.commit(), this.log.op());
@@ -224,6 +239,9 @@ public final class Replica {
 	/** Takes the longest prefix of the journal that is an intact hash chain; all of it is durable. */
 	private void loadJournal(List<LogEntry> journal) {
 		for (LogEntry entry : journal) {
+			if (entry.op() <= this.log.baseOp()) {
+				continue;
+			}
 			if (entry.op() != this.log.op() + 1 || entry.parent() != this.log.headChecksum()
 					|| !entry.isIntact(this.cluster.clusterId()) || entry.timestamp() <= this.log.headTimestamp()) {
 				break;
@@ -292,6 +310,9 @@ public final class Replica {
 		else if (message instanceof Prepares prepares) {
 			onPrepares(prepares);
 		}
+		else if (message instanceof SnapshotChunk chunk) {
+			onSnapshotChunk(chunk);
+		}
 		else if (message instanceof Recovery recovery) {
 			onRecovery(recovery);
 		}
@@ -313,8 +334,29 @@ public final class Replica {
 		}
 	}
 
-	/** The storage completed the write of the snapshot of {@code op}. */
+	/**
+	 * The storage completed the write of the snapshot of {@code op}: the journal no longer needs
+	 * the entries it covers, and a snapshot installed from a peer now counts as durable.
+	 */
 	public void onSnapshotWritten(long op) {
+		if (op != this.snapshotWritingOp) {
+			return;
+		}
+		this.snapshotWritingOp = 0;
+		if (this.log.baseOp() == op) {
+			this.log.markBaseDurable();
+		}
+		if (op > this.log.baseOp() && op <= this.commit) {
+			this.log.compactTo(op);
+		}
+		if (this.status == Status.NORMAL) {
+			if (isPrimary()) {
+				commitPrepared();
+			}
+			else {
+				sendPrepareOk();
+			}
+		}
 	}
 
 	/** The storage completed the write of {@code superblock}. */
@@ -409,7 +451,7 @@ public final class Replica {
 	/** Commits, in op order, every op that a quorum holds durably in this view. */
 	private void commitPrepared() {
 		Invariants.check(this.status == Status.NORMAL && isPrimary(), "only a normal primary commits");
-		boolean ownVoteCounts = this.superblockDurable.view() == this.view;
+		boolean ownVoteCounts = this.superblockDurable.view() == this.view && this.log.isBaseDurable();
 		long committable = this.commit;
 		while (committable < this.log.op()) {
 			long op = committable + 1;
@@ -470,7 +512,10 @@ public final class Replica {
 		if (!entry.isIntact(this.cluster.clusterId())) {
 			return;
 		}
-		if (entry.op() <= this.log.op()) {
+		if (entry.op() <= this.log.baseOp()) {
+			// Committed and compacted into our snapshot long ago: nothing to do.
+		}
+		else if (entry.op() <= this.log.op()) {
 			// A resend: our log is a prefix of the primary's, so we must hold the same entry.
 			Invariants.check(this.log.contains(entry.op(), entry.checksum()),
 					"replica %d holds another entry than primary %d at op %d in view %d", this.index, prepare.replica(),
@@ -499,7 +544,7 @@ public final class Replica {
 			startRepair(this.log.op() + 1, commitMessage.commit(), commitMessage.commitChecksum(),
 					commitMessage.commit(), commitMessage.replica(), RepairPurpose.CATCH_UP);
 		}
-		else {
+		else if (commitMessage.commit() >= this.log.baseOp()) {
 			Invariants.check(this.log.contains(commitMessage.commit(), commitMessage.commitChecksum()),
 					"replica %d's log differs from primary %d's at committed op %d", this.index, commitMessage.replica(),
 					commitMessage.commit());
@@ -534,7 +579,8 @@ public final class Replica {
 
 	/** Acknowledges, to the primary, every op up to the durable head (acknowledgements accumulate). */
 	private void sendPrepareOk() {
-		if (this.status != Status.NORMAL || isPrimary() || this.superblockDurable.view() != this.view) {
+		if (this.status != Status.NORMAL || isPrimary() || this.superblockDurable.view() != this.view
+				|| !this.log.isBaseDurable()) {
 			return;
 		}
 		long op = this.defects.contains(Defect.PREPARE_OK_BEFORE_DURABLE) ? this.log.op() : this.log.durableOp();
@@ -563,7 +609,41 @@ public final class Replica {
 				}
 			}
 			this.commit = entry.op();
+			takeSnapshotWhenDue();
 		}
+	}
+
+	/**
+	 * Every {@code snapshotIntervalOps} applied ops, a checkpoint: the state machine and client
+	 * table right after the op just applied. One write at a time; none while a snapshot installed
+	 * from a peer is still being written.
+	 */
+	private void takeSnapshotWhenDue() {
+		long lastSnapshotOp = (this.lastSnapshot == null) ? 0 : this.lastSnapshot.op();
+		if (this.commit - lastSnapshotOp < this.options.snapshotIntervalOps() || this.snapshotWritingOp != 0
+				|| !this.log.isBaseDurable()) {
+			return;
+		}
+		LogEntry entry = this.log.entry(this.commit);
+		Snapshot snapshot = new Snapshot(this.commit, entry.checksum(), entry.timestamp(), this.stateMachine.snapshot(),
+				this.clientTable.encode());
+		this.lastSnapshot = snapshot;
+		this.snapshotWritingOp = snapshot.op();
+		this.storage.writeSnapshot(snapshot);
+	}
+
+	/** Makes {@code snapshot} this replica's state: state machine, client table, log base, commit. */
+	private void restoreSnapshot(Snapshot snapshot, boolean durable) {
+		Invariants.check(snapshot.op() > this.commit, "replica %d restores snapshot %d at commit %d", this.index,
+				snapshot.op(), this.commit);
+		if (this.log.resetTo(snapshot, durable)) {
+			this.storage.truncateAfter(snapshot.op());
+		}
+		this.stateMachine.restore(snapshot.stateMachine());
+		this.clientTable.decode(snapshot.clientTable(), this.index);
+		this.commit = snapshot.op();
+		this.commitKnown = Math.max(this.commitKnown, snapshot.op());
+		this.lastSnapshot = snapshot;
 	}
 
 	/** Applies one committed request to the client table and state machine; returns its reply. */
@@ -846,11 +926,12 @@ public final class Replica {
 			if (!isChain(entries, headOp, headChecksum)) {
 				return false;
 			}
-			LogEntry first = entries.get(0);
-			if (!this.log.contains(first.op() - 1, first.parent())) {
+			// Entries at or below our base are committed and in our snapshot already.
+			List<LogEntry> above = entries.stream().filter((entry) -> entry.op() > this.log.baseOp()).toList();
+			if (above.isEmpty() || !this.log.contains(above.get(0).op() - 1, above.get(0).parent())) {
 				return false;
 			}
-			for (LogEntry entry : entries) {
+			for (LogEntry entry : above) {
 				if (!this.log.contains(entry.op(), entry.checksum())) {
 					replaceFrom(entry);
 				}
@@ -955,12 +1036,23 @@ public final class Replica {
 			return;
 		}
 		Invariants.check(fromOp >= 1 && fromOp <= anchorOp + 1, "repair from op %d to anchor %d", fromOp, anchorOp);
-		this.repair = new Repair(fromOp, anchorOp, anchorChecksum, committed, source, purpose);
-		if (this.log.contains(anchorOp, anchorChecksum)) {
+		// Whatever our snapshot covers is committed, so on every chain: no need to fetch it again.
+		this.repair = new Repair(Math.max(fromOp, this.log.baseOp() + 1), anchorOp, anchorChecksum, committed, source,
+				purpose);
+		if (isRepaired(this.repair)) {
 			finishRepair();
 			return;
 		}
 		requestRepair();
+	}
+
+	/**
+	 * Whether the log now reaches the repair's anchor. A backup catching up may also have moved past
+	 * it into a snapshot of its own, which only ever covers committed ops of its primary's log.
+	 */
+	private boolean isRepaired(Repair current) {
+		return this.log.contains(current.anchorOp, current.anchorChecksum)
+				|| (current.purpose == RepairPurpose.CATCH_UP && current.anchorOp <= this.log.baseOp());
 	}
 
 	private void requestRepair() {
@@ -987,9 +1079,120 @@ public final class Replica {
 				|| message.fromOp() < 1 || message.fromOp() > message.anchorOp()) {
 			return;
 		}
+		if (message.fromOp() <= this.log.baseOp()) {
+			// The entries were compacted away: the snapshot that covers them goes instead.
+			sendSnapshot(message);
+			return;
+		}
 		long to = Math.min(message.anchorOp(), message.fromOp() + this.options.repairEntriesMax() - 1);
 		this.outbox.send(message.replica(), new Prepares(this.view, this.index, message.anchorOp(),
 				message.anchorChecksum(), this.log.range(message.fromOp(), to)));
+	}
+
+	private void sendSnapshot(RequestPrepares message) {
+		Snapshot snapshot = this.lastSnapshot;
+		if (snapshot == null || this.snapshotWritingOp == snapshot.op() || snapshot.op() != this.log.baseOp()) {
+			return;
+		}
+		byte[] content = SnapshotContent.encode(snapshot);
+		long contentChecksum = Checksums.bytes(content);
+		int chunkBytesMax = this.options.snapshotChunkBytesMax();
+		for (int offset = 0; offset == 0 || offset < content.length; offset += chunkBytesMax) {
+			byte[] bytes = java.util.Arrays.copyOfRange(content, offset, Math.min(content.length, offset + chunkBytesMax));
+			this.outbox.send(message.replica(),
+					new SnapshotChunk(this.view, this.index, message.anchorOp(), message.anchorChecksum(), snapshot.op(),
+							snapshot.checksum(), snapshot.timestamp(), contentChecksum, content.length, offset, bytes));
+		}
+	}
+
+	/**
+	 * A piece of a snapshot for the current repair. Once every piece is in and the whole checks out,
+	 * the snapshot replaces the state, and the repair goes on from the op after it.
+	 */
+	private void onSnapshotChunk(SnapshotChunk chunk) {
+		Repair current = this.repair;
+		if (current == null || chunk.anchorOp() != current.anchorOp || chunk.anchorChecksum() != current.anchorChecksum
+				|| chunk.snapshotOp() <= this.commit || chunk.snapshotOp() > current.anchorOp) {
+			return;
+		}
+		if (this.snapshotAssembly == null || !this.snapshotAssembly.isFor(chunk)) {
+			this.snapshotAssembly = SnapshotAssembly.start(chunk);
+			if (this.snapshotAssembly == null) {
+				return;
+			}
+		}
+		byte[] content = this.snapshotAssembly.add(chunk);
+		if (content == null) {
+			return;
+		}
+		this.snapshotAssembly = null;
+		if (this.snapshotWritingOp != 0) {
+			// One snapshot write at a time: the repair asks again once ours is durable.
+			return;
+		}
+		Snapshot snapshot = SnapshotContent.decode(chunk.snapshotOp(), chunk.snapshotChecksum(), chunk.snapshotTimestamp(),
+				content);
+		restoreSnapshot(snapshot, false);
+		this.snapshotWritingOp = snapshot.op();
+		this.storage.writeSnapshot(snapshot);
+		current.nextOp = snapshot.op() + 1;
+		if (isRepaired(current)) {
+			finishRepair();
+		}
+		else {
+			requestRepair();
+		}
+	}
+
+	/** Collects the chunks of one snapshot; bounded by the size the first chunk announces. */
+	private static final class SnapshotAssembly {
+
+		/** The largest snapshot a replica accepts from a peer. */
+		static final int SNAPSHOT_BYTES_MAX = 1 << 30;
+
+		final long snapshotOp;
+
+		final long contentChecksum;
+
+		final byte[] content;
+
+		final java.util.BitSet received = new java.util.BitSet();
+
+		int receivedBytes;
+
+		private SnapshotAssembly(long snapshotOp, long contentChecksum, int contentBytes) {
+			this.snapshotOp = snapshotOp;
+			this.contentChecksum = contentChecksum;
+			this.content = new byte[contentBytes];
+		}
+
+		static SnapshotAssembly start(SnapshotChunk chunk) {
+			if (chunk.contentBytes() < 0 || chunk.contentBytes() > SNAPSHOT_BYTES_MAX) {
+				return null;
+			}
+			return new SnapshotAssembly(chunk.snapshotOp(), chunk.contentChecksum(), chunk.contentBytes());
+		}
+
+		boolean isFor(SnapshotChunk chunk) {
+			return chunk.snapshotOp() == this.snapshotOp && chunk.contentChecksum() == this.contentChecksum
+					&& chunk.contentBytes() == this.content.length;
+		}
+
+		/** Adds a chunk; returns the whole content once complete and intact, else {@code null}. */
+		byte[] add(SnapshotChunk chunk) {
+			int offset = chunk.offset();
+			if (offset < 0 || offset > this.content.length - chunk.bytes().length || this.received.get(offset)) {
+				return null;
+			}
+			System.arraycopy(chunk.bytes(), 0, this.content, offset, chunk.bytes().length);
+			this.received.set(offset);
+			this.receivedBytes += chunk.bytes().length;
+			if (this.receivedBytes < this.content.length) {
+				return null;
+			}
+			return (Checksums.bytes(this.content) == this.contentChecksum) ? this.content : null;
+		}
+
 	}
 
 	private void onPrepares(Prepares message) {
@@ -998,6 +1201,8 @@ public final class Replica {
 				|| message.anchorChecksum() != current.anchorChecksum) {
 			return;
 		}
+		// Our own snapshot may have compacted past where the repair started.
+		current.nextOp = Math.max(current.nextOp, this.log.baseOp() + 1);
 		for (LogEntry entry : message.entries()) {
 			if (entry.op() < current.nextOp) {
 				continue;
@@ -1021,7 +1226,7 @@ public final class Replica {
 		// Apply what is committed as it arrives: if this repair is cut short (a view change, a new
 		// recovery round), the next one starts after it instead of from the same old commit.
 		applyUpTo(Math.min(current.committed, current.nextOp - 1), false);
-		if (this.log.contains(current.anchorOp, current.anchorChecksum)) {
+		if (isRepaired(current)) {
 			finishRepair();
 		}
 		else if (!message.entries().isEmpty()) {
@@ -1118,7 +1323,7 @@ public final class Replica {
 		}
 		this.view = viewMax;
 		this.recoveryCommit = primary.commit();
-		startRepair(1, primary.op(), primary.headChecksum(), primary.commit(), primary.replica(),
+		startRepair(this.commit + 1, primary.op(), primary.headChecksum(), primary.commit(), primary.replica(),
 				RepairPurpose.RECOVER);
 	}
 
@@ -1225,6 +1430,11 @@ public final class Replica {
 	/** The entry at {@code op}, or {@code null} when the log does not reach it. */
 	public LogEntry entry(long op) {
 		return (op >= 1) ? this.log.entry(op) : null;
+	}
+
+	/** The op up to which the log was compacted into a snapshot; entries up to it are gone. */
+	public long logBaseOp() {
+		return this.log.baseOp();
 	}
 
 	/** The number of client sessions in the client table. */

@@ -87,6 +87,24 @@ public sealed interface ReplicaMessage extends Message {
 
 	}
 
+	/**
+	 * A piece of a snapshot, sent instead of entries to a replica whose repair starts before the
+	 * sender's oldest entry. {@code content} is the state machine's and client table's bytes (see
+	 * {@link SnapshotContent}); {@code contentChecksum} covers all of it, so the receiver installs
+	 * nothing until every piece arrived intact.
+	 */
+	record SnapshotChunk(long view, int replica, long anchorOp, long anchorChecksum, long snapshotOp,
+			long snapshotChecksum, long snapshotTimestamp, long contentChecksum, int contentBytes, int offset,
+			byte[] bytes) implements ReplicaMessage {
+
+		@Override
+		public String toString() {
+			return "SnapshotChunk[view=" + this.view + ", replica=" + this.replica + ", snapshotOp=" + this.snapshotOp
+					+ ", offset=" + this.offset + ", " + this.bytes.length + " of " + this.contentBytes + " bytes]";
+		}
+
+	}
+
 	/** A replica that lost its state asks the others for the current view. */
 	record Recovery(long view, int replica, long nonce) implements ReplicaMessage {
 	}

@@ -16,10 +16,13 @@ package io.viewstamp.vsr;
  * @param viewChangeTimeoutTicks ticks a view change may take before the next view is tried
  * @param resendIntervalTicks ticks between resends of prepares, votes and repair requests
  * @param recoveryTimeoutTicks ticks a recovering replica waits before it starts over with a new nonce
+ * @param snapshotIntervalOps ops between two snapshots; the journal keeps only the ops after the last
+ * @param snapshotChunkBytesMax bytes of snapshot in one message to a peer that is too far behind
  */
 public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, int requestQueueMax, int clientsMax,
 		int viewChangeEntriesMax, int repairEntriesMax, int heartbeatIntervalTicks, int primaryTimeoutTicks,
-		int viewChangeTimeoutTicks, int resendIntervalTicks, int recoveryTimeoutTicks) {
+		int viewChangeTimeoutTicks, int resendIntervalTicks, int recoveryTimeoutTicks, int snapshotIntervalOps,
+		int snapshotChunkBytesMax) {
 
 	/** Default for {@link #pipelinePreparesMax()}. */
 	public static final int PIPELINE_PREPARES_MAX = 32;
@@ -39,6 +42,12 @@ public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, in
 	/** Default for {@link #repairEntriesMax()}. */
 	public static final int REPAIR_ENTRIES_MAX = 64;
 
+	/** Default for {@link #snapshotIntervalOps()}. */
+	public static final int SNAPSHOT_INTERVAL_OPS = 10_000;
+
+	/** Default for {@link #snapshotChunkBytesMax()}. */
+	public static final int SNAPSHOT_CHUNK_BYTES_MAX = 256 * 1024;
+
 	public ReplicaOptions {
 		Invariants.check(pipelinePreparesMax >= 1, "pipelinePreparesMax must be at least 1");
 		Invariants.check(prepareRequestsMax >= 1, "prepareRequestsMax must be at least 1");
@@ -53,26 +62,40 @@ public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, in
 		Invariants.check(viewChangeTimeoutTicks >= 1, "viewChangeTimeoutTicks must be at least 1");
 		Invariants.check(resendIntervalTicks >= 1, "resendIntervalTicks must be at least 1");
 		Invariants.check(recoveryTimeoutTicks >= 1, "recoveryTimeoutTicks must be at least 1");
+		Invariants.check(snapshotIntervalOps > pipelinePreparesMax,
+				"snapshotIntervalOps must be more than the pipeline, so that a snapshot never covers an op in flight");
+		Invariants.check(snapshotChunkBytesMax >= 1024, "snapshotChunkBytesMax must be at least 1 KiB");
 	}
 
 	/** The defaults, for a tick of about 10 ms. */
 	public static ReplicaOptions defaults() {
 		return new ReplicaOptions(PIPELINE_PREPARES_MAX, PREPARE_REQUESTS_MAX, REQUEST_QUEUE_MAX, CLIENTS_MAX,
-				VIEW_CHANGE_ENTRIES_MAX, REPAIR_ENTRIES_MAX, 10, 50, 100, 5, 100);
+				VIEW_CHANGE_ENTRIES_MAX, REPAIR_ENTRIES_MAX, 10, 50, 100, 5, 100, SNAPSHOT_INTERVAL_OPS,
+				SNAPSHOT_CHUNK_BYTES_MAX);
 	}
 
 	/** A copy with another pipeline depth and batch size. */
 	public ReplicaOptions withPipeline(int pipelinePreparesMax, int prepareRequestsMax) {
 		return new ReplicaOptions(pipelinePreparesMax, prepareRequestsMax, this.requestQueueMax, this.clientsMax,
 				this.viewChangeEntriesMax, this.repairEntriesMax, this.heartbeatIntervalTicks, this.primaryTimeoutTicks,
-				this.viewChangeTimeoutTicks, this.resendIntervalTicks, this.recoveryTimeoutTicks);
+				this.viewChangeTimeoutTicks, this.resendIntervalTicks, this.recoveryTimeoutTicks, this.snapshotIntervalOps,
+				this.snapshotChunkBytesMax);
+	}
+
+	/** A copy with another snapshot interval and chunk size. */
+	public ReplicaOptions withSnapshots(int snapshotIntervalOps, int snapshotChunkBytesMax) {
+		return new ReplicaOptions(this.pipelinePreparesMax, this.prepareRequestsMax, this.requestQueueMax,
+				this.clientsMax, this.viewChangeEntriesMax, this.repairEntriesMax, this.heartbeatIntervalTicks,
+				this.primaryTimeoutTicks, this.viewChangeTimeoutTicks, this.resendIntervalTicks,
+				this.recoveryTimeoutTicks, snapshotIntervalOps, snapshotChunkBytesMax);
 	}
 
 	/** A copy with another client table size. */
 	public ReplicaOptions withClientsMax(int clientsMax) {
 		return new ReplicaOptions(this.pipelinePreparesMax, this.prepareRequestsMax, this.requestQueueMax, clientsMax,
 				this.viewChangeEntriesMax, this.repairEntriesMax, this.heartbeatIntervalTicks, this.primaryTimeoutTicks,
-				this.viewChangeTimeoutTicks, this.resendIntervalTicks, this.recoveryTimeoutTicks);
+				this.viewChangeTimeoutTicks, this.resendIntervalTicks, this.recoveryTimeoutTicks, this.snapshotIntervalOps,
+				this.snapshotChunkBytesMax);
 	}
 
 }

@@ -262,6 +262,11 @@ class CommitCheckerTest {
 		}
 
 		@Override
+		public long logBaseOp() {
+			return 0;
+		}
+
+		@Override
 		public LogEntry entry(long op) {
 			return (op >= 1 && op <= this.log.size()) ? this.log.get((int) (op - 1)) : null;
 		}

@@ -81,6 +81,11 @@ final class ReplicaAdapter implements SimulatedReplica {
 	}
 
 	@Override
+	public long logBaseOp() {
+		return this.replica.logBaseOp();
+	}
+
+	@Override
 	public Replica unwrap() {
 		return this.replica;
 	}

@@ -73,6 +73,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 			options = options.withClientsMax(random.nextInt((clientCount + 1) / 2, clientCount));
 		}
 		options = withRandomPipeline(options, RandomStreams.of(seed, "pipeline"));
+		options = withRandomSnapshots(options, RandomStreams.of(seed, "snapshots"));
 		SimFaults faults = SimFaults.random(random);
 		int requestTimeoutTicks = 4 * faults.delayTicksMax() + 2 * faults.storageLatencyTicksMax() + 20
 				+ random.nextInt(0, 60);
@@ -151,11 +152,23 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 		return options.withPipeline(random.nextInt(1, 5), random.nextInt(2, 9));
 	}
 
+	/**
+	 * Half the seeds take snapshots every few dozen to few hundred ops, with small chunks, so that
+	 * journals are compacted and lagging or recovering replicas receive snapshots in pieces.
+	 */
+	private static ReplicaOptions withRandomSnapshots(ReplicaOptions options, SplittableRandom random) {
+		if (random.nextBoolean()) {
+			return options;
+		}
+		return options.withSnapshots(random.nextInt(options.pipelinePreparesMax() + 1, 400), 1024);
+	}
+
 	/** A one-line description for reports. */
 	public String describe() {
 		return "seed " + this.seed + ": " + this.replicaCount + " replicas, " + this.clientCount + " clients, "
 				+ this.keyCount + " keys, clientsMax " + this.replicaOptions.clientsMax() + ", pipeline "
-				+ this.replicaOptions.pipelinePreparesMax() + " x " + this.replicaOptions.prepareRequestsMax() + ", faults "
+				+ this.replicaOptions.pipelinePreparesMax() + " x " + this.replicaOptions.prepareRequestsMax()
+				+ ", snapshots every " + this.replicaOptions.snapshotIntervalOps() + " ops, faults "
 				+ this.faults.profile() + " (loss " + percent(this.faults.packetLossProbability()) + ", duplicates "
 				+ percent(this.faults.packetDuplicateProbability()) + ", delay 1.." + this.faults.delayTicksMax()
 				+ " ticks, storage 1.." + this.faults.storageLatencyTicksMax() + " ticks), chaos " + this.chaosTicks

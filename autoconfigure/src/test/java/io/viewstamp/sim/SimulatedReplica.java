@@ -81,6 +81,12 @@ public interface SimulatedReplica {
 	 */
 	LogEntry entry(long op);
 
+	/**
+	 * The op up to which the replica compacted its log into a snapshot.
+	 * @return the op, 0 when it never did
+	 */
+	long logBaseOp();
+
 	/** The wrapped {@link Replica}, or {@code null} for a stand-in. */
 	default Replica unwrap() {
 		return null;

@@ -177,6 +177,11 @@ final class SingleReplicaStandIn implements SimulatedReplica {
 	}
 
 	@Override
+	public long logBaseOp() {
+		return 0;
+	}
+
+	@Override
 	public LogEntry entry(long op) {
 		return (op >= 1 && op <= this.log.size()) ? this.log.get((int) (op - 1)) : null;
 	}
