@@ -148,6 +148,12 @@ public final class Replica {
 
 	private Repair repair;
 
+	/**
+	 * The newest intact journal entry beyond a corrupt one, found at startup: this replica vouched
+	 * for it and for every entry before it, so it casts no vote until its log holds it again.
+	 */
+	private LogEntry faultyHead;
+
 	// Snapshots.
 
 	/** The newest snapshot taken or installed (durable once {@link #snapshotWritingOp} is 0). */
@@ -218,6 +224,10 @@ public final class Replica {
 			restoreSnapshot(state.snapshot(), true);
 		}
 		loadJournal(state.journal());
+		if (!state.faultyOps().isEmpty() && !state.journal().isEmpty()) {
+			LogEntry newest = state.journal().get(state.journal().size() - 1);
+			this.faultyHead = (newest.op() > this.log.op()) ? newest : null;
+		}
 		// Replay what is known committed; the rest is committed again by the current primary.
 		this.commitKnown = Math.min(superblock.commit(), this.log.op());
 		applyCommitted(false);
@@ -747,7 +757,7 @@ public final class Replica {
 	 * view is durable: a vote forgotten in a crash could let the old view commit behind our back.
 	 */
 	private void sendDoViewChange() {
-		if (this.status != Status.VIEW_CHANGE || this.doViewChangeSent || this.awaitingStartView
+		if (this.status != Status.VIEW_CHANGE || this.doViewChangeSent || this.awaitingStartView || this.faultyHead != null
 				|| this.superblockDurable.view() < this.view) {
 			return;
 		}
@@ -890,9 +900,10 @@ public final class Replica {
 			this.startViewInstalling = message;
 			becomeBackup();
 		}
-		else if (this.repair == null) {
-			// A start-view that arrives during the repair is dropped: the repair completes the one
+		else if (this.repair == null || this.repair.purpose != RepairPurpose.INSTALL_START_VIEW) {
+			// A start-view that arrives during its repair is dropped: the repair completes the one
 			// it is anchored on, and that log is a prefix of the primary's as much as the newer one.
+			// Any other repair (of a corrupt entry, say) gives way: the view's log supersedes it.
 			this.startViewInstalling = message;
 			startRepair(this.commit + 1, message.op(), message.headChecksum(), message.commit(), message.replica(),
 					RepairPurpose.INSTALL_START_VIEW);
@@ -906,6 +917,8 @@ public final class Replica {
 		this.startViewInstalling = null;
 		// A later copy of the start-view may have connected before the repair finished.
 		this.repair = null;
+		// The view's whole log is ours now: whatever a corrupt journal entry held is in it, if it counts.
+		this.faultyHead = null;
 		this.status = Status.NORMAL;
 		this.logView = this.view;
 		this.awaitingStartView = false;
@@ -991,7 +1004,10 @@ public final class Replica {
 		BECOME_PRIMARY,
 
 		/** A replica that lost its state brings in the primary's log. */
-		RECOVER
+		RECOVER,
+
+		/** A replica whose journal had a corrupt entry brings back what it held beyond it. */
+		FAULTY
 
 	}
 
@@ -1052,7 +1068,30 @@ public final class Replica {
 	 */
 	private boolean isRepaired(Repair current) {
 		return this.log.contains(current.anchorOp, current.anchorChecksum)
-				|| (current.purpose == RepairPurpose.CATCH_UP && current.anchorOp <= this.log.baseOp());
+				|| ((current.purpose == RepairPurpose.CATCH_UP || current.purpose == RepairPurpose.FAULTY)
+						&& current.anchorOp <= this.log.baseOp());
+	}
+
+	/**
+	 * Brings back the entries from a corrupt one up to the faulty head, anchored on the head itself
+	 * so that only a replica on the same chain answers. Any other repair that filled the gap (a
+	 * catch-up, a snapshot) counts too.
+	 */
+	private void repairFaultyEntries() {
+		if (this.faultyHead == null) {
+			return;
+		}
+		if (this.log.contains(this.faultyHead.op(), this.faultyHead.checksum())
+				|| this.faultyHead.op() <= this.log.baseOp()) {
+			this.faultyHead = null;
+			sendDoViewChange();
+			return;
+		}
+		if (this.repair == null && this.status != Status.RECOVERING && this.log.op() < this.faultyHead.op()) {
+			int source = (this.index + 1) % this.cluster.replicaCount();
+			startRepair(this.log.op() + 1, this.faultyHead.op(), this.faultyHead.checksum(), this.commitKnown, source,
+					RepairPurpose.FAULTY);
+		}
 	}
 
 	private void requestRepair() {
@@ -1062,6 +1101,7 @@ public final class Replica {
 	}
 
 	private void tickRepair() {
+		repairFaultyEntries();
 		if (this.repair != null && this.ticks - this.repair.requestedTick >= this.options.resendIntervalTicks()) {
 			// Try the next replica: the one asked may be down or no longer hold the anchor.
 			int source = this.repair.source;
@@ -1239,9 +1279,10 @@ public final class Replica {
 		RepairPurpose purpose = this.repair.purpose;
 		this.repair = null;
 		switch (purpose) {
-			case CATCH_UP -> {
+			case CATCH_UP, FAULTY -> {
 				sendPrepareOk();
 				applyCommitted(false);
+				repairFaultyEntries();
 			}
 			case INSTALL_START_VIEW -> {
 				StartView startView = this.startViewInstalling;

@@ -14,6 +14,8 @@ public final class FaultCounts {
 
 	private long tornWrites;
 
+	private long corruptions;
+
 	private long powerLosses;
 
 	private long clientRestarts;
@@ -32,6 +34,15 @@ public final class FaultCounts {
 
 	void tornWrite() {
 		this.tornWrites++;
+	}
+
+	void corruption() {
+		this.corruptions++;
+	}
+
+	/** Journal entries corrupted after they were synced (a bit flipped on the disk). */
+	public long corruptions() {
+		return this.corruptions;
 	}
 
 	void powerLoss() {

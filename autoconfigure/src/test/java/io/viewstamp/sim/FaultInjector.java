@@ -127,6 +127,9 @@ final class FaultInjector {
 			if (wipe) {
 				this.simulator.wipe(replica);
 			}
+			else if (chance(this.faults.wipeProbability())) {
+				this.simulator.corruptJournal(replica, this.random);
+			}
 			this.restartAtTick[replica] = now + 1 + this.random.nextInt(this.faults.downTicksMax());
 		}
 	}

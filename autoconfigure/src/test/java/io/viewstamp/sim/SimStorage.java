@@ -40,6 +40,9 @@ public final class SimStorage implements Storage {
 
 	private Superblock superblock;
 
+	/** Ops whose durable entry was corrupted and not yet written again. */
+	private final java.util.TreeSet<Long> corruptOps = new java.util.TreeSet<>();
+
 	/** The newest durable snapshot; the journal keeps no entry at or before its op. */
 	private Snapshot snapshot;
 
@@ -106,9 +109,13 @@ public final class SimStorage implements Storage {
 			switch (request.kind()) {
 				case WRITE_ENTRY -> {
 					this.journal.put(request.entry().op(), request.entry());
+					this.corruptOps.remove(request.entry().op());
 					this.completions.onEntryWritten(request.entry().op(), request.entry().checksum());
 				}
-				case TRUNCATE -> this.journal.tailMap(request.op(), false).clear();
+				case TRUNCATE -> {
+					this.journal.tailMap(request.op(), false).clear();
+					this.corruptOps.tailSet(request.op(), false).clear();
+				}
 				case WRITE_SUPERBLOCK -> {
 					this.superblock = request.superblock();
 					this.completions.onSuperblockWritten(request.superblock());
@@ -118,6 +125,7 @@ public final class SimStorage implements Storage {
 					if (this.snapshot == null || request.snapshot().op() > this.snapshot.op()) {
 						this.snapshot = request.snapshot();
 						this.journal.headMap(this.snapshot.op(), true).clear();
+						this.corruptOps.headSet(this.snapshot.op(), true).clear();
 					}
 					this.completions.onSnapshotWritten(request.snapshot().op());
 				}
@@ -165,8 +173,32 @@ public final class SimStorage implements Storage {
 	public void wipe() {
 		crash();
 		this.journal.clear();
+		this.corruptOps.clear();
 		this.superblock = null;
 		this.snapshot = null;
+	}
+
+	/**
+	 * Flips a bit of one durable entry that is not the newest, as a failing sector would.
+	 * @param random where to draw the entry from
+	 * @return the corrupted op, or -1 when the journal has too few entries
+	 */
+	public long corruptEntry(SplittableRandom random) {
+		if (this.journal.size() < 2 || this.superblock == null) {
+			return -1;
+		}
+		List<Long> candidates = new ArrayList<>(this.journal.headMap(this.journal.lastKey(), false).keySet());
+		long op = candidates.get(random.nextInt(candidates.size()));
+		LogEntry entry = this.journal.get(op);
+		this.journal.put(op, new LogEntry(entry.view(), entry.op(), entry.timestamp() ^ 1, entry.parent(),
+				entry.checksum(), entry.requests()));
+		this.corruptOps.add(op);
+		return op;
+	}
+
+	/** Whether a corrupt entry is waiting to be written again. */
+	public boolean hasCorruption() {
+		return !this.corruptOps.isEmpty();
 	}
 
 	/** Whether the disk holds a superblock, that is whether a replica can restart from it. */
@@ -185,11 +217,23 @@ public final class SimStorage implements Storage {
 			throw new IllegalStateException("Replica " + this.replica + " has no superblock: its storage was wiped");
 		}
 		List<LogEntry> entries = new ArrayList<>();
+		List<Long> faultyOps = new ArrayList<>();
 		long first = (this.snapshot == null) ? 1 : this.snapshot.op() + 1;
-		for (long op = first; this.journal.containsKey(op); op++) {
-			entries.add(this.journal.get(op));
+		long last = first - 1;
+		while (this.journal.containsKey(last + 1)) {
+			last++;
 		}
-		return new DurableState(this.superblock, this.snapshot, entries, List.of());
+		for (long op = first; op <= last; op++) {
+			LogEntry entry = this.journal.get(op);
+			if (entry.isIntact(this.superblock.clusterId())) {
+				entries.add(entry);
+			}
+			else if (op < last) {
+				// A corrupt entry followed by intact ones is faulty, to be repaired; at the end it is a torn write.
+				faultyOps.add(op);
+			}
+		}
+		return new DurableState(this.superblock, this.snapshot, entries, faultyOps);
 	}
 
 	/**

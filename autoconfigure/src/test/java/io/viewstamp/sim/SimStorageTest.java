@@ -76,12 +76,25 @@ class SimStorageTest {
 		storage.writeEntry(log.get(1));
 		storage.writeEntry(log.get(2));
 		assertThat(storage.crashTearingWrite()).isTrue();
-		List<LogEntry> journal = storage.durableState().journal();
-		assertThat(journal).hasSize(2);
-		assertThat(journal.get(0)).isEqualTo(log.get(0));
-		assertThat(journal.get(1).op()).isEqualTo(2);
-		assertThat(journal.get(1).isIntact(CLUSTER_ID)).isFalse();
+		// The torn entry stays on the disk, but reading the journal back drops it, as a real one does.
+		assertThat(storage.durableEntry(2).isIntact(CLUSTER_ID)).isFalse();
 		assertThat(storage.durableEntry(3)).isNull();
+		assertThat(storage.durableState().journal()).containsExactly(log.get(0));
+		assertThat(storage.durableState().faultyOps()).isEmpty();
+	}
+
+	@Test
+	void aCorruptEntryBeforeTheEndIsReportedFaultyAndTheEntriesAroundItComeBack() {
+		SimStorage storage = storage(1);
+		List<LogEntry> log = chain(3);
+		log.forEach(storage::writeEntry);
+		storage.completeDue(1);
+		storage.crash();
+		long corrupted = storage.corruptEntry(new java.util.SplittableRandom(1));
+		assertThat(corrupted).isBetween(1L, 2L);
+		assertThat(storage.hasCorruption()).isTrue();
+		assertThat(storage.durableState().faultyOps()).containsExactly(corrupted);
+		assertThat(storage.durableState().journal()).hasSize(2).doesNotContain(log.get((int) corrupted - 1));
 	}
 
 	@Test

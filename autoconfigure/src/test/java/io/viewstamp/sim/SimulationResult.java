@@ -17,6 +17,7 @@ package io.viewstamp.sim;
  * @param crashes replica crashes
  * @param powerLosses crashes of every running replica at once
  * @param tornWrites appends torn by a crash
+ * @param corruptions synced journal entries corrupted on a crashed replica's disk
  * @param wipes data directories lost
  * @param clientRestarts client process restarts
  * @param evictions client sessions evicted
@@ -24,7 +25,7 @@ package io.viewstamp.sim;
  */
 public record SimulationResult(long seed, long ticks, long committedOps, long committedRequests, long operationsCompleted,
 		long operationsIndeterminate, long messagesDelivered, long messagesLost, long messagesDuplicated,
-		long messagesCutOff, long partitions, long crashes, long powerLosses, long tornWrites, long wipes,
+		long messagesCutOff, long partitions, long crashes, long powerLosses, long tornWrites, long corruptions, long wipes,
 		long clientRestarts, long evictions, long fingerprint) {
 
 }

@@ -381,6 +381,25 @@ public final class Simulator {
 	}
 
 	/**
+	 * Flips a bit in one synced journal entry of a crashed replica, not its newest (that one would
+	 * read as a torn write), when the fault budget allows: like a wipe, the damage must leave every
+	 * committed entry intact on another replica. The replica finds it when it restarts.
+	 * @param replica the crashed replica
+	 * @param random where to draw the entry from
+	 */
+	public void corruptJournal(int replica, SplittableRandom random) {
+		ReplicaHost host = this.hosts.get(replica);
+		if (host.isRunning() || !isWipeWithinBudget(replica)) {
+			return;
+		}
+		long op = host.storage().corruptEntry(random);
+		if (op > 0) {
+			this.faultCounts.corruption();
+			record("corrupt replica " + replica + " op " + op);
+		}
+	}
+
+	/**
 	 * Whether a wipe of {@code replica} now keeps the cluster recoverable: no other replica is
 	 * without its data and not yet recovered, and the cluster tolerates one failure at all.
 	 * @param replica the replica to wipe
@@ -388,7 +407,7 @@ public final class Simulator {
 	 */
 	public boolean isWipeWithinBudget(int replica) {
 		for (ReplicaHost host : this.hosts) {
-			if (host.index() != replica && host.isWipedUnrecovered()) {
+			if (host.index() != replica && (host.isWipedUnrecovered() || host.storage().hasCorruption())) {
 				return false;
 			}
 		}
@@ -586,7 +605,7 @@ public final class Simulator {
 				this.commitChecker.committedRequests(), completed,
 				indeterminate, messages.delivered(), messages.lost(), messages.duplicated(), messages.cutOff(),
 				this.faultCounts.partitions(), this.faultCounts.crashes(), this.faultCounts.powerLosses(),
-				this.faultCounts.tornWrites(),
+				this.faultCounts.tornWrites(), this.faultCounts.corruptions(),
 				this.faultCounts.wipes(), this.faultCounts.clientRestarts(), evictions, this.fingerprint.value());
 	}
 

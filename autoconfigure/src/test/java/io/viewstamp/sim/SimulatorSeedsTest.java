@@ -102,6 +102,7 @@ class SimulatorSeedsTest {
 		long partitions = 0;
 		long crashes = 0;
 		long tornWrites = 0;
+		long corruptions = 0;
 		long powerLosses = 0;
 		long wipes = 0;
 		long clientRestarts = 0;
@@ -124,6 +125,7 @@ class SimulatorSeedsTest {
 			partitions += result.partitions();
 			crashes += result.crashes();
 			tornWrites += result.tornWrites();
+			corruptions += result.corruptions();
 			powerLosses += result.powerLosses();
 			wipes += result.wipes();
 			clientRestarts += result.clientRestarts();
@@ -133,11 +135,11 @@ class SimulatorSeedsTest {
 		return String.format(Locale.ROOT,
 				"Simulator: %d seeds (%d failed), %d ticks, %d ops committed (%d per seed, %.2f requests per op), %d client operations"
 						+ " completed, %d indeterminate; faults: %d drops, %d duplicates, %d partitions (%d messages cut off),"
-						+ " %d crashes (%d power losses, %d torn writes), %d wipes, %d client restarts, %d session evictions;"
+						+ " %d crashes (%d power losses, %d torn writes, %d corrupt entries), %d wipes, %d client restarts, %d session evictions;"
 						+ " trace fingerprint %016x; %.1f s wall",
 				outcomes.size(), failed, ticks, committed, committed / Math.max(1, outcomes.size()),
 				(double) committedRequests / Math.max(1, committed), completed,
-				indeterminate, lost, duplicated, partitions, cutOff, crashes, powerLosses, tornWrites, wipes,
+				indeterminate, lost, duplicated, partitions, cutOff, crashes, powerLosses, tornWrites, corruptions, wipes,
 				clientRestarts, evictions, fingerprints.value(), wallSeconds);
 	}
 
