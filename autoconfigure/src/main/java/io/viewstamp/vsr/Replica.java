@@ -334,14 +334,7 @@ public final class Replica {
 	/** The journal completed the write of the entry at {@code op} with {@code checksum}. */
 	public void onEntryWritten(long op, long checksum) {
 		this.log.markDurable(op, checksum);
-		if (this.status == Status.NORMAL) {
-			if (isPrimary()) {
-				commitPrepared();
-			}
-			else {
-				sendPrepareOk();
-			}
-		}
+		acknowledgeDurable();
 	}
 
 	/**
@@ -359,14 +352,7 @@ public final class Replica {
 		if (op > this.log.baseOp() && op <= this.commit) {
 			this.log.compactTo(op);
 		}
-		if (this.status == Status.NORMAL) {
-			if (isPrimary()) {
-				commitPrepared();
-			}
-			else {
-				sendPrepareOk();
-			}
-		}
+		acknowledgeDurable();
 	}
 
 	/** The storage completed the write of {@code superblock}. */
@@ -377,13 +363,19 @@ public final class Replica {
 		if (this.status == Status.VIEW_CHANGE) {
 			sendDoViewChange();
 		}
-		else if (this.status == Status.NORMAL) {
-			if (isPrimary()) {
-				commitPrepared();
-			}
-			else {
-				sendPrepareOk();
-			}
+		acknowledgeDurable();
+	}
+
+	/** After a write completed: a primary counts its own vote, a backup acknowledges. */
+	private void acknowledgeDurable() {
+		if (this.status != Status.NORMAL) {
+			return;
+		}
+		if (isPrimary()) {
+			commitPrepared();
+		}
+		else {
+			sendPrepareOk();
 		}
 	}
 
