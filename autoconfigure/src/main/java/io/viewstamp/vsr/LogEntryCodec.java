@@ -53,14 +53,27 @@ public final class LogEntryCodec {
 	/**
 	 * The number of bytes {@link #encode} produces for {@code entry}, without encoding it.
 	 * @param entry the entry
-	 * @return its encoded size in bytes (may exceed {@link #ENTRY_SIZE_BYTES_MAX}; encode refuses that)
+	 * @return its encoded size in bytes
+	 * @throws IllegalArgumentException when the entry exceeds one of the limits of this format
 	 */
-	public static long encodedSizeBytes(LogEntry entry) {
+	public static int encodedSizeBytes(LogEntry entry) {
+		if (entry.requests().size() > ENTRY_REQUESTS_MAX) {
+			throw new IllegalArgumentException("Op " + entry.op() + " carries " + entry.requests().size()
+					+ " requests, more than the " + ENTRY_REQUESTS_MAX + " an entry may carry: batch fewer requests per prepare");
+		}
 		long size = ENTRY_HEADER_SIZE_BYTES;
 		for (Request request : entry.requests()) {
+			if (request.body().length > REQUEST_BODY_SIZE_BYTES_MAX) {
+				throw new IllegalArgumentException("A request of op " + entry.op() + " has a body of " + request.body().length
+						+ " bytes, more than the " + REQUEST_BODY_SIZE_BYTES_MAX + " bytes a request body may have");
+			}
 			size += REQUEST_HEADER_SIZE_BYTES + request.body().length;
 		}
-		return size;
+		if (size > ENTRY_SIZE_BYTES_MAX) {
+			throw new IllegalArgumentException("Op " + entry.op() + " encodes to " + size + " bytes, more than the "
+					+ ENTRY_SIZE_BYTES_MAX + " bytes an entry may have: batch fewer or smaller requests per prepare");
+		}
+		return (int) size;
 	}
 
 	/**
@@ -70,7 +83,7 @@ public final class LogEntryCodec {
 	 * @throws IllegalArgumentException when the entry exceeds one of the limits of this format
 	 */
 	public static byte[] encode(LogEntry entry) {
-		byte[] bytes = new byte[checkedSize(entry)];
+		byte[] bytes = new byte[encodedSizeBytes(entry)];
 		encode(entry, ByteBuffer.wrap(bytes));
 		return bytes;
 	}
@@ -84,7 +97,7 @@ public final class LogEntryCodec {
 	 * {@code target} has too little room
 	 */
 	public static void encode(LogEntry entry, ByteBuffer target) {
-		int size = checkedSize(entry);
+		int size = encodedSizeBytes(entry);
 		if (target.remaining() < size) {
 			throw new IllegalArgumentException("Cannot encode op " + entry.op() + " (" + size + " bytes) into a buffer with "
 					+ target.remaining() + " bytes remaining");
@@ -132,12 +145,11 @@ public final class LogEntryCodec {
 		long checksum = in.getLong();
 		int requestCount = in.getInt();
 		// Checked against what is there before the list is sized, so a huge count allocates nothing.
-		if (requestCount < 1 || requestCount > ENTRY_REQUESTS_MAX
-				|| requestCount > in.remaining() / REQUEST_HEADER_SIZE_BYTES) {
+		if (requestCount < 1 || requestCount > ENTRY_REQUESTS_MAX) {
 			throw new IllegalArgumentException("Log entry of op " + op + " claims " + Integer.toUnsignedString(requestCount)
-					+ " requests, which is outside 1.." + ENTRY_REQUESTS_MAX + " or more than its " + in.remaining()
-					+ " remaining bytes can hold");
+					+ " requests, outside the 1.." + ENTRY_REQUESTS_MAX + " an entry may carry");
 		}
+		require(in, requestCount * REQUEST_HEADER_SIZE_BYTES, "the headers of its " + requestCount + " requests");
 		List<Request> requests = new ArrayList<>(requestCount);
 		for (int index = 0; index < requestCount; index++) {
 			requests.add(decodeRequest(in, op, index));
@@ -186,25 +198,6 @@ public final class LogEntryCodec {
 			throw new IllegalArgumentException("Log entry bytes are truncated: " + what + " needs " + bytes
 					+ " bytes at offset " + in.position() + ", only " + in.remaining() + " remain");
 		}
-	}
-
-	private static int checkedSize(LogEntry entry) {
-		if (entry.requests().size() > ENTRY_REQUESTS_MAX) {
-			throw new IllegalArgumentException("Op " + entry.op() + " carries " + entry.requests().size()
-					+ " requests, more than the " + ENTRY_REQUESTS_MAX + " an entry may carry: batch fewer requests per prepare");
-		}
-		for (Request request : entry.requests()) {
-			if (request.body().length > REQUEST_BODY_SIZE_BYTES_MAX) {
-				throw new IllegalArgumentException("A request of op " + entry.op() + " has a body of " + request.body().length
-						+ " bytes, more than the " + REQUEST_BODY_SIZE_BYTES_MAX + " bytes a request body may have");
-			}
-		}
-		long size = encodedSizeBytes(entry);
-		if (size > ENTRY_SIZE_BYTES_MAX) {
-			throw new IllegalArgumentException("Op " + entry.op() + " encodes to " + size + " bytes, more than the "
-					+ ENTRY_SIZE_BYTES_MAX + " bytes an entry may have: batch fewer or smaller requests per prepare");
-		}
-		return (int) size;
 	}
 
 	private static byte operationCode(Operation operation) {

@@ -1,0 +1,215 @@
+package io.viewstamp.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+import io.viewstamp.vsr.Superblock;
+
+/**
+ * The superblock file: {@link #COPIES} copies of the superblock, each in a block of its own with a
+ * sequence number and a CRC32C.
+ *
+ * <p>Every write puts the new superblock into each copy in turn, with an fsync after each: a crash
+ * in the middle of a copy leaves the other one intact, and once the write has completed both
+ * copies hold it, so a later bit flip in one copy still leaves the newest superblock in the other.
+ * (Writing only one copy per write, alternately, would halve the fsyncs but fall back to the
+ * previous superblock on such a flip, and a replica must never forget a view it promised.) The
+ * reader takes the intact copy with the highest sequence number.
+ *
+ * <pre>
+ * offset  0  magic           u32  "VSSB"
+ * offset  4  version         u8   1
+ * offset  5  reserved        3 bytes, zero
+ * offset  8  sequence        i64  one more for each write
+ * offset 16  cluster id      i64
+ * offset 24  replica         i32
+ * offset 28  replica count   i32
+ * offset 32  view            i64
+ * offset 40  log view        i64
+ * offset 48  commit          i64
+ * offset 56  crc             u32  CRC32C of bytes 0..55
+ * </pre>
+ */
+final class SuperblockFile {
+
+	static final int COPIES = 2;
+
+	/** Each copy has a block of its own, so that a torn write of one sector never reaches the other. */
+	static final int COPY_SIZE_BYTES = 4096;
+
+	static final int RECORD_SIZE_BYTES = 60;
+
+	/** "VSSB" in little-endian order. */
+	static final int MAGIC = 'V' | ('S' << 8) | ('S' << 16) | ('B' << 24);
+
+	static final byte VERSION = 1;
+
+	static final int CRC_OFFSET = 56;
+
+	private static final String TEMPORARY_SUFFIX = ".tmp";
+
+	private final Path path;
+
+	private final Disk disk;
+
+	private FileChannel channel;
+
+	private long sequence;
+
+	private SuperblockFile(Path path, Disk disk, long sequence) {
+		this.path = path;
+		this.disk = disk;
+		this.sequence = sequence;
+	}
+
+	/** A superblock file that does not exist yet; the first write creates it. */
+	static SuperblockFile absent(Path path, Disk disk) {
+		return new SuperblockFile(path, disk, 0);
+	}
+
+	/**
+	 * Reads the superblock file at {@code path}.
+	 * @return the newest intact copy and the file to write later ones to, or {@code null} when the
+	 * file does not exist
+	 * @throws DataDirectoryException when no copy is intact
+	 */
+	static Stored read(Path path, Disk disk) throws IOException {
+		if (!Files.exists(path)) {
+			return null;
+		}
+		// Only the copies are read, whatever the file's size has become.
+		ByteBuffer file = ByteBuffer.allocate(COPIES * COPY_SIZE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+			while (file.hasRemaining() && channel.read(file, file.position()) >= 0) {
+				// Reads until both copies are in or the file ends.
+			}
+		}
+		file.flip();
+		Copy newest = null;
+		for (int copy = 0; copy < COPIES; copy++) {
+			Copy candidate = decode(file, copy * COPY_SIZE_BYTES);
+			if (candidate != null && (newest == null || candidate.sequence() > newest.sequence())) {
+				newest = candidate;
+			}
+		}
+		Path directory = path.getParent();
+		if (newest == null) {
+			throw new DataDirectoryException(directory, "Every copy of the superblock in " + path
+					+ " is corrupt, so this replica can not know which views it promised to take part in, and must not "
+					+ "rejoin its cluster with this data. If the other replicas are healthy, delete " + directory
+					+ " (or point replication.data-dir at an empty directory) and restart: this replica then recovers "
+					+ "its state from them.");
+		}
+		return new Stored(newest.superblock(), new SuperblockFile(path, disk, newest.sequence()));
+	}
+
+	/** Writes {@code superblock} into every copy, each followed by an fsync; creates the file if needed. */
+	void write(Superblock superblock) throws IOException {
+		this.sequence++;
+		ByteBuffer record = encode(superblock, this.sequence);
+		if (this.channel == null && !Files.exists(this.path)) {
+			create(record);
+			return;
+		}
+		if (this.channel == null) {
+			this.channel = FileChannel.open(this.path, StandardOpenOption.WRITE);
+		}
+		for (int copy = 0; copy < COPIES; copy++) {
+			this.disk.write(this.channel, record.duplicate(), (long) copy * COPY_SIZE_BYTES);
+			this.disk.force(this.channel);
+		}
+	}
+
+	void close() throws IOException {
+		if (this.channel != null) {
+			this.channel.close();
+			this.channel = null;
+		}
+	}
+
+	/** Deletes a temporary file left by a crash while the file was first created. */
+	static void deleteLeftovers(Path path) throws IOException {
+		Files.deleteIfExists(temporary(path));
+	}
+
+	/**
+	 * The first write: both copies go into a temporary file, which is synced and then renamed, so
+	 * that a superblock file, once it exists, always holds an intact copy.
+	 */
+	private void create(ByteBuffer record) throws IOException {
+		Path temporary = temporary(this.path);
+		ByteBuffer image = ByteBuffer.allocate(COPIES * COPY_SIZE_BYTES);
+		for (int copy = 0; copy < COPIES; copy++) {
+			image.put(copy * COPY_SIZE_BYTES, record.duplicate(), 0, RECORD_SIZE_BYTES);
+		}
+		try (FileChannel created = FileChannel.open(temporary, StandardOpenOption.CREATE,
+				StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+			this.disk.write(created, image, 0);
+			this.disk.force(created);
+		}
+		Files.move(temporary, this.path, StandardCopyOption.ATOMIC_MOVE);
+		this.disk.forceDirectory(this.path.getParent());
+	}
+
+	static ByteBuffer encode(Superblock superblock, long sequence) {
+		ByteBuffer record = ByteBuffer.allocate(RECORD_SIZE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+		record.putInt(MAGIC)
+			.put(VERSION)
+			.put((byte) 0)
+			.put((byte) 0)
+			.put((byte) 0)
+			.putLong(sequence)
+			.putLong(superblock.clusterId())
+			.putInt(superblock.replica())
+			.putInt(superblock.replicaCount())
+			.putLong(superblock.view())
+			.putLong(superblock.logView())
+			.putLong(superblock.commit());
+		record.putInt(Crc32c.of(record, 0, CRC_OFFSET));
+		return record.flip();
+	}
+
+	/** The copy at {@code offset}, or {@code null} when it is missing, corrupt or of another version. */
+	private static Copy decode(ByteBuffer file, int offset) {
+		if (file.limit() < offset + RECORD_SIZE_BYTES || file.getInt(offset) != MAGIC
+				|| file.getInt(offset + CRC_OFFSET) != Crc32c.of(file, offset, CRC_OFFSET)) {
+			return null;
+		}
+		if (file.get(offset + 4) != VERSION) {
+			return null;
+		}
+		try {
+			Superblock superblock = new Superblock(file.getLong(offset + 16), file.getInt(offset + 24),
+					file.getInt(offset + 28), file.getLong(offset + 32), file.getLong(offset + 40), file.getLong(offset + 48));
+			return new Copy(file.getLong(offset + 8), superblock);
+		}
+		catch (IllegalStateException ex) {
+			// The checksum matched values no superblock can hold: not written by this release.
+			return null;
+		}
+	}
+
+	private static Path temporary(Path path) {
+		return path.resolveSibling(path.getFileName() + TEMPORARY_SUFFIX);
+	}
+
+	/**
+	 * The superblock read from the file, and the file to write the next ones to.
+	 * @param superblock the newest intact superblock
+	 * @param file the file, continuing its sequence numbers
+	 */
+	record Stored(Superblock superblock, SuperblockFile file) {
+
+	}
+
+	private record Copy(long sequence, Superblock superblock) {
+
+	}
+
+}

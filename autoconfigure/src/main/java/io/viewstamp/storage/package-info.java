@@ -1,0 +1,5 @@
+/**
+ * Durable storage of a replica on local files: the checksummed, group-committed journal, the
+ * superblock in two copies, and atomically written snapshots, behind {@link io.viewstamp.vsr.Storage}.
+ */
+package io.viewstamp.storage;

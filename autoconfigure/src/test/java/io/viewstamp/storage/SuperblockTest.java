@@ -1,0 +1,94 @@
+package io.viewstamp.storage;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.viewstamp.vsr.Superblock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** The superblock's two copies: a damaged one is outvoted by the other, never trusted. */
+class SuperblockTest {
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void theNewestSuperblockComesBack() {
+		writeSuperblocks(TestLogs.superblock(3, 10), TestLogs.superblock(4, 12));
+		assertThat(reopenSuperblock()).isEqualTo(TestLogs.superblock(4, 12));
+	}
+
+	/** Offsets into a copy: magic, version, sequence, cluster id, replica, count, view, log view, commit, crc. */
+	@ParameterizedTest
+	@ValueSource(ints = { 0, 4, 9, 16, 24, 28, 33, 40, 50, 57 })
+	void aFlippedBitInEitherCopyLeavesTheOtherToWin(int offset) throws IOException {
+		writeSuperblocks(TestLogs.superblock(3, 10), TestLogs.superblock(4, 12));
+		for (int copy = 0; copy < SuperblockFile.COPIES; copy++) {
+			Path file = superblockFile();
+			JournalCorruptionTest.flipBit(file, (long) copy * SuperblockFile.COPY_SIZE_BYTES + offset, 2);
+			assertThat(reopenSuperblock()).as("copy %d damaged", copy).isEqualTo(TestLogs.superblock(4, 12));
+			JournalCorruptionTest.flipBit(file, (long) copy * SuperblockFile.COPY_SIZE_BYTES + offset, 2);
+		}
+	}
+
+	@Test
+	void aCrashWhileTheFirstCopyWasWrittenLeavesTheSecondWithThePreviousSuperblock() throws IOException {
+		writeSuperblocks(TestLogs.superblock(3, 10));
+		// The copies of view 3 are in place; now the first copy is torn while view 4 is written.
+		java.nio.ByteBuffer record = SuperblockFile.encode(TestLogs.superblock(4, 12), 99);
+		byte[] file = java.nio.file.Files.readAllBytes(superblockFile());
+		System.arraycopy(record.array(), 0, file, 0, 30);
+		java.nio.file.Files.write(superblockFile(), file);
+		assertThat(reopenSuperblock()).isEqualTo(TestLogs.superblock(3, 10));
+	}
+
+	@Test
+	void aCrashBetweenTheCopiesLeavesTheNewSuperblockInTheFirst() throws IOException {
+		writeSuperblocks(TestLogs.superblock(3, 10));
+		java.nio.ByteBuffer record = SuperblockFile.encode(TestLogs.superblock(4, 12), 99);
+		byte[] file = java.nio.file.Files.readAllBytes(superblockFile());
+		System.arraycopy(record.array(), 0, file, 0, SuperblockFile.RECORD_SIZE_BYTES);
+		java.nio.file.Files.write(superblockFile(), file);
+		assertThat(reopenSuperblock()).isEqualTo(TestLogs.superblock(4, 12));
+	}
+
+	@Test
+	void bothCopiesCorruptIsRefusedWithAClearMessage() throws IOException {
+		writeSuperblocks(TestLogs.superblock(3, 10));
+		JournalCorruptionTest.flipBit(superblockFile(), 20, 0);
+		JournalCorruptionTest.flipBit(superblockFile(), SuperblockFile.COPY_SIZE_BYTES + 40, 0);
+		assertThatExceptionOfType(DataDirectoryException.class).isThrownBy(this::reopenSuperblock)
+			.withMessageContaining("Every copy of the superblock")
+			.withMessageContaining(this.directory.toString())
+			.withMessageContaining("recovers its state from them");
+	}
+
+	private void writeSuperblocks(Superblock... superblocks) {
+		FileStorage.format(this.directory, TestLogs.CLUSTER_ID, TestLogs.REPLICA, TestLogs.REPLICA_COUNT);
+		TestLogs.Recorder recorder = new TestLogs.Recorder();
+		try (FileStorage storage = TestLogs.open(this.directory, recorder)) {
+			for (Superblock superblock : superblocks) {
+				storage.writeSuperblock(superblock);
+			}
+			recorder.awaitCount(superblocks.length);
+		}
+	}
+
+	private Superblock reopenSuperblock() {
+		try (FileStorage storage = TestLogs.open(this.directory, new TestLogs.Recorder())) {
+			return storage.durableState().orElseThrow().superblock();
+		}
+	}
+
+	private Path superblockFile() {
+		return this.directory.resolve(DataDirectory.SUPERBLOCK_FILE);
+	}
+
+}

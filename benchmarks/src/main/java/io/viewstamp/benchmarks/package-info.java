@@ -1,0 +1,5 @@
+/**
+ * JMH benchmarks of Viewstamp's storage: journal appends with fsync and group commit, next to the
+ * disk's raw fsync rate.
+ */
+package io.viewstamp.benchmarks;
