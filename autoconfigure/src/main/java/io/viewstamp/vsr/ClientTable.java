@@ -30,12 +30,16 @@ final class ClientTable {
 
 		final long session;
 
+		/** The incarnation the client process named when it registered. */
+		final long incarnation;
+
 		long requestNumber;
 
 		Reply reply;
 
-		Session(long session, Reply reply) {
+		Session(long session, long incarnation, Reply reply) {
 			this.session = session;
+			this.incarnation = incarnation;
 			this.reply = reply;
 		}
 
@@ -54,7 +58,7 @@ final class ClientTable {
 	 * client (a client that restarted with its old id must not inherit its old request numbers).
 	 * @return the client evicted to make room, or {@code null}
 	 */
-	Long register(long clientId, long op, Reply reply) {
+	Long register(long clientId, long incarnation, long op, Reply reply) {
 		Long evicted = null;
 		this.sessions.remove(clientId);
 		if (this.sessions.size() >= this.clientsMax) {
@@ -62,7 +66,7 @@ final class ClientTable {
 			evicted = oldest.next().getKey();
 			oldest.remove();
 		}
-		this.sessions.put(clientId, new Session(op, reply));
+		this.sessions.put(clientId, new Session(op, incarnation, reply));
 		Invariants.check(this.sessions.size() <= this.clientsMax, "client table over its bound");
 		return evicted;
 	}
@@ -74,14 +78,15 @@ final class ClientTable {
 	byte[] encode() {
 		int size = Integer.BYTES;
 		for (Session session : this.sessions.values()) {
-			size += 5 * Long.BYTES + 2 * Integer.BYTES + session.reply.result().length;
+			size += 6 * Long.BYTES + 2 * Integer.BYTES + session.reply.result().length;
 		}
 		ByteBuffer buffer = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
 		buffer.putInt(this.sessions.size());
 		for (Map.Entry<Long, Session> entry : this.sessions.entrySet()) {
 			Session session = entry.getValue();
 			Reply reply = session.reply;
-			buffer.putLong(entry.getKey()).putLong(session.session).putLong(session.requestNumber);
+			buffer.putLong(entry.getKey()).putLong(session.session).putLong(session.incarnation)
+				.putLong(session.requestNumber);
 			buffer.putLong(reply.requestNumber()).putLong(reply.op()).putInt(reply.status().ordinal());
 			buffer.putInt(reply.result().length).put(reply.result());
 		}
@@ -102,6 +107,7 @@ final class ClientTable {
 			for (int index = 0; index < count; index++) {
 				long clientId = buffer.getLong();
 				long sessionNumber = buffer.getLong();
+				long incarnation = buffer.getLong();
 				long requestNumber = buffer.getLong();
 				long replyRequestNumber = buffer.getLong();
 				long replyOp = buffer.getLong();
@@ -110,7 +116,7 @@ final class ClientTable {
 				Invariants.check(resultLength >= 0 && resultLength <= buffer.remaining(), "client table truncated");
 				byte[] result = new byte[resultLength];
 				buffer.get(result);
-				Session session = new Session(sessionNumber, new Reply(0, replica, clientId, sessionNumber,
+				Session session = new Session(sessionNumber, incarnation, new Reply(0, replica, clientId, sessionNumber,
 						replyRequestNumber, replyOp, status, result));
 				session.requestNumber = requestNumber;
 				this.sessions.put(clientId, session);

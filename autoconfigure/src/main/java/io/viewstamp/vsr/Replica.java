@@ -391,6 +391,13 @@ public final class Replica {
 		if (inFlight != null) {
 			return;
 		}
+		if (request.operation() == Operation.REGISTER) {
+			ClientTable.Session session = this.clientTable.get(request.clientId());
+			if (session != null && session.incarnation == request.incarnation()) {
+				this.outbox.reply(registerReply(request, session.session));
+				return;
+			}
+		}
 		if (request.operation() == Operation.COMMAND) {
 			ClientTable.Session session = this.clientTable.get(request.clientId());
 			if (session == null || session.session != request.session()) {
@@ -657,9 +664,13 @@ public final class Replica {
 			}
 		}
 		if (request.operation() == Operation.REGISTER) {
-			Reply reply = new Reply(this.view, this.index, request.clientId(), entry.op(), 0, entry.op(), ReplyStatus.OK,
-					new byte[0]);
-			this.clientTable.register(request.clientId(), entry.op(), reply);
+			ClientTable.Session existing = this.clientTable.get(request.clientId());
+			if (existing != null && existing.incarnation == request.incarnation()) {
+				// A resent register of the same process: its session stands.
+				return registerReply(request, existing.session);
+			}
+			Reply reply = registerReply(request, entry.op());
+			this.clientTable.register(request.clientId(), request.incarnation(), entry.op(), reply);
 			return reply;
 		}
 		ClientTable.Session session = this.clientTable.get(request.clientId());
@@ -677,6 +688,11 @@ public final class Replica {
 				entry.op(), ReplyStatus.OK, result);
 		this.clientTable.commit(request.clientId(), request.requestNumber(), reply);
 		return reply;
+	}
+
+	/** A register's reply names the session and, as its result, the incarnation it answers. */
+	private Reply registerReply(Request request, long session) {
+		return new Reply(this.view, this.index, request.clientId(), session, 0, session, ReplyStatus.OK, request.body());
 	}
 
 	private Reply withView(Reply reply) {

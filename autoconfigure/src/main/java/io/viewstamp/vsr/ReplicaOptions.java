@@ -50,7 +50,8 @@ public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, in
 
 	public ReplicaOptions {
 		Invariants.check(pipelinePreparesMax >= 1, "pipelinePreparesMax must be at least 1");
-		Invariants.check(prepareRequestsMax >= 1, "prepareRequestsMax must be at least 1");
+		Invariants.check(prepareRequestsMax >= 1 && prepareRequestsMax <= LogEntryCodec.ENTRY_REQUESTS_MAX,
+				"prepareRequestsMax must be within 1..%d (what one journal entry holds)", LogEntryCodec.ENTRY_REQUESTS_MAX);
 		Invariants.check(requestQueueMax >= 1, "requestQueueMax must be at least 1");
 		Invariants.check(clientsMax >= 1, "clientsMax must be at least 1");
 		Invariants.check(viewChangeEntriesMax >= pipelinePreparesMax,

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param requestNumber the request it answers
  * @param op the op number that committed the request (the session number for a register)
  * @param status whether the request was applied
- * @param result the state machine's result, or for a register the session number
+ * @param result the state machine's result; for a register, the incarnation it names (see
+ * {@link Request#register}), so that a restarted client tells its own session from its predecessor's
  */
 public record Reply(long view, int replica, long clientId, long session, long requestNumber, long op,
 		ReplyStatus status, byte[] result) implements Message {

@@ -25,9 +25,24 @@ public record Request(long clientId, long session, long requestNumber, Operation
 				"request number 0 is reserved for the register request");
 	}
 
-	/** Builds the register request that opens a session for {@code clientId}. */
-	public static Request register(long clientId) {
-		return new Request(clientId, 0, 0, Operation.REGISTER, new byte[0]);
+	/**
+	 * Builds the register request that opens a session for {@code clientId}.
+	 * @param clientId the client's id
+	 * @param incarnation a number the client process draws at random when it starts: a resent
+	 * register (same id, same incarnation) is answered with the session it already opened, while a
+	 * restarted process (same id, new incarnation) gets a new session, so that it can never be taken
+	 * for its predecessor
+	 */
+	public static Request register(long clientId, long incarnation) {
+		return new Request(clientId, 0, 0, Operation.REGISTER,
+				java.nio.ByteBuffer.allocate(Long.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(incarnation).array());
+	}
+
+	/** The incarnation a register request names (0 when its body does not carry one). */
+	public long incarnation() {
+		Invariants.check(this.operation == Operation.REGISTER, "only a register request names an incarnation");
+		return (this.body.length == Long.BYTES)
+				? java.nio.ByteBuffer.wrap(this.body).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong() : 0;
 	}
 
 	@Override

@@ -139,7 +139,7 @@ public final class SimClient {
 			return;
 		}
 		if (this.session == 0) {
-			open(Request.register(this.clientId), null, now);
+			open(Request.register(this.clientId, this.incarnation), null, now);
 			return;
 		}
 		KvCommand command = this.submitted.isEmpty() ? this.workload.next(this.random, nextUniqueValue())
@@ -283,7 +283,8 @@ public final class SimClient {
 	 */
 	private boolean isStale(Reply reply) {
 		if (this.open.command == null) {
-			return reply.status() != ReplyStatus.OK || reply.session() <= this.sessionsOpened;
+			return reply.status() != ReplyStatus.OK || reply.session() <= this.sessionsOpened
+					|| !java.util.Arrays.equals(reply.result(), this.open.request.body());
 		}
 		return reply.session() != this.session;
 	}

@@ -156,8 +156,11 @@ class SimClientTest {
 
 	private Reply reply(long requestNumber, long view, long op, ReplyStatus status, String result) {
 		long session = (requestNumber == 0) ? op : this.client.session();
-		return new Reply(view, (int) (view % 3), this.client.clientId(), session, requestNumber, op, status,
-				KvCommand.encodeResult(result));
+		// A register's reply echoes the incarnation its request named.
+		byte[] bytes = (requestNumber == 0)
+				? io.viewstamp.vsr.Request.register(this.client.clientId(), this.client.incarnation()).body()
+				: KvCommand.encodeResult(result);
+		return new Reply(view, (int) (view % 3), this.client.clientId(), session, requestNumber, op, status, bytes);
 	}
 
 }

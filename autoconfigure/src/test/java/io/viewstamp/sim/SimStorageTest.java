@@ -194,7 +194,7 @@ class SimStorageTest {
 		List<LogEntry> log = new ArrayList<>();
 		long parent = Checksums.root(CLUSTER_ID);
 		for (long op = 1; op <= length; op++) {
-			LogEntry entry = LogEntry.create(CLUSTER_ID, 0, op, op * 10, parent, List.of(Request.register(op)));
+			LogEntry entry = LogEntry.create(CLUSTER_ID, 0, op, op * 10, parent, List.of(Request.register(op, 1)));
 			log.add(entry);
 			parent = entry.checksum();
 		}

@@ -216,7 +216,7 @@ final class SingleReplicaStandIn implements SimulatedReplica {
 	private Reply execute(LogEntry entry, Request request) {
 		if (request.operation() == Operation.REGISTER) {
 			Reply reply = new Reply(0, 0, request.clientId(), entry.op(), 0, entry.op(), ReplyStatus.OK,
-					ByteBuffer.allocate(Long.BYTES).putLong(entry.op()).array());
+					request.body());
 			this.sessions.put(request.clientId(), new Session(entry.op(), 0, reply));
 			return reply;
 		}

@@ -47,7 +47,7 @@ class LogEntryCodecTest {
 	@Test
 	void decodeReadsOneEntryAndLeavesTheRestAndTheByteOrder() {
 		LogEntry first = sample();
-		LogEntry second = LogEntry.create(CLUSTER_ID, 3, 8, 99, first.checksum(), List.of(Request.register(5)));
+		LogEntry second = LogEntry.create(CLUSTER_ID, 3, 8, 99, first.checksum(), List.of(Request.register(5, 1)));
 		ByteBuffer buffer = ByteBuffer.allocate(
 				LogEntryCodec.encodedSizeBytes(first) + LogEntryCodec.encodedSizeBytes(second) + 3);
 		LogEntryCodec.encode(first, buffer);
@@ -155,7 +155,7 @@ class LogEntryCodecTest {
 
 	private static LogEntry sample() {
 		List<Request> requests = List.of(new Request(11, 3, 4, Operation.COMMAND, new byte[] { 1, 2, 3, 4, 5 }),
-				Request.register(12), new Request(-1, Long.MAX_VALUE, Long.MAX_VALUE, Operation.COMMAND, new byte[300]));
+				Request.register(12, 7), new Request(-1, Long.MAX_VALUE, Long.MAX_VALUE, Operation.COMMAND, new byte[300]));
 		return LogEntry.create(CLUSTER_ID, 2, 7, 123_456_789, Checksums.root(CLUSTER_ID), requests);
 	}
 
