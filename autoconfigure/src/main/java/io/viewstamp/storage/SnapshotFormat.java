@@ -7,7 +7,7 @@ import java.util.zip.CRC32C;
 import io.viewstamp.vsr.Snapshot;
 
 /**
- * The bytes of a snapshot, as stored in a snapshot file and sent to a peer in {@link SnapshotChunks}.
+ * The bytes of a snapshot, as stored in a snapshot file.
  *
  * <pre>
  * offset  0  magic                u32  "VSSN"

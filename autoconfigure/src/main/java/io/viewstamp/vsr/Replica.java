@@ -154,6 +154,13 @@ public final class Replica {
 	 */
 	private LogEntry faultyHead;
 
+	/**
+	 * Whether this replica has heard a peer in its view or a newer one since it started. A replica
+	 * restarted from its storage knows its own promises but not what happened while it was down:
+	 * it casts no vote and answers no recovery before a peer has told it the view.
+	 */
+	private boolean peerHeard;
+
 	// Snapshots.
 
 	/** The newest snapshot taken or installed (durable once {@link #snapshotWritingOp} is 0). */
@@ -217,6 +224,7 @@ public final class Replica {
 				superblock.replicaCount(), this.index, this.cluster.replicaCount());
 		this.superblockDurable = superblock;
 		this.superblockRequested = superblock;
+		this.peerHeard = this.cluster.replicaCount() == 1;
 		this.view = superblock.view();
 		this.logView = superblock.logView();
 		this.status = (this.logView == this.view) ? Status.NORMAL : Status.VIEW_CHANGE;
@@ -293,6 +301,10 @@ public final class Replica {
 	}
 
 	private void receiveFromReplica(ReplicaMessage message) {
+		if (!this.peerHeard && message.view() >= this.view && !(message instanceof Recovery)) {
+			this.peerHeard = true;
+			sendDoViewChange();
+		}
 		if (message instanceof Prepare prepare) {
 			onPrepare(prepare);
 		}
@@ -766,6 +778,7 @@ public final class Replica {
 	 */
 	private void sendDoViewChange() {
 		if (this.status != Status.VIEW_CHANGE || this.doViewChangeSent || this.awaitingStartView || this.faultyHead != null
+				|| !this.peerHeard
 				|| this.superblockDurable.view() < this.view) {
 			return;
 		}
@@ -1340,7 +1353,7 @@ public final class Replica {
 	}
 
 	private void onRecovery(Recovery message) {
-		if (this.status != Status.NORMAL) {
+		if (this.status != Status.NORMAL || !this.peerHeard) {
 			return;
 		}
 		RecoveryResponse response = isPrimary()

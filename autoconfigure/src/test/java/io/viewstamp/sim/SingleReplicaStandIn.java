@@ -1,6 +1,5 @@
 package io.viewstamp.sim;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
