@@ -24,11 +24,29 @@ import io.viewstamp.vsr.LogEntryCodec;
  *
  * <p>Frames collect in a buffer and reach the file on {@link #sync}, which writes them and forces
  * the file once for all of them (group commit), and the directory when a segment was created.
+ *
+ * <p>Each sync first pads the segment with zeros to the next multiple of
+ * {@link #SECTOR_SIZE_BYTES}, so every batch begins on a sector of its own: a crash that tears the
+ * batch can only damage the batch's own frames, none of which was acknowledged yet, never the last
+ * frames of the batch before. The padding counts in the segment's size, so a segment may end up to
+ * a sector minus one byte beyond the segment size; a new segment starts at 0, already aligned.
  * Used by the storage's I/O thread only.
  */
 final class Journal {
 
 	static final int WRITE_BUFFER_SIZE_BYTES = 1 << 20;
+
+	/**
+	 * The unit a disk is assumed to write atomically, or to tear at. Frames are appended back to
+	 * back, so without padding a batch would begin in the middle of the sector that holds the end of
+	 * the batch before it, already synced and acknowledged; a crash during the batch may tear that
+	 * sector and take the acknowledged frames with it. 4 KiB is the sector of current disks
+	 * (advanced format, NVMe) and a multiple of the older 512 bytes.
+	 */
+	static final int SECTOR_SIZE_BYTES = 4096;
+
+	/** Zeros to pad a segment with, at most a sector less one byte at a time. */
+	private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(SECTOR_SIZE_BYTES).asReadOnlyBuffer();
 
 	private final Path directory;
 
@@ -124,8 +142,13 @@ final class Journal {
 		}
 	}
 
-	/** Makes everything appended so far durable: one write, one force of the segment, and of the directory if needed. */
+	/**
+	 * Makes everything appended so far durable: one write, one force of the segment, and of the
+	 * directory if needed. The write ends with the padding to the next sector boundary, so the next
+	 * batch starts on a fresh sector.
+	 */
 	void sync() throws IOException {
+		padToSector();
 		flush();
 		if (this.activeUnsynced) {
 			this.disk.force(this.active);
@@ -202,6 +225,31 @@ final class Journal {
 		this.segments.add(segment);
 		this.directoryUnsynced = true;
 		return segment;
+	}
+
+	/** The first sector boundary at or after {@code position}. */
+	static long alignUp(long position) {
+		return (position + SECTOR_SIZE_BYTES - 1) / SECTOR_SIZE_BYTES * SECTOR_SIZE_BYTES;
+	}
+
+	/**
+	 * Appends zeros up to the next sector boundary of the active segment, if anything was appended
+	 * since the last sync: after a sync the size is aligned, so an unaligned size says just that.
+	 */
+	private void padToSector() throws IOException {
+		if (this.active == null) {
+			return;
+		}
+		Segment last = this.segments.get(this.segments.size() - 1);
+		int padding = (int) (alignUp(last.sizeBytes) - last.sizeBytes);
+		if (padding == 0) {
+			return;
+		}
+		if (this.buffer.remaining() < padding) {
+			flush();
+		}
+		this.buffer.put(ZEROS.duplicate().limit(padding));
+		last.sizeBytes += padding;
 	}
 
 	/** Writes the buffered frames to the end of the active segment. */

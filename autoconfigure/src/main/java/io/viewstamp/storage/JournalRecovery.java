@@ -25,10 +25,17 @@ import io.viewstamp.vsr.LogEntryCodec;
  * intact frame that follows it: every op between the last intact frame before the stretch and that
  * one is faulty.
  *
+ * <p>The journal pads every batch to a sector boundary ({@link Journal#SECTOR_SIZE_BYTES}). Zeros
+ * from the end of an intact frame up to the next sector boundary, or to the end of the segment,
+ * are that padding and are skipped; zeros anywhere else (a whole zeroed sector, zeros after a frame
+ * that is not intact) are a corrupt stretch like any other bytes that are not a frame.
+ *
  * <p>Whatever follows the last intact frame of the journal is a torn tail, a write a crash
- * interrupted: it was never acknowledged, so it is cut off (the file truncated and synced, later
- * segments deleted) and never returned. A corrupt entry before the last intact frame, by contrast,
- * may have been acknowledged: it is reported faulty, for the replica to repair from its peers.
+ * interrupted: it was never acknowledged, so it is cut off (later segments deleted, the bytes after
+ * the frame zeroed up to the next sector boundary, the file truncated there and synced) and never
+ * returned. The cut ends on a sector boundary so that the batches written after the restart still
+ * begin on sectors of their own. A corrupt entry before the last intact frame, by contrast, may
+ * have been acknowledged: it is reported faulty, for the replica to repair from its peers.
  *
  * <p>Records are then replayed in order: an entry replaces whatever the journal held at its op, a
  * truncate record discards every entry after its op. Every frame repeats the op of the last
@@ -110,13 +117,22 @@ final class JournalRecovery {
 		try (FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.READ)) {
 			SegmentWindow window = new SegmentWindow(channel, segment.sizeBytes);
 			long position = 0;
+			boolean afterIntactFrame = false;
 			while (position < segment.sizeBytes) {
 				Record frame = frameAt(window, segment, position);
 				if (frame != null) {
 					records.add(frame);
 					position = frame.end();
+					afterIntactFrame = frame.intact();
 					continue;
 				}
+				long paddingEnd = afterIntactFrame ? paddingEnd(window, segment.sizeBytes, position) : position;
+				if (paddingEnd > position) {
+					position = paddingEnd;
+					afterIntactFrame = false;
+					continue;
+				}
+				afterIntactFrame = false;
 				long next = nextHeader(window, segment.sizeBytes, position + 1);
 				records.add(new Record(Record.CORRUPT, -1, UNKNOWN, false, null, position, next));
 				position = next;
@@ -173,6 +189,28 @@ final class JournalRecovery {
 		}
 	}
 
+	/**
+	 * Where the padding that starts at {@code position} ends: the next sector boundary, or the end
+	 * of the segment if that comes first, when every byte up to there is zero; otherwise
+	 * {@code position}, as there is no padding. Padding never starts on a boundary (the journal pads
+	 * only an unaligned size), so zeros that do are a corrupt stretch, such as a sector a crash left
+	 * unwritten. Only called right after an intact frame: zeros after a damaged one may hide a frame
+	 * whose op must be reported faulty.
+	 */
+	private static long paddingEnd(SegmentWindow window, long sizeBytes, long position) throws IOException {
+		long end = Math.min(Journal.alignUp(position), sizeBytes);
+		if (end == position) {
+			return position;
+		}
+		SegmentWindow.Slice slice = window.bytes(position, (int) (end - position));
+		for (int at = 0; at < end - position; at++) {
+			if (slice.buffer().get(slice.offset() + at) != 0) {
+				return position;
+			}
+		}
+		return end;
+	}
+
 	/** The position of the next intact header at or after {@code from}, or the segment's size when there is none. */
 	private long nextHeader(SegmentWindow window, long sizeBytes, long from) throws IOException {
 		for (long position = from; position + JournalFrame.HEADER_SIZE_BYTES <= sizeBytes; position++) {
@@ -186,12 +224,15 @@ final class JournalRecovery {
 	}
 
 	/**
-	 * Cuts the journal back to the end of its last intact frame: that segment is truncated and
-	 * synced, the segments after it deleted.
+	 * Cuts the journal back to the end of its last intact frame, rounded up to the next sector
+	 * boundary: the segments after it are deleted, the bytes of its segment between the frame and
+	 * the boundary zeroed, the segment truncated at the boundary and synced. A segment that ends
+	 * with the padding after its last intact frame is not torn and stays as it is.
 	 */
 	private void cutTornTail(List<Segment> segments, List<List<Record>> records) throws IOException {
 		int tailSegment = -1;
 		long tailEnd = 0;
+		boolean torn = false;
 		for (int index = segments.size() - 1; index >= 0 && tailSegment < 0; index--) {
 			List<Record> segmentRecords = records.get(index);
 			for (int position = segmentRecords.size() - 1; position >= 0; position--) {
@@ -199,7 +240,8 @@ final class JournalRecovery {
 				if (record.intact()) {
 					tailSegment = index;
 					tailEnd = record.end();
-					// Records after the last intact one are the torn tail.
+					// Records after the last intact one are the torn tail; padding left no record.
+					torn = position + 1 < segmentRecords.size();
 					segmentRecords.subList(position + 1, segmentRecords.size()).clear();
 					break;
 				}
@@ -223,15 +265,33 @@ final class JournalRecovery {
 			return;
 		}
 		Segment tail = segments.get(tailSegment);
-		if (tail.sizeBytes > tailEnd) {
-			LOGGER.log(Level.WARNING, "Truncating journal segment " + tail.path + " from " + tail.sizeBytes + " to "
-					+ tailEnd + " bytes: the bytes after its last intact record are a write a crash interrupted");
-			try (FileChannel channel = FileChannel.open(tail.path, StandardOpenOption.WRITE)) {
-				channel.truncate(tailEnd);
-				this.disk.force(channel);
-			}
-			tail.sizeBytes = tailEnd;
+		long aligned = Journal.alignUp(tailEnd);
+		if (torn) {
+			LOGGER.log(Level.WARNING, "Cutting journal segment " + tail.path + " of " + tail.sizeBytes + " bytes back to "
+					+ aligned + " bytes, zeroed from byte " + tailEnd + ": the bytes after its last intact record are a "
+					+ "write a crash interrupted");
+			zeroAndTruncate(tail, tailEnd, aligned);
 		}
+		else if (tail.sizeBytes < aligned) {
+			// Not torn, but the padding is missing (lost in a crash, or never written): appends must
+			// start on a fresh sector all the same.
+			zeroAndTruncate(tail, tail.sizeBytes, aligned);
+		}
+	}
+
+	/**
+	 * Zeroes bytes {@code from} to {@code aligned} of {@code segment}, cuts it at {@code aligned}
+	 * and syncs both at once. The bytes before the boundary are overwritten, not left: the next
+	 * batch follows them, and torn bytes there would read as a corrupt stretch in the middle of the
+	 * journal rather than as padding.
+	 */
+	private void zeroAndTruncate(Segment segment, long from, long aligned) throws IOException {
+		try (FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.WRITE)) {
+			this.disk.write(channel, ByteBuffer.allocate((int) (aligned - from)), from);
+			channel.truncate(aligned);
+			this.disk.force(channel);
+		}
+		segment.sizeBytes = aligned;
 	}
 
 	private void replay(List<Segment> segments, List<List<Record>> records) {

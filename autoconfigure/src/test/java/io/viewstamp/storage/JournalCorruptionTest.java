@@ -54,9 +54,8 @@ class JournalCorruptionTest {
 	void aFlippedBitInTheMiddleMakesThatOpFaultyAndKeepsTheOthers(Region region) throws IOException {
 		List<LogEntry> entries = chain(ENTRIES, 80);
 		TestLogs.writeAndClose(this.directory, FileStorageOptions.defaults(), entries);
-		long frameStart = frameStart(entries, DAMAGED_OP);
-		int frameSize = JournalTest.frameSize(entries.get(DAMAGED_OP - 1));
-		long offset = frameStart + ((region.offset >= 0) ? region.offset : frameSize - 1);
+		TestLogs.Frame frame = frame(DAMAGED_OP);
+		long offset = (region.offset >= 0) ? frame.start() + region.offset : frame.end() - 1;
 		flipBit(segment(), offset, 3);
 
 		DurableState state = reopen();
@@ -71,8 +70,8 @@ class JournalCorruptionTest {
 	void aCorruptStretchOverSeveralFramesMakesEveryOpInItFaulty() throws IOException {
 		List<LogEntry> entries = chain(ENTRIES, 80);
 		TestLogs.writeAndClose(this.directory, FileStorageOptions.defaults(), entries);
-		long from = frameStart(entries, 3) + 5;
-		long to = frameStart(entries, 6) + 7;
+		long from = frame(3).start() + 5;
+		long to = frame(6).start() + 7;
 		byte[] bytes = Files.readAllBytes(segment());
 		for (long at = from; at < to; at++) {
 			bytes[(int) at] = (byte) 0xA5;
@@ -89,7 +88,7 @@ class JournalCorruptionTest {
 	void aFaultyOpRewrittenLaterIsIntactAgain() throws IOException {
 		List<LogEntry> entries = chain(ENTRIES, 80);
 		TestLogs.writeAndClose(this.directory, FileStorageOptions.defaults(), entries);
-		flipBit(segment(), frameStart(entries, DAMAGED_OP) + JournalFrame.HEADER_SIZE_BYTES + 10, 0);
+		flipBit(segment(), frame(DAMAGED_OP).start() + JournalFrame.HEADER_SIZE_BYTES + 10, 0);
 		TestLogs.Recorder recorder = new TestLogs.Recorder();
 		try (FileStorage storage = TestLogs.open(this.directory, recorder)) {
 			assertThat(storage.durableState().orElseThrow().faultyOps()).containsExactly((long) DAMAGED_OP);
@@ -106,14 +105,16 @@ class JournalCorruptionTest {
 	void aFlippedBitInTheLastEntryIsATornTailAndIsCutOff() throws IOException {
 		List<LogEntry> entries = chain(ENTRIES, 80);
 		TestLogs.writeAndClose(this.directory, FileStorageOptions.defaults(), entries);
-		long lastStart = frameStart(entries, ENTRIES);
+		long lastStart = frame(ENTRIES).start();
+		// Cut back to the end of the frame before, on the next sector boundary.
+		long cutBack = Journal.alignUp(frame(ENTRIES - 1).end());
 		flipBit(segment(), lastStart + JournalFrame.HEADER_SIZE_BYTES + 20, 1);
 
 		DurableState state = reopen();
 
 		assertThat(state.faultyOps()).isEmpty();
 		assertThat(state.journal()).containsExactlyElementsOf(entries.subList(0, ENTRIES - 1));
-		assertThat(Files.size(segment())).isEqualTo(lastStart);
+		assertThat(Files.size(segment())).isEqualTo(cutBack);
 	}
 
 	@Test
@@ -122,7 +123,7 @@ class JournalCorruptionTest {
 		List<LogEntry> entries = chain(ENTRIES, 200);
 		TestLogs.writeAndClose(this.directory, FileStorageOptions.defaults(), entries);
 		byte[] journal = Files.readAllBytes(segment());
-		long frameStart = frameStart(entries, DAMAGED_OP);
+		long frameStart = frame(DAMAGED_OP).start();
 		java.nio.ByteBuffer fake = java.nio.ByteBuffer.allocate(JournalFrame.HEADER_SIZE_BYTES);
 		JournalFrame.writeHeader(fake, 0, TestLogs.CLUSTER_ID + 1, JournalFrame.KIND_TRUNCATE, 1,
 				JournalFrame.NEVER_TRUNCATED, 0, 0);
@@ -140,7 +141,7 @@ class JournalCorruptionTest {
 	@Test
 	void aCorruptTruncateRecordStillDiscardsTheEntriesItTruncated() throws IOException {
 		List<LogEntry> replacement = writeTruncatedJournal();
-		long truncateRecord = frameStart(chainedOriginal(), ENTRIES + 1);
+		long truncateRecord = frame(ENTRIES + 1).start();
 		flipBit(segment(), truncateRecord + JournalFrame.OP_OFFSET, 0);
 
 		DurableState state = reopen();
@@ -155,7 +156,7 @@ class JournalCorruptionTest {
 	@Test
 	void aCorruptStretchOverATruncateRecordAndTheEntryAfterItMakesThatEntryFaulty() throws IOException {
 		List<LogEntry> replacement = writeTruncatedJournal();
-		long truncateRecord = frameStart(chainedOriginal(), ENTRIES + 1);
+		long truncateRecord = frame(ENTRIES + 1).start();
 		byte[] bytes = Files.readAllBytes(segment());
 		for (long at = truncateRecord; at < truncateRecord + JournalFrame.HEADER_SIZE_BYTES + 50; at++) {
 			bytes[(int) at] = 0;
@@ -185,7 +186,7 @@ class JournalCorruptionTest {
 		return replacement;
 	}
 
-	/** The first ENTRIES entries, then (as frame sizes go) the truncate record. */
+	/** The first ENTRIES entries; the truncate record is the frame after them. */
 	private static List<LogEntry> chainedOriginal() {
 		return chain(ENTRIES, 80);
 	}
@@ -200,12 +201,9 @@ class JournalCorruptionTest {
 		return this.directory.resolve("journal").resolve(Segment.fileName(1));
 	}
 
-	private static long frameStart(List<LogEntry> entries, int op) {
-		long start = 0;
-		for (int index = 0; index < op - 1; index++) {
-			start += JournalTest.frameSize(entries.get(index));
-		}
-		return start;
+	/** The {@code number}th frame of the segment, from 1, read before any damage. */
+	private TestLogs.Frame frame(int number) throws IOException {
+		return TestLogs.frames(segment()).get(number - 1);
 	}
 
 	static void flipBit(Path file, long offset, int bit) throws IOException {

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.viewstamp.vsr.DurableState;
 import io.viewstamp.vsr.LogEntry;
-import io.viewstamp.vsr.LogEntryCodec;
 
 import static io.viewstamp.storage.TestLogs.chain;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,13 +83,16 @@ class JournalTest {
 		TestLogs.writeAndClose(this.directory, FileStorageOptions.defaults(), entries);
 		Path segment = segments().get(0);
 		byte[] whole = Files.readAllBytes(segment);
-		int lastFrameStart = whole.length - frameSize(entries.get(4));
-		for (int cut = lastFrameStart; cut < whole.length; cut++) {
+		List<TestLogs.Frame> frames = TestLogs.frames(segment);
+		TestLogs.Frame lastFrame = frames.get(4);
+		// Cut back to the end of the frame before, on the next sector boundary.
+		long cutBack = Journal.alignUp(frames.get(3).end());
+		for (int cut = (int) lastFrame.start(); cut < lastFrame.end(); cut++) {
 			Files.write(segment, java.util.Arrays.copyOf(whole, cut));
 			DurableState state = reopen(FileStorageOptions.defaults());
 			assertThat(state.journal()).as("cut at %d", cut).containsExactlyElementsOf(entries.subList(0, 4));
 			assertThat(state.faultyOps()).as("cut at %d", cut).isEmpty();
-			assertThat(Files.size(segment)).as("cut at %d", cut).isEqualTo(lastFrameStart);
+			assertThat(Files.size(segment)).as("cut at %d", cut).isEqualTo(cutBack);
 		}
 	}
 
@@ -119,11 +121,13 @@ class JournalTest {
 		List<Path> segments = segments();
 		Path last = segments.get(segments.size() - 1);
 		Path beforeLast = segments.get(segments.size() - 2);
-		int lastEntries = countFrames(last, entries);
+		int lastEntries = TestLogs.frames(last).size();
 		// The last segment is all garbage and the one before it lost its last frame's payload.
 		Files.write(last, new byte[(int) Files.size(last)]);
 		byte[] before = Files.readAllBytes(beforeLast);
-		Files.write(beforeLast, java.util.Arrays.copyOf(before, before.length - 10));
+		List<TestLogs.Frame> beforeFrames = TestLogs.frames(beforeLast);
+		long beforeLastEnd = beforeFrames.get(beforeFrames.size() - 1).end();
+		Files.write(beforeLast, java.util.Arrays.copyOf(before, (int) beforeLastEnd - 10));
 		DurableState state = reopen(smallSegments);
 		int survivors = entries.size() - lastEntries - 1;
 		assertThat(state.journal()).containsExactlyElementsOf(entries.subList(0, survivors));
@@ -141,20 +145,6 @@ class JournalTest {
 		try (Stream<Path> files = Files.list(this.directory.resolve("journal"))) {
 			return files.sorted().toList();
 		}
-	}
-
-	private static int countFrames(Path segment, List<LogEntry> entries) throws IOException {
-		long size = Files.size(segment);
-		int count = 0;
-		for (int index = entries.size() - 1; index >= 0 && size > 0; index--) {
-			size -= frameSize(entries.get(index));
-			count++;
-		}
-		return count;
-	}
-
-	static int frameSize(LogEntry entry) {
-		return JournalFrame.HEADER_SIZE_BYTES + LogEntryCodec.encodedSizeBytes(entry);
 	}
 
 }

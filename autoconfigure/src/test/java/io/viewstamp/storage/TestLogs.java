@@ -1,5 +1,9 @@
 package io.viewstamp.storage;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,6 +85,44 @@ final class TestLogs {
 			entries.forEach(storage::writeEntry);
 			recorder.awaitCount(entries.size());
 		}
+	}
+
+	/**
+	 * The frames of an undamaged segment file, in file order, found by reading it: where they lie
+	 * depends on how the I/O thread happened to batch the writes, as every batch is padded to a
+	 * sector. A position without a frame must be padding, which ends at the next sector boundary.
+	 */
+	static List<Frame> frames(Path segment) throws IOException {
+		ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment)).order(ByteOrder.LITTLE_ENDIAN);
+		List<Frame> frames = new ArrayList<>();
+		long position = 0;
+		while (position < bytes.limit()) {
+			JournalFrame.Header header = (position + JournalFrame.HEADER_SIZE_BYTES <= bytes.limit())
+					? JournalFrame.readHeader(bytes, (int) position, CLUSTER_ID) : null;
+			if (header != null) {
+				long end = position + JournalFrame.HEADER_SIZE_BYTES + header.payloadLength();
+				frames.add(new Frame(header.kind(), header.op(), position, end));
+				position = end;
+			}
+			else if (position % Journal.SECTOR_SIZE_BYTES != 0) {
+				position = Math.min(Journal.alignUp(position), bytes.limit());
+			}
+			else {
+				throw new IllegalStateException("No frame at sector boundary " + position + " of " + segment);
+			}
+		}
+		return frames;
+	}
+
+	/**
+	 * A frame of a segment file.
+	 * @param kind {@link JournalFrame#KIND_ENTRY} or {@link JournalFrame#KIND_TRUNCATE}
+	 * @param op its op
+	 * @param start where it starts in the file
+	 * @param end where it ends in the file
+	 */
+	record Frame(byte kind, long op, long start, long end) {
+
 	}
 
 	/** Records completions as text, in the order they arrive. */
