@@ -52,14 +52,6 @@ public final class SimClient {
 
 	private long session;
 
-	/**
-	 * The highest session this client id was given; sessions only grow, so an older one is stale. A
-	 * client that keeps its id across a restart must have stored the id, and stores this next to it:
-	 * without it, the new process could take a register reply meant for its predecessor (replies name
-	 * no session) and inherit that session's request numbers.
-	 */
-	private long sessionsOpened;
-
 	private long nextRequestNumber = 1;
 
 	private long view;
@@ -158,19 +150,20 @@ public final class SimClient {
 		if (reply.clientId() != this.clientId) {
 			return null;
 		}
-		this.view = Math.max(this.view, reply.view());
 		if (this.open == null || reply.requestNumber() != this.open.request.requestNumber()) {
+			this.view = Math.max(this.view, reply.view());
 			this.statistics.staleReplies++;
 			return null;
 		}
-		if (isStale(reply)) {
+		boolean stale = isStale(reply);
+		this.view = Math.max(this.view, reply.view());
+		if (stale) {
 			this.statistics.staleReplies++;
 			return null;
 		}
 		Request request = this.open.request;
 		if (this.open.command == null) {
 			this.session = reply.session();
-			this.sessionsOpened = Math.max(this.sessionsOpened, reply.session());
 			this.nextRequestNumber = 1;
 			this.statistics.registrations++;
 		}
@@ -194,8 +187,8 @@ public final class SimClient {
 	/**
 	 * The client process restarts: its open operation's outcome becomes unknown and it starts a new
 	 * session. A client that keeps its id reuses request numbers from 1, which the paper's client
-	 * table gets wrong and sessions must get right; it remembers (as if stored with its id) the last
-	 * session it was given, to tell its new session's register reply from older ones.
+	 * table gets wrong and sessions must get right; a new incarnation tells its own session from its
+	 * predecessor's by the incarnation the register's reply echoes.
 	 * @param keepClientId whether the new process uses the same client id
 	 */
 	public void restart(boolean keepClientId) {
@@ -211,7 +204,6 @@ public final class SimClient {
 		this.statistics.restarts++;
 		if (!keepClientId) {
 			this.clientId = newClientId();
-			this.sessionsOpened = 0;
 		}
 	}
 
@@ -278,13 +270,16 @@ public final class SimClient {
 	 * Whether a reply that carries the open request's number is in fact older: request numbers start
 	 * again at 1 in each session, so after a client registers again (or restarts with its old id) a
 	 * delayed reply of a previous session can carry the open request's number. The reply names its
-	 * session; a register's reply names the session it opened, and every register commits after the
-	 * previous one.
+	 * session; a register's reply echoes the incarnation it answers.
 	 */
 	private boolean isStale(Reply reply) {
 		if (this.open.command == null) {
-			return reply.status() != ReplyStatus.OK || reply.session() <= this.sessionsOpened
-					|| !java.util.Arrays.equals(reply.result(), this.open.request.body());
+			return reply.status() != ReplyStatus.OK || !java.util.Arrays.equals(reply.result(), this.open.request.body());
+		}
+		if (reply.status() == ReplyStatus.SESSION_EVICTED && reply.view() < this.view) {
+			// A primary of an older view may not know a session opened since: only a primary at least
+			// as new as the newest view we heard of can say that our session is gone.
+			return true;
 		}
 		return reply.session() != this.session;
 	}
