@@ -405,7 +405,7 @@ public final class Replica {
 		}
 		if (request.operation() == Operation.REGISTER) {
 			ClientTable.Session session = this.clientTable.get(request.clientId());
-			if (session != null && session.incarnation == request.incarnation()) {
+			if (isRegisterResend(session, request)) {
 				this.outbox.reply(registerReply(request, session.session));
 				return;
 			}
@@ -677,8 +677,7 @@ public final class Replica {
 		}
 		if (request.operation() == Operation.REGISTER) {
 			ClientTable.Session existing = this.clientTable.get(request.clientId());
-			if (existing != null && existing.incarnation == request.incarnation()) {
-				// A resent register of the same process: its session stands.
+			if (isRegisterResend(existing, request)) {
 				return registerReply(request, existing.session);
 			}
 			Reply reply = registerReply(request, entry.op());
@@ -700,6 +699,16 @@ public final class Replica {
 				entry.op(), ReplyStatus.OK, result);
 		this.clientTable.commit(request.clientId(), request.requestNumber(), reply);
 		return reply;
+	}
+
+	/**
+	 * Whether a register only repeats the one that opened {@code session}: same process (incarnation)
+	 * and no command committed in the session yet, so the client lost nothing but the reply. A client
+	 * that registers again after commands (it believed its session evicted) gets a new session: with
+	 * the old one it would number its requests from 1 again and collide with its own committed ones.
+	 */
+	private static boolean isRegisterResend(ClientTable.Session session, Request request) {
+		return session != null && session.incarnation == request.incarnation() && session.requestNumber == 0;
 	}
 
 	/** A register's reply names the session and, as its result, the incarnation it answers. */

@@ -52,6 +52,14 @@ public final class SimClient {
 
 	private long session;
 
+	/**
+	 * The highest session this client id was given; sessions only grow, so an older one is stale. A
+	 * client that keeps its id across a restart must have stored the id, and stores this next to it:
+	 * with it, a delayed or duplicated register reply of a session it had before is not taken for a
+	 * new one.
+	 */
+	private long sessionsOpened;
+
 	private long nextRequestNumber = 1;
 
 	private long view;
@@ -164,6 +172,7 @@ public final class SimClient {
 		Request request = this.open.request;
 		if (this.open.command == null) {
 			this.session = reply.session();
+			this.sessionsOpened = Math.max(this.sessionsOpened, reply.session());
 			this.nextRequestNumber = 1;
 			this.statistics.registrations++;
 		}
@@ -204,6 +213,7 @@ public final class SimClient {
 		this.statistics.restarts++;
 		if (!keepClientId) {
 			this.clientId = newClientId();
+			this.sessionsOpened = 0;
 		}
 	}
 
@@ -274,7 +284,8 @@ public final class SimClient {
 	 */
 	private boolean isStale(Reply reply) {
 		if (this.open.command == null) {
-			return reply.status() != ReplyStatus.OK || !java.util.Arrays.equals(reply.result(), this.open.request.body());
+			return reply.status() != ReplyStatus.OK || reply.session() <= this.sessionsOpened
+					|| !java.util.Arrays.equals(reply.result(), this.open.request.body());
 		}
 		if (reply.status() == ReplyStatus.SESSION_EVICTED && reply.view() < this.view) {
 			// A primary of an older view may not know a session opened since: only a primary at least
