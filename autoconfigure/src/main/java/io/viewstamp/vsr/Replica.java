@@ -2,6 +2,8 @@ package io.viewstamp.vsr;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -740,7 +742,7 @@ public final class Replica {
 		this.viewChangeResentTick = this.ticks;
 		this.viewChangeTimeoutTicks = this.options.viewChangeTimeoutTicks()
 				+ this.random.nextInt(this.options.viewChangeTimeoutTicks());
-		java.util.Arrays.fill(this.startViewChangeVotes, false);
+		Arrays.fill(this.startViewChangeVotes, false);
 		this.startViewChangeVotes[this.index] = true;
 		this.doViewChangeVotes.clear();
 		this.doViewChangeSent = false;
@@ -751,7 +753,7 @@ public final class Replica {
 		this.requestQueue.clear();
 		this.requestsInFlight.clear();
 		this.prepareOkSentOp = 0;
-		java.util.Arrays.fill(this.acknowledgedOps, 0);
+		Arrays.fill(this.acknowledgedOps, 0);
 	}
 
 	/** Moves to a view that has already started elsewhere, and asks its primary for the log. */
@@ -1168,7 +1170,7 @@ public final class Replica {
 		long contentChecksum = Checksums.bytes(content);
 		int chunkBytesMax = this.options.snapshotChunkBytesMax();
 		for (int offset = 0; offset == 0 || offset < content.length; offset += chunkBytesMax) {
-			byte[] bytes = java.util.Arrays.copyOfRange(content, offset, Math.min(content.length, offset + chunkBytesMax));
+			byte[] bytes = Arrays.copyOfRange(content, offset, Math.min(content.length, offset + chunkBytesMax));
 			this.outbox.send(message.replica(),
 					new SnapshotChunk(this.view, this.index, message.anchorOp(), message.anchorChecksum(), snapshot.op(),
 							snapshot.checksum(), snapshot.timestamp(), contentChecksum, content.length, offset, bytes));
@@ -1226,7 +1228,7 @@ public final class Replica {
 
 		final byte[] content;
 
-		final java.util.BitSet received = new java.util.BitSet();
+		final BitSet received = new BitSet();
 
 		int receivedBytes;
 

@@ -1,5 +1,6 @@
 package io.viewstamp.vsr;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -29,13 +30,13 @@ public record Reply(long view, int replica, long clientId, long session, long re
 		return other instanceof Reply that && this.view == that.view && this.replica == that.replica
 				&& this.clientId == that.clientId && this.session == that.session
 				&& this.requestNumber == that.requestNumber && this.op == that.op
-				&& this.status == that.status && java.util.Arrays.equals(this.result, that.result);
+				&& this.status == that.status && Arrays.equals(this.result, that.result);
 	}
 
 	@Override
 	public int hashCode() {
 		return Objects.hash(this.view, this.replica, this.clientId, this.session, this.requestNumber, this.op, this.status,
-				java.util.Arrays.hashCode(this.result));
+				Arrays.hashCode(this.result));
 	}
 
 	@Override

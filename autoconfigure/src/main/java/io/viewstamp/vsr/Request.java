@@ -1,5 +1,7 @@
 package io.viewstamp.vsr;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -35,14 +37,14 @@ public record Request(long clientId, long session, long requestNumber, Operation
 	 */
 	public static Request register(long clientId, long incarnation) {
 		return new Request(clientId, 0, 0, Operation.REGISTER,
-				java.nio.ByteBuffer.allocate(Long.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(incarnation).array());
+				ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(incarnation).array());
 	}
 
 	/** The incarnation a register request names (0 when its body does not carry one). */
 	public long incarnation() {
 		Invariants.check(this.operation == Operation.REGISTER, "only a register request names an incarnation");
 		return (this.body.length == Long.BYTES)
-				? java.nio.ByteBuffer.wrap(this.body).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong() : 0;
+				? ByteBuffer.wrap(this.body).order(ByteOrder.LITTLE_ENDIAN).getLong() : 0;
 	}
 
 	@Override
