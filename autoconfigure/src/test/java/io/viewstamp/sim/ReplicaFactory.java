@@ -49,22 +49,9 @@ public interface ReplicaFactory {
 
 	/** Real replicas: {@link Replica#restart} and {@link Replica#recover}. */
 	static ReplicaFactory standard() {
-		return new ReplicaFactory() {
-
-			@Override
-			public SimulatedReplica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state,
-					Storage storage, Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
-				return SimulatedReplica
-					.of(Replica.restart(cluster, index, options, state, storage, outbox, stateMachine, random));
-			}
-
-			@Override
-			public SimulatedReplica recover(Cluster cluster, int index, ReplicaOptions options, Storage storage,
-					Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
-				return SimulatedReplica.of(Replica.recover(cluster, index, options, storage, outbox, stateMachine, random));
-			}
-
-		};
+		return of((cluster, index, options, state, storage, outbox, stateMachine, random) -> (state != null)
+				? Replica.restart(cluster, index, options, state, storage, outbox, stateMachine, random)
+				: Replica.recover(cluster, index, options, storage, outbox, stateMachine, random));
 	}
 
 	/**
