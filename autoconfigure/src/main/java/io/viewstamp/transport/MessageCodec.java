@@ -6,6 +6,7 @@ import io.viewstamp.vsr.LogEntryCodec;
 import io.viewstamp.vsr.Message;
 import io.viewstamp.vsr.Operation;
 import io.viewstamp.vsr.ReplicaMessage;
+import io.viewstamp.vsr.ReplicaOptions;
 import io.viewstamp.vsr.ReplicaMessage.Commit;
 import io.viewstamp.vsr.ReplicaMessage.DoViewChange;
 import io.viewstamp.vsr.ReplicaMessage.Prepare;
@@ -55,8 +56,8 @@ public final class MessageCodec {
 	/** The largest result a reply may carry. */
 	public static final int RESULT_SIZE_BYTES_MAX = 1 << 20;
 
-	/** The largest piece of snapshot in one {@link SnapshotChunk}. */
-	public static final int SNAPSHOT_CHUNK_SIZE_BYTES_MAX = 8 << 20;
+	/** The largest piece of snapshot in one {@link SnapshotChunk}: what a replica may be configured to send. */
+	public static final int SNAPSHOT_CHUNK_SIZE_BYTES_MAX = ReplicaOptions.SNAPSHOT_CHUNK_BYTES_LIMIT;
 
 	/** The largest encoded message: room for one entry of the largest size, plus the message's own fields. */
 	public static final int MESSAGE_SIZE_BYTES_MAX = 2 * LogEntryCodec.ENTRY_SIZE_BYTES_MAX;

@@ -48,6 +48,9 @@ public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, in
 	/** Default for {@link #snapshotChunkBytesMax()}. */
 	public static final int SNAPSHOT_CHUNK_BYTES_MAX = 256 * 1024;
 
+	/** The most {@link #snapshotChunkBytesMax()} may be: what one message on the wire carries. */
+	public static final int SNAPSHOT_CHUNK_BYTES_LIMIT = 8 * 1024 * 1024;
+
 	public ReplicaOptions {
 		Invariants.check(pipelinePreparesMax >= 1, "pipelinePreparesMax must be at least 1");
 		Invariants.check(prepareRequestsMax >= 1 && prepareRequestsMax <= LogEntryCodec.ENTRY_REQUESTS_MAX,
@@ -65,7 +68,8 @@ public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, in
 		Invariants.check(recoveryTimeoutTicks >= 1, "recoveryTimeoutTicks must be at least 1");
 		Invariants.check(snapshotIntervalOps > pipelinePreparesMax,
 				"snapshotIntervalOps must be more than the pipeline, so that a snapshot never covers an op in flight");
-		Invariants.check(snapshotChunkBytesMax >= 1024, "snapshotChunkBytesMax must be at least 1 KiB");
+		Invariants.check(snapshotChunkBytesMax >= 1024 && snapshotChunkBytesMax <= SNAPSHOT_CHUNK_BYTES_LIMIT,
+				"snapshotChunkBytesMax must be within 1 KiB..%d bytes", SNAPSHOT_CHUNK_BYTES_LIMIT);
 	}
 
 	/** The defaults, for a tick of about 10 ms. */
