@@ -45,6 +45,12 @@ import io.viewstamp.vsr.ReplicaMessage.StartViewChange;
  */
 public final class Replica {
 
+	/**
+	 * Request bytes batched into one prepare (a single larger request still goes alone): an entry
+	 * then stays within the journal's limit, and a start-view of many entries within the wire's.
+	 */
+	public static final int PREPARE_BODY_BYTES_MAX = LogEntryCodec.REQUEST_BODY_SIZE_BYTES_MAX;
+
 	private final Cluster cluster;
 
 	private final int index;
@@ -439,8 +445,14 @@ public final class Replica {
 	private void prepareQueued() {
 		while (!this.requestQueue.isEmpty() && this.log.op() - this.commit < this.options.pipelinePreparesMax()) {
 			List<Request> batch = new ArrayList<>();
-			while (!this.requestQueue.isEmpty() && batch.size() < this.options.prepareRequestsMax()) {
-				batch.add(this.requestQueue.poll());
+			long batchBodyBytes = 0;
+			// Bounded by bytes as well as by count, so that one entry, and the view-change and repair
+			// messages that carry many entries, stay far below what the journal and the wire take.
+			while (!this.requestQueue.isEmpty() && batch.size() < this.options.prepareRequestsMax()
+					&& (batch.isEmpty() || batchBodyBytes + this.requestQueue.peek().body().length <= PREPARE_BODY_BYTES_MAX)) {
+				Request request = this.requestQueue.poll();
+				batchBodyBytes += request.body().length;
+				batch.add(request);
 			}
 			long timestamp = Math.max(this.log.headTimestamp() + 1, this.realtimeNanos);
 			LogEntry entry = LogEntry.create(this.cluster.clusterId(), this.view, this.log.op() + 1, timestamp,
@@ -475,6 +487,7 @@ public final class Replica {
 	private void commitPrepared() {
 		Invariants.check(this.status == Status.NORMAL && isPrimary(), "only a normal primary commits");
 		boolean ownVoteCounts = this.superblockDurable.view() == this.view && this.log.isBaseDurable();
+		long committedBefore = this.commit;
 		long committable = this.commit;
 		while (committable < this.log.op()) {
 			long op = committable + 1;
@@ -494,6 +507,12 @@ public final class Replica {
 		}
 		applyCommitted(true);
 		prepareQueued();
+		if (this.options.commitAnnouncedAtOnce() && this.commit > committedBefore && this.log.op() == this.commit) {
+			// No prepare in flight will carry the new commit number, so the backups hear it now
+			// rather than at the next heartbeat: a client on a backup waits for its own replica to apply.
+			broadcast(new Commit(this.view, this.index, this.commit, this.log.checksum(this.commit)));
+			this.heartbeatSentTick = this.ticks;
+		}
 	}
 
 	private void tickNormal() {

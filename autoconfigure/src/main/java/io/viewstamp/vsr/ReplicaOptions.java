@@ -18,11 +18,14 @@ package io.viewstamp.vsr;
  * @param recoveryTimeoutTicks ticks a recovering replica waits before it starts over with a new nonce
  * @param snapshotIntervalOps ops between two snapshots; the journal keeps only the ops after the last
  * @param snapshotChunkBytesMax bytes of snapshot in one message to a peer that is too far behind
+ * @param commitAnnouncedAtOnce whether a primary with nothing more in flight tells the backups of a
+ * new commit number at once, rather than at its next heartbeat; a client on a backup waits for its
+ * own replica to apply, so this is what keeps it from waiting a heartbeat interval
  */
 public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, int requestQueueMax, int clientsMax,
 		int viewChangeEntriesMax, int repairEntriesMax, int heartbeatIntervalTicks, int primaryTimeoutTicks,
 		int viewChangeTimeoutTicks, int resendIntervalTicks, int recoveryTimeoutTicks, int snapshotIntervalOps,
-		int snapshotChunkBytesMax) {
+		int snapshotChunkBytesMax, boolean commitAnnouncedAtOnce) {
 
 	/** Default for {@link #pipelinePreparesMax()}. */
 	public static final int PIPELINE_PREPARES_MAX = 32;
@@ -76,7 +79,7 @@ public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, in
 	public static ReplicaOptions defaults() {
 		return new ReplicaOptions(PIPELINE_PREPARES_MAX, PREPARE_REQUESTS_MAX, REQUEST_QUEUE_MAX, CLIENTS_MAX,
 				VIEW_CHANGE_ENTRIES_MAX, REPAIR_ENTRIES_MAX, 10, 50, 100, 5, 100, SNAPSHOT_INTERVAL_OPS,
-				SNAPSHOT_CHUNK_BYTES_MAX);
+				SNAPSHOT_CHUNK_BYTES_MAX, true);
 	}
 
 	/** A copy with another pipeline depth and batch size. */
@@ -84,7 +87,7 @@ public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, in
 		return new ReplicaOptions(pipelinePreparesMax, prepareRequestsMax, this.requestQueueMax, this.clientsMax,
 				this.viewChangeEntriesMax, this.repairEntriesMax, this.heartbeatIntervalTicks, this.primaryTimeoutTicks,
 				this.viewChangeTimeoutTicks, this.resendIntervalTicks, this.recoveryTimeoutTicks, this.snapshotIntervalOps,
-				this.snapshotChunkBytesMax);
+				this.snapshotChunkBytesMax, this.commitAnnouncedAtOnce);
 	}
 
 	/** A copy with another snapshot interval and chunk size. */
@@ -92,7 +95,15 @@ public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, in
 		return new ReplicaOptions(this.pipelinePreparesMax, this.prepareRequestsMax, this.requestQueueMax,
 				this.clientsMax, this.viewChangeEntriesMax, this.repairEntriesMax, this.heartbeatIntervalTicks,
 				this.primaryTimeoutTicks, this.viewChangeTimeoutTicks, this.resendIntervalTicks,
-				this.recoveryTimeoutTicks, snapshotIntervalOps, snapshotChunkBytesMax);
+				this.recoveryTimeoutTicks, snapshotIntervalOps, snapshotChunkBytesMax, this.commitAnnouncedAtOnce);
+	}
+
+	/** A copy that announces commits at once, or only with heartbeats and prepares. */
+	public ReplicaOptions withCommitAnnouncedAtOnce(boolean commitAnnouncedAtOnce) {
+		return new ReplicaOptions(this.pipelinePreparesMax, this.prepareRequestsMax, this.requestQueueMax,
+				this.clientsMax, this.viewChangeEntriesMax, this.repairEntriesMax, this.heartbeatIntervalTicks,
+				this.primaryTimeoutTicks, this.viewChangeTimeoutTicks, this.resendIntervalTicks,
+				this.recoveryTimeoutTicks, this.snapshotIntervalOps, this.snapshotChunkBytesMax, commitAnnouncedAtOnce);
 	}
 
 	/** A copy with another client table size. */
@@ -100,7 +111,7 @@ public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, in
 		return new ReplicaOptions(this.pipelinePreparesMax, this.prepareRequestsMax, this.requestQueueMax, clientsMax,
 				this.viewChangeEntriesMax, this.repairEntriesMax, this.heartbeatIntervalTicks, this.primaryTimeoutTicks,
 				this.viewChangeTimeoutTicks, this.resendIntervalTicks, this.recoveryTimeoutTicks, this.snapshotIntervalOps,
-				this.snapshotChunkBytesMax);
+				this.snapshotChunkBytesMax, this.commitAnnouncedAtOnce);
 	}
 
 }

@@ -44,7 +44,12 @@ class DefectiveReplicaDetectionTest {
 		for (long seed = SEED_BASE; seed < SEED_BASE + SEARCH_SEEDS_MAX && caught == null; seed++) {
 			seedsRun++;
 			try {
-				new Simulator(SimConfiguration.random(seed), defective).run();
+				// Commits announced only by heartbeats and prepares: with announcements at once the
+				// log-by-op defect survived 1,000 seeds (its trap needs a backup that lags on commits),
+				// so the search keeps to the world where each defect is known to show.
+				SimConfiguration configuration = SimConfiguration.random(seed);
+				new Simulator(configuration.withReplicaOptions(
+						configuration.replicaOptions().withCommitAnnouncedAtOnce(false)), defective).run();
 			}
 			catch (SimulationFailure failure) {
 				if (SIMULATOR_CHECKS.contains(failure.check())) {

@@ -48,7 +48,7 @@ public interface ReplicaFactory {
 			StateMachine stateMachine, RandomGenerator random);
 
 	/** Real replicas: {@link Replica#restart} and {@link Replica#recover}. */
-	static ReplicaFactory standard() {
+	public static ReplicaFactory standard() {
 		return of((cluster, index, options, state, storage, outbox, stateMachine, random) -> (state != null)
 				? Replica.restart(cluster, index, options, state, storage, outbox, stateMachine, random)
 				: Replica.recover(cluster, index, options, storage, outbox, stateMachine, random));

@@ -74,6 +74,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 		}
 		options = withRandomPipeline(options, RandomStreams.of(seed, "pipeline"));
 		options = withRandomSnapshots(options, RandomStreams.of(seed, "snapshots"));
+		options = options.withCommitAnnouncedAtOnce(RandomStreams.of(seed, "commit-announcement").nextBoolean());
 		SimFaults faults = SimFaults.random(random);
 		int requestTimeoutTicks = 4 * faults.delayTicksMax() + 2 * faults.storageLatencyTicksMax() + 20
 				+ random.nextInt(0, 60);
@@ -168,7 +169,8 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 		return "seed " + this.seed + ": " + this.replicaCount + " replicas, " + this.clientCount + " clients, "
 				+ this.keyCount + " keys, clientsMax " + this.replicaOptions.clientsMax() + ", pipeline "
 				+ this.replicaOptions.pipelinePreparesMax() + " x " + this.replicaOptions.prepareRequestsMax()
-				+ ", snapshots every " + this.replicaOptions.snapshotIntervalOps() + " ops, faults "
+				+ ", snapshots every " + this.replicaOptions.snapshotIntervalOps() + " ops, commits announced "
+				+ (this.replicaOptions.commitAnnouncedAtOnce() ? "at once" : "with heartbeats") + ", faults "
 				+ this.faults.profile() + " (loss " + percent(this.faults.packetLossProbability()) + ", duplicates "
 				+ percent(this.faults.packetDuplicateProbability()) + ", delay 1.." + this.faults.delayTicksMax()
 				+ " ticks, storage 1.." + this.faults.storageLatencyTicksMax() + " ticks), chaos " + this.chaosTicks

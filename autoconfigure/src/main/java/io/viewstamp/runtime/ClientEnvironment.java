@@ -1,0 +1,31 @@
+package io.viewstamp.runtime;
+
+import io.viewstamp.vsr.Request;
+
+/**
+ * What the client needs of the replica it runs beside; every call is made on the replica's loop.
+ */
+interface ClientEnvironment {
+
+	/** The number of replicas. */
+	int replicaCount();
+
+	/** The primary of {@code view}. */
+	int primaryOf(long view);
+
+	/** The local replica's view: where the client looks for the primary first. */
+	long localView();
+
+	/** The highest op the local replica has applied. */
+	long appliedOp();
+
+	/** Hands {@code request} to replica {@code replica}: to the local one directly, else over the network. */
+	void sendRequest(int replica, Request request);
+
+	/** Runs {@code task} on the replica's loop. */
+	void execute(Runnable task);
+
+	/** The monotonic time, in nanoseconds. */
+	long nanoTime();
+
+}

@@ -1,0 +1,27 @@
+package io.viewstamp.runtime;
+
+import java.util.List;
+
+import io.viewstamp.storage.StorageStatistics;
+import io.viewstamp.transport.PeerStatus;
+import io.viewstamp.vsr.Status;
+
+/**
+ * What one replica reports about itself, as of its last tick.
+ *
+ * @param replica this replica's index
+ * @param replicaCount the number of replicas
+ * @param status normal, view change or recovering
+ * @param view the replica's view
+ * @param primary the primary of that view
+ * @param op the highest op in its log
+ * @param commit the highest op it has committed and applied
+ * @param clientSessions the sessions of its client
+ * @param stopped whether the replica stopped (closed, or on a failure it can not recover from)
+ * @param stopCause why it stopped on a failure, or {@code null}
+ * @param peers the connection to each other replica
+ * @param storage the journal's counters and extent
+ */
+public record NodeStatus(int replica, int replicaCount, Status status, long view, int primary, long op, long commit,
+		int clientSessions, boolean stopped, String stopCause, List<PeerStatus> peers, StorageStatistics storage) {
+}

@@ -1,0 +1,422 @@
+package io.viewstamp.runtime;
+
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.viewstamp.storage.FileStorage;
+import io.viewstamp.storage.StorageCompletions;
+import io.viewstamp.transport.MessageListener;
+import io.viewstamp.transport.NettyTransport;
+import io.viewstamp.transport.PeerStatus;
+import io.viewstamp.vsr.Cluster;
+import io.viewstamp.vsr.DurableState;
+import io.viewstamp.vsr.Message;
+import io.viewstamp.vsr.Outbox;
+import io.viewstamp.vsr.Replica;
+import io.viewstamp.vsr.ReplicaMessage;
+import io.viewstamp.vsr.Reply;
+import io.viewstamp.vsr.Request;
+import io.viewstamp.vsr.StateMachine;
+import io.viewstamp.vsr.Status;
+import io.viewstamp.vsr.Superblock;
+
+/**
+ * One replica on real threads. One loop thread owns the {@link Replica}: messages from the
+ * network, ticks from a timer, storage completions and client work all become tasks on it, so
+ * the replica itself never sees concurrency. The journal writes on the storage's own I/O thread
+ * with group commit, and the network runs on the transport's threads. Committed ops are applied
+ * on the loop thread, in op order, through the {@link StateMachine}.
+ *
+ * <p>A data directory with a superblock restarts the replica from it. An empty or missing one
+ * makes it recover from its peers (it votes only once recovered); a new cluster's directories are
+ * created with {@link #format} first, as TigerBeetle's are.
+ */
+public final class ReplicaNode implements AutoCloseable {
+
+	/** Messages from the network that may wait for the loop; more are dropped, as the network may drop them. */
+	static final int INBOUND_MESSAGES_MAX = 16_384;
+
+	private static final long CLOSE_TIMEOUT_SECONDS = 10;
+
+	private static final System.Logger logger = System.getLogger(ReplicaNode.class.getName());
+
+	private final NodeConfiguration configuration;
+
+	private final Cluster cluster;
+
+	private final ScheduledExecutorService loop;
+
+	private final ExecutorService callbacks;
+
+	private final AtomicInteger inboundQueued = new AtomicInteger();
+
+	private final ReplyRoutes routes = new ReplyRoutes();
+
+	private final ReplicationClient client;
+
+	private FileStorage storage;
+
+	private Replica replica;
+
+	private NettyTransport transport;
+
+	private volatile NodeStatus status;
+
+	private volatile boolean stopped;
+
+	private volatile String stopCause;
+
+	private ReplicaNode(NodeConfiguration configuration, RuntimeOptions options) {
+		this.configuration = configuration;
+		this.cluster = configuration.cluster();
+		this.loop = new ScheduledThreadPoolExecutor(1, daemon("viewstamp-replica-" + configuration.replica()));
+		this.callbacks = Executors.newSingleThreadExecutor(daemon("viewstamp-client-" + configuration.replica()));
+		this.client = new ReplicationClient(new Environment(), options, this.callbacks);
+	}
+
+	/**
+	 * Creates the data directory of a replica of a new cluster (view 0, empty journal).
+	 * @param configuration the replica's configuration
+	 * @throws io.viewstamp.storage.DataDirectoryException when the directory already holds data
+	 */
+	public static void format(NodeConfiguration configuration) {
+		FileStorage.format(configuration.dataDirectory(), configuration.clusterId(), configuration.replica(),
+				configuration.replicaCount());
+	}
+
+	/**
+	 * Starts a replica: opens its data directory, listens for its peers and connects to them.
+	 * @param configuration who the replica is
+	 * @param options how it runs
+	 * @param stateMachine the application's state machine, called on the replica's loop thread
+	 * @return the running replica
+	 * @throws io.viewstamp.storage.DataDirectoryException when the data directory belongs to another
+	 * replica or cluster, or can not be used
+	 * @throws io.viewstamp.transport.TransportException when the replica's address can not be bound
+	 */
+	public static ReplicaNode start(NodeConfiguration configuration, RuntimeOptions options, StateMachine stateMachine) {
+		Objects.requireNonNull(configuration, "configuration");
+		Objects.requireNonNull(options, "options");
+		Objects.requireNonNull(stateMachine, "stateMachine");
+		ReplicaNode node = new ReplicaNode(configuration, options);
+		try {
+			node.open(options, stateMachine);
+			return node;
+		}
+		catch (RuntimeException ex) {
+			node.close();
+			throw ex;
+		}
+	}
+
+	private void open(RuntimeOptions options, StateMachine stateMachine) {
+		Completions completions = new Completions();
+		this.storage = FileStorage.open(this.configuration.dataDirectory(), this.cluster.clusterId(),
+				this.configuration.replica(), this.cluster.replicaCount(), options.storage(), completions,
+				this::executeQuietly);
+		// The network first, so the replica's first messages (a restarted primary's view change)
+		// have somewhere to go; what arrives before the replica exists is dropped.
+		if (this.cluster.replicaCount() > 1) {
+			this.transport = NettyTransport.start(this.cluster.clusterId(), this.configuration.replica(),
+					this.configuration.peers(), options.transport(), new Inbound());
+		}
+		onLoopAndWait(() -> {
+			DurableState state = this.storage.durableState().orElse(null);
+			// The generator only spreads timeouts apart; it need not be reproducible here.
+			SplittableRandom random = new SplittableRandom();
+			Outbox outbox = new NetworkOutbox();
+			this.replica = (state != null)
+					? Replica.restart(this.cluster, this.configuration.replica(), options.replica(), state, this.storage,
+							outbox, stateMachine, random)
+					: Replica.recover(this.cluster, this.configuration.replica(), options.replica(), this.storage, outbox,
+							stateMachine, random);
+			logger.log(Level.INFO, () -> (state != null)
+					? "Replica " + this.configuration.replica() + " restarts from " + this.storage.dataDirectory()
+							+ " at view " + state.superblock().view()
+					: "Replica " + this.configuration.replica() + " has no data in " + this.storage.dataDirectory()
+							+ "; it recovers from its peers");
+			publishStatus();
+		});
+		long tickNanos = options.tickInterval().toNanos();
+		this.loop.scheduleAtFixedRate(() -> guarded(this::tick), tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+	}
+
+	/** The client through which this process submits commands. */
+	public ReplicationClient client() {
+		return this.client;
+	}
+
+	/** This replica's status as of its last tick, with its connections as they are now. */
+	public NodeStatus status() {
+		NodeStatus last = this.status;
+		List<PeerStatus> peers = (this.transport != null) ? this.transport.peers() : List.of();
+		return new NodeStatus(last.replica(), last.replicaCount(), last.status(), last.view(), last.primary(), last.op(),
+				last.commit(), last.clientSessions(), this.stopped, this.stopCause, peers, this.storage.statistics());
+	}
+
+	/** The configuration the replica runs with. */
+	public NodeConfiguration configuration() {
+		return this.configuration;
+	}
+
+	/**
+	 * Stops the replica: the network first, then the storage after its queued writes, then the
+	 * loop. Commands in flight fail with {@link ReplicaStoppedException}. Idempotent.
+	 */
+	@Override
+	public void close() {
+		if (this.transport != null) {
+			this.transport.close();
+		}
+		try {
+			onLoopAndWait(() -> stop(null));
+		}
+		catch (RuntimeException ex) {
+			// The loop already refused work: it was shut down by an earlier close.
+		}
+		this.loop.shutdown();
+		this.callbacks.shutdown();
+		try {
+			this.loop.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			this.callbacks.awaitTermination(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void tick() {
+		Instant now = Instant.now();
+		long realtimeNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+		this.replica.tick(realtimeNanos);
+		this.client.onTick();
+		afterStep();
+		publishStatus();
+	}
+
+	private void receive(int from, Message message) {
+		this.inboundQueued.decrementAndGet();
+		if (this.replica == null) {
+			return;
+		}
+		if (message instanceof Reply reply) {
+			this.client.onReply(reply);
+		}
+		else {
+			if (message instanceof Request request) {
+				this.routes.learn(request.clientId(), from);
+			}
+			this.replica.receive(message);
+		}
+		afterStep();
+	}
+
+	private void afterStep() {
+		this.client.completeApplied();
+	}
+
+	private void publishStatus() {
+		this.status = new NodeStatus(this.configuration.replica(), this.cluster.replicaCount(), this.replica.status(),
+				this.replica.view(), this.replica.primaryIndex(), this.replica.op(), this.replica.commit(),
+				this.client.sessions(), this.stopped, this.stopCause, List.of(), null);
+	}
+
+	/**
+	 * Stops on a failure the replica can not survive (its storage failed, or an invariant broke):
+	 * going on could acknowledge what is not durable, so the replica stops serving and its peers
+	 * carry on without it. A restart from the data directory brings it back.
+	 */
+	private void stop(Throwable cause) {
+		if (this.stopped) {
+			return;
+		}
+		if (cause != null) {
+			this.stopCause = cause.toString();
+			logger.log(Level.ERROR, "Replica " + this.configuration.replica() + " stops: " + cause
+					+ ". Restart it from its data directory once the cause is fixed.", cause);
+		}
+		this.stopped = true;
+		this.client.stop((cause != null) ? cause : new IllegalStateException("the replica was closed"));
+		if (this.transport != null && cause != null) {
+			// Off the loop: closing waits for the network threads, which may be handing work to this loop.
+			daemon("viewstamp-stop-" + this.configuration.replica()).newThread(this.transport::close).start();
+		}
+		if (this.storage != null) {
+			this.storage.close();
+		}
+		if (this.replica != null) {
+			publishStatus();
+		}
+	}
+
+	private void guarded(Runnable task) {
+		if (this.stopped) {
+			return;
+		}
+		try {
+			task.run();
+		}
+		catch (RuntimeException | Error ex) {
+			stop(ex);
+		}
+	}
+
+	private void executeQuietly(Runnable task) {
+		try {
+			this.loop.execute(() -> guarded(task));
+		}
+		catch (RuntimeException ex) {
+			// The loop is shut down: the replica is closed, and completions no longer matter.
+		}
+	}
+
+	private void onLoopAndWait(Runnable task) {
+		try {
+			this.loop.submit(task).get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for replica " + this.configuration.replica(), ex);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("Replica " + this.configuration.replica() + "'s loop did not answer within "
+					+ CLOSE_TIMEOUT_SECONDS + " s", ex);
+		}
+	}
+
+	private static java.util.concurrent.ThreadFactory daemon(String name) {
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, name);
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/** The replica's messages, to the network; replies to the local client or back along their route. */
+	private final class NetworkOutbox implements Outbox {
+
+		@Override
+		public void send(int to, ReplicaMessage message) {
+			ReplicaNode.this.transport.send(to, message);
+		}
+
+		@Override
+		public void reply(Reply reply) {
+			if (ReplicaNode.this.client.owns(reply.clientId())) {
+				ReplicaNode.this.client.onReply(reply);
+				return;
+			}
+			int route = ReplicaNode.this.routes.route(reply.clientId());
+			if (route >= 0 && ReplicaNode.this.transport != null) {
+				ReplicaNode.this.transport.send(route, reply);
+			}
+		}
+
+	}
+
+	/** What arrives from the network, handed to the loop (on a network thread). */
+	private final class Inbound implements MessageListener {
+
+		@Override
+		public void onMessage(int fromReplica, Message message) {
+			if (ReplicaNode.this.inboundQueued.incrementAndGet() > INBOUND_MESSAGES_MAX) {
+				// The loop is behind; dropping is what a congested network would do.
+				ReplicaNode.this.inboundQueued.decrementAndGet();
+				return;
+			}
+			executeQuietly(() -> receive(fromReplica, message));
+		}
+
+	}
+
+	/** Storage completions, already on the loop. */
+	private final class Completions implements StorageCompletions {
+
+		@Override
+		public void onEntryWritten(long op, long checksum) {
+			ReplicaNode.this.replica.onEntryWritten(op, checksum);
+			afterStep();
+		}
+
+		@Override
+		public void onSuperblockWritten(Superblock superblock) {
+			ReplicaNode.this.replica.onSuperblockWritten(superblock);
+			afterStep();
+		}
+
+		@Override
+		public void onSnapshotWritten(long op) {
+			ReplicaNode.this.replica.onSnapshotWritten(op);
+			afterStep();
+		}
+
+		@Override
+		public void onStorageFailed(Exception cause) {
+			stop(cause);
+		}
+
+	}
+
+	/** The client's view of this replica. */
+	private final class Environment implements ClientEnvironment {
+
+		@Override
+		public int replicaCount() {
+			return ReplicaNode.this.cluster.replicaCount();
+		}
+
+		@Override
+		public int primaryOf(long view) {
+			return ReplicaNode.this.cluster.primaryOf(view);
+		}
+
+		@Override
+		public long localView() {
+			return ReplicaNode.this.replica.view();
+		}
+
+		@Override
+		public long appliedOp() {
+			return ReplicaNode.this.replica.commit();
+		}
+
+		@Override
+		public void sendRequest(int to, Request request) {
+			if (to == ReplicaNode.this.configuration.replica()) {
+				ReplicaNode.this.replica.receive(request);
+			}
+			else {
+				ReplicaNode.this.transport.send(to, request);
+			}
+		}
+
+		@Override
+		public void execute(Runnable task) {
+			ReplicaNode.this.loop.execute(() -> guarded(task));
+		}
+
+		@Override
+		public long nanoTime() {
+			return System.nanoTime();
+		}
+
+	}
+
+}

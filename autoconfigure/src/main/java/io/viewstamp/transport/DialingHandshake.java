@@ -1,0 +1,74 @@
+package io.viewstamp.transport;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.viewstamp.transport.Handshake.Accepted;
+import io.viewstamp.transport.Handshake.Hello;
+import io.viewstamp.transport.Handshake.Refused;
+
+/**
+ * The dialer's side of the handshake: says {@link Hello} and checks the acceptor's answer. A
+ * refusal is logged and the {@link Dialer} tries again later, since the other side may be
+ * restarted with a fixed configuration.
+ */
+final class DialingHandshake extends HandshakeHandler {
+
+	private final Membership membership;
+
+	private final Peer peer;
+
+	private final Dialer dialer;
+
+	DialingHandshake(Membership membership, Peer peer, Dialer dialer, Duration timeout, RefusalLog refusals) {
+		super(timeout, refusals);
+		this.membership = membership;
+		this.peer = peer;
+		this.dialer = dialer;
+	}
+
+	@Override
+	void opened(ChannelHandlerContext context) {
+		Hello hello = new Hello(this.membership.clusterId(), this.membership.replica(), this.peer.replica());
+		context.writeAndFlush(FrameDecoder.frame(HandshakeCodec.encode(hello)));
+	}
+
+	@Override
+	void received(ChannelHandlerContext context, Handshake handshake) {
+		if (handshake instanceof Refused refused) {
+			this.dialer.refused(refused.reason());
+			abandon(context);
+			return;
+		}
+		if (!(handshake instanceof Accepted accepted)) {
+			refuse(context, "the answer to a hello must be an acceptance or a refusal, not "
+					+ handshake.getClass().getSimpleName());
+			return;
+		}
+		Optional<String> problem = this.membership.problemWithAccepted(this.peer.replica(), accepted);
+		if (problem.isPresent()) {
+			refuse(context, problem.get());
+			return;
+		}
+		this.dialer.handshakeCompleted();
+		complete(context, this.membership.replica(), this.peer);
+	}
+
+	@Override
+	int localReplica() {
+		return this.membership.replica();
+	}
+
+	@Override
+	String describePeer() {
+		return "replica " + this.peer.replica() + " (handshake not completed)";
+	}
+
+	@Override
+	String describeRefusal(ChannelHandlerContext context) {
+		return "Replica " + this.membership.replica() + " refuses its connection to replica " + this.peer.replica()
+				+ " at " + this.peer.address() + " (" + Connections.remote(context.channel()) + ")";
+	}
+
+}

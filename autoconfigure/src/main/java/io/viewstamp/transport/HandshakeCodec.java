@@ -1,0 +1,162 @@
+package io.viewstamp.transport;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+import io.viewstamp.transport.Handshake.Accepted;
+import io.viewstamp.transport.Handshake.Hello;
+import io.viewstamp.transport.Handshake.Refused;
+
+/**
+ * The bytes of a {@link Handshake}, carried as the payload of one {@link Frame} like every message.
+ * Explicit, versioned and little-endian:
+ *
+ * <pre>
+ * handshake := magic u32 (0x52545356, the bytes "VSTR") | handshake version u8 | message version u8 | kind u8 | body
+ * Hello    (kind 1, dialer to acceptor) := cluster id i64 | dialer index i32 | acceptor index i32
+ * Accepted (kind 2, acceptor to dialer) := cluster id i64 | acceptor index i32
+ * Refused  (kind 3, either way)         := reason length u16 | reason, UTF-8, at most 1024 bytes
+ * </pre>
+ *
+ * <p>The handshake version is {@link #VERSION}; the message version is {@link MessageCodec#VERSION},
+ * so that replicas whose messages would not decode refuse each other at once, with a reason, rather
+ * than at their first message. The magic tells a replica from anything else that may dial its port.
+ * A hello's acceptor index is the index the dialer believes it dials: a mismatch means the two peer
+ * lists are in different orders. The layout up to the kind and the layout of Refused never change,
+ * so a replica of any release can read why it was refused.
+ */
+final class HandshakeCodec {
+
+	/** The first four bytes of every handshake frame: "VSTR" little-endian. */
+	static final int MAGIC = 0x52545356;
+
+	/** The version of this handshake format; a reader refuses any other. */
+	static final byte VERSION = 1;
+
+	/** The longest reason a refusal carries; a longer one is cut. */
+	static final int REASON_SIZE_BYTES_MAX = 1024;
+
+	/** Magic, two versions and the kind, before every body. */
+	static final int PREFIX_SIZE_BYTES = Integer.BYTES + 3;
+
+	/** The largest handshake payload, a refusal with the longest reason; a frame claiming more is refused. */
+	static final int HANDSHAKE_SIZE_BYTES_MAX = PREFIX_SIZE_BYTES + Short.BYTES + REASON_SIZE_BYTES_MAX;
+
+	static final byte KIND_HELLO = 1;
+
+	static final byte KIND_ACCEPTED = 2;
+
+	static final byte KIND_REFUSED = 3;
+
+	private static final int HELLO_BODY_SIZE_BYTES = Long.BYTES + 2 * Integer.BYTES;
+
+	private static final int ACCEPTED_BODY_SIZE_BYTES = Long.BYTES + Integer.BYTES;
+
+	private HandshakeCodec() {
+	}
+
+	/**
+	 * Encodes {@code handshake}; a refusal's reason is cut to {@link #REASON_SIZE_BYTES_MAX} bytes.
+	 * @param handshake the handshake
+	 * @return its bytes, to be framed
+	 */
+	static byte[] encode(Handshake handshake) {
+		if (handshake instanceof Hello hello) {
+			return prefix(KIND_HELLO, HELLO_BODY_SIZE_BYTES).putLong(hello.clusterId())
+				.putInt(hello.dialer())
+				.putInt(hello.acceptor())
+				.array();
+		}
+		if (handshake instanceof Accepted accepted) {
+			return prefix(KIND_ACCEPTED, ACCEPTED_BODY_SIZE_BYTES).putLong(accepted.clusterId())
+				.putInt(accepted.acceptor())
+				.array();
+		}
+		byte[] reason = reasonBytes(((Refused) handshake).reason());
+		return prefix(KIND_REFUSED, Short.BYTES + reason.length).putShort((short) reason.length).put(reason).array();
+	}
+
+	/**
+	 * Decodes one handshake payload.
+	 * @param payload the payload of one frame
+	 * @return the handshake
+	 * @throws MalformedMessageException when the bytes are not a handshake this release reads; the
+	 * message says why in words fit for a refusal
+	 */
+	static Handshake decode(byte[] payload) {
+		ByteBuffer in = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+		if (payload.length < PREFIX_SIZE_BYTES || in.getInt() != MAGIC) {
+			throw new MalformedMessageException("the first frame is not a Viewstamp handshake: the peer is not a "
+					+ "Viewstamp replica, check that the peer list names the replicas' transport ports");
+		}
+		byte handshakeVersion = in.get();
+		byte messageVersion = in.get();
+		byte kind = in.get();
+		// Refusals are read whatever the versions, so that a replica always learns why it was refused.
+		if (kind == KIND_REFUSED) {
+			return decodeRefused(in);
+		}
+		if (handshakeVersion != VERSION || messageVersion != MessageCodec.VERSION) {
+			throw new MalformedMessageException("the peer speaks handshake version " + handshakeVersion
+					+ " and message version " + messageVersion + ", this replica speaks " + VERSION + " and "
+					+ MessageCodec.VERSION + ": run the same Viewstamp release on every replica");
+		}
+		if (kind == KIND_HELLO) {
+			requireBody(in, HELLO_BODY_SIZE_BYTES, "hello");
+			return new Hello(in.getLong(), in.getInt(), in.getInt());
+		}
+		if (kind == KIND_ACCEPTED) {
+			requireBody(in, ACCEPTED_BODY_SIZE_BYTES, "acceptance");
+			return new Accepted(in.getLong(), in.getInt());
+		}
+		throw new MalformedMessageException("the handshake has unknown kind " + kind);
+	}
+
+	private static ByteBuffer prefix(byte kind, int bodySizeBytes) {
+		return ByteBuffer.allocate(PREFIX_SIZE_BYTES + bodySizeBytes)
+			.order(ByteOrder.LITTLE_ENDIAN)
+			.putInt(MAGIC)
+			.put(VERSION)
+			.put(MessageCodec.VERSION)
+			.put(kind);
+	}
+
+	private static void requireBody(ByteBuffer in, int sizeBytes, String what) {
+		if (in.remaining() != sizeBytes) {
+			throw new MalformedMessageException("the handshake " + what + " has " + in.remaining() + " bytes after its "
+					+ "kind, not the " + sizeBytes + " of its format");
+		}
+	}
+
+	private static Refused decodeRefused(ByteBuffer in) {
+		if (in.remaining() < Short.BYTES) {
+			throw new MalformedMessageException("the handshake refusal is truncated before its reason length");
+		}
+		int length = Short.toUnsignedInt(in.getShort());
+		if (length > REASON_SIZE_BYTES_MAX || length != in.remaining()) {
+			throw new MalformedMessageException("the handshake refusal claims a reason of " + length + " bytes, but "
+					+ in.remaining() + " follow (at most " + REASON_SIZE_BYTES_MAX + " allowed)");
+		}
+		byte[] reason = new byte[length];
+		in.get(reason);
+		return new Refused(printable(new String(reason, StandardCharsets.UTF_8)));
+	}
+
+	private static byte[] reasonBytes(String reason) {
+		byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+		if (bytes.length <= REASON_SIZE_BYTES_MAX) {
+			return bytes;
+		}
+		// A UTF-16 char takes at most 3 bytes in UTF-8, so this many chars always fit.
+		return reason.substring(0, REASON_SIZE_BYTES_MAX / 3).getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** Replaces control characters, so that a peer's reason cannot forge lines in this replica's log. */
+	private static String printable(String text) {
+		StringBuilder result = new StringBuilder(text.length());
+		text.codePoints().forEach((codePoint) -> result.appendCodePoint(Character.isISOControl(codePoint) ? '?' : codePoint));
+		return result.toString();
+	}
+
+}

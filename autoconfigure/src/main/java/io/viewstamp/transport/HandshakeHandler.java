@@ -1,0 +1,130 @@
+package io.viewstamp.transport;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.viewstamp.transport.Handshake.Refused;
+
+/**
+ * The first stage of every connection: nothing passes it until the handshake completes, and then
+ * it hands the connection to a {@link MessageHandler}. A connection that does not complete within
+ * the handshake timeout is closed; so is one whose handshake is refused, after a {@link Refused}
+ * frame that tells the other side why.
+ */
+abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
+
+	/** The pipeline name of the {@link FrameDecoder}, whose limit rises once the peer is known. */
+	static final String FRAME_DECODER = "frames";
+
+	private final Duration timeout;
+
+	private final RefusalLog refusals;
+
+	private ScheduledFuture<?> timer;
+
+	private boolean finished;
+
+	HandshakeHandler(Duration timeout, RefusalLog refusals) {
+		this.timeout = timeout;
+		this.refusals = refusals;
+	}
+
+	@Override
+	public final void channelActive(ChannelHandlerContext context) {
+		this.timer = context.executor().schedule(() -> timedOut(context), this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		opened(context);
+		context.fireChannelActive();
+	}
+
+	@Override
+	public final void channelInactive(ChannelHandlerContext context) {
+		cancelTimer();
+		context.fireChannelInactive();
+	}
+
+	@Override
+	public final void channelRead(ChannelHandlerContext context, Object frame) {
+		if (this.finished) {
+			return;
+		}
+		Handshake handshake;
+		try {
+			handshake = HandshakeCodec.decode((byte[]) frame);
+		}
+		catch (MalformedMessageException ex) {
+			refuse(context, ex.getMessage());
+			return;
+		}
+		received(context, handshake);
+	}
+
+	@Override
+	public final void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+		this.finished = true;
+		Connections.closeOnError(context, localReplica(), describePeer(), cause);
+	}
+
+	/** This replica's index, for logs. */
+	abstract int localReplica();
+
+	/** The connection is open: a dialer says hello. */
+	abstract void opened(ChannelHandlerContext context);
+
+	/** The other side's handshake frame arrived. */
+	abstract void received(ChannelHandlerContext context, Handshake handshake);
+
+	/** The other end for logs, e.g. "replica 2". */
+	abstract String describePeer();
+
+	/** Which connection is refused, for the log, e.g. "Replica 1 refuses the connection from 127.0.0.1:54321". */
+	abstract String describeRefusal(ChannelHandlerContext context);
+
+	/** Refuses the connection: logs why, tells the other side, and closes. */
+	final void refuse(ChannelHandlerContext context, String problem) {
+		this.finished = true;
+		this.refusals.log(describeRefusal(context), problem);
+		context.writeAndFlush(FrameDecoder.frame(HandshakeCodec.encode(new Refused(problem))))
+			.addListener(ChannelFutureListener.CLOSE);
+	}
+
+	/** Ends the handshake without a word to the other side, which has refused or gone. */
+	final void abandon(ChannelHandlerContext context) {
+		this.finished = true;
+		context.close();
+	}
+
+	/** Hands the authenticated connection to {@code peer}: from now on its frames are messages. */
+	final void complete(ChannelHandlerContext context, int localReplica, Peer peer) {
+		this.finished = true;
+		cancelTimer();
+		this.refusals.reset();
+		((FrameDecoder) context.pipeline().get(FRAME_DECODER)).allowPayloadSizeBytes(Frame.PAYLOAD_SIZE_BYTES_MAX);
+		context.pipeline().replace(this, "messages", new MessageHandler(localReplica, peer));
+		peer.attach(context.channel());
+	}
+
+	private void cancelTimer() {
+		if (this.timer != null) {
+			this.timer.cancel(false);
+		}
+	}
+
+	// Also closes a connection that was refused but whose refusal could not be written (a peer
+	// that does not read), so that no connection outlives the timeout without a handshake.
+	private void timedOut(ChannelHandlerContext context) {
+		if (!context.channel().isOpen()) {
+			return;
+		}
+		if (!this.finished) {
+			this.finished = true;
+			this.refusals.log(describeRefusal(context), "no handshake within " + this.timeout.toMillis() + " ms: the "
+					+ "peer is not a Viewstamp replica, or is overloaded");
+		}
+		context.close();
+	}
+
+}

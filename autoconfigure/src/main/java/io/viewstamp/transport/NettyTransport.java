@@ -1,0 +1,286 @@
+package io.viewstamp.transport;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.util.concurrent.Future;
+import io.viewstamp.vsr.Message;
+
+/**
+ * The TCP connections between one replica and its peers. Each replica listens on its own address
+ * from the peer list; each pair of replicas has one connection, which the lower index dials and
+ * keeps open (reconnecting with capped exponential backoff) and the higher index accepts. Every
+ * connection starts with a handshake ({@link HandshakeCodec}) that checks the cluster id and both
+ * indexes, then carries {@link MessageCodec} messages in checksummed {@link Frame}s.
+ *
+ * <p>Sending never blocks: a message to a peer that is not connected, or that has more than
+ * {@link TransportOptions#outboundBytesMax()} waiting, is dropped and counted, because the protocol
+ * copes with loss and a primary must not run out of memory for one slow backup. A connection that
+ * delivers anything malformed, or a replica message naming another sender than its handshake
+ * proved, is closed; the other connections are not affected.
+ *
+ * <p>All I/O and every call of the {@link MessageListener} run on one thread, named
+ * {@code viewstamp-transport-<replica>}.
+ */
+public final class NettyTransport implements AutoCloseable {
+
+	private static final Logger LOGGER = System.getLogger(NettyTransport.class.getName());
+
+	/** One I/O thread serves every connection of a replica: a cluster has at most 15 peers. */
+	static final int IO_THREADS = 1;
+
+	/** How long {@link #start} waits for the listening socket to be bound. */
+	static final Duration BIND_TIMEOUT = Duration.ofSeconds(10);
+
+	/** How long {@link #close} waits for connections and the I/O thread to stop. */
+	static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+	private final Membership membership;
+
+	private final List<Peer> peers;
+
+	private final EventLoopGroup group;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private volatile Channel server;
+
+	private NettyTransport(Membership membership, MessageListener listener) {
+		this.membership = membership;
+		List<Peer> peers = new ArrayList<>();
+		for (int index = 0; index < membership.size(); index++) {
+			peers.add((index == membership.replica()) ? null
+					: new Peer(membership.replica(), index, membership.addresses().get(index), listener, this.closed::get));
+		}
+		this.peers = Collections.unmodifiableList(peers);
+		String threadName = "viewstamp-transport-" + membership.replica();
+		ThreadFactory threads = (task) -> {
+			// Daemon, so that a transport an owner forgot to close does not keep the JVM alive.
+			Thread thread = new FastThreadLocalThread(task, threadName);
+			thread.setDaemon(true);
+			return thread;
+		};
+		this.group = new MultiThreadIoEventLoopGroup(IO_THREADS, threads, NioIoHandler.newFactory());
+	}
+
+	/**
+	 * Binds this replica's address ({@code peers.get(replica)}, on that host only, not on every
+	 * interface) and starts dialing every peer with a higher index.
+	 * @param clusterId the cluster id; a peer with another is refused
+	 * @param replica this replica's index in {@code peers}
+	 * @param peers every replica's address in index order, this one's included; every replica must
+	 * have the same list
+	 * @param options timeouts and limits
+	 * @param listener receives messages and connection changes, on the transport's I/O thread
+	 * @return the running transport
+	 * @throws TransportException when the address cannot be bound, or the arguments are inconsistent
+	 * (an index outside the list, an address listed twice, more than
+	 * {@link io.viewstamp.vsr.Cluster#REPLICAS_MAX} replicas)
+	 */
+	public static NettyTransport start(long clusterId, int replica, List<PeerAddress> peers, TransportOptions options,
+			MessageListener listener) {
+		Objects.requireNonNull(peers, "peers");
+		Objects.requireNonNull(options, "options");
+		Objects.requireNonNull(listener, "listener");
+		Membership membership = Membership.of(clusterId, replica, peers);
+		NettyTransport transport = new NettyTransport(membership, listener);
+		try {
+			transport.listen(options);
+		}
+		catch (RuntimeException ex) {
+			transport.close();
+			throw ex;
+		}
+		for (Peer peer : transport.peers) {
+			if (peer != null && peer.replica() > replica) {
+				new Dialer(transport.group, membership, peer, options, transport.closed::get).start();
+			}
+		}
+		LOGGER.log(Level.INFO, "Replica " + replica + " of cluster " + clusterId + " listens on "
+				+ membership.localAddress() + " for its " + (peers.size() - 1) + " peers");
+		return transport;
+	}
+
+	/**
+	 * Sends {@code message} to a peer, or drops it (counted in {@link PeerStatus#messagesDropped()})
+	 * when the peer is not connected or has more than {@link TransportOptions#outboundBytesMax()}
+	 * waiting. Never blocks; safe from any thread. The message is encoded on the calling thread.
+	 * @param replica the peer's index
+	 * @param message the message
+	 * @throws IllegalArgumentException when {@code replica} is this replica or outside the peer list,
+	 * or the message exceeds a limit of {@link MessageCodec}
+	 */
+	public void send(int replica, Message message) {
+		Objects.requireNonNull(message, "message");
+		Peer peer = peer(replica, "send to");
+		// Encoding first, so that a message that can never be sent fails the same way whether or
+		// not the peer happens to be connected.
+		byte[] payload = MessageCodec.encode(message);
+		Channel channel = peer.channel();
+		// Pending bytes count writes submitted from any thread at once, so isWritable bounds what
+		// waits for this peer (to within one message per concurrent sender).
+		if (channel == null || !channel.isActive() || !channel.isWritable()) {
+			peer.dropped();
+			return;
+		}
+		ByteBuf frame = FrameDecoder.frame(payload);
+		channel.writeAndFlush(frame).addListener((written) -> {
+			if (written.isSuccess()) {
+				peer.sent();
+			}
+			else {
+				peer.dropped();
+			}
+		});
+	}
+
+	/**
+	 * Whether a connection with a peer has completed its handshake and is open.
+	 * @param replica the peer's index
+	 * @return whether messages to it are sent
+	 * @throws IllegalArgumentException when {@code replica} is this replica or outside the peer list
+	 */
+	public boolean isConnected(int replica) {
+		return peer(replica, "ask about").isConnected();
+	}
+
+	/**
+	 * The state of every peer.
+	 * @return one status per replica other than this one, in index order
+	 */
+	public List<PeerStatus> peers() {
+		List<PeerStatus> statuses = new ArrayList<>(this.peers.size() - 1);
+		for (Peer peer : this.peers) {
+			if (peer != null) {
+				statuses.add(peer.status());
+			}
+		}
+		return statuses;
+	}
+
+	/**
+	 * This replica's index.
+	 * @return the index in the peer list
+	 */
+	public int replica() {
+		return this.membership.replica();
+	}
+
+	/**
+	 * The address this transport listens on.
+	 * @return this replica's entry of the peer list
+	 */
+	public PeerAddress localAddress() {
+		return this.membership.localAddress();
+	}
+
+	/**
+	 * Closes the listening socket and every connection, stops reconnecting, and waits (at most
+	 * {@link #CLOSE_TIMEOUT}) for the I/O thread to stop; after that the listener is not called
+	 * again. Calling it again does nothing.
+	 */
+	@Override
+	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		Channel listening = this.server;
+		if (listening != null) {
+			listening.close();
+		}
+		Future<?> terminated = this.group.shutdownGracefully(0, CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		// Waiting on the I/O thread for the I/O thread to stop would never end; a listener that
+		// closes the transport gets the closing started instead.
+		if (!onIoThread() && !terminated.awaitUninterruptibly(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+			LOGGER.log(Level.WARNING, "The transport of replica " + replica() + " did not stop within " + CLOSE_TIMEOUT
+					+ "; its I/O thread goes on in the background");
+		}
+	}
+
+	/** The bound on what waits for one peer: writes are refused above the high mark. */
+	static WriteBufferWaterMark waterMark(TransportOptions options) {
+		return new WriteBufferWaterMark(options.outboundBytesMax() / 2, options.outboundBytesMax());
+	}
+
+	private void listen(TransportOptions options) {
+		PeerAddress local = this.membership.localAddress();
+		InetSocketAddress bindAddress = new InetSocketAddress(local.host(), local.port());
+		if (bindAddress.isUnresolved()) {
+			throw new TransportException("Replica " + replica() + " cannot listen on " + local + ": host " + local.host()
+					+ " does not resolve; give replica " + replica() + " an address of this machine in the peer list");
+		}
+		RefusalLog refusals = new RefusalLog(LOGGER);
+		ServerBootstrap bootstrap = new ServerBootstrap().group(this.group)
+			.channel(NioServerSocketChannel.class)
+			// A restarted replica rebinds at once, while connections of its predecessor linger.
+			.option(ChannelOption.SO_REUSEADDR, true)
+			.childOption(ChannelOption.TCP_NODELAY, true)
+			.childOption(ChannelOption.SO_KEEPALIVE, true)
+			.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark(options))
+			.childHandler(new ChannelInitializer<Channel>() {
+				@Override
+				protected void initChannel(Channel channel) {
+					channel.pipeline()
+						.addLast(HandshakeHandler.FRAME_DECODER, new FrameDecoder(HandshakeCodec.HANDSHAKE_SIZE_BYTES_MAX))
+						.addLast(new AcceptingHandshake(NettyTransport.this.membership, NettyTransport.this.peers::get,
+								options.handshakeTimeout(), refusals));
+				}
+			});
+		ChannelFuture bound = bootstrap.bind(bindAddress);
+		if (!bound.awaitUninterruptibly(BIND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+			throw new TransportException("Replica " + replica() + " could not listen on " + local + " within "
+					+ BIND_TIMEOUT + ": check that the host is an address of this machine");
+		}
+		if (!bound.isSuccess()) {
+			throw new TransportException("Replica " + replica() + " cannot listen on " + local + " ("
+					+ bound.cause().getMessage() + "): another process may use this port; stop it, or give replica "
+					+ replica() + " another port in the peer list (every replica needs the same list)", bound.cause());
+		}
+		this.server = bound.channel();
+	}
+
+	private Peer peer(int replica, String action) {
+		if (replica < 0 || replica >= this.peers.size()) {
+			throw new IllegalArgumentException("Cannot " + action + " replica " + replica + ": the peer list has replicas 0.."
+					+ (this.peers.size() - 1));
+		}
+		Peer peer = this.peers.get(replica);
+		if (peer == null) {
+			throw new IllegalArgumentException("Cannot " + action + " replica " + replica + ": it is this replica; "
+					+ "a replica handles its own messages without the transport");
+		}
+		return peer;
+	}
+
+	private boolean onIoThread() {
+		for (EventExecutor executor : this.group) {
+			if (executor.inEventLoop()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

@@ -1,0 +1,132 @@
+package io.viewstamp.transport;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+
+import io.netty.channel.Channel;
+import io.viewstamp.vsr.Message;
+
+/**
+ * One other replica: its authenticated connection, if any, and its counters. At most one
+ * connection is current; a newer one from the same peer replaces it (the peer restarted and the
+ * old socket is half-open), and only the current connection's messages reach the listener. The
+ * listener hears of each connection exactly once when it completes its handshake and once when it
+ * is gone.
+ */
+final class Peer {
+
+	private static final Logger LOGGER = System.getLogger(Peer.class.getName());
+
+	private final int localReplica;
+
+	private final int replica;
+
+	private final PeerAddress address;
+
+	private final MessageListener listener;
+
+	private final BooleanSupplier closing;
+
+	private volatile Channel channel;
+
+	private final LongAdder messagesSent = new LongAdder();
+
+	private final LongAdder messagesReceived = new LongAdder();
+
+	private final LongAdder messagesDropped = new LongAdder();
+
+	Peer(int localReplica, int replica, PeerAddress address, MessageListener listener, BooleanSupplier closing) {
+		this.localReplica = localReplica;
+		this.replica = replica;
+		this.address = address;
+		this.listener = listener;
+		this.closing = closing;
+	}
+
+	int replica() {
+		return this.replica;
+	}
+
+	PeerAddress address() {
+		return this.address;
+	}
+
+	/** The current authenticated connection, or null. */
+	Channel channel() {
+		return this.channel;
+	}
+
+	boolean isConnected() {
+		Channel current = this.channel;
+		return current != null && current.isActive();
+	}
+
+	/** Makes {@code channel}, whose handshake just completed, the current connection. */
+	synchronized void attach(Channel channel) {
+		Channel previous = this.channel;
+		this.channel = channel;
+		if (previous != null) {
+			LOGGER.log(Level.INFO, "Replica " + this.localReplica + " replaces its connection with replica " + this.replica
+					+ " (" + Connections.remote(previous) + ") by a new one (" + Connections.remote(channel)
+					+ "): the peer restarted, or the old connection is half-open");
+			notifyListener("disconnection", () -> this.listener.onPeerDisconnected(this.replica));
+			previous.close();
+		}
+		LOGGER.log(Level.INFO, "Replica " + this.localReplica + " is connected with replica " + this.replica + " ("
+				+ Connections.remote(channel) + ")");
+		notifyListener("connection", () -> this.listener.onPeerConnected(this.replica));
+		channel.closeFuture().addListener((closed) -> detach(channel));
+	}
+
+	private synchronized void detach(Channel channel) {
+		if (this.channel != channel) {
+			return;
+		}
+		this.channel = null;
+		if (this.closing.getAsBoolean()) {
+			LOGGER.log(Level.DEBUG, "Replica " + this.localReplica + " closed its connection with replica " + this.replica);
+		}
+		else {
+			LOGGER.log(Level.INFO, "Replica " + this.localReplica + " lost its connection with replica " + this.replica
+					+ "; " + ((this.localReplica < this.replica) ? "it reconnects" : "it waits for the peer to reconnect"));
+		}
+		notifyListener("disconnection", () -> this.listener.onPeerDisconnected(this.replica));
+	}
+
+	/** Hands a message that came on {@code from} to the listener, unless a newer connection replaced it. */
+	void deliver(Channel from, Message message) {
+		if (this.channel != from) {
+			return;
+		}
+		this.messagesReceived.increment();
+		notifyListener("a message", () -> this.listener.onMessage(this.replica, message));
+	}
+
+	void sent() {
+		this.messagesSent.increment();
+	}
+
+	void dropped() {
+		this.messagesDropped.increment();
+	}
+
+	PeerStatus status() {
+		return new PeerStatus(this.replica, this.address, isConnected(), this.messagesSent.sum(),
+				this.messagesReceived.sum(), this.messagesDropped.sum());
+	}
+
+	// A failing listener is the owner's bug, not the peer's: it is logged, and the connection,
+	// which is fine, goes on.
+	private void notifyListener(String what, Runnable call) {
+		try {
+			call.run();
+		}
+		catch (RuntimeException ex) {
+			LOGGER.log(Level.WARNING, "The transport listener of replica " + this.localReplica + " failed on " + what
+					+ " from replica " + this.replica + "; the connection goes on", ex);
+		}
+	}
+
+}

@@ -1,0 +1,110 @@
+package io.viewstamp.transport;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The timeouts and limits of a {@link NettyTransport}.
+ *
+ * @param connectTimeout how long one attempt to open a TCP connection to a peer may take
+ * @param handshakeTimeout how long a new connection may take to complete its handshake before it
+ * is closed, so that a silent or confused peer cannot hold a connection open
+ * @param reconnectDelayMin the wait before the first new attempt after a connection is lost or refused
+ * @param reconnectDelayMax the longest wait between attempts; the wait doubles from
+ * {@code reconnectDelayMin} after each failed attempt up to this
+ * @param outboundBytesMax bytes that may wait to be written to one peer; messages to a peer that
+ * has more waiting are dropped, so that a slow peer cannot make the sender run out of memory
+ */
+public record TransportOptions(Duration connectTimeout, Duration handshakeTimeout, Duration reconnectDelayMin,
+		Duration reconnectDelayMax, int outboundBytesMax) {
+
+	/** Default for {@link #connectTimeout()}. */
+	public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+
+	/** Default for {@link #handshakeTimeout()}. */
+	public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(2);
+
+	/** Default for {@link #reconnectDelayMin()}. */
+	public static final Duration RECONNECT_DELAY_MIN = Duration.ofMillis(50);
+
+	/** Default for {@link #reconnectDelayMax()}. */
+	public static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
+
+	/** Default for {@link #outboundBytesMax()}. */
+	public static final int OUTBOUND_BYTES_MAX = 64 << 20;
+
+	/**
+	 * The smallest {@link #outboundBytesMax()} allowed: less would drop messages of ordinary bursts
+	 * even from a peer that keeps up.
+	 */
+	public static final int OUTBOUND_BYTES_MAX_MIN = 64 << 10;
+
+	/** The longest of any timeout or delay: longer ones are almost certainly a unit mistake. */
+	public static final Duration DURATION_MAX = Duration.ofHours(1);
+
+	public TransportOptions {
+		requirePositive(connectTimeout, "connectTimeout");
+		requirePositive(handshakeTimeout, "handshakeTimeout");
+		requirePositive(reconnectDelayMin, "reconnectDelayMin");
+		requirePositive(reconnectDelayMax, "reconnectDelayMax");
+		if (reconnectDelayMin.compareTo(reconnectDelayMax) > 0) {
+			throw new IllegalArgumentException("Transport reconnectDelayMin " + reconnectDelayMin
+					+ " is longer than reconnectDelayMax " + reconnectDelayMax + ": give a minimum no longer than the maximum");
+		}
+		if (outboundBytesMax < OUTBOUND_BYTES_MAX_MIN) {
+			throw new IllegalArgumentException("Transport outboundBytesMax " + outboundBytesMax + " bytes is less than the "
+					+ OUTBOUND_BYTES_MAX_MIN + " bytes allowed: give at least 64 KiB (the default is 64 MiB)");
+		}
+	}
+
+	/**
+	 * The defaults: connect within 1 s, handshake within 2 s, reconnect after 50 ms doubling up to
+	 * 1 s, and at most 64 MiB waiting for one peer.
+	 * @return the defaults
+	 */
+	public static TransportOptions defaults() {
+		return new TransportOptions(CONNECT_TIMEOUT, HANDSHAKE_TIMEOUT, RECONNECT_DELAY_MIN, RECONNECT_DELAY_MAX,
+				OUTBOUND_BYTES_MAX);
+	}
+
+	/**
+	 * A copy with other connection timeouts.
+	 * @param connectTimeout see {@link #connectTimeout()}
+	 * @param handshakeTimeout see {@link #handshakeTimeout()}
+	 * @return the copy
+	 */
+	public TransportOptions withTimeouts(Duration connectTimeout, Duration handshakeTimeout) {
+		return new TransportOptions(connectTimeout, handshakeTimeout, this.reconnectDelayMin, this.reconnectDelayMax,
+				this.outboundBytesMax);
+	}
+
+	/**
+	 * A copy with other reconnection delays.
+	 * @param reconnectDelayMin see {@link #reconnectDelayMin()}
+	 * @param reconnectDelayMax see {@link #reconnectDelayMax()}
+	 * @return the copy
+	 */
+	public TransportOptions withReconnectDelays(Duration reconnectDelayMin, Duration reconnectDelayMax) {
+		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, reconnectDelayMin, reconnectDelayMax,
+				this.outboundBytesMax);
+	}
+
+	/**
+	 * A copy with another bound on the bytes waiting for one peer.
+	 * @param outboundBytesMax see {@link #outboundBytesMax()}
+	 * @return the copy
+	 */
+	public TransportOptions withOutboundBytesMax(int outboundBytesMax) {
+		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, this.reconnectDelayMin,
+				this.reconnectDelayMax, outboundBytesMax);
+	}
+
+	private static void requirePositive(Duration duration, String name) {
+		Objects.requireNonNull(duration, name);
+		if (duration.isNegative() || duration.isZero() || duration.compareTo(DURATION_MAX) > 0) {
+			throw new IllegalArgumentException("Transport " + name + " " + duration + " is outside the (0, "
+					+ DURATION_MAX + "] allowed: give a positive duration such as 500ms or 2s");
+		}
+	}
+
+}

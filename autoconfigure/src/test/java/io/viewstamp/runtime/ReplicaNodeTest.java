@@ -1,0 +1,220 @@
+package io.viewstamp.runtime;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.viewstamp.sim.KvCommand;
+import io.viewstamp.sim.LockedKvStateMachine;
+import io.viewstamp.transport.PeerAddress;
+import io.viewstamp.vsr.Status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Three replicas in one JVM, each with its own loop, data directory and Netty transport on
+ * loopback: what a caller of {@link ReplicationClient} sees. The multi-process tests do the same
+ * with real processes and {@code kill -9}.
+ */
+class ReplicaNodeTest {
+
+	private static final long CLUSTER_ID = 7;
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	@TempDir
+	Path root;
+
+	private final ReplicaNode[] nodes = new ReplicaNode[3];
+
+	private final LockedKvStateMachine[] stateMachines = new LockedKvStateMachine[3];
+
+	private List<PeerAddress> peers;
+
+	@AfterEach
+	void closeAll() {
+		for (ReplicaNode node : this.nodes) {
+			if (node != null) {
+				node.close();
+			}
+		}
+	}
+
+	@Test
+	void commandsSubmittedOnEveryReplicaAreAppliedOnceEverywhere() throws Exception {
+		startCluster(RuntimeOptions.defaults());
+		Map<String, CompletableFuture<byte[]>> submitted = new HashMap<>();
+		for (int round = 0; round < 100; round++) {
+			for (int index = 0; index < 3; index++) {
+				String key = "r" + index + "-" + round;
+				submitted.put(key, this.nodes[index].client().submit(KvCommand.put(key, "v" + round).encode()));
+			}
+		}
+		for (CompletableFuture<byte[]> future : submitted.values()) {
+			future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		}
+		awaitConverged();
+		for (int index = 0; index < 3; index++) {
+			for (String key : submitted.keySet()) {
+				assertThat(this.stateMachines[index].get(key)).as("%s on replica %d", key, index).isNotNull();
+			}
+			assertThat(this.stateMachines[index].appliedCommands()).isEqualTo(submitted.size());
+		}
+	}
+
+	@Test
+	void aCallerOnABackupReadsItsOwnWriteThere() throws Exception {
+		startCluster(RuntimeOptions.defaults());
+		int backup = (primary() + 1) % 3;
+		this.nodes[backup].client().submit(KvCommand.put("mine", "written").encode()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(this.stateMachines[backup].get("mine")).isEqualTo("written");
+	}
+
+	@Test
+	void whenThePrimaryStopsTheOthersElectANewOneAndKeepEveryAcknowledgedCommand() throws Exception {
+		startCluster(RuntimeOptions.defaults());
+		int oldPrimary = primary();
+		int survivor = (oldPrimary + 1) % 3;
+		for (int write = 0; write < 50; write++) {
+			this.nodes[survivor].client().submit(KvCommand.put("k" + write, "before").encode()).get(WAIT.toSeconds(),
+					TimeUnit.SECONDS);
+		}
+		long viewBefore = this.nodes[survivor].status().view();
+		this.nodes[oldPrimary].close();
+		this.nodes[oldPrimary] = null;
+
+		for (int write = 0; write < 50; write++) {
+			this.nodes[survivor].client().submit(KvCommand.put("k" + write, "after").encode()).get(WAIT.toSeconds(),
+					TimeUnit.SECONDS);
+		}
+		NodeStatus status = this.nodes[survivor].status();
+		assertThat(status.view()).isGreaterThan(viewBefore);
+		assertThat(status.primary()).isNotEqualTo(oldPrimary);
+		awaitConverged();
+		assertThat(this.stateMachines[survivor].appliedCommands()).isEqualTo(100);
+		assertThat(this.stateMachines[survivor].get("k49")).isEqualTo("after");
+	}
+
+	@Test
+	void withoutAMajorityACommandTimesOutWithAnErrorThatSaysWhy() throws Exception {
+		startCluster(RuntimeOptions.defaults().withRequestTimeout(Duration.ofMillis(500)));
+		int lonely = primary();
+		this.nodes[(lonely + 1) % 3].close();
+		this.nodes[(lonely + 2) % 3].close();
+
+		CompletableFuture<byte[]> future = this.nodes[lonely].client().submit(KvCommand.put("k", "v").encode());
+		assertThatThrownBy(() -> future.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+			.cause()
+			.isInstanceOf(RequestTimeoutException.class)
+			.hasMessageContaining("request timeout (PT0.5S)")
+			.hasMessageContaining("majority of replicas");
+	}
+
+	@Test
+	void aClosedReplicaRefusesCommandsAndFailsThoseInFlight() throws Exception {
+		startCluster(RuntimeOptions.defaults());
+		int backup = (primary() + 1) % 3;
+		this.nodes[(backup + 1) % 3].close();
+		this.nodes[(backup + 2) % 3].close();
+		CompletableFuture<byte[]> inFlight = this.nodes[backup].client().submit(KvCommand.put("k", "v").encode());
+		this.nodes[backup].close();
+
+		assertThatThrownBy(() -> inFlight.get(WAIT.toSeconds(), TimeUnit.SECONDS)).cause()
+			.isInstanceOf(ReplicaStoppedException.class);
+		assertThatThrownBy(() -> this.nodes[backup].client().submit(new byte[1]).get(WAIT.toSeconds(), TimeUnit.SECONDS))
+			.cause()
+			.isInstanceOf(ReplicaStoppedException.class);
+		assertThat(this.nodes[backup].status().stopped()).isTrue();
+	}
+
+	@Test
+	void aCommandLargerThanOneRequestMayCarryIsRefusedAtOnce() throws Exception {
+		startCluster(RuntimeOptions.defaults());
+		assertThatIllegalArgumentException().isThrownBy(() -> this.nodes[0].client().submit(new byte[(1 << 20) + 1]))
+			.withMessageContaining("1048577 bytes")
+			.withMessageContaining("split it");
+	}
+
+	@Test
+	void aReplicaWithoutPeersWorksAlone() throws Exception {
+		NodeConfiguration alone = new NodeConfiguration(CLUSTER_ID, 0, List.of(), this.root.resolve("alone"));
+		ReplicaNode.format(alone);
+		this.stateMachines[0] = new LockedKvStateMachine();
+		this.nodes[0] = ReplicaNode.start(alone, RuntimeOptions.defaults(), this.stateMachines[0]);
+
+		this.nodes[0].client().submit(KvCommand.put("k", "v").encode()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(this.stateMachines[0].get("k")).isEqualTo("v");
+		assertThat(this.nodes[0].status().peers()).isEmpty();
+	}
+
+	@Test
+	void aConfigurationThatContradictsItselfIsRefusedWithTheFix() {
+		PeerAddress one = PeerAddress.parse("127.0.0.1:7401");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new NodeConfiguration(CLUSTER_ID, 3, List.of(one, PeerAddress.parse("127.0.0.1:7402")),
+					this.root))
+			.withMessageContaining("Replica index 3 is outside the 2 configured peers")
+			.withMessageContaining("use an index from 0 to 1");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new NodeConfiguration(CLUSTER_ID, 0, List.of(one, one), this.root))
+			.withMessageContaining("127.0.0.1:7401 is listed twice");
+	}
+
+	private void startCluster(RuntimeOptions options) throws IOException {
+		this.peers = List.of(freeAddress(), freeAddress(), freeAddress());
+		for (int index = 0; index < 3; index++) {
+			NodeConfiguration configuration = configuration(index);
+			ReplicaNode.format(configuration);
+			this.stateMachines[index] = new LockedKvStateMachine();
+			this.nodes[index] = ReplicaNode.start(configuration, options, this.stateMachines[index]);
+		}
+		await().atMost(WAIT).until(() -> Arrays.stream(this.nodes).allMatch((node) -> node.status().status() == Status.NORMAL
+				&& node.status().view() == this.nodes[0].status().view()));
+	}
+
+	private NodeConfiguration configuration(int index) {
+		return new NodeConfiguration(CLUSTER_ID, index, this.peers, this.root.resolve("replica-" + index));
+	}
+
+	private int primary() {
+		return this.nodes[0].status().primary();
+	}
+
+	private void awaitConverged() {
+		await().atMost(WAIT).until(() -> {
+			List<Long> commits = new ArrayList<>();
+			List<Long> checksums = new ArrayList<>();
+			for (int index = 0; index < 3; index++) {
+				if (this.nodes[index] != null) {
+					commits.add(this.nodes[index].status().commit());
+					checksums.add(this.stateMachines[index].stateChecksum());
+				}
+			}
+			return commits.stream().distinct().count() == 1 && checksums.stream().distinct().count() == 1;
+		});
+	}
+
+	private static PeerAddress freeAddress() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return new PeerAddress("127.0.0.1", socket.getLocalPort());
+		}
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.viewstamp.transport;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * Collects what the transport logs (its {@link System.Logger}s go to java.util.logging), so that
+ * tests can wait for a refusal to have happened and check that its warning says what to fix.
+ */
+final class LogCapture implements AutoCloseable {
+
+	// Held strongly: java.util.logging forgets unreferenced loggers, and their handlers with them.
+	private final Logger logger = Logger.getLogger("io.viewstamp.transport");
+
+	private final Queue<LogRecord> records = new ConcurrentLinkedQueue<>();
+
+	private final Handler handler = new Handler() {
+
+		@Override
+		public void publish(LogRecord record) {
+			LogCapture.this.records.add(record);
+		}
+
+		@Override
+		public void flush() {
+		}
+
+		@Override
+		public void close() {
+		}
+
+	};
+
+	private final Level previousLevel;
+
+	LogCapture() {
+		this.previousLevel = this.logger.getLevel();
+		this.handler.setLevel(Level.ALL);
+		this.logger.setLevel(Level.ALL);
+		this.logger.addHandler(this.handler);
+	}
+
+	/** The messages logged as warnings or worse. */
+	List<String> warnings() {
+		return this.records.stream()
+			.filter((record) -> record.getLevel().intValue() >= Level.WARNING.intValue())
+			.map(LogRecord::getMessage)
+			.collect(Collectors.toList());
+	}
+
+	@Override
+	public void close() {
+		this.logger.removeHandler(this.handler);
+		this.logger.setLevel(this.previousLevel);
+	}
+
+}
