@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -66,6 +66,13 @@ public final class NettyTransport implements AutoCloseable {
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private volatile Channel server;
+
+	/**
+	 * The last message encoded, with its frame: a replica broadcasts one message object to every
+	 * peer, and encoding it once instead of once per peer saves the loop that work. Immutable, so
+	 * it is safe to share between the threads that send.
+	 */
+	private volatile Encoded lastEncoded = new Encoded(null, new byte[0]);
 
 	private NettyTransport(Membership membership, MessageListener listener) {
 		this.membership = membership;
@@ -137,7 +144,7 @@ public final class NettyTransport implements AutoCloseable {
 		Peer peer = peer(replica, "send to");
 		// Encoding first, so that a message that can never be sent fails the same way whether or
 		// not the peer happens to be connected.
-		byte[] payload = MessageCodec.encode(message);
+		byte[] frame = encodeFrame(message);
 		Channel channel = peer.channel();
 		// Pending bytes count writes submitted from any thread at once, so isWritable bounds what
 		// waits for this peer (to within one message per concurrent sender).
@@ -145,8 +152,8 @@ public final class NettyTransport implements AutoCloseable {
 			peer.dropped();
 			return;
 		}
-		ByteBuf frame = FrameDecoder.frame(payload);
-		channel.writeAndFlush(frame).addListener((written) -> {
+		// Each buffer has its own indices over the shared bytes, which nobody writes.
+		channel.writeAndFlush(Unpooled.wrappedBuffer(frame)).addListener((written) -> {
 			if (written.isSuccess()) {
 				peer.sent();
 			}
@@ -154,6 +161,16 @@ public final class NettyTransport implements AutoCloseable {
 				peer.dropped();
 			}
 		});
+	}
+
+	private byte[] encodeFrame(Message message) {
+		Encoded last = this.lastEncoded;
+		if (last.message() == message) {
+			return last.frame();
+		}
+		byte[] frame = Frame.encode(MessageCodec.encode(message)).array();
+		this.lastEncoded = new Encoded(message, frame);
+		return frame;
 	}
 
 	/**
@@ -281,6 +298,10 @@ public final class NettyTransport implements AutoCloseable {
 			}
 		}
 		return false;
+	}
+
+	/** A message and its frame; identity, not equality, tells whether a message is the same. */
+	private record Encoded(Message message, byte[] frame) {
 	}
 
 }
