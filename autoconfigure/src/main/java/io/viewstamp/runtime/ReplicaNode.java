@@ -35,8 +35,9 @@ import io.viewstamp.vsr.Superblock;
  * One replica on real threads. One loop thread owns the {@link Replica}: messages from the
  * network, ticks from a timer, storage completions and client work all become tasks on it, so
  * the replica itself never sees concurrency. The journal writes on the storage's own I/O thread
- * with group commit, and the network runs on the transport's threads. Committed ops are applied
- * on the loop thread, in op order, through the {@link StateMachine}.
+ * with group commit, the network runs on the transport's threads, and committed ops are applied
+ * in op order on an apply thread of their own ({@link ApplyThread}), so a slow command never
+ * holds up heartbeats or acknowledgements.
  *
  * <p>A data directory with a superblock restarts the replica from it. An empty or missing one
  * makes it recover from its peers (it votes only once recovered); a new cluster's directories are
@@ -71,6 +72,8 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private NettyTransport transport;
 
+	private ApplyThread applyThread;
+
 	private volatile NodeStatus status;
 
 	private volatile boolean stopped;
@@ -99,7 +102,7 @@ public final class ReplicaNode implements AutoCloseable {
 	 * Starts a replica: opens its data directory, listens for its peers and connects to them.
 	 * @param configuration who the replica is
 	 * @param options how it runs
-	 * @param stateMachine the application's state machine, called on the replica's loop thread
+	 * @param stateMachine the application's state machine, called on the replica's apply thread only
 	 * @return the running replica
 	 * @throws io.viewstamp.storage.DataDirectoryException when the data directory belongs to another
 	 * replica or cluster, or can not be used
@@ -136,11 +139,17 @@ public final class ReplicaNode implements AutoCloseable {
 			// The generator only spreads timeouts apart; it need not be reproducible here.
 			SplittableRandom random = new SplittableRandom();
 			Outbox outbox = new NetworkOutbox();
+			this.applyThread = new ApplyThread(stateMachine, "viewstamp-apply-" + this.configuration.replica(),
+					(completion) -> executeQuietly(() -> {
+						completion.run();
+						afterStep();
+					}), this::stop);
 			this.replica = (state != null)
 					? Replica.restart(this.cluster, this.configuration.replica(), options.replica(), state, this.storage,
-							outbox, stateMachine, random)
+							outbox, this.applyThread, random)
 					: Replica.recover(this.cluster, this.configuration.replica(), options.replica(), this.storage, outbox,
-							stateMachine, random);
+							this.applyThread, random);
+			this.applyThread.attach(this.replica);
 			logger.log(Level.INFO, () -> (state != null)
 					? "Replica " + this.configuration.replica() + " restarts from " + this.storage.dataDirectory()
 							+ " at view " + state.superblock().view()
@@ -254,6 +263,9 @@ public final class ReplicaNode implements AutoCloseable {
 		}
 		if (this.storage != null) {
 			this.storage.close();
+		}
+		if (this.applyThread != null) {
+			this.applyThread.close();
 		}
 		if (this.replica != null) {
 			publishStatus();

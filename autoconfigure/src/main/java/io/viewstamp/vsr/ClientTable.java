@@ -78,6 +78,7 @@ final class ClientTable {
 	byte[] encode() {
 		int size = Integer.BYTES;
 		for (Session session : this.sessions.values()) {
+			Invariants.check(session.reply != null, "a client table is encoded while a result is pending");
 			size += 6 * Long.BYTES + 2 * Integer.BYTES + session.reply.result().length;
 		}
 		ByteBuffer buffer = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
@@ -126,6 +127,22 @@ final class ClientTable {
 		catch (BufferUnderflowException | ArrayIndexOutOfBoundsException ex) {
 			throw new Invariants.InvariantViolation("client table bytes are malformed: " + ex);
 		}
+	}
+
+	/**
+	 * Stores the reply of a request that {@link #commit} recorded while its result was still being
+	 * computed ({@code null} reply then), so that a resend gets it from now on; unless a register
+	 * later in the same op evicted that session meanwhile, in which case there is nothing to store.
+	 */
+	void fillReply(long clientId, long session, long requestNumber, Reply reply) {
+		Session current = this.sessions.get(clientId);
+		if (current == null || current.session != session) {
+			return;
+		}
+		Invariants.check(current.requestNumber == requestNumber && current.reply == null,
+				"result of request %d of client %x arrives while the session is at request %d", requestNumber, clientId,
+				current.requestNumber);
+		current.reply = reply;
 	}
 
 	/** Records a committed request and moves its session to the back of the eviction order. */

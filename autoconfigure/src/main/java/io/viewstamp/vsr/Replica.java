@@ -61,7 +61,7 @@ public final class Replica {
 
 	private final Outbox outbox;
 
-	private final StateMachine stateMachine;
+	private final Applier applier;
 
 	private final RandomGenerator random;
 
@@ -180,10 +180,43 @@ public final class Replica {
 	/** A snapshot arriving in chunks from a peer, while a repair needs it. */
 	private SnapshotAssembly snapshotAssembly;
 
-	/** Starts a replica from what its storage holds. */
+	// Applying committed ops, one op at a time, through the applier.
+
+	/** The highest op known committed on this replica's chain; ops up to it are applied in turn. */
+	private long applyTarget;
+
+	/** The op handed to the applier, with its requests' outcomes so far; {@code null} when none is. */
+	private Execution applying;
+
+	/** The op whose state the applier is capturing for a snapshot, 0 when none. */
+	private long capturingOp;
+
+	/** Completions of applies and captures asked before a snapshot replaced the state; dropped when they come. */
+	private int staleApplies;
+
+	private int staleCaptures;
+
+	/** Whether {@link #drainApplies} is running: a completion that arrives within it only records its result. */
+	private boolean draining;
+
+	/** Starts a replica from what its storage holds; it runs {@code stateMachine} in place. */
 	public static Replica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state,
 			Storage storage, Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
 		return new Replica(cluster, index, options, state, storage, outbox, stateMachine, random,
+				EnumSet.noneOf(Defect.class));
+	}
+
+	/** Starts a replica from what its storage holds; it runs its state machine through {@code applier}. */
+	public static Replica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state,
+			Storage storage, Outbox outbox, Applier applier, RandomGenerator random) {
+		return new Replica(cluster, index, options, state, storage, outbox, null, applier, random,
+				EnumSet.noneOf(Defect.class));
+	}
+
+	/** Starts a replica whose storage was lost, running its state machine through {@code applier}. */
+	public static Replica recover(Cluster cluster, int index, ReplicaOptions options, Storage storage, Outbox outbox,
+			Applier applier, RandomGenerator random) {
+		return new Replica(cluster, index, options, null, storage, outbox, null, applier, random,
 				EnumSet.noneOf(Defect.class));
 	}
 
@@ -199,6 +232,17 @@ public final class Replica {
 
 	Replica(Cluster cluster, int index, ReplicaOptions options, DurableState state, Storage storage, Outbox outbox,
 			StateMachine stateMachine, RandomGenerator random, Set<Defect> defects) {
+		this(cluster, index, options, state, storage, outbox, stateMachine, null, random, defects);
+	}
+
+	Replica(Cluster cluster, int index, ReplicaOptions options, DurableState state, Storage storage, Outbox outbox,
+			Applier applier, RandomGenerator random, Set<Defect> defects) {
+		this(cluster, index, options, state, storage, outbox, null, applier, random, defects);
+	}
+
+	private Replica(Cluster cluster, int index, ReplicaOptions options, DurableState state, Storage storage,
+			Outbox outbox, StateMachine stateMachine, Applier applier, RandomGenerator random, Set<Defect> defects) {
+		Invariants.check((stateMachine == null) != (applier == null), "a replica needs a state machine or an applier");
 		Invariants.check(index >= 0 && index < cluster.replicaCount(), "replica index %d outside 0..%d", index,
 				cluster.replicaCount() - 1);
 		this.cluster = cluster;
@@ -206,7 +250,7 @@ public final class Replica {
 		this.options = options;
 		this.storage = storage;
 		this.outbox = outbox;
-		this.stateMachine = stateMachine;
+		this.applier = (applier != null) ? applier : new InPlaceApplier(stateMachine);
 		this.random = random;
 		this.defects = (defects.isEmpty()) ? EnumSet.noneOf(Defect.class) : EnumSet.copyOf(defects);
 		this.log = new Log(cluster.clusterId());
@@ -487,7 +531,6 @@ public final class Replica {
 	private void commitPrepared() {
 		Invariants.check(this.status == Status.NORMAL && isPrimary(), "only a normal primary commits");
 		boolean ownVoteCounts = this.superblockDurable.view() == this.view && this.log.isBaseDurable();
-		long committedBefore = this.commit;
 		long committable = this.commit;
 		while (committable < this.log.op()) {
 			long op = committable + 1;
@@ -507,12 +550,6 @@ public final class Replica {
 		}
 		applyCommitted(true);
 		prepareQueued();
-		if (this.options.commitAnnouncedAtOnce() && this.commit > committedBefore && this.log.op() == this.commit) {
-			// No prepare in flight will carry the new commit number, so the backups hear it now
-			// rather than at the next heartbeat: a client on a backup waits for its own replica to apply.
-			broadcast(new Commit(this.view, this.index, this.commit, this.log.checksum(this.commit)));
-			this.heartbeatSentTick = this.ticks;
-		}
 	}
 
 	private void tickNormal() {
@@ -640,25 +677,130 @@ public final class Replica {
 		applyUpTo(Math.min(this.commitKnown, this.log.op()), reply);
 	}
 
-	/** Applies ops up to {@code target}, which the caller knows are committed and on the right chain. */
+	/**
+	 * Applies ops up to {@code target}, which the caller knows are committed and on the right chain:
+	 * one op at a time through the applier, so this may return before they are all applied. The
+	 * primary replies once an op's results are in, whichever call started it; so {@code reply} is
+	 * only what the caller expects, kept for readability at the call sites.
+	 */
 	private void applyUpTo(long target, boolean reply) {
-		while (this.commit < target) {
-			LogEntry entry = this.log.entry(this.commit + 1);
-			for (Request request : entry.requests()) {
-				Reply result = execute(entry, request);
-				if (reply && result != null && this.status == Status.NORMAL && isPrimary()) {
-					this.outbox.reply(result);
+		this.applyTarget = Math.max(this.applyTarget, target);
+		drainApplies();
+	}
+
+	/**
+	 * Hands committed ops to the applier in op order, one at a time, and finishes each when its
+	 * results are in; takes a snapshot when one is due. A completion that arrives while this runs
+	 * (an applier that runs in place) is finished by this loop rather than by a nested call.
+	 */
+	private void drainApplies() {
+		if (this.draining) {
+			return;
+		}
+		this.draining = true;
+		try {
+			while (true) {
+				if (this.applying != null) {
+					if (this.applying.results == null) {
+						return;
+					}
+					finishApply();
+				}
+				else if (this.capturingOp != 0) {
+					return;
+				}
+				else if (this.commit < this.applyTarget && this.commit < this.log.op()) {
+					startApply(this.log.entry(this.commit + 1));
+				}
+				else {
+					return;
 				}
 			}
-			this.commit = entry.op();
-			takeSnapshotWhenDue();
+		}
+		finally {
+			this.draining = false;
 		}
 	}
 
 	/**
+	 * Settles every request of {@code entry} with the client table, as execution order demands,
+	 * and hands the commands that must run to the applier. The client table records them at once,
+	 * their replies to follow with the results, so the next op sees the sessions as they will be.
+	 */
+	private void startApply(LogEntry entry) {
+		Execution execution = new Execution(entry);
+		this.applying = execution;
+		for (Request request : entry.requests()) {
+			execution.replies.add(settle(entry, request, execution));
+		}
+		if (execution.commands.isEmpty()) {
+			execution.results = List.of();
+		}
+		else {
+			this.applier.apply(entry.op(), entry.timestamp(), execution.commands);
+		}
+	}
+
+	/** The results of the op in progress are in: replies complete, the op is applied. */
+	private void finishApply() {
+		Execution execution = this.applying;
+		this.applying = null;
+		LogEntry entry = execution.entry;
+		Invariants.check(entry.op() == this.commit + 1, "replica %d finishes op %d at commit %d", this.index, entry.op(),
+				this.commit);
+		Invariants.check(execution.results.size() == execution.commands.size(),
+				"op %d: %d results for %d commands", entry.op(), execution.results.size(), execution.commands.size());
+		int result = 0;
+		for (int position = 0; position < entry.requests().size(); position++) {
+			Reply reply = execution.replies.get(position);
+			if (execution.executed.get(position)) {
+				Request request = entry.requests().get(position);
+				reply = new Reply(this.view, this.index, request.clientId(), request.session(), request.requestNumber(),
+						entry.op(), ReplyStatus.OK, execution.results.get(result++));
+				this.clientTable.fillReply(request.clientId(), request.session(), request.requestNumber(), reply);
+			}
+			if (reply != null && this.status == Status.NORMAL && isPrimary()) {
+				this.outbox.reply(reply);
+			}
+		}
+		this.commit = entry.op();
+		if (this.options.commitAnnouncedAtOnce() && this.status == Status.NORMAL && isPrimary()
+				&& this.log.op() == this.commit) {
+			// No prepare in flight will carry the new commit number, so the backups hear it now
+			// rather than at the next heartbeat: a client on a backup waits for its own replica to apply.
+			broadcast(new Commit(this.view, this.index, this.commit, this.log.checksum(this.commit)));
+			this.heartbeatSentTick = this.ticks;
+		}
+		if (this.status == Status.NORMAL && isPrimary() && !this.requestQueue.isEmpty()) {
+			// The pipeline counts ops until they are applied: this one leaving makes room.
+			prepareQueued();
+		}
+		takeSnapshotWhenDue();
+	}
+
+	/**
+	 * The applier finished op {@code op}: its commands' results, in order. Called on the replica's
+	 * thread, in the order the applies were asked.
+	 * @param op the op applied
+	 * @param results one result per command handed over
+	 */
+	public void onApplied(long op, List<byte[]> results) {
+		if (this.staleApplies > 0) {
+			// Asked before a snapshot replaced the state; the snapshot covers the op.
+			this.staleApplies--;
+			return;
+		}
+		Invariants.check(this.applying != null && this.applying.entry.op() == op && this.applying.results == null,
+				"replica %d: results of op %d, but %s is being applied", this.index, op, this.applying);
+		this.applying.results = List.copyOf(results);
+		drainApplies();
+	}
+
+	/**
 	 * Every {@code snapshotIntervalOps} applied ops, a checkpoint: the state machine and client
-	 * table right after the op just applied. One write at a time; none while a snapshot installed
-	 * from a peer is still being written.
+	 * table right after the op just applied. The applier captures the state; no op is handed over
+	 * until it has, so the client table stays as it is at that op. One write at a time; none while
+	 * a snapshot installed from a peer is still being written.
 	 */
 	private void takeSnapshotWhenDue() {
 		long lastSnapshotOp = (this.lastSnapshot == null) ? 0 : this.lastSnapshot.op();
@@ -666,12 +808,30 @@ public final class Replica {
 				|| !this.log.isBaseDurable()) {
 			return;
 		}
-		LogEntry entry = this.log.entry(this.commit);
-		Snapshot snapshot = new Snapshot(this.commit, entry.checksum(), entry.timestamp(), this.stateMachine.snapshot(),
-				this.clientTable.encode());
+		this.capturingOp = this.commit;
+		this.applier.capture(this.commit);
+	}
+
+	/**
+	 * The applier captured the state machine at op {@code op} for a snapshot.
+	 * @param op the op the state reflects
+	 * @param state the state's bytes
+	 */
+	public void onCaptured(long op, byte[] state) {
+		if (this.staleCaptures > 0) {
+			this.staleCaptures--;
+			return;
+		}
+		Invariants.check(this.capturingOp == op && this.commit == op && this.applying == null,
+				"replica %d: state of op %d captured, expected %d at commit %d", this.index, op, this.capturingOp,
+				this.commit);
+		this.capturingOp = 0;
+		LogEntry entry = this.log.entry(op);
+		Snapshot snapshot = new Snapshot(op, entry.checksum(), entry.timestamp(), state, this.clientTable.encode());
 		this.lastSnapshot = snapshot;
 		this.snapshotWritingOp = snapshot.op();
 		this.storage.writeSnapshot(snapshot);
+		drainApplies();
 	}
 
 	/** Makes {@code snapshot} this replica's state: state machine, client table, log base, commit. */
@@ -681,15 +841,32 @@ public final class Replica {
 		if (this.log.resetTo(snapshot, durable)) {
 			this.storage.truncateAfter(snapshot.op());
 		}
-		this.stateMachine.restore(snapshot.stateMachine());
+		// What the applier is doing now happens before the restore, which supersedes it.
+		if (this.applying != null) {
+			if (this.applying.results == null && !this.applying.commands.isEmpty()) {
+				this.staleApplies++;
+			}
+			this.applying = null;
+		}
+		if (this.capturingOp != 0) {
+			this.staleCaptures++;
+			this.capturingOp = 0;
+		}
+		this.applier.restore(snapshot.stateMachine());
 		this.clientTable.decode(snapshot.clientTable(), this.index);
 		this.commit = snapshot.op();
 		this.commitKnown = Math.max(this.commitKnown, snapshot.op());
+		this.applyTarget = Math.max(this.applyTarget, snapshot.op());
 		this.lastSnapshot = snapshot;
 	}
 
-	/** Applies one committed request to the client table and state machine; returns its reply. */
-	private Reply execute(LogEntry entry, Request request) {
+	/**
+	 * Settles one committed request with the client table and returns its reply, or {@code null}
+	 * for none; a request that must run is recorded in {@code execution} and its reply comes with
+	 * its result.
+	 */
+	private Reply settle(LogEntry entry, Request request, Execution execution) {
+		execution.executed.add(false);
 		if (this.status == Status.NORMAL && isPrimary()) {
 			Long inFlight = this.requestsInFlight.get(request.clientId());
 			if (inFlight != null && inFlight == request.requestNumber()) {
@@ -713,13 +890,13 @@ public final class Replica {
 		if (request.requestNumber() <= session.requestNumber) {
 			// The same request prepared twice (for example resent through a view change): it ran
 			// once already, so it must not run again.
-			return (request.requestNumber() == session.requestNumber) ? withView(session.reply) : null;
+			return (request.requestNumber() == session.requestNumber && session.reply != null)
+					? withView(session.reply) : null;
 		}
-		byte[] result = this.stateMachine.apply(entry.op(), entry.timestamp(), request.body());
-		Reply reply = new Reply(this.view, this.index, request.clientId(), request.session(), request.requestNumber(),
-				entry.op(), ReplyStatus.OK, result);
-		this.clientTable.commit(request.clientId(), request.requestNumber(), reply);
-		return reply;
+		this.clientTable.commit(request.clientId(), request.requestNumber(), null);
+		execution.commands.add(request.body());
+		execution.executed.set(execution.executed.size() - 1, true);
+		return null;
 	}
 
 	/**
@@ -914,7 +1091,10 @@ public final class Replica {
 		this.prepareResentTick = this.ticks;
 		writeSuperblock();
 		applyCommitted(true);
-		for (long op = this.commit + 1; op <= this.log.op(); op++) {
+		// The requests of ops not settled yet are in flight; those of the op the applier is running
+		// were settled with the client table already, and would never be cleared.
+		long settledOp = (this.applying != null) ? this.applying.entry.op() : this.commit;
+		for (long op = settledOp + 1; op <= this.log.op(); op++) {
 			for (Request request : this.log.entry(op).requests()) {
 				this.requestsInFlight.put(request.clientId(), request.requestNumber());
 			}
@@ -1313,6 +1493,12 @@ public final class Replica {
 				// Progress: a long log may take longer than one recovery timeout to bring in.
 				this.recoveryStartedTick = this.ticks;
 			}
+			else if (this.status == Status.VIEW_CHANGE) {
+				// Likewise for the log a view starts from: were the view change to time out, the next
+				// one would start this repair over, and a log longer than one timeout's worth of repair
+				// would never be installed (the simulator found such a cluster, stuck for good).
+				this.viewChangeStartedTick = this.ticks;
+			}
 		}
 		// Apply what is committed as it arrives: if this repair is cut short (a view change, a new
 		// recovery round), the next one starts after it instead of from the same old commit.
@@ -1538,6 +1724,65 @@ public final class Replica {
 	public String toString() {
 		return "Replica[" + this.index + ", " + this.status + ", view=" + this.view + ", logView=" + this.logView
 				+ ", op=" + this.log.op() + ", commit=" + this.commit + ", durable=" + this.log.durableOp() + "]";
+	}
+
+	/** One committed op on its way through the applier: each request's reply, and the commands that run. */
+	private static final class Execution {
+
+		final LogEntry entry;
+
+		/** Per request, its reply when the client table gave it, else {@code null}. */
+		final List<Reply> replies = new ArrayList<>();
+
+		/** Per request, whether it runs on the state machine (its reply comes with its result). */
+		final List<Boolean> executed = new ArrayList<>();
+
+		/** The bodies of the requests that run, in order. */
+		final List<byte[]> commands = new ArrayList<>();
+
+		/** The applier's results, once in. */
+		List<byte[]> results;
+
+		Execution(LogEntry entry) {
+			this.entry = entry;
+		}
+
+		@Override
+		public String toString() {
+			return "op " + this.entry.op() + " (" + this.commands.size() + " commands, "
+					+ ((this.results == null) ? "running" : "done") + ")";
+		}
+
+	}
+
+	/** Runs a plain state machine in place: each request completes before the call returns. */
+	private final class InPlaceApplier implements Applier {
+
+		private final StateMachine stateMachine;
+
+		InPlaceApplier(StateMachine stateMachine) {
+			this.stateMachine = stateMachine;
+		}
+
+		@Override
+		public void apply(long op, long timestamp, List<byte[]> commands) {
+			List<byte[]> results = new ArrayList<>(commands.size());
+			for (byte[] command : commands) {
+				results.add(this.stateMachine.apply(op, timestamp, command));
+			}
+			onApplied(op, results);
+		}
+
+		@Override
+		public void capture(long op) {
+			onCaptured(op, this.stateMachine.snapshot());
+		}
+
+		@Override
+		public void restore(byte[] state) {
+			this.stateMachine.restore(state);
+		}
+
 	}
 
 }

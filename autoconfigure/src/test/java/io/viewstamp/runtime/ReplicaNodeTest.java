@@ -11,8 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.viewstamp.sim.KvCommand;
 import io.viewstamp.sim.LockedKvStateMachine;
 import io.viewstamp.transport.PeerAddress;
+import io.viewstamp.vsr.StateMachine;
 import io.viewstamp.vsr.Status;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -145,6 +148,47 @@ class ReplicaNodeTest {
 	}
 
 	@Test
+	void aSlowCommandHoldsUpOnlyTheApplyThreadNotTheProtocol() throws Exception {
+		CountDownLatch slowStarted = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		startCluster(RuntimeOptions.defaults(), (index) -> new StateMachine() {
+
+			@Override
+			public byte[] apply(long op, long timestamp, byte[] command) {
+				if (KvCommand.decode(command).key().equals("slow")) {
+					slowStarted.countDown();
+					awaitQuietly(release);
+				}
+				return ReplicaNodeTest.this.stateMachines[index].apply(op, timestamp, command);
+			}
+
+			@Override
+			public byte[] snapshot() {
+				return ReplicaNodeTest.this.stateMachines[index].snapshot();
+			}
+
+			@Override
+			public void restore(byte[] snapshot) {
+				ReplicaNodeTest.this.stateMachines[index].restore(snapshot);
+			}
+
+		});
+		long view = this.nodes[0].status().view();
+		CompletableFuture<byte[]> slow = this.nodes[primary()].client().submit(KvCommand.put("slow", "v").encode());
+		assertThat(slowStarted.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+		// Three times the primary timeout: with apply on the protocol's thread, the backups would
+		// stop hearing heartbeats and elect another primary.
+		await().during(Duration.ofMillis(1500)).atMost(WAIT).until(() -> Arrays.stream(this.nodes)
+			.allMatch((node) -> node.status().status() == Status.NORMAL && node.status().view() == view));
+		assertThat(slow).isNotDone();
+		release.countDown();
+		slow.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		awaitConverged();
+		assertThat(this.stateMachines[0].get("slow")).isEqualTo("v");
+	}
+
+	@Test
 	void aCommandLargerThanOneRequestMayCarryIsRefusedAtOnce() throws Exception {
 		startCluster(RuntimeOptions.defaults());
 		assertThatIllegalArgumentException().isThrownBy(() -> this.nodes[0].client().submit(new byte[(1 << 20) + 1]))
@@ -178,12 +222,16 @@ class ReplicaNodeTest {
 	}
 
 	private void startCluster(RuntimeOptions options) throws IOException {
+		startCluster(options, (index) -> this.stateMachines[index]);
+	}
+
+	private void startCluster(RuntimeOptions options, IntFunction<StateMachine> stateMachines) throws IOException {
 		this.peers = List.of(freeAddress(), freeAddress(), freeAddress());
 		for (int index = 0; index < 3; index++) {
 			NodeConfiguration configuration = configuration(index);
 			ReplicaNode.format(configuration);
 			this.stateMachines[index] = new LockedKvStateMachine();
-			this.nodes[index] = ReplicaNode.start(configuration, options, this.stateMachines[index]);
+			this.nodes[index] = ReplicaNode.start(configuration, options, stateMachines.apply(index));
 		}
 		await().atMost(WAIT).until(() -> Arrays.stream(this.nodes).allMatch((node) -> node.status().status() == Status.NORMAL
 				&& node.status().view() == this.nodes[0].status().view()));
@@ -209,6 +257,18 @@ class ReplicaNodeTest {
 			}
 			return commits.stream().distinct().count() == 1 && checksums.stream().distinct().count() == 1;
 		});
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			if (!latch.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+				throw new IllegalStateException("not released within " + WAIT);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	private static PeerAddress freeAddress() throws IOException {

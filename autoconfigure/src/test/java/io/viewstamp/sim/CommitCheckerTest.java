@@ -227,6 +227,16 @@ class CommitCheckerTest {
 		}
 
 		@Override
+		public void onApplied(long op, List<byte[]> results) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void onCaptured(long op, byte[] state) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
 		public int index() {
 			return this.index;
 		}

@@ -1,5 +1,7 @@
 package io.viewstamp.sim;
 
+import java.util.List;
+
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Message;
 import io.viewstamp.vsr.Replica;
@@ -38,6 +40,16 @@ final class ReplicaAdapter implements SimulatedReplica {
 	@Override
 	public void onSnapshotWritten(long op) {
 		this.replica.onSnapshotWritten(op);
+	}
+
+	@Override
+	public void onApplied(long op, List<byte[]> results) {
+		this.replica.onApplied(op, results);
+	}
+
+	@Override
+	public void onCaptured(long op, byte[] state) {
+		this.replica.onCaptured(op, state);
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package io.viewstamp.sim;
 
 import java.util.random.RandomGenerator;
 
+import io.viewstamp.vsr.Applier;
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.DurableState;
 import io.viewstamp.vsr.Outbox;
@@ -27,11 +28,12 @@ public interface ReplicaFactory {
 	 * @param storage its storage
 	 * @param outbox where its messages go
 	 * @param stateMachine a fresh state machine (the replica replays committed ops into it)
+	 * @param applier runs that state machine as the runtime's apply thread would
 	 * @param random the replica's own random stream
 	 * @return the running replica
 	 */
 	SimulatedReplica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state, Storage storage,
-			Outbox outbox, StateMachine stateMachine, RandomGenerator random);
+			Outbox outbox, StateMachine stateMachine, Applier applier, RandomGenerator random);
 
 	/**
 	 * Starts a replica whose storage was lost: it recovers its state from the others.
@@ -41,24 +43,25 @@ public interface ReplicaFactory {
 	 * @param storage its (empty) storage
 	 * @param outbox where its messages go
 	 * @param stateMachine a fresh state machine
+	 * @param applier runs that state machine as the runtime's apply thread would
 	 * @param random the replica's own random stream
 	 * @return the recovering replica
 	 */
 	SimulatedReplica recover(Cluster cluster, int index, ReplicaOptions options, Storage storage, Outbox outbox,
-			StateMachine stateMachine, RandomGenerator random);
+			StateMachine stateMachine, Applier applier, RandomGenerator random);
 
 	/** Real replicas: {@link Replica#restart} and {@link Replica#recover}. */
 	public static ReplicaFactory standard() {
-		return of((cluster, index, options, state, storage, outbox, stateMachine, random) -> (state != null)
-				? Replica.restart(cluster, index, options, state, storage, outbox, stateMachine, random)
-				: Replica.recover(cluster, index, options, storage, outbox, stateMachine, random));
+		return of((cluster, index, options, state, storage, outbox, applier, random) -> (state != null)
+				? Replica.restart(cluster, index, options, state, storage, outbox, applier, random)
+				: Replica.recover(cluster, index, options, storage, outbox, applier, random));
 	}
 
 	/**
 	 * Real replicas built by one constructor-shaped function, for example the package-private
 	 * {@code Replica} constructor with a set of defects: {@code ReplicaFactory.of((cluster, index,
-	 * options, state, storage, outbox, stateMachine, random) -> new Replica(cluster, index, options,
-	 * state, storage, outbox, stateMachine, random, EnumSet.of(defect)))}.
+	 * options, state, storage, outbox, applier, random) -> new Replica(cluster, index, options,
+	 * state, storage, outbox, applier, random, EnumSet.of(defect)))}.
 	 * @param constructor builds a replica; it receives {@code null} state for a replica that recovers
 	 * @return the factory
 	 */
@@ -67,16 +70,16 @@ public interface ReplicaFactory {
 
 			@Override
 			public SimulatedReplica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state,
-					Storage storage, Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
+					Storage storage, Outbox outbox, StateMachine stateMachine, Applier applier, RandomGenerator random) {
 				return SimulatedReplica
-					.of(constructor.create(cluster, index, options, state, storage, outbox, stateMachine, random));
+					.of(constructor.create(cluster, index, options, state, storage, outbox, applier, random));
 			}
 
 			@Override
 			public SimulatedReplica recover(Cluster cluster, int index, ReplicaOptions options, Storage storage,
-					Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
+					Outbox outbox, StateMachine stateMachine, Applier applier, RandomGenerator random) {
 				return SimulatedReplica
-					.of(constructor.create(cluster, index, options, null, storage, outbox, stateMachine, random));
+					.of(constructor.create(cluster, index, options, null, storage, outbox, applier, random));
 			}
 
 		};
@@ -94,12 +97,12 @@ public interface ReplicaFactory {
 		 * @param state the durable state, or {@code null} to recover
 		 * @param storage its storage
 		 * @param outbox where its messages go
-		 * @param stateMachine a fresh state machine
+		 * @param applier runs a fresh state machine
 		 * @param random the replica's own random stream
 		 * @return the replica
 		 */
 		Replica create(Cluster cluster, int index, ReplicaOptions options, DurableState state, Storage storage,
-				Outbox outbox, StateMachine stateMachine, RandomGenerator random);
+				Outbox outbox, Applier applier, RandomGenerator random);
 
 	}
 

@@ -17,6 +17,8 @@ final class ReplicaHost {
 
 	private KvStateMachine stateMachine;
 
+	private SimApplier applier;
+
 	private boolean wipedUnrecovered;
 
 	ReplicaHost(int index, SimStorage storage) {
@@ -49,9 +51,15 @@ final class ReplicaHost {
 		return this.wipedUnrecovered;
 	}
 
-	void started(SimulatedReplica replica, KvStateMachine stateMachine) {
+	/** What runs the state machine for the running process. */
+	SimApplier applier() {
+		return this.applier;
+	}
+
+	void started(SimulatedReplica replica, KvStateMachine stateMachine, SimApplier applier) {
 		this.replica = replica;
 		this.stateMachine = stateMachine;
+		this.applier = applier;
 	}
 
 	/**
@@ -62,6 +70,7 @@ final class ReplicaHost {
 	boolean crash(boolean tearWrite) {
 		this.replica = null;
 		this.stateMachine = null;
+		this.applier = null;
 		if (tearWrite) {
 			return this.storage.crashTearingWrite();
 		}

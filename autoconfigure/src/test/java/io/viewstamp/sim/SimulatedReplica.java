@@ -1,5 +1,7 @@
 package io.viewstamp.sim;
 
+import java.util.List;
+
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Message;
 import io.viewstamp.vsr.Replica;
@@ -52,6 +54,20 @@ public interface SimulatedReplica {
 	 * @param op the snapshot's op
 	 */
 	void onSnapshotWritten(long op);
+
+	/**
+	 * Completes an apply.
+	 * @param op the op applied
+	 * @param results the results of its commands
+	 */
+	void onApplied(long op, List<byte[]> results);
+
+	/**
+	 * Completes a capture of the state machine.
+	 * @param op the op the state reflects
+	 * @param state the state's bytes
+	 */
+	void onCaptured(long op, byte[] state);
 
 	/** The replica's index. */
 	int index();

@@ -59,6 +59,16 @@ public final class Simulator {
 
 	private final SplittableRandom replicaRandom;
 
+	/** Where the simulated apply threads draw their latencies. */
+	private final SplittableRandom applierRandom;
+
+	/**
+	 * The most ticks a delayed apply or capture takes (2 to 8), or {@link SimApplier#IN_PLACE}: random worlds draw
+	 * it, so that the replica's handling of results that come later (after a view change, a
+	 * snapshot install) is exercised as well as applying in place; scripted worlds apply in place.
+	 */
+	private final int applyLatencyTicksMax;
+
 	private final RequestRegistry registry = new RequestRegistry();
 
 	private final TraceFingerprint fingerprint = new TraceFingerprint();
@@ -107,6 +117,10 @@ public final class Simulator {
 		this.network = new SimNetwork(configuration.replicaCount(), configuration.clientCount(), configuration.faults(),
 				RandomStreams.of(seed, "network"));
 		this.replicaRandom = RandomStreams.of(seed, "replicas");
+		this.applierRandom = RandomStreams.of(seed, "appliers");
+		int applyLatencyDraw = RandomStreams.of(seed, "apply-latency").nextInt(5);
+		this.applyLatencyTicksMax = (!configuration.workload() || applyLatencyDraw == 0) ? SimApplier.IN_PLACE
+				: 2 * applyLatencyDraw;
 		this.commitChecker = new CommitChecker(seed, configuration.clusterId(), configuration.replicaCount(), this.registry,
 				this.fingerprint);
 		this.replyChecker = new ReplyChecker(seed, this.commitChecker);
@@ -632,11 +646,20 @@ public final class Simulator {
 		this.tick++;
 		for (ReplicaHost host : this.hosts) {
 			host.storage().advanceTo(this.tick);
+			if (host.isRunning()) {
+				host.applier().advanceTo(this.tick);
+			}
 		}
 		this.network.deliverDue(this.tick, this::deliver);
 		for (ReplicaHost host : this.hosts) {
 			if (host.isRunning()) {
 				host.storage().completeDue(this.tick);
+			}
+		}
+		for (ReplicaHost host : this.hosts) {
+			if (host.isRunning()) {
+				SimApplier applier = host.applier();
+				drive(host, "completing applies", () -> applier.completeDue(this.tick));
 			}
 		}
 		for (ReplicaHost host : this.hosts) {
@@ -674,6 +697,8 @@ public final class Simulator {
 			// A process that died before it finished recovering left a data directory no one can trust.
 			host.storage().wipe();
 		}
+		SimApplier applier = new SimApplier(stateMachine, this.applyLatencyTicksMax, this.applierRandom.split());
+		applier.advanceTo(this.tick);
 		host.storage().attach(new StorageCompletions(host));
 		this.commitChecker.replicaStarted(index);
 		boolean recovering = !host.storage().hasSuperblock();
@@ -681,10 +706,11 @@ public final class Simulator {
 		try {
 			SimulatedReplica replica = recovering
 					? this.factory.recover(this.cluster, index, this.configuration.replicaOptions(), host.storage(), outbox,
-							stateMachine, random)
+							stateMachine, applier, random)
 					: this.factory.restart(this.cluster, index, this.configuration.replicaOptions(),
-							host.storage().durableState(), host.storage(), outbox, stateMachine, random);
-			host.started(replica, stateMachine);
+							host.storage().durableState(), host.storage(), outbox, stateMachine, applier, random);
+			applier.attach(replica);
+			host.started(replica, stateMachine, applier);
 		}
 		catch (SimulationFailure failure) {
 			throw failure;

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 import io.viewstamp.vsr.Checksums;
+import io.viewstamp.vsr.Applier;
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.DurableState;
 import io.viewstamp.vsr.LogEntry;
@@ -82,14 +83,14 @@ final class SingleReplicaStandIn implements SimulatedReplica {
 
 			@Override
 			public SimulatedReplica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state,
-					Storage storage, Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
+					Storage storage, Outbox outbox, StateMachine stateMachine, Applier applier, RandomGenerator random) {
 				checkAlone(cluster);
 				return new SingleReplicaStandIn(cluster.clusterId(), state, storage, outbox, stateMachine, flaw);
 			}
 
 			@Override
 			public SimulatedReplica recover(Cluster cluster, int index, ReplicaOptions options, Storage storage,
-					Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
+					Outbox outbox, StateMachine stateMachine, Applier applier, RandomGenerator random) {
 				throw new UnsupportedOperationException("A lone replica has no one to recover from");
 			}
 
@@ -138,6 +139,16 @@ final class SingleReplicaStandIn implements SimulatedReplica {
 
 	@Override
 	public void onSnapshotWritten(long op) {
+	}
+
+	@Override
+	public void onApplied(long op, List<byte[]> results) {
+		throw new UnsupportedOperationException("the stand-in applies in place");
+	}
+
+	@Override
+	public void onCaptured(long op, byte[] state) {
+		throw new UnsupportedOperationException("the stand-in applies in place");
 	}
 
 	@Override

@@ -34,14 +34,14 @@ public final class DefectiveReplicas {
 
 	/** Like {@link Replica#restart}, with {@code bug} switched on. */
 	public static Replica restart(Bug bug, Cluster cluster, int index, ReplicaOptions options, DurableState state,
-			Storage storage, Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
-		return new Replica(cluster, index, options, state, storage, outbox, stateMachine, random, EnumSet.of(bug.defect));
+			Storage storage, Outbox outbox, Applier applier, RandomGenerator random) {
+		return new Replica(cluster, index, options, state, storage, outbox, applier, random, EnumSet.of(bug.defect));
 	}
 
 	/** Like {@link Replica#recover}, with {@code bug} switched on. */
 	public static Replica recover(Bug bug, Cluster cluster, int index, ReplicaOptions options, Storage storage,
-			Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
-		return new Replica(cluster, index, options, null, storage, outbox, stateMachine, random, EnumSet.of(bug.defect));
+			Outbox outbox, Applier applier, RandomGenerator random) {
+		return new Replica(cluster, index, options, null, storage, outbox, applier, random, EnumSet.of(bug.defect));
 	}
 
 }
