@@ -2,9 +2,11 @@ package io.viewstamp.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.viewstamp.vsr.Applier;
@@ -30,6 +32,11 @@ final class ApplyThread implements Applier {
 	private final Consumer<Throwable> failure;
 
 	private volatile Replica replica;
+
+	/** Completions not yet handed to the loop; one loop task runs all that have gathered. */
+	private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean completionsScheduled = new AtomicBoolean();
 
 	private volatile boolean failed;
 
@@ -62,7 +69,7 @@ final class ApplyThread implements Applier {
 			for (byte[] command : commands) {
 				results.add(this.stateMachine.apply(op, timestamp, command));
 			}
-			this.loop.accept(() -> this.replica.onApplied(op, results));
+			complete(() -> this.replica.onApplied(op, results));
 		}, "apply op " + op);
 	}
 
@@ -70,7 +77,7 @@ final class ApplyThread implements Applier {
 	public void capture(long op) {
 		run(() -> {
 			byte[] state = this.stateMachine.snapshot();
-			this.loop.accept(() -> this.replica.onCaptured(op, state));
+			complete(() -> this.replica.onCaptured(op, state));
 		}, "capture the state at op " + op);
 	}
 
@@ -87,6 +94,25 @@ final class ApplyThread implements Applier {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Hands a completion to the loop. Under load the loop takes many at once: each hand-off wakes
+	 * the loop's thread, which on a busy machine costs more than the completion itself.
+	 */
+	private void complete(Runnable completion) {
+		this.completions.add(completion);
+		if (!this.completionsScheduled.getAndSet(true)) {
+			this.loop.accept(this::runCompletions);
+		}
+	}
+
+	private void runCompletions() {
+		this.completionsScheduled.set(false);
+		Runnable completion;
+		while ((completion = this.completions.poll()) != null) {
+			completion.run();
 		}
 	}
 

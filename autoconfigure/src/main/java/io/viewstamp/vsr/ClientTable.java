@@ -131,17 +131,16 @@ final class ClientTable {
 
 	/**
 	 * Stores the reply of a request that {@link #commit} recorded while its result was still being
-	 * computed ({@code null} reply then), so that a resend gets it from now on; unless a register
-	 * later in the same op evicted that session meanwhile, in which case there is nothing to store.
+	 * computed ({@code null} reply then), so that a resend gets it from now on. Nothing is stored
+	 * when the session has moved on meanwhile: evicted by a register in a later op, or at a newer
+	 * request of its client, whose reply is the one to keep.
 	 */
 	void fillReply(long clientId, long session, long requestNumber, Reply reply) {
 		Session current = this.sessions.get(clientId);
-		if (current == null || current.session != session) {
+		if (current == null || current.session != session || current.requestNumber != requestNumber) {
 			return;
 		}
-		Invariants.check(current.requestNumber == requestNumber && current.reply == null,
-				"result of request %d of client %x arrives while the session is at request %d", requestNumber, clientId,
-				current.requestNumber);
+		Invariants.check(current.reply == null, "request %d of client %x has a reply already", requestNumber, clientId);
 		current.reply = reply;
 	}
 

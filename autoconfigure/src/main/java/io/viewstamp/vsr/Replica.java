@@ -51,6 +51,13 @@ public final class Replica {
 	 */
 	public static final int PREPARE_BODY_BYTES_MAX = LogEntryCodec.REQUEST_BODY_SIZE_BYTES_MAX;
 
+	/**
+	 * Committed ops handed to the applier at once: enough that an apply thread is never idle for
+	 * want of work while the replica's own thread is busy, few enough to bound what a snapshot
+	 * install discards.
+	 */
+	public static final int APPLY_OPS_IN_FLIGHT_MAX = 64;
+
 	private final Cluster cluster;
 
 	private final int index;
@@ -185,8 +192,8 @@ public final class Replica {
 	/** The highest op known committed on this replica's chain; ops up to it are applied in turn. */
 	private long applyTarget;
 
-	/** The op handed to the applier, with its requests' outcomes so far; {@code null} when none is. */
-	private Execution applying;
+	/** The ops handed to the applier and not finished yet, in op order, with their requests' outcomes. */
+	private final ArrayDeque<Execution> applying = new ArrayDeque<>();
 
 	/** The op whose state the applier is capturing for a snapshot, 0 when none. */
 	private long capturingOp;
@@ -458,7 +465,11 @@ public final class Replica {
 		if (request.operation() == Operation.REGISTER) {
 			ClientTable.Session session = this.clientTable.get(request.clientId());
 			if (isRegisterResend(session, request)) {
-				this.outbox.reply(registerReply(request, session.session));
+				// Answered only once its op is applied here, as every reply is: the session's op
+				// may still be with the applier (the client table runs ahead of it).
+				if (session.session <= this.commit) {
+					this.outbox.reply(registerReply(request, session.session));
+				}
 				return;
 			}
 		}
@@ -678,10 +689,10 @@ public final class Replica {
 	}
 
 	/**
-	 * Applies ops up to {@code target}, which the caller knows are committed and on the right chain:
-	 * one op at a time through the applier, so this may return before they are all applied. The
-	 * primary replies once an op's results are in, whichever call started it; so {@code reply} is
-	 * only what the caller expects, kept for readability at the call sites.
+	 * Applies ops up to {@code target}, which the caller knows are committed and on the right chain,
+	 * through the applier, so this may return before they are all applied. The primary replies once
+	 * an op's results are in, whichever call started it; so {@code reply} is only what the caller
+	 * expects, kept for readability at the call sites.
 	 */
 	private void applyUpTo(long target, boolean reply) {
 		this.applyTarget = Math.max(this.applyTarget, target);
@@ -689,9 +700,11 @@ public final class Replica {
 	}
 
 	/**
-	 * Hands committed ops to the applier in op order, one at a time, and finishes each when its
-	 * results are in; takes a snapshot when one is due. A completion that arrives while this runs
-	 * (an applier that runs in place) is finished by this loop rather than by a nested call.
+	 * Hands committed ops to the applier in op order, up to {@link #APPLY_OPS_IN_FLIGHT_MAX} at a
+	 * time, and finishes each when its results are in, in op order. When a snapshot is due, it
+	 * hands nothing more over until the ops before it are finished and the state is captured. A
+	 * completion that arrives while this runs (an applier that runs in place) is finished by this
+	 * loop rather than by a nested call.
 	 */
 	private void drainApplies() {
 		if (this.draining) {
@@ -700,26 +713,37 @@ public final class Replica {
 		this.draining = true;
 		try {
 			while (true) {
-				if (this.applying != null) {
-					if (this.applying.results == null) {
-						return;
-					}
-					finishApply();
+				Execution head = this.applying.peekFirst();
+				if (head != null && head.results != null) {
+					this.applying.pollFirst();
+					finishApply(head);
+					continue;
 				}
-				else if (this.capturingOp != 0) {
+				if (this.capturingOp != 0) {
 					return;
 				}
-				else if (this.commit < this.applyTarget && this.commit < this.log.op()) {
-					startApply(this.log.entry(this.commit + 1));
+				if (this.applying.isEmpty() && isSnapshotDueAt(this.commit)) {
+					takeSnapshot();
+					continue;
 				}
-				else {
-					return;
+				long handedOp = handedOp();
+				if (this.applying.size() < APPLY_OPS_IN_FLIGHT_MAX && handedOp < this.applyTarget
+						&& handedOp < this.log.op() && !isSnapshotDueAt(handedOp)) {
+					startApply(this.log.entry(handedOp + 1));
+					continue;
 				}
+				return;
 			}
 		}
 		finally {
 			this.draining = false;
 		}
+	}
+
+	/** The newest op handed to the applier: its requests are settled with the client table. */
+	private long handedOp() {
+		Execution newest = this.applying.peekLast();
+		return (newest != null) ? newest.entry.op() : this.commit;
 	}
 
 	/**
@@ -729,7 +753,7 @@ public final class Replica {
 	 */
 	private void startApply(LogEntry entry) {
 		Execution execution = new Execution(entry);
-		this.applying = execution;
+		this.applying.addLast(execution);
 		for (Request request : entry.requests()) {
 			execution.replies.add(settle(entry, request, execution));
 		}
@@ -741,10 +765,8 @@ public final class Replica {
 		}
 	}
 
-	/** The results of the op in progress are in: replies complete, the op is applied. */
-	private void finishApply() {
-		Execution execution = this.applying;
-		this.applying = null;
+	/** The results of the oldest op in progress are in: replies complete, the op is applied. */
+	private void finishApply(Execution execution) {
 		LogEntry entry = execution.entry;
 		Invariants.check(entry.op() == this.commit + 1, "replica %d finishes op %d at commit %d", this.index, entry.op(),
 				this.commit);
@@ -764,18 +786,17 @@ public final class Replica {
 			}
 		}
 		this.commit = entry.op();
+		if (this.status == Status.NORMAL && isPrimary() && !this.requestQueue.isEmpty()) {
+			// The pipeline counts ops until they are applied: this one leaving makes room.
+			prepareQueued();
+		}
 		if (this.options.commitAnnouncedAtOnce() && this.status == Status.NORMAL && isPrimary()
-				&& this.log.op() == this.commit) {
+				&& this.log.op() == this.commit && this.applying.isEmpty()) {
 			// No prepare in flight will carry the new commit number, so the backups hear it now
 			// rather than at the next heartbeat: a client on a backup waits for its own replica to apply.
 			broadcast(new Commit(this.view, this.index, this.commit, this.log.checksum(this.commit)));
 			this.heartbeatSentTick = this.ticks;
 		}
-		if (this.status == Status.NORMAL && isPrimary() && !this.requestQueue.isEmpty()) {
-			// The pipeline counts ops until they are applied: this one leaving makes room.
-			prepareQueued();
-		}
-		takeSnapshotWhenDue();
 	}
 
 	/**
@@ -790,24 +811,38 @@ public final class Replica {
 			this.staleApplies--;
 			return;
 		}
-		Invariants.check(this.applying != null && this.applying.entry.op() == op && this.applying.results == null,
-				"replica %d: results of op %d, but %s is being applied", this.index, op, this.applying);
-		this.applying.results = List.copyOf(results);
+		Execution running = null;
+		for (Execution execution : this.applying) {
+			if (execution.results == null) {
+				running = execution;
+				break;
+			}
+		}
+		Invariants.check(running != null && running.entry.op() == op,
+				"replica %d: results of op %d, but %s is the oldest op being applied", this.index, op, running);
+		running.results = List.copyOf(results);
 		drainApplies();
+	}
+
+	/**
+	 * Whether a snapshot is due once {@code op} is applied, and could be taken now: ops after it
+	 * wait, so that the state captured and the client table are both those of {@code op}.
+	 */
+	private boolean isSnapshotDueAt(long op) {
+		long lastSnapshotOp = (this.lastSnapshot == null) ? 0 : this.lastSnapshot.op();
+		return op - lastSnapshotOp >= this.options.snapshotIntervalOps() && this.snapshotWritingOp == 0
+				&& this.log.isBaseDurable();
 	}
 
 	/**
 	 * Every {@code snapshotIntervalOps} applied ops, a checkpoint: the state machine and client
 	 * table right after the op just applied. The applier captures the state; no op is handed over
 	 * until it has, so the client table stays as it is at that op. One write at a time; none while
-	 * a snapshot installed from a peer is still being written.
+	 * a snapshot installed from a peer is still being written ({@link #isSnapshotDueAt}).
 	 */
-	private void takeSnapshotWhenDue() {
-		long lastSnapshotOp = (this.lastSnapshot == null) ? 0 : this.lastSnapshot.op();
-		if (this.commit - lastSnapshotOp < this.options.snapshotIntervalOps() || this.snapshotWritingOp != 0
-				|| !this.log.isBaseDurable()) {
-			return;
-		}
+	private void takeSnapshot() {
+		Invariants.check(this.applying.isEmpty() && this.capturingOp == 0, "replica %d: a snapshot while ops are applied",
+				this.index);
 		this.capturingOp = this.commit;
 		this.applier.capture(this.commit);
 	}
@@ -822,7 +857,7 @@ public final class Replica {
 			this.staleCaptures--;
 			return;
 		}
-		Invariants.check(this.capturingOp == op && this.commit == op && this.applying == null,
+		Invariants.check(this.capturingOp == op && this.commit == op && this.applying.isEmpty(),
 				"replica %d: state of op %d captured, expected %d at commit %d", this.index, op, this.capturingOp,
 				this.commit);
 		this.capturingOp = 0;
@@ -842,12 +877,12 @@ public final class Replica {
 			this.storage.truncateAfter(snapshot.op());
 		}
 		// What the applier is doing now happens before the restore, which supersedes it.
-		if (this.applying != null) {
-			if (this.applying.results == null && !this.applying.commands.isEmpty()) {
+		for (Execution execution : this.applying) {
+			if (execution.results == null) {
 				this.staleApplies++;
 			}
-			this.applying = null;
 		}
+		this.applying.clear();
 		if (this.capturingOp != 0) {
 			this.staleCaptures++;
 			this.capturingOp = 0;
@@ -1091,10 +1126,9 @@ public final class Replica {
 		this.prepareResentTick = this.ticks;
 		writeSuperblock();
 		applyCommitted(true);
-		// The requests of ops not settled yet are in flight; those of the op the applier is running
-		// were settled with the client table already, and would never be cleared.
-		long settledOp = (this.applying != null) ? this.applying.entry.op() : this.commit;
-		for (long op = settledOp + 1; op <= this.log.op(); op++) {
+		// The requests of ops not handed to the applier yet are in flight; those of the ops it has were
+		// settled with the client table already, and would never be cleared.
+		for (long op = handedOp() + 1; op <= this.log.op(); op++) {
 			for (Request request : this.log.entry(op).requests()) {
 				this.requestsInFlight.put(request.clientId(), request.requestNumber());
 			}
