@@ -1,0 +1,156 @@
+package io.viewstamp.beans;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+import io.viewstamp.Consistency;
+import io.viewstamp.ReplicationException;
+import io.viewstamp.ReplicationTimeoutException;
+import io.viewstamp.ReplicationUnavailableException;
+import io.viewstamp.runtime.ReplicaStoppedException;
+import io.viewstamp.runtime.ReplicationClient;
+import io.viewstamp.runtime.RequestFailedException;
+import io.viewstamp.runtime.RequestTimeoutException;
+import io.viewstamp.runtime.SessionEvictedException;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+
+/**
+ * The advice of a replicated bean's proxy: a command goes through the log and returns what the
+ * real bean returned on this replica; a local read runs on the bean under the read lock; a
+ * linearizable read first waits for a no-op to pass through the log. A call made while a command
+ * is being applied is part of that command and runs on the bean directly.
+ */
+final class ReplicatedBeanInterceptor implements MethodInterceptor {
+
+	private final ReplicatedBean bean;
+
+	private final BeanStateMachine stateMachine;
+
+	private final Supplier<ReplicationClient> client;
+
+	ReplicatedBeanInterceptor(ReplicatedBean bean, BeanStateMachine stateMachine, Supplier<ReplicationClient> client) {
+		this.bean = bean;
+		this.stateMachine = stateMachine;
+		this.client = client;
+	}
+
+	@Override
+	public Object invoke(MethodInvocation invocation) throws Throwable {
+		ReplicatedMethod method = this.bean.method(invocation.getMethod());
+		if (method == null || this.stateMachine.isApplying()) {
+			// Object's methods and non-public ones are not replicated; a nested call is part of the command applied.
+			return invocation.proceed();
+		}
+		if (!method.isCommand()) {
+			if (method.readConsistency() == Consistency.LINEARIZABLE && !this.stateMachine.isReading()) {
+				await(submit(method, this.stateMachine.codec().encodeBarrier()), method);
+			}
+			return readLocally(invocation);
+		}
+		if (this.stateMachine.isReading()) {
+			throw new IllegalStateException(CommandCodec.describe(this.bean.name(), method.method())
+					+ " is a command, called from a @ReadOnly method: a read can not wait for a command, which needs the "
+					+ "state the read holds. Call the command outside the read.");
+		}
+		byte[] command = this.stateMachine.codec().encodeCall(this.bean.name(), method, invocation.getArguments());
+		CompletableFuture<byte[]> submitted = submit(method, command);
+		if (method.returnsFuture()) {
+			return completeLater(method, submitted);
+		}
+		return decode(method, await(submitted, method)).get();
+	}
+
+	private Object readLocally(MethodInvocation invocation) throws Throwable {
+		this.stateMachine.readLock().lock();
+		try {
+			return invocation.proceed();
+		}
+		finally {
+			this.stateMachine.readLock().unlock();
+		}
+	}
+
+	private CompletableFuture<byte[]> submit(ReplicatedMethod method, byte[] command) {
+		ReplicationClient replicationClient = this.client.get();
+		if (replicationClient == null) {
+			return CompletableFuture.failedFuture(new ReplicationUnavailableException("Can not call "
+					+ describe(method) + ": this application's replica is not running yet. Call replicated beans once "
+					+ "the application has started (not from a constructor or @PostConstruct)."));
+		}
+		return replicationClient.submit(command);
+	}
+
+	private byte[] await(CompletableFuture<byte[]> submitted, ReplicatedMethod method) {
+		try {
+			return submitted.get();
+		}
+		catch (ExecutionException ex) {
+			throw translate(ex.getCause(), method);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ReplicationException("Interrupted while waiting for " + describe(method)
+					+ "; it may or may not be applied", ex);
+		}
+	}
+
+	private CompletableFuture<Object> completeLater(ReplicatedMethod method, CompletableFuture<byte[]> submitted) {
+		CompletableFuture<Object> result = new CompletableFuture<>();
+		submitted.whenComplete((bytes, failure) -> {
+			if (failure != null) {
+				Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+						: failure;
+				result.completeExceptionally(translate(cause, method));
+				return;
+			}
+			try {
+				CommandCodec.Outcome outcome = decode(method, bytes);
+				if (outcome.thrown() != null) {
+					result.completeExceptionally(outcome.thrown());
+				}
+				else {
+					result.complete(outcome.value());
+				}
+			}
+			catch (RuntimeException | Error ex) {
+				result.completeExceptionally(ex);
+			}
+		});
+		return result;
+	}
+
+	private CommandCodec.Outcome decode(ReplicatedMethod method, byte[] result) {
+		return this.stateMachine.codec().decodeResult(method, result, this.bean.type().getClassLoader());
+	}
+
+	/** The runtime's failures, in the API's terms; the runtime's message says what is known of the outcome. */
+	private RuntimeException translate(Throwable cause, ReplicatedMethod method) {
+		String what = describe(method);
+		if (cause instanceof RequestTimeoutException) {
+			return new ReplicationTimeoutException(what + " timed out; its outcome is unknown: " + cause.getMessage(), cause);
+		}
+		if (cause instanceof SessionEvictedException) {
+			return new ReplicationException(what + " lost its session; its outcome is unknown: " + cause.getMessage(), cause);
+		}
+		if (cause instanceof ReplicaStoppedException) {
+			return new ReplicationUnavailableException(what + " failed because this replica stopped; its outcome is "
+					+ "unknown: " + cause.getMessage(), cause);
+		}
+		if (cause instanceof RequestFailedException) {
+			return new ReplicationException(what + " failed: " + cause.getMessage(), cause);
+		}
+		if (cause instanceof RuntimeException runtime) {
+			return runtime;
+		}
+		return new ReplicationException(what + " failed: " + cause, cause);
+	}
+
+	private String describe(ReplicatedMethod method) {
+		return (method.isCommand() ? "command " : "linearizable read ") + method.signature() + " of bean '"
+				+ this.bean.name() + "'";
+	}
+
+}

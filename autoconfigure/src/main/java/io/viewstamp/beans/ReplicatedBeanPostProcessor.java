@@ -1,0 +1,59 @@
+package io.viewstamp.beans;
+
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import io.viewstamp.Replicated;
+import io.viewstamp.runtime.ReplicationClient;
+import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Replaces every bean whose class is annotated {@link Replicated} with a class-based proxy (so the
+ * bean needs no interface) through which its commands go to the log, and registers the real bean
+ * in the {@link BeanStateMachine}, which applies the committed commands to it. A bean whose
+ * commands or state Jackson can not carry fails startup, naming the bean and the method or field.
+ *
+ * <p>The replica starts after the application context, so the client is looked up at the first call.
+ */
+public final class ReplicatedBeanPostProcessor implements BeanPostProcessor {
+
+	private final BeanStateMachine stateMachine;
+
+	private final Supplier<ReplicationClient> client;
+
+	/**
+	 * @param stateMachine the state machine the replica runs
+	 * @param client this replica's client, looked up at each command; {@code null} until the replica runs
+	 */
+	public ReplicatedBeanPostProcessor(BeanStateMachine stateMachine, Supplier<ReplicationClient> client) {
+		this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
+		this.client = Objects.requireNonNull(client, "client");
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) {
+		Class<?> type = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
+		if (!AnnotatedElementUtils.hasAnnotation(type, Replicated.class)) {
+			return bean;
+		}
+		ReplicatedBean replicated;
+		try {
+			replicated = this.stateMachine.register(beanName, bean, type);
+		}
+		catch (IllegalStateException ex) {
+			throw new BeanCreationException(beanName, ex.getMessage(), ex);
+		}
+		ProxyFactory factory = new ProxyFactory();
+		// The target's class is the proxy's superclass; a target that is already a CGLIB proxy is subclassed by its user class.
+		factory.setTarget(bean);
+		factory.setProxyTargetClass(true);
+		factory.addAdvice(new ReplicatedBeanInterceptor(replicated, this.stateMachine, this.client));
+		return factory.getProxy(type.getClassLoader());
+	}
+
+}
