@@ -99,6 +99,16 @@ public final class ReplicaNode implements AutoCloseable {
 	}
 
 	/**
+	 * Whether the replica's data directory holds its data already (a superblock); when it does not,
+	 * {@link #start} recovers the replica from its peers unless it is first {@link #format formatted}.
+	 * @param configuration the replica's configuration
+	 * @return {@code true} when the data directory holds a superblock
+	 */
+	public static boolean isFormatted(NodeConfiguration configuration) {
+		return FileStorage.holdsSuperblock(configuration.dataDirectory());
+	}
+
+	/**
 	 * Starts a replica: opens its data directory, listens for its peers and connects to them.
 	 * @param configuration who the replica is
 	 * @param options how it runs

@@ -2,6 +2,7 @@ package io.viewstamp.storage;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,6 +178,16 @@ public final class FileStorage implements Storage, AutoCloseable {
 						+ ". Check the disk and the permissions of the directory.", ex);
 			}
 		}
+	}
+
+	/**
+	 * Whether {@code dataDirectory} holds a superblock, that is, was formatted or has run a replica
+	 * that finished recovering. Reads nothing but the directory's listing.
+	 * @param dataDirectory the data directory, which may be missing
+	 * @return {@code true} when it holds a superblock
+	 */
+	public static boolean holdsSuperblock(Path dataDirectory) {
+		return Files.exists(dataDirectory.resolve(DataDirectory.SUPERBLOCK_FILE));
 	}
 
 	/**

@@ -1,0 +1,62 @@
+package io.viewstamp.actuate;
+
+import java.util.Objects;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * Up when the replica takes part in the protocol: its status is normal and a majority of the
+ * replicas, itself included, can reach each other. Down otherwise, with a detail saying why,
+ * since then commands through this replica can not commit.
+ */
+public class ReplicationHealthIndicator implements HealthIndicator {
+
+	private static final String NORMAL = "NORMAL";
+
+	private final ReplicationReportSource source;
+
+	/**
+	 * @param source the replica's state
+	 */
+	public ReplicationHealthIndicator(ReplicationReportSource source) {
+		this.source = Objects.requireNonNull(source, "source");
+	}
+
+	@Override
+	public Health health() {
+		ReplicationReport report = this.source.report();
+		if (report == null) {
+			return Health.down().withDetail("reason", "The replica is not running").build();
+		}
+		Health.Builder builder = withDetails(report);
+		if (report.stopped()) {
+			return builder.down()
+				.withDetail("reason", "The replica stopped" + ((report.stopCause() != null) ? ": " + report.stopCause() : ""))
+				.build();
+		}
+		if (!NORMAL.equals(report.status())) {
+			return builder.down()
+				.withDetail("reason", "The replica's status is " + report.status() + ", not NORMAL: it does not take part "
+						+ "in the protocol until it is")
+				.build();
+		}
+		if (report.replicasReachable() < report.majority()) {
+			return builder.down()
+				.withDetail("reason", "Only " + report.replicasReachable() + " of " + report.replicaCount()
+						+ " replicas are connected (this one included); commands need " + report.majority())
+				.build();
+		}
+		return builder.up().build();
+	}
+
+	private static Health.Builder withDetails(ReplicationReport report) {
+		return Health.unknown()
+			.withDetail("status", report.status())
+			.withDetail("view", report.view())
+			.withDetail("primary", report.primary())
+			.withDetail("replicasConnected", report.replicasReachable())
+			.withDetail("replicaCount", report.replicaCount());
+	}
+
+}

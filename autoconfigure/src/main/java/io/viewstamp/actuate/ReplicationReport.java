@@ -1,0 +1,57 @@
+package io.viewstamp.actuate;
+
+import java.util.List;
+
+/**
+ * What the {@code replication} endpoint shows about this application's replica.
+ *
+ * @param clusterId the configured cluster name
+ * @param replica this replica's index
+ * @param replicaCount the number of replicas in the cluster
+ * @param status {@code NORMAL}, {@code VIEW_CHANGE} or {@code RECOVERING}
+ * @param view the replica's view
+ * @param primary the primary of that view
+ * @param opNumber the highest op in its log
+ * @param commitNumber the highest op it has committed
+ * @param appliedNumber the highest op it has applied (the runtime applies what it commits)
+ * @param stopped whether the replica stopped
+ * @param stopCause why it stopped on a failure, or {@code null}
+ * @param peers the connection to each other replica
+ * @param journal the journal's extent
+ */
+public record ReplicationReport(String clusterId, int replica, int replicaCount, String status, long view, int primary,
+		long opNumber, long commitNumber, long appliedNumber, boolean stopped, String stopCause, List<Peer> peers,
+		Journal journal) {
+
+	/**
+	 * One other replica, as this one sees it.
+	 *
+	 * @param index the peer's index
+	 * @param address where it listens, as {@code host:port}
+	 * @param connected whether a connection with it is open
+	 */
+	public record Peer(int index, String address, boolean connected) {
+	}
+
+	/**
+	 * The journal of this replica.
+	 *
+	 * @param firstOp the lowest op the journal holds after the last snapshot, 0 when none
+	 * @param lastOp the highest op it holds, 0 when none
+	 * @param bytesWritten bytes written to the journal, superblock and snapshots since start
+	 * @param lastSnapshotOp the op of the newest durable snapshot, 0 when none
+	 */
+	public record Journal(long firstOp, long lastOp, long bytesWritten, long lastSnapshotOp) {
+	}
+
+	/** Replicas that can take part in the protocol now: this one and every connected peer. */
+	public int replicasReachable() {
+		return 1 + (int) this.peers.stream().filter(Peer::connected).count();
+	}
+
+	/** The number of replicas the protocol needs to make progress: a majority. */
+	public int majority() {
+		return this.replicaCount / 2 + 1;
+	}
+
+}

@@ -1,0 +1,115 @@
+package io.viewstamp.autoconfigure;
+
+import java.util.Objects;
+
+import io.viewstamp.runtime.NodeConfiguration;
+import io.viewstamp.runtime.NodeStatus;
+import io.viewstamp.runtime.ReplicaNode;
+import io.viewstamp.runtime.ReplicationClient;
+import io.viewstamp.runtime.RuntimeOptions;
+import io.viewstamp.vsr.StateMachine;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs this application's replica from the start of the application context to its close.
+ *
+ * <p>The replica starts after every bean is created (its state machine applies commands to the
+ * replicated beans, which must exist first) and before the web server, so that the first request
+ * finds it running; it stops after the web server, for the same reason.
+ */
+public class ReplicaNodeLifecycle implements SmartLifecycle {
+
+	/** Before the web server's phase ({@code DEFAULT_PHASE - 1024}), so the replica runs whenever requests come. */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
+
+	/** The name of the file whose presence means the data directory was formatted or has run. */
+
+	private final NodeConfiguration configuration;
+
+	private final RuntimeOptions options;
+
+	private final StateMachine stateMachine;
+
+	private final boolean initialize;
+
+	private volatile ReplicaNode node;
+
+	/**
+	 * @param configuration who the replica is
+	 * @param options how it runs
+	 * @param stateMachine the application's state machine
+	 * @param initialize whether to format an empty data directory as a member of a new cluster
+	 */
+	public ReplicaNodeLifecycle(NodeConfiguration configuration, RuntimeOptions options, StateMachine stateMachine,
+			boolean initialize) {
+		this.configuration = Objects.requireNonNull(configuration, "configuration");
+		this.options = Objects.requireNonNull(options, "options");
+		this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
+		this.initialize = initialize;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.node != null) {
+			return;
+		}
+		if (shouldFormat()) {
+			ReplicaNode.format(this.configuration);
+		}
+		this.node = ReplicaNode.start(this.configuration, this.options, this.stateMachine);
+	}
+
+	/**
+	 * Whether to format the data directory. Only when it holds no superblock, and only for a
+	 * single replica or when the user said that this is a new cluster: a replica that lost its data
+	 * and formatted itself would claim to hold ops it no longer has, so otherwise it recovers from its
+	 * peers.
+	 */
+	private boolean shouldFormat() {
+		boolean empty = !ReplicaNode.isFormatted(this.configuration);
+		return empty && (this.configuration.peers().isEmpty() || this.initialize);
+	}
+
+	@Override
+	public synchronized void stop() {
+		ReplicaNode running = this.node;
+		this.node = null;
+		if (running != null) {
+			running.close();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.node != null;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	/** Who the replica is. */
+	public NodeConfiguration getConfiguration() {
+		return this.configuration;
+	}
+
+	/** The running replica, or {@code null} before start and after stop. */
+	public ReplicaNode getNode() {
+		return this.node;
+	}
+
+	/** The running replica's client, or {@code null} when it does not run. */
+	public ReplicationClient getClient() {
+		ReplicaNode running = this.node;
+		return (running != null) ? running.client() : null;
+	}
+
+	/** The running replica's status, or {@code null} when it does not run. */
+	public NodeStatus getStatus() {
+		ReplicaNode running = this.node;
+		return (running != null) ? running.status() : null;
+	}
+
+}

@@ -1,0 +1,156 @@
+package io.viewstamp.autoconfigure;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.viewstamp.runtime.NodeConfiguration;
+import io.viewstamp.runtime.RuntimeOptions;
+import io.viewstamp.transport.PeerAddress;
+import io.viewstamp.vsr.Cluster;
+import io.viewstamp.vsr.ReplicaOptions;
+
+import org.springframework.util.StringUtils;
+
+/**
+ * Turns {@link ReplicationProperties} into what the runtime takes, checking every value first
+ * so that a mistake is reported at startup with the name of the property to fix, not later by
+ * the runtime in its own terms.
+ */
+final class ReplicaSettings {
+
+	private ReplicaSettings() {
+	}
+
+	/**
+	 * The protocol's cluster id for a cluster name: the first 8 bytes of the SHA-256 of its UTF-8
+	 * bytes, so that any name maps to the same number on every replica.
+	 * @param clusterId the configured cluster name
+	 * @return the protocol's cluster id
+	 */
+	static long clusterId(String clusterId) {
+		try {
+			byte[] digest = MessageDigest.getInstance("SHA-256").digest(clusterId.getBytes(StandardCharsets.UTF_8));
+			return ByteBuffer.wrap(digest, 0, Long.BYTES).getLong();
+		}
+		catch (NoSuchAlgorithmException ex) {
+			// Every Java platform must provide SHA-256.
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Who this replica is, from the properties.
+	 * @param properties the properties
+	 * @return the node's configuration
+	 * @throws InvalidReplicationPropertyException naming the first property that is wrong
+	 */
+	static NodeConfiguration nodeConfiguration(ReplicationProperties properties) {
+		checkSslBundle(properties);
+		String clusterName = properties.getClusterId();
+		if (!StringUtils.hasText(clusterName)) {
+			throw new InvalidReplicationPropertyException("replication.cluster-id", clusterName, "the cluster id is empty",
+					"Set replication.cluster-id to the same name on every replica of the cluster.", null);
+		}
+		List<PeerAddress> peers = peers(properties.getPeers());
+		int replicaCount = Math.max(1, peers.size());
+		int replica = properties.getReplica();
+		if (replica < 0 || replica >= replicaCount) {
+			String action = peers.isEmpty()
+					? "Remove replication.replica (a single replica is replica 0), or list every replica's address in replication.peers."
+					: "Set replication.replica to the position of this replica's own address in replication.peers, from 0 to "
+							+ (replicaCount - 1) + ".";
+			throw new InvalidReplicationPropertyException("replication.replica", replica,
+					"it is outside the " + replicaCount + " configured replica(s)", action, null);
+		}
+		if (properties.getDataDir() == null) {
+			throw new InvalidReplicationPropertyException("replication.data-dir", null, "no data directory is set",
+					"Set replication.data-dir to a directory of this replica's own.", null);
+		}
+		try {
+			return new NodeConfiguration(clusterId(clusterName), replica, peers, properties.getDataDir());
+		}
+		catch (IllegalArgumentException ex) {
+			// The checks above cover what is known today; a rule added to NodeConfiguration later still names the peers.
+			throw new InvalidReplicationPropertyException("replication.peers", properties.getPeers(), ex.getMessage(),
+					"Fix replication.peers as the message says.", ex);
+		}
+	}
+
+	/**
+	 * How the replica runs, from the properties.
+	 * @param properties the properties
+	 * @return the runtime's options
+	 * @throws InvalidReplicationPropertyException naming the property that is wrong
+	 */
+	static RuntimeOptions runtimeOptions(ReplicationProperties properties) {
+		Duration requestTimeout = properties.getRequestTimeout();
+		if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+			throw new InvalidReplicationPropertyException("replication.request-timeout", requestTimeout,
+					"the request timeout must be positive", "Set replication.request-timeout to a positive duration, e.g. 5s.",
+					null);
+		}
+		int snapshotInterval = properties.getSnapshotInterval();
+		if (snapshotInterval <= ReplicaOptions.PIPELINE_PREPARES_MAX) {
+			throw new InvalidReplicationPropertyException("replication.snapshot-interval", snapshotInterval,
+					"a snapshot must never cover an op still in flight, of which there may be "
+							+ ReplicaOptions.PIPELINE_PREPARES_MAX,
+					"Set replication.snapshot-interval to more than " + ReplicaOptions.PIPELINE_PREPARES_MAX
+							+ " ops (the default is " + ReplicaOptions.SNAPSHOT_INTERVAL_OPS + ").",
+					null);
+		}
+		RuntimeOptions defaults = RuntimeOptions.defaults();
+		return defaults.withRequestTimeout(requestTimeout)
+			.withReplica(defaults.replica().withSnapshots(snapshotInterval, defaults.replica().snapshotChunkBytesMax()));
+	}
+
+	private static void checkSslBundle(ReplicationProperties properties) {
+		// Silently running without the TLS the user asked for would expose the replicas' traffic.
+		if (StringUtils.hasText(properties.getSslBundle())) {
+			throw new InvalidReplicationPropertyException("replication.ssl-bundle", properties.getSslBundle(),
+					"TLS between replicas is not implemented yet",
+					"Remove replication.ssl-bundle; replicas then talk in plain TCP, so keep them on a trusted network.",
+					null);
+		}
+	}
+
+	private static List<PeerAddress> peers(List<String> texts) {
+		List<PeerAddress> peers = new ArrayList<>();
+		if (texts == null) {
+			return peers;
+		}
+		if (texts.size() > Cluster.REPLICAS_MAX) {
+			throw new InvalidReplicationPropertyException("replication.peers", texts,
+					texts.size() + " addresses are listed, more than the " + Cluster.REPLICAS_MAX
+							+ " replicas a cluster may have",
+					"List at most " + Cluster.REPLICAS_MAX + " addresses in replication.peers.", null);
+		}
+		Map<PeerAddress, Integer> seen = new HashMap<>();
+		for (int i = 0; i < texts.size(); i++) {
+			String property = "replication.peers[" + i + "]";
+			PeerAddress peer;
+			try {
+				peer = PeerAddress.parse(texts.get(i));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidReplicationPropertyException(property, texts.get(i), ex.getMessage(),
+						"Write " + property + " as host:port, e.g. localhost:7401 or [::1]:7401.", ex);
+			}
+			Integer first = seen.putIfAbsent(peer, i);
+			if (first != null) {
+				throw new InvalidReplicationPropertyException(property, texts.get(i),
+						"it is the same address as replication.peers[" + first + "]",
+						"Give every replica an address of its own in replication.peers.", null);
+			}
+			peers.add(peer);
+		}
+		return peers;
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.viewstamp.autoconfigure;
+
+import io.viewstamp.beans.BeanStateMachine;
+import io.viewstamp.beans.ReplicatedBeanPostProcessor;
+import io.viewstamp.runtime.ReplicaNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Role;
+
+/**
+ * Auto-configuration of replicated beans: the state machine that applies committed commands to
+ * the {@code @Replicated} beans, the post-processor that puts a proxy in front of each of them,
+ * and the replica that runs while the application does. Every piece backs off when the
+ * application defines its own.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnClass(ReplicaNode.class)
+@EnableConfigurationProperties(ReplicationProperties.class)
+public final class ReplicationAutoConfiguration {
+
+	/**
+	 * The state machine of the replicated beans; static, like the post-processor that needs it,
+	 * so that creating it early does not create this configuration early too.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static BeanStateMachine beanStateMachine(ObjectProvider<JsonMapper> jsonMapper) {
+		// The application's mapper, so that its modules and settings apply to commands and state too.
+		return new BeanStateMachine(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()));
+	}
+
+	/**
+	 * The post-processor of {@code @Replicated} beans; static because a post-processor is created
+	 * before the other beans of this configuration. The replica starts only after every bean is
+	 * created, so the client is looked up at each command.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	static ReplicatedBeanPostProcessor replicatedBeanPostProcessor(ObjectProvider<BeanStateMachine> stateMachine,
+			ObjectProvider<ReplicaNodeLifecycle> lifecycle) {
+		return new ReplicatedBeanPostProcessor(stateMachine.getObject(), () -> {
+			ReplicaNodeLifecycle running = lifecycle.getIfAvailable();
+			return (running != null) ? running.getClient() : null;
+		});
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReplicaNodeLifecycle replicaNodeLifecycle(ReplicationProperties properties, BeanStateMachine stateMachine) {
+		// Checked here, while the context is created, so a mistake names its property before anything starts.
+		return new ReplicaNodeLifecycle(ReplicaSettings.nodeConfiguration(properties),
+				ReplicaSettings.runtimeOptions(properties), stateMachine, properties.isInitialize());
+	}
+
+}

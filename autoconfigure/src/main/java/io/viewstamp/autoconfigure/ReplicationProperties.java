@@ -1,0 +1,126 @@
+package io.viewstamp.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of this application's replica, under the {@code replication} prefix.
+ */
+@ConfigurationProperties("replication")
+public class ReplicationProperties {
+
+	/**
+	 * Name of the cluster. Replicas and data directories of another cluster are refused.
+	 */
+	private String clusterId = "viewstamp";
+
+	/**
+	 * Index of this application's own address in the peers.
+	 */
+	private int replica;
+
+	/**
+	 * Address of every replica, this one included, as "host:port", in the same order on every
+	 * replica. None means a single replica with a local journal and no network.
+	 */
+	private List<String> peers = new ArrayList<>();
+
+	/**
+	 * Directory of this replica's journal, superblock and snapshots.
+	 */
+	private Path dataDir = Path.of("./replication-data");
+
+	/**
+	 * How long a command may take before its caller gets a ReplicationTimeoutException (the
+	 * outcome is then unknown).
+	 */
+	private Duration requestTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Number of ops between two snapshots. The journal keeps only the ops after the last one.
+	 */
+	private int snapshotInterval = 10_000;
+
+	/**
+	 * Name of the SSL bundle for mutual TLS between replicas. Not implemented yet: setting it
+	 * fails startup.
+	 */
+	private String sslBundle;
+
+	/**
+	 * Whether to format an empty data directory as a member of a NEW cluster. Set it on every
+	 * replica for the cluster's first start only; a replica whose data directory was lost must
+	 * start with it false, to recover from its peers. A single replica (no peers) formats its
+	 * empty data directory regardless.
+	 */
+	private boolean initialize;
+
+	public String getClusterId() {
+		return this.clusterId;
+	}
+
+	public void setClusterId(String clusterId) {
+		this.clusterId = clusterId;
+	}
+
+	public int getReplica() {
+		return this.replica;
+	}
+
+	public void setReplica(int replica) {
+		this.replica = replica;
+	}
+
+	public List<String> getPeers() {
+		return this.peers;
+	}
+
+	public void setPeers(List<String> peers) {
+		this.peers = peers;
+	}
+
+	public Path getDataDir() {
+		return this.dataDir;
+	}
+
+	public void setDataDir(Path dataDir) {
+		this.dataDir = dataDir;
+	}
+
+	public Duration getRequestTimeout() {
+		return this.requestTimeout;
+	}
+
+	public void setRequestTimeout(Duration requestTimeout) {
+		this.requestTimeout = requestTimeout;
+	}
+
+	public int getSnapshotInterval() {
+		return this.snapshotInterval;
+	}
+
+	public void setSnapshotInterval(int snapshotInterval) {
+		this.snapshotInterval = snapshotInterval;
+	}
+
+	public String getSslBundle() {
+		return this.sslBundle;
+	}
+
+	public void setSslBundle(String sslBundle) {
+		this.sslBundle = sslBundle;
+	}
+
+	public boolean isInitialize() {
+		return this.initialize;
+	}
+
+	public void setInitialize(boolean initialize) {
+		this.initialize = initialize;
+	}
+
+}

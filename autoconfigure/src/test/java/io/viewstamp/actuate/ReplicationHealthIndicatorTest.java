@@ -1,0 +1,81 @@
+package io.viewstamp.actuate;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The health of a replica: up only when it takes part in the protocol with a majority.
+ */
+class ReplicationHealthIndicatorTest {
+
+	@Test
+	void whenNormalWithAMajorityConnectedThenUp() {
+		Health health = health(report("NORMAL", false, true, false));
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsEntry("replicasConnected", 2).containsEntry("view", 3L);
+	}
+
+	@Test
+	void whenASingleReplicaIsNormalThenUp() {
+		ReplicationReport alone = new ReplicationReport("demo", 0, 1, "NORMAL", 0, 0, 5, 5, 5, false, null, List.of(),
+				journal());
+		assertThat(health(alone).getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
+	void whenOnlyAMinorityIsConnectedThenDownSayingHowMany() {
+		Health health = health(report("NORMAL", false, false, false));
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails().get("reason")).asString().contains("Only 1 of 3 replicas").contains("need 2");
+	}
+
+	@Test
+	void whenInAViewChangeThenDownSayingSo() {
+		Health health = health(report("VIEW_CHANGE", true, true, false));
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails().get("reason")).asString().contains("VIEW_CHANGE");
+	}
+
+	@Test
+	void whenStoppedThenDownWithTheCause() {
+		Health health = health(report("NORMAL", true, true, true));
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails().get("reason")).asString().contains("stopped").contains("disk full");
+	}
+
+	@Test
+	void whenTheReplicaDoesNotRunThenDown() {
+		Health health = new ReplicationHealthIndicator(() -> null).health();
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails().get("reason")).asString().contains("not running");
+	}
+
+	@Test
+	void theEndpointShowsTheReport() {
+		ReplicationReport report = report("NORMAL", true, true, false);
+		assertThat(new ReplicationEndpoint(() -> report).replication()).isSameAs(report);
+		assertThat(report.appliedNumber()).isEqualTo(report.commitNumber());
+	}
+
+	private static Health health(ReplicationReport report) {
+		return new ReplicationHealthIndicator(() -> report).health();
+	}
+
+	private static ReplicationReport report(String status, boolean first, boolean second, boolean stopped) {
+		List<ReplicationReport.Peer> peers = List.of(new ReplicationReport.Peer(1, "localhost:7402", first),
+				new ReplicationReport.Peer(2, "localhost:7403", second));
+		return new ReplicationReport("demo", 0, 3, status, 3, 0, 10, 9, 9, stopped, stopped ? "disk full" : null, peers,
+				journal());
+	}
+
+	private static ReplicationReport.Journal journal() {
+		return new ReplicationReport.Journal(1, 10, 4096, 0);
+	}
+
+}

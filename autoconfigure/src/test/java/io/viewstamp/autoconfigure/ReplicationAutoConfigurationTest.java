@@ -1,0 +1,214 @@
+package io.viewstamp.autoconfigure;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import io.viewstamp.beans.BeanStateMachine;
+import io.viewstamp.beans.ReplicatedBeanPostProcessor;
+import io.viewstamp.runtime.NodeConfiguration;
+import io.viewstamp.runtime.RuntimeOptions;
+import io.viewstamp.vsr.Status;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What an application gets from {@link ReplicationAutoConfiguration}: a replica that runs its
+ * {@code @Replicated} beans, pieces it can replace, and no replica at all on a configuration
+ * that does not hold together.
+ */
+class ReplicationAutoConfigurationTest {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ReplicationAutoConfiguration.class));
+
+	/** For the configuration classes, which can not see the test's fields. */
+	@TempDir
+	static Path sharedRoot;
+
+	@TempDir
+	Path root;
+
+	@Test
+	void whenPeersAreMissingThenASingleReplicaStartsAndRunsCommands() {
+		Path dataDir = this.root.resolve("alone");
+		this.runner.withUserConfiguration(CounterConfiguration.class)
+			.withPropertyValues("replication.data-dir=" + dataDir)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Counter counter = context.getBean(Counter.class);
+				assertThat(AopUtils.isCglibProxy(counter)).isTrue();
+				assertThat(counter.add(3)).isEqualTo(3);
+				assertThat(counter.add(2)).isEqualTo(5);
+				assertThat(counter.value()).isEqualTo(5);
+				ReplicaNodeLifecycle lifecycle = context.getBean(ReplicaNodeLifecycle.class);
+				assertThat(lifecycle.isRunning()).isTrue();
+				// The status is published at each tick: wait for one after the commands.
+				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+					assertThat(lifecycle.getStatus().status()).isEqualTo(Status.NORMAL);
+					assertThat(lifecycle.getStatus().commit()).isPositive();
+				});
+			});
+		assertThat(dataDir.resolve("superblock")).exists();
+	}
+
+	@Test
+	void whenASingleReplicaRestartsThenItKeepsItsState() {
+		Path dataDir = this.root.resolve("alone");
+		ApplicationContextRunner application = this.runner.withUserConfiguration(CounterConfiguration.class)
+			.withPropertyValues("replication.data-dir=" + dataDir);
+		application.run((context) -> assertThat(context.getBean(Counter.class).add(7)).isEqualTo(7));
+		application.run((context) -> assertThat(context.getBean(Counter.class).add(1)).isEqualTo(8));
+	}
+
+	@Test
+	void whenTheContextClosesThenTheReplicaStops() {
+		ReplicaNodeLifecycle[] lifecycle = new ReplicaNodeLifecycle[1];
+		this.runner.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"))
+			.run((context) -> lifecycle[0] = context.getBean(ReplicaNodeLifecycle.class));
+		assertThat(lifecycle[0].isRunning()).isFalse();
+		assertThat(lifecycle[0].getClient()).isNull();
+	}
+
+	@Test
+	void whenPropertiesAreBoundThenTheReplicaRunsWithThem() throws IOException {
+		List<String> peers = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
+		this.runner
+			.withPropertyValues("replication.cluster-id=demo", "replication.replica=1",
+					"replication.peers=" + String.join(",", peers), "replication.data-dir=" + this.root.resolve("1"),
+					"replication.request-timeout=2s", "replication.snapshot-interval=500")
+			.run((context) -> {
+				NodeConfiguration configuration = context.getBean(ReplicaNodeLifecycle.class).getConfiguration();
+				assertThat(configuration.clusterId()).isEqualTo(ReplicaSettings.clusterId("demo"));
+				assertThat(configuration.replica()).isEqualTo(1);
+				assertThat(configuration.peers()).hasSize(3);
+				assertThat(configuration.peers().get(2).toString()).isEqualTo(peers.get(2));
+			});
+	}
+
+	@Test
+	void whenAReplicaOfSeveralHasAnEmptyDataDirectoryThenItIsNotFormattedButRecovers() throws IOException {
+		Path dataDir = this.root.resolve("0");
+		this.runner.withPropertyValues("replication.peers=127.0.0.1:" + freePort() + ",127.0.0.1:" + freePort(),
+				"replication.data-dir=" + dataDir)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(dataDir.resolve("superblock")).doesNotExist();
+				assertThat(context.getBean(ReplicaNodeLifecycle.class).getStatus().status()).isEqualTo(Status.RECOVERING);
+			});
+	}
+
+	@Test
+	void whenInitializeIsSetThenAnEmptyDataDirectoryIsFormattedForANewCluster() throws IOException {
+		Path dataDir = this.root.resolve("0");
+		this.runner
+			.withPropertyValues("replication.peers=127.0.0.1:" + freePort() + ",127.0.0.1:" + freePort(),
+					"replication.data-dir=" + dataDir, "replication.initialize=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(dataDir.resolve("superblock")).exists();
+			});
+	}
+
+	@Test
+	void whenTheApplicationHasAJsonMapperThenTheStateMachineUsesIt() {
+		this.runner.withUserConfiguration(CounterConfiguration.class, JsonMapperConfiguration.class)
+			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(BeanStateMachine.class);
+				assertThat(context.getBean(Counter.class).add(1)).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void whenTheApplicationDefinesItsOwnPiecesThenEachBacksOff() {
+		this.runner.withUserConfiguration(OwnPiecesConfiguration.class)
+			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(BeanStateMachine.class)
+					.hasSingleBean(ReplicatedBeanPostProcessor.class)
+					.hasSingleBean(ReplicaNodeLifecycle.class);
+				assertThat(context.getBean(BeanStateMachine.class)).isSameAs(OwnPiecesConfiguration.STATE_MACHINE);
+				assertThat(context.getBean(ReplicatedBeanPostProcessor.class))
+					.isSameAs(OwnPiecesConfiguration.POST_PROCESSOR);
+				assertThat(context.getBean(ReplicaNodeLifecycle.class).getConfiguration().clusterId()).isEqualTo(42);
+			});
+	}
+
+	@Test
+	void theClusterIdIsTheFirstEightBytesOfTheSha256OfItsName() {
+		// SHA-256("abc") starts with ba7816bf8f01cfea (FIPS 180-2's example); the mapping must never
+		// change, or replicas of different versions would refuse each other.
+		assertThat(ReplicaSettings.clusterId("viewstamp")).isEqualTo(ReplicaSettings.clusterId("viewstamp"))
+			.isNotEqualTo(ReplicaSettings.clusterId("demo"));
+		assertThat(ReplicaSettings.clusterId("abc")).isEqualTo(0xba7816bf8f01cfeaL);
+	}
+
+	static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CounterConfiguration {
+
+		@Bean
+		Counter counter() {
+			return new Counter();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class JsonMapperConfiguration {
+
+		@Bean
+		JsonMapper jsonMapper() {
+			return JsonMapper.builder().build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnPiecesConfiguration {
+
+		static final BeanStateMachine STATE_MACHINE = new BeanStateMachine(JsonMapper.builder().build());
+
+		static final ReplicatedBeanPostProcessor POST_PROCESSOR = new ReplicatedBeanPostProcessor(STATE_MACHINE,
+				() -> null);
+
+		@Bean
+		BeanStateMachine ownStateMachine() {
+			return STATE_MACHINE;
+		}
+
+		@Bean
+		static ReplicatedBeanPostProcessor ownPostProcessor() {
+			return POST_PROCESSOR;
+		}
+
+		@Bean
+		ReplicaNodeLifecycle ownLifecycle() throws IOException {
+			Path dataDir = Files.createTempDirectory(sharedRoot, "own-lifecycle");
+			return new ReplicaNodeLifecycle(new NodeConfiguration(42, 0, List.of(), dataDir), RuntimeOptions.defaults(),
+					STATE_MACHINE, false);
+		}
+
+	}
+
+}

@@ -1,0 +1,128 @@
+package io.viewstamp.autoconfigure;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A configuration that does not hold together stops startup with a description that names the
+ * property, and an action that says how to fix it.
+ */
+class ReplicationFailureAnalyzerTest {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ReplicationAutoConfiguration.class));
+
+	@TempDir
+	Path root;
+
+	@Test
+	void whenAPeerAddressCanNotBeParsedThenTheFailureNamesThatPeer() {
+		FailureAnalysis analysis = analyzeStartup("replication.peers=localhost:7401,localhost", "replication.replica=0");
+		assertThat(analysis.getDescription()).contains("replication.peers[1]").contains("'localhost'");
+		assertThat(analysis.getAction()).contains("host:port");
+	}
+
+	@Test
+	void whenTheReplicaIndexIsOutsideThePeersThenTheFailureNamesTheReplicaProperty() {
+		FailureAnalysis analysis = analyzeStartup("replication.peers=localhost:7401,localhost:7402,localhost:7403",
+				"replication.replica=3");
+		assertThat(analysis.getDescription()).contains("replication.replica").contains("'3'");
+		assertThat(analysis.getAction()).contains("from 0 to 2");
+	}
+
+	@Test
+	void whenASingleReplicaHasAnotherIndexThanZeroThenTheFailureSaysSo() {
+		FailureAnalysis analysis = analyzeStartup("replication.replica=1");
+		assertThat(analysis.getDescription()).contains("replication.replica");
+		assertThat(analysis.getAction()).contains("single replica is replica 0");
+	}
+
+	@Test
+	void whenAPeerIsListedTwiceThenTheFailureNamesTheDuplicate() {
+		FailureAnalysis analysis = analyzeStartup("replication.peers=localhost:7401,localhost:7402,localhost:7401");
+		assertThat(analysis.getDescription()).contains("replication.peers[2]").contains("replication.peers[0]");
+		assertThat(analysis.getAction()).contains("address of its own");
+	}
+
+	@Test
+	void whenAnSslBundleIsSetThenStartupFailsBecauseTlsIsNotImplemented() {
+		FailureAnalysis analysis = analyzeStartup("replication.ssl-bundle=peers");
+		assertThat(analysis.getDescription()).contains("replication.ssl-bundle")
+			.contains("TLS between replicas is not implemented yet");
+		assertThat(analysis.getAction()).contains("Remove replication.ssl-bundle");
+	}
+
+	@Test
+	void whenTheSnapshotIntervalIsTooSmallThenTheFailureNamesIt() {
+		FailureAnalysis analysis = analyzeStartup("replication.snapshot-interval=10");
+		assertThat(analysis.getDescription()).contains("replication.snapshot-interval");
+	}
+
+	@Test
+	void whenTheDataDirectoryBelongsToAnotherClusterThenTheFailureSaysSo() {
+		Path dataDir = this.root.resolve("data");
+		this.runner.withPropertyValues("replication.cluster-id=first", "replication.data-dir=" + dataDir)
+			.run((context) -> assertThat(context).hasNotFailed());
+		FailureAnalysis analysis = analyzeStartupIn(dataDir, "replication.cluster-id=second");
+		assertThat(analysis.getDescription()).contains("data directory").contains(dataDir.toString());
+		assertThat(analysis.getAction()).contains("replication.data-dir");
+	}
+
+	@Test
+	void whenThePortIsInUseThenTheFailureSaysSo() throws IOException {
+		try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			FailureAnalysis analysis = analyzeStartup(
+					"replication.peers=127.0.0.1:" + taken.getLocalPort() + ",127.0.0.1:"
+							+ ReplicationAutoConfigurationTest.freePort(),
+					"replication.initialize=true");
+			assertThat(analysis.getDescription()).contains("network");
+			assertThat(analysis.getAction()).contains("port");
+		}
+	}
+
+	@Test
+	void whenAFailureIsNotAboutReplicationThenTheAnalyzerStaysOut() {
+		assertThat(new ReplicationFailureAnalyzer().analyze(new IllegalStateException("something else"))).isNull();
+		assertThat(new ReplicationFailureAnalyzer().analyze(new IllegalArgumentException("something else"))).isNull();
+	}
+
+	@Test
+	void theAnalyzerIsRegisteredForSpringBoot() {
+		// Boot's own analyzers need constructor arguments this test does not give; they are skipped.
+		assertThat(SpringFactoriesLoader.forDefaultResourceLocation()
+			.load(FailureAnalyzer.class, null, SpringFactoriesLoader.FailureHandler.handleMessage((message, ex) -> {
+			})))
+			.hasAtLeastOneElementOfType(ReplicationFailureAnalyzer.class);
+	}
+
+	private FailureAnalysis analyzeStartup(String... properties) {
+		return analyzeStartupIn(this.root.resolve("data"), properties);
+	}
+
+	private FailureAnalysis analyzeStartupIn(Path dataDir, String... properties) {
+		FailureAnalysis[] analysis = new FailureAnalysis[1];
+		this.runner.withPropertyValues("replication.data-dir=" + dataDir)
+			.withPropertyValues(properties)
+			.run((AssertableApplicationContext context) -> {
+				assertThat(context).hasFailed();
+				analysis[0] = new ReplicationFailureAnalyzer().analyze(context.getStartupFailure());
+			});
+		assertThat(analysis[0]).as("the analysis of the startup failure").isNotNull();
+		return analysis[0];
+	}
+
+}
