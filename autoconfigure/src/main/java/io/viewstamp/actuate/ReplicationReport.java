@@ -29,8 +29,10 @@ public record ReplicationReport(String clusterId, int replica, int replicaCount,
 	 * @param index the peer's index
 	 * @param address where it listens, as {@code host:port}
 	 * @param connected whether a connection with it is open
+	 * @param lastAcknowledgedOp the highest op it has acknowledged as durable, as this replica knows
+	 * when it is the primary; {@code null} on a backup, which does not know
 	 */
-	public record Peer(int index, String address, boolean connected) {
+	public record Peer(int index, String address, boolean connected, Long lastAcknowledgedOp) {
 	}
 
 	/**

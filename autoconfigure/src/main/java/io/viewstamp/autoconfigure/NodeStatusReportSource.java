@@ -33,7 +33,7 @@ final class NodeStatusReportSource implements ReplicationReportSource {
 		List<ReplicationReport.Peer> peers = status.peers()
 			.stream()
 			.filter((peer) -> peer.replica() != status.replica())
-			.map(NodeStatusReportSource::peer)
+			.map((peer) -> peer(peer, status.acknowledgedOps()))
 			.toList();
 		StorageStatistics storage = status.storage();
 		ReplicationReport.Journal journal = new ReplicationReport.Journal(storage.journalFirstOp(),
@@ -44,8 +44,10 @@ final class NodeStatusReportSource implements ReplicationReportSource {
 				status.stopCause(), peers, journal);
 	}
 
-	private static ReplicationReport.Peer peer(PeerStatus peer) {
-		return new ReplicationReport.Peer(peer.replica(), peer.address().toString(), peer.connected());
+	private static ReplicationReport.Peer peer(PeerStatus peer, List<Long> acknowledgedOps) {
+		long acknowledged = (peer.replica() < acknowledgedOps.size()) ? acknowledgedOps.get(peer.replica()) : -1;
+		return new ReplicationReport.Peer(peer.replica(), peer.address().toString(), peer.connected(),
+				(acknowledged >= 0) ? acknowledged : null);
 	}
 
 }

@@ -21,7 +21,10 @@ import io.viewstamp.vsr.Status;
  * @param stopCause why it stopped on a failure, or {@code null}
  * @param peers the connection to each other replica
  * @param storage the journal's counters and extent
+ * @param acknowledgedOps per replica index, the highest op it has acknowledged as durable to this
+ * replica; -1 for each when this replica is not the normal primary (only the primary knows)
  */
 public record NodeStatus(int replica, int replicaCount, Status status, long view, int primary, long op, long commit,
-		int clientSessions, boolean stopped, String stopCause, List<PeerStatus> peers, StorageStatistics storage) {
+		int clientSessions, boolean stopped, String stopCause, List<PeerStatus> peers, StorageStatistics storage,
+		List<Long> acknowledgedOps) {
 }

@@ -2,6 +2,7 @@ package io.viewstamp.runtime;
 
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -181,7 +182,8 @@ public final class ReplicaNode implements AutoCloseable {
 		NodeStatus last = this.status;
 		List<PeerStatus> peers = (this.transport != null) ? this.transport.peers() : List.of();
 		return new NodeStatus(last.replica(), last.replicaCount(), last.status(), last.view(), last.primary(), last.op(),
-				last.commit(), last.clientSessions(), this.stopped, this.stopCause, peers, this.storage.statistics());
+				last.commit(), last.clientSessions(), this.stopped, this.stopCause, peers, this.storage.statistics(),
+				last.acknowledgedOps());
 	}
 
 	/** The configuration the replica runs with. */
@@ -248,7 +250,15 @@ public final class ReplicaNode implements AutoCloseable {
 	private void publishStatus() {
 		this.status = new NodeStatus(this.configuration.replica(), this.cluster.replicaCount(), this.replica.status(),
 				this.replica.view(), this.replica.primaryIndex(), this.replica.op(), this.replica.commit(),
-				this.client.sessions(), this.stopped, this.stopCause, List.of(), null);
+				this.client.sessions(), this.stopped, this.stopCause, List.of(), null, acknowledgedOps());
+	}
+
+	private List<Long> acknowledgedOps() {
+		List<Long> acknowledged = new ArrayList<>(this.cluster.replicaCount());
+		for (int index = 0; index < this.cluster.replicaCount(); index++) {
+			acknowledged.add(this.replica.acknowledgedOp(index));
+		}
+		return List.copyOf(acknowledged);
 	}
 
 	/**

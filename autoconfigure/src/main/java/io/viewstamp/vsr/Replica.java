@@ -1734,6 +1734,19 @@ public final class Replica {
 		return this.log.op();
 	}
 
+	/**
+	 * The highest op replica {@code replica} has acknowledged as durable to this replica, its
+	 * primary, in the current view; -1 when this replica is not a normal primary and so does not know.
+	 */
+	public long acknowledgedOp(int replica) {
+		Invariants.check(replica >= 0 && replica < this.cluster.replicaCount(), "replica %d outside 0..%d", replica,
+				this.cluster.replicaCount() - 1);
+		if (this.status != Status.NORMAL || !isPrimary()) {
+			return -1;
+		}
+		return (replica == this.index) ? this.log.durableOp() : this.acknowledgedOps[replica];
+	}
+
 	/** The highest op this replica has committed and applied. */
 	public long commit() {
 		return this.commit;

@@ -68,8 +68,8 @@ class ReplicationHealthIndicatorTest {
 	}
 
 	private static ReplicationReport report(String status, boolean first, boolean second, boolean stopped) {
-		List<ReplicationReport.Peer> peers = List.of(new ReplicationReport.Peer(1, "localhost:7402", first),
-				new ReplicationReport.Peer(2, "localhost:7403", second));
+		List<ReplicationReport.Peer> peers = List.of(new ReplicationReport.Peer(1, "localhost:7402", first, null),
+				new ReplicationReport.Peer(2, "localhost:7403", second, null));
 		return new ReplicationReport("demo", 0, 3, status, 3, 0, 10, 9, 9, stopped, stopped ? "disk full" : null, peers,
 				journal());
 	}

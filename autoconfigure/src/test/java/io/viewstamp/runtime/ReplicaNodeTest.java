@@ -74,6 +74,11 @@ class ReplicaNodeTest {
 			future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		}
 		awaitConverged();
+		// The primary reports how far each backup has acknowledged; backups do not know.
+		ReplicaNode primary = this.nodes[primary()];
+		await().atMost(WAIT).until(() -> primary.status().acknowledgedOps().stream()
+			.allMatch((acknowledged) -> acknowledged == primary.status().commit()));
+		assertThat(this.nodes[(primary() + 1) % 3].status().acknowledgedOps()).containsOnly(-1L);
 		for (int index = 0; index < 3; index++) {
 			for (String key : submitted.keySet()) {
 				assertThat(this.stateMachines[index].get(key)).as("%s on replica %d", key, index).isNotNull();
