@@ -35,6 +35,9 @@ public class ReplicationHealthIndicator implements HealthIndicator {
 				.withDetail("reason", "The replica stopped" + ((report.stopCause() != null) ? ": " + report.stopCause() : ""))
 				.build();
 		}
+		if (report.divergences() > 0) {
+			return builder.down().withDetail("reason", report.lastDivergence()).build();
+		}
 		if (!NORMAL.equals(report.status())) {
 			return builder.down()
 				.withDetail("reason", "The replica's status is " + report.status() + ", not NORMAL: it does not take part "

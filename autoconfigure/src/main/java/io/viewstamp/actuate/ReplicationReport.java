@@ -18,10 +18,12 @@ import java.util.List;
  * @param stopCause why it stopped on a failure, or {@code null}
  * @param peers the connection to each other replica
  * @param journal the journal's extent
+ * @param divergences how many of the primary's results this replica's state machine contradicted
+ * @param lastDivergence the last such contradiction, described, or {@code null}
  */
 public record ReplicationReport(String clusterId, int replica, int replicaCount, String status, long view, int primary,
 		long opNumber, long commitNumber, long appliedNumber, boolean stopped, String stopCause, List<Peer> peers,
-		Journal journal) {
+		Journal journal, long divergences, String lastDivergence) {
 
 	/**
 	 * One other replica, as this one sees it.

@@ -1,5 +1,5 @@
 /**
- * Monitoring of the replica: the {@code /actuator/replication} endpoint and the
- * {@code replication} health indicator.
+ * Monitoring of the replica: the {@code /actuator/replication} endpoint, the
+ * {@code replication} health indicator and the {@code replication.*} meters.
  */
 package io.viewstamp.actuate;

@@ -41,7 +41,7 @@ final class NodeStatusReportSource implements ReplicationReportSource {
 		// The runtime reports as committed only what it has applied, so both numbers are the commit.
 		return new ReplicationReport(this.clusterId, status.replica(), status.replicaCount(), status.status().name(),
 				status.view(), status.primary(), status.op(), status.commit(), status.commit(), status.stopped(),
-				status.stopCause(), peers, journal);
+				status.stopCause(), peers, journal, status.divergences(), status.lastDivergence());
 	}
 
 	private static ReplicationReport.Peer peer(PeerStatus peer, List<Long> acknowledgedOps) {

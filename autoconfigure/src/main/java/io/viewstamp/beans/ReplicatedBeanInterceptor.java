@@ -31,10 +31,18 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 
 	private final Supplier<ReplicationClient> client;
 
+	private final Supplier<CommandObserver> observer;
+
 	ReplicatedBeanInterceptor(ReplicatedBean bean, BeanStateMachine stateMachine, Supplier<ReplicationClient> client) {
+		this(bean, stateMachine, client, () -> CommandObserver.NONE);
+	}
+
+	ReplicatedBeanInterceptor(ReplicatedBean bean, BeanStateMachine stateMachine, Supplier<ReplicationClient> client,
+			Supplier<CommandObserver> observer) {
 		this.bean = bean;
 		this.stateMachine = stateMachine;
 		this.client = client;
+		this.observer = observer;
 	}
 
 	@Override
@@ -56,11 +64,33 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 					+ "state the read holds. Call the command outside the read.");
 		}
 		byte[] command = this.stateMachine.codec().encodeCall(this.bean.name(), method, invocation.getArguments());
+		// Timed from the submission, so that encoding, a caller's own failure, is not counted as replication time.
+		long start = System.nanoTime();
 		CompletableFuture<byte[]> submitted = submit(method, command);
 		if (method.returnsFuture()) {
-			return completeLater(method, submitted);
+			CompletableFuture<Object> result = completeLater(method, submitted);
+			result.whenComplete((value, failure) -> observe(method, start, failure != null));
+			return result;
 		}
-		return decode(method, await(submitted, method)).get();
+		boolean failed = true;
+		try {
+			Object value = decode(method, await(submitted, method)).get();
+			failed = false;
+			return value;
+		}
+		finally {
+			observe(method, start, failed);
+		}
+	}
+
+	/** Tells the observer of a command's outcome; an observer's failure must not become the command's. */
+	private void observe(ReplicatedMethod method, long start, boolean failed) {
+		try {
+			this.observer.get().commandCompleted(this.bean.name(), method.signature(), System.nanoTime() - start, failed);
+		}
+		catch (RuntimeException ex) {
+			// The command's outcome is what the caller needs; a broken observer only loses one measurement.
+		}
 	}
 
 	private Object readLocally(MethodInvocation invocation) throws Throwable {

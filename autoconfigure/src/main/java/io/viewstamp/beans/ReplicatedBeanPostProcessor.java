@@ -26,6 +26,9 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor {
 
 	private final Supplier<ReplicationClient> client;
 
+	/** Read at each command, so that an observer set after the proxies were made still sees them. */
+	private volatile CommandObserver commandObserver = CommandObserver.NONE;
+
 	/**
 	 * @param stateMachine the state machine the replica runs
 	 * @param client this replica's client, looked up at each command; {@code null} until the replica runs
@@ -33,6 +36,21 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor {
 	public ReplicatedBeanPostProcessor(BeanStateMachine stateMachine, Supplier<ReplicationClient> client) {
 		this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
 		this.client = Objects.requireNonNull(client, "client");
+	}
+
+	/**
+	 * Sets who is told of each command's outcome and duration. A setter rather than a constructor
+	 * argument because a post-processor is created before the beans (such as a meter registry)
+	 * that an observer needs.
+	 * @param commandObserver the observer, or {@code null} for none
+	 */
+	public void setCommandObserver(CommandObserver commandObserver) {
+		this.commandObserver = (commandObserver != null) ? commandObserver : CommandObserver.NONE;
+	}
+
+	/** Who is told of each command; {@link CommandObserver#NONE} unless one was set. */
+	public CommandObserver getCommandObserver() {
+		return this.commandObserver;
 	}
 
 	@Override
@@ -52,7 +70,8 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor {
 		// The target's class is the proxy's superclass; a target that is already a CGLIB proxy is subclassed by its user class.
 		factory.setTarget(bean);
 		factory.setProxyTargetClass(true);
-		factory.addAdvice(new ReplicatedBeanInterceptor(replicated, this.stateMachine, this.client));
+		factory.addAdvice(new ReplicatedBeanInterceptor(replicated, this.stateMachine, this.client,
+				this::getCommandObserver));
 		return factory.getProxy(type.getClassLoader());
 	}
 

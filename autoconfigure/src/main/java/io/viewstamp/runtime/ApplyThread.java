@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import io.viewstamp.vsr.Applier;
@@ -31,6 +32,8 @@ final class ApplyThread implements Applier {
 
 	private final Consumer<Throwable> failure;
 
+	private final BiConsumer<Long, List<byte[]>> results;
+
 	private volatile Replica replica;
 
 	/** Completions not yet handed to the loop; one loop task runs all that have gathered. */
@@ -45,11 +48,14 @@ final class ApplyThread implements Applier {
 	 * @param name the thread's name
 	 * @param loop runs a completion on the replica's loop
 	 * @param failure told, on the loop, when the state machine throws
+	 * @param results told, on the loop, the results of each op before the replica is
 	 */
-	ApplyThread(StateMachine stateMachine, String name, Consumer<Runnable> loop, Consumer<Throwable> failure) {
+	ApplyThread(StateMachine stateMachine, String name, Consumer<Runnable> loop, Consumer<Throwable> failure,
+			BiConsumer<Long, List<byte[]>> results) {
 		this.stateMachine = stateMachine;
 		this.loop = loop;
 		this.failure = failure;
+		this.results = results;
 		this.thread = Executors.newSingleThreadExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, name);
 			thread.setDaemon(true);
@@ -69,7 +75,10 @@ final class ApplyThread implements Applier {
 			for (byte[] command : commands) {
 				results.add(this.stateMachine.apply(op, timestamp, command));
 			}
-			complete(() -> this.replica.onApplied(op, results));
+			complete(() -> {
+				this.results.accept(op, results);
+				this.replica.onApplied(op, results);
+			});
 		}, "apply op " + op);
 	}
 

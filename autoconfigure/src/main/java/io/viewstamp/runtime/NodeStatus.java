@@ -23,8 +23,11 @@ import io.viewstamp.vsr.Status;
  * @param storage the journal's counters and extent
  * @param acknowledgedOps per replica index, the highest op it has acknowledged as durable to this
  * replica; -1 for each when this replica is not the normal primary (only the primary knows)
+ * @param divergences how many results of the primary this replica's state machine contradicted
+ * since it started (each means its state differs from the primary's)
+ * @param lastDivergence the last such contradiction, described, or {@code null}
  */
 public record NodeStatus(int replica, int replicaCount, Status status, long view, int primary, long op, long commit,
 		int clientSessions, boolean stopped, String stopCause, List<PeerStatus> peers, StorageStatistics storage,
-		List<Long> acknowledgedOps) {
+		List<Long> acknowledgedOps, long divergences, String lastDivergence) {
 }

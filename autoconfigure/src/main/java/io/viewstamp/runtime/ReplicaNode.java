@@ -75,6 +75,12 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private ApplyThread applyThread;
 
+	private final AppliedResults appliedResults = new AppliedResults();
+
+	private volatile long divergences;
+
+	private volatile String lastDivergence;
+
 	private volatile NodeStatus status;
 
 	private volatile boolean stopped;
@@ -154,7 +160,7 @@ public final class ReplicaNode implements AutoCloseable {
 					(completion) -> executeQuietly(() -> {
 						completion.run();
 						afterStep();
-					}), this::stop);
+					}), this::stop, this.appliedResults::remember);
 			this.replica = (state != null)
 					? Replica.restart(this.cluster, this.configuration.replica(), options.replica(), state, this.storage,
 							outbox, this.applyThread, random)
@@ -183,7 +189,7 @@ public final class ReplicaNode implements AutoCloseable {
 		List<PeerStatus> peers = (this.transport != null) ? this.transport.peers() : List.of();
 		return new NodeStatus(last.replica(), last.replicaCount(), last.status(), last.view(), last.primary(), last.op(),
 				last.commit(), last.clientSessions(), this.stopped, this.stopCause, peers, this.storage.statistics(),
-				last.acknowledgedOps());
+				last.acknowledgedOps(), this.divergences, this.lastDivergence);
 	}
 
 	/** The configuration the replica runs with. */
@@ -250,7 +256,8 @@ public final class ReplicaNode implements AutoCloseable {
 	private void publishStatus() {
 		this.status = new NodeStatus(this.configuration.replica(), this.cluster.replicaCount(), this.replica.status(),
 				this.replica.view(), this.replica.primaryIndex(), this.replica.op(), this.replica.commit(),
-				this.client.sessions(), this.stopped, this.stopCause, List.of(), null, acknowledgedOps());
+				this.client.sessions(), this.stopped, this.stopCause, List.of(), null, acknowledgedOps(), this.divergences,
+				this.lastDivergence);
 	}
 
 	private List<Long> acknowledgedOps() {
@@ -437,6 +444,18 @@ public final class ReplicaNode implements AutoCloseable {
 			else {
 				ReplicaNode.this.transport.send(to, request);
 			}
+		}
+
+		@Override
+		public boolean agreesWithLocalResult(long op, byte[] result) {
+			return ReplicaNode.this.appliedResults.agrees(op, result);
+		}
+
+		@Override
+		public void reportDivergence(String description) {
+			ReplicaNode.this.divergences++;
+			ReplicaNode.this.lastDivergence = description;
+			logger.log(Level.ERROR, "Replica " + ReplicaNode.this.configuration.replica() + ": " + description);
 		}
 
 		@Override

@@ -187,6 +187,15 @@ public final class ReplicationClient {
 		long applied = this.environment.appliedOp();
 		while (!this.awaitingApply.isEmpty() && this.awaitingApply.peek().op() <= applied) {
 			Applied done = this.awaitingApply.poll();
+			if (!this.environment.agreesWithLocalResult(done.op(), done.result())) {
+				// The caller gets the cluster's answer; this replica's state is the one in doubt.
+				this.environment.reportDivergence("The primary's result for op " + done.op() + " ("
+						+ done.result().length + " bytes) is not any result this replica's state machine computed for "
+						+ "that op: its state has diverged from the primary's. A command is not deterministic (it reads "
+						+ "a clock, a random generator or other state outside the replicated state; use "
+						+ "ReplicatedContext), or this replica runs another version of the application. Stop this "
+						+ "replica, delete its data directory and restart it to recover a correct state from its peers.");
+			}
 			this.pendingCount.decrementAndGet();
 			this.callbacks.execute(() -> done.caller().future().complete(done.result()));
 		}

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 import org.junit.jupiter.api.AfterEach;
@@ -191,6 +192,39 @@ class ReplicaNodeTest {
 		slow.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		awaitConverged();
 		assertThat(this.stateMachines[0].get("slow")).isEqualTo("v");
+	}
+
+	@Test
+	void aReplicaWhoseStateMachineComputesAnotherResultReportsTheDivergence() throws Exception {
+		// Once the cluster runs, one backup's state machine stops being deterministic: its results
+		// differ from everyone else's.
+		AtomicInteger divergent = new AtomicInteger(-1);
+		startCluster(RuntimeOptions.defaults(), (index) -> new StateMachine() {
+
+			@Override
+			public byte[] apply(long op, long timestamp, byte[] command) {
+				byte[] result = ReplicaNodeTest.this.stateMachines[index].apply(op, timestamp, command);
+				return (divergent.get() == index) ? KvCommand.encodeResult("something else") : result;
+			}
+
+			@Override
+			public byte[] snapshot() {
+				return ReplicaNodeTest.this.stateMachines[index].snapshot();
+			}
+
+			@Override
+			public void restore(byte[] snapshot) {
+				ReplicaNodeTest.this.stateMachines[index].restore(snapshot);
+			}
+
+		});
+		int backup = (primary() + 1) % 3;
+		divergent.set(backup);
+		this.nodes[backup].client().submit(KvCommand.put("k", "v").encode()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+		assertThat(this.nodes[backup].status().divergences()).isEqualTo(1);
+		assertThat(this.nodes[backup].status().lastDivergence()).contains("diverged");
+		assertThat(this.nodes[primary()].status().divergences()).isZero();
 	}
 
 	@Test

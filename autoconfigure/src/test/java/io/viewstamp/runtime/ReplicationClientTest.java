@@ -53,6 +53,22 @@ class ReplicationClientTest {
 	}
 
 	@Test
+	void aResultThatThisReplicaDidNotComputeIsReportedAsDivergenceAndTheCallerGetsThePrimarys() {
+		CompletableFuture<byte[]> future = openAndSend("x");
+		Request command = this.replica.lastSent();
+		this.replica.localResults.put(21L, bytes("local"));
+		this.client.onReply(reply(command, 0, 21, "primary"));
+		this.replica.applied = 21;
+		this.client.completeApplied();
+		assertThat(future.join()).isEqualTo(bytes("primary"));
+		assertThat(this.replica.divergences).singleElement()
+			.asString()
+			.contains("op 21")
+			.contains("diverged")
+			.contains("restart it");
+	}
+
+	@Test
 	void aRegisterReplyThatDoesNotEchoThisIncarnationIsAPredecessorsAndIgnored() {
 		this.client.submit(bytes("x"));
 		Request register = this.replica.lastSent();
@@ -177,6 +193,11 @@ class ReplicationClientTest {
 
 		final List<Integer> targets = new ArrayList<>();
 
+		/** What this replica computed: one result per op, for the test's purposes. */
+		final java.util.Map<Long, byte[]> localResults = new java.util.HashMap<>();
+
+		final List<String> divergences = new ArrayList<>();
+
 		@Override
 		public int replicaCount() {
 			return 3;
@@ -201,6 +222,17 @@ class ReplicationClientTest {
 		public void sendRequest(int replica, Request request) {
 			this.sent.add(request);
 			this.targets.add(replica);
+		}
+
+		@Override
+		public boolean agreesWithLocalResult(long op, byte[] result) {
+			byte[] local = this.localResults.get(op);
+			return local == null || java.util.Arrays.equals(local, result);
+		}
+
+		@Override
+		public void reportDivergence(String description) {
+			this.divergences.add(description);
 		}
 
 		@Override

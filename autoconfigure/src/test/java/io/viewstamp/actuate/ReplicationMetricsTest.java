@@ -1,0 +1,87 @@
+package io.viewstamp.actuate;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.viewstamp.runtime.NodeStatus;
+import io.viewstamp.vsr.Status;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the {@code replication.*} meters of {@link ReplicationMetrics} show of a replica's status.
+ */
+class ReplicationMetricsTest {
+
+	private final AtomicReference<NodeStatus> status = new AtomicReference<>();
+
+	private final MeterRegistry registry = new SimpleMeterRegistry();
+
+	ReplicationMetricsTest() {
+		new ReplicationMetrics(this.status::get, 0, 3).bindTo(this.registry);
+	}
+
+	@Test
+	void whenTheReplicaDoesNotRunThenGaugesAreNaNAndCountersZero() {
+		assertThat(gauge("replication.view")).isNaN();
+		assertThat(gauge("replication.op")).isNaN();
+		assertThat(gauge("replication.status")).isNaN();
+		assertThat(this.registry.get("replication.commits").functionCounter().count()).isZero();
+		assertThat(lag("1")).isNaN();
+	}
+
+	@Test
+	void whenThisReplicaIsThePrimaryThenEachPeerLagsByTheOpsItHasNotAcknowledged() {
+		this.status.set(status(Status.NORMAL, 0, 10, false, List.of(10L, 7L, -1L)));
+		assertThat(lag("1")).isEqualTo(3);
+		// Not heard from in this view: no lag can be told.
+		assertThat(lag("2")).isNaN();
+		assertThat(this.registry.find("replication.peer.lag").tag("peer", "0").gauge()).isNull();
+		assertThat(gauge("replication.op")).isEqualTo(10);
+		assertThat(gauge("replication.status")).isZero();
+	}
+
+	@Test
+	void whenThisReplicaIsABackupThenLagIsNaN() {
+		this.status.set(status(Status.NORMAL, 1, 10, false, List.of(-1L, -1L, -1L)));
+		assertThat(lag("1")).isNaN();
+		assertThat(lag("2")).isNaN();
+	}
+
+	@Test
+	void whenTheReplicaStopsThenCountersKeepTheirValueAndStatusSaysStopped() {
+		this.status.set(status(Status.VIEW_CHANGE, 0, 10, false, List.of(-1L, -1L, -1L)));
+		assertThat(gauge("replication.status")).isEqualTo(1);
+		assertThat(this.registry.get("replication.commits").functionCounter().count()).isEqualTo(8);
+		assertThat(this.registry.get("replication.view.changes").functionCounter().count()).isEqualTo(4);
+		this.status.set(status(Status.NORMAL, 0, 10, true, List.of(-1L, -1L, -1L)));
+		assertThat(gauge("replication.status")).isEqualTo(3);
+		this.status.set(null);
+		assertThat(this.registry.get("replication.commits").functionCounter().count()).isEqualTo(8);
+		assertThat(this.registry.get("replication.view.changes").functionCounter().count()).isEqualTo(4);
+	}
+
+	@Test
+	void whenRecoveringThenStatusIsTwo() {
+		this.status.set(status(Status.RECOVERING, 0, 0, false, List.of(-1L, -1L, -1L)));
+		assertThat(gauge("replication.status")).isEqualTo(2);
+	}
+
+	private double gauge(String name) {
+		return this.registry.get(name).gauge().value();
+	}
+
+	private double lag(String peer) {
+		return this.registry.get("replication.peer.lag").tag("peer", peer).gauge().value();
+	}
+
+	/** Replica 0 of 3 in view 4, with {@code commit} two ops behind {@code op}. */
+	private static NodeStatus status(Status status, int primary, long op, boolean stopped, List<Long> acknowledged) {
+		return new NodeStatus(0, 3, status, 4, primary, op, Math.max(0, op - 2), 0, stopped, null, List.of(), null,
+				acknowledged, 0, null);
+	}
+
+}
