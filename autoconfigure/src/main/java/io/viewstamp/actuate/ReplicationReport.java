@@ -20,10 +20,20 @@ import java.util.List;
  * @param journal the journal's extent
  * @param divergences how many of the primary's results this replica's state machine contradicted
  * @param lastDivergence the last such contradiction, described, or {@code null}
+ * @param beans each replicated bean with the commands applied to it since the process started
  */
 public record ReplicationReport(String clusterId, int replica, int replicaCount, String status, long view, int primary,
 		long opNumber, long commitNumber, long appliedNumber, boolean stopped, String stopCause, List<Peer> peers,
-		Journal journal, long divergences, String lastDivergence) {
+		Journal journal, long divergences, String lastDivergence, List<Bean> beans) {
+
+	/**
+	 * One {@code @Replicated} bean.
+	 *
+	 * @param name the bean's name, which names it in commands
+	 * @param commandsApplied the commands applied to it on this replica since the process started
+	 */
+	public record Bean(String name, long commandsApplied) {
+	}
 
 	/**
 	 * One other replica, as this one sees it.

@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.viewstamp.actuate.ReplicationReport;
 import io.viewstamp.actuate.ReplicationReportSource;
+import io.viewstamp.beans.BeanStateMachine;
 import io.viewstamp.runtime.NodeStatus;
 import io.viewstamp.storage.StorageStatistics;
 import io.viewstamp.transport.PeerStatus;
@@ -19,9 +20,12 @@ final class NodeStatusReportSource implements ReplicationReportSource {
 
 	private final String clusterId;
 
-	NodeStatusReportSource(ReplicaNodeLifecycle lifecycle, String clusterId) {
+	private final BeanStateMachine beans;
+
+	NodeStatusReportSource(ReplicaNodeLifecycle lifecycle, String clusterId, BeanStateMachine beans) {
 		this.lifecycle = lifecycle;
 		this.clusterId = clusterId;
+		this.beans = beans;
 	}
 
 	@Override
@@ -41,7 +45,12 @@ final class NodeStatusReportSource implements ReplicationReportSource {
 		// The runtime reports as committed only what it has applied, so both numbers are the commit.
 		return new ReplicationReport(this.clusterId, status.replica(), status.replicaCount(), status.status().name(),
 				status.view(), status.primary(), status.op(), status.commit(), status.commit(), status.stopped(),
-				status.stopCause(), peers, journal, status.divergences(), status.lastDivergence());
+				status.stopCause(), peers, journal, status.divergences(), status.lastDivergence(),
+				this.beans.commandsApplied()
+					.entrySet()
+					.stream()
+					.map((bean) -> new ReplicationReport.Bean(bean.getKey(), bean.getValue()))
+					.toList());
 	}
 
 	private static ReplicationReport.Peer peer(PeerStatus peer, List<Long> acknowledgedOps) {

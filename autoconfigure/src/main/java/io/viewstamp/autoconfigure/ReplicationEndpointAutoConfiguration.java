@@ -3,6 +3,7 @@ package io.viewstamp.autoconfigure;
 import io.viewstamp.actuate.ReplicationEndpoint;
 import io.viewstamp.actuate.ReplicationHealthIndicator;
 import io.viewstamp.actuate.ReplicationReportSource;
+import io.viewstamp.beans.BeanStateMachine;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -27,8 +28,9 @@ public final class ReplicationEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ReplicationReportSource replicationReportSource(ReplicaNodeLifecycle lifecycle, ReplicationProperties properties) {
-		return new NodeStatusReportSource(lifecycle, properties.getClusterId());
+	ReplicationReportSource replicationReportSource(ReplicaNodeLifecycle lifecycle, ReplicationProperties properties,
+			BeanStateMachine beans) {
+		return new NodeStatusReportSource(lifecycle, properties.getClusterId(), beans);
 	}
 
 	@Bean

@@ -8,6 +8,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.viewstamp.ReplicatedContext;
@@ -45,6 +47,9 @@ public final class BeanStateMachine implements StateMachine {
 	private final JsonMapper snapshotMapper;
 
 	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+	/** Commands applied per bean since this process started; read by the actuator from any thread. */
+	private final Map<String, LongAdder> commandsApplied = new ConcurrentHashMap<>();
 
 	private final ThreadLocal<Boolean> applying = new ThreadLocal<>();
 
@@ -119,6 +124,20 @@ public final class BeanStateMachine implements StateMachine {
 		return this.lock.readLock();
 	}
 
+	/**
+	 * The commands applied to each replicated bean since this process started, by bean name; a
+	 * replica that restored a snapshot counts only what it applied after it.
+	 * @return bean name to commands applied, every registered bean included
+	 */
+	public Map<String, Long> commandsApplied() {
+		Map<String, Long> counts = new TreeMap<>();
+		for (String name : this.beans.keySet()) {
+			LongAdder applied = this.commandsApplied.get(name);
+			counts.put(name, (applied != null) ? applied.sum() : 0);
+		}
+		return counts;
+	}
+
 	@Override
 	public byte[] apply(long op, long timestamp, byte[] command) {
 		int commandInOp = (op == this.lastOp) ? this.lastCommandInOp + 1 : 0;
@@ -132,6 +151,7 @@ public final class BeanStateMachine implements StateMachine {
 				return this.codec.encodeResult(null, null);
 			}
 			ReplicatedBean bean = this.beans.get(call.bean());
+			this.commandsApplied.computeIfAbsent(call.bean(), (name) -> new LongAdder()).increment();
 			this.applying.set(Boolean.TRUE);
 			try (ReplicatedContext.Scope scope = ReplicatedContext.enter(op, commandInOp, timestamp)) {
 				return invoke(bean, call);

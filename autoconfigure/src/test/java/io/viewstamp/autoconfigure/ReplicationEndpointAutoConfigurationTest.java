@@ -54,6 +54,8 @@ class ReplicationEndpointAutoConfigurationTest {
 				assertThat(report.opNumber()).isGreaterThanOrEqualTo(report.commitNumber());
 				assertThat(report.peers()).isEmpty();
 				assertThat(report.journal().lastOp()).isGreaterThanOrEqualTo(report.commitNumber());
+				assertThat(report.beans()).containsExactly(new ReplicationReport.Bean("counter", 1));
+				assertThat(report.divergences()).isZero();
 			});
 	}
 
