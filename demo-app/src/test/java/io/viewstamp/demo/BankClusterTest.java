@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -241,19 +240,15 @@ class BankClusterTest {
 		String peers = IntStream.range(0, REPLICAS)
 			.mapToObj((index) -> "127.0.0.1:" + freePort())
 			.collect(Collectors.joining(","));
-		// In parallel: each start is mostly waiting on its own class loading and Tomcat start.
-		List<CompletableFuture<ConfigurableApplicationContext>> starts = new ArrayList<>();
+		// One after the other: Spring Boot's start-up (its logging system, for one) is not made to
+		// run concurrently in one JVM, and a replica whose peers are not up yet just keeps dialing.
 		for (int index = 0; index < REPLICAS; index++) {
-			int replica = index;
-			starts.add(CompletableFuture.supplyAsync(() -> new SpringApplicationBuilder(DemoApplication.class)
+			this.contexts[index] = new SpringApplicationBuilder(DemoApplication.class)
 				.properties("spring.main.banner-mode=off")
 				// Arguments, not default properties: these must override application.yml's peers and ports.
-				.run("--server.port=0", "--replication.cluster-id=bank-cluster-test", "--replication.replica=" + replica,
-						"--replication.peers=" + peers, "--replication.data-dir=" + this.dataRoot.resolve("replica-" + replica),
-						"--replication.initialize=true", "--replication.request-timeout=3s")));
-		}
-		for (int index = 0; index < REPLICAS; index++) {
-			this.contexts[index] = starts.get(index).get(STARTUP.toSeconds(), TimeUnit.SECONDS);
+				.run("--server.port=0", "--replication.cluster-id=bank-cluster-test", "--replication.replica=" + index,
+						"--replication.peers=" + peers, "--replication.data-dir=" + this.dataRoot.resolve("replica-" + index),
+						"--replication.initialize=true", "--replication.request-timeout=3s");
 			this.httpPorts[index] = Integer
 				.parseInt(this.contexts[index].getEnvironment().getRequiredProperty("local.server.port"));
 		}
