@@ -1,8 +1,6 @@
 package io.viewstamp.autoconfigure;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +10,7 @@ import io.viewstamp.beans.BeanStateMachine;
 import io.viewstamp.beans.ReplicatedBeanPostProcessor;
 import io.viewstamp.runtime.NodeConfiguration;
 import io.viewstamp.runtime.RuntimeOptions;
+import io.viewstamp.transport.LoopbackPorts;
 import io.viewstamp.vsr.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -158,10 +157,8 @@ class ReplicationAutoConfigurationTest {
 		assertThat(ReplicaSettings.clusterId("abc")).isEqualTo(0xba7816bf8f01cfeaL);
 	}
 
-	static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
+	static int freePort() {
+		return LoopbackPorts.freePorts(1)[0];
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -80,8 +80,8 @@ class ReplicationMetricsAutoConfigurationTest {
 	void whenTheReplicaIsOneOfThreeThenEachOtherReplicaHasALagGauge() throws Exception {
 		this.runner.withUserConfiguration(RegistryConfiguration.class)
 			.withPropertyValues("replication.replica=1",
-					"replication.peers=127.0.0.1:" + freePort() + ",127.0.0.1:" + freePort() + ",127.0.0.1:"
-							+ freePort(),
+					"replication.peers=127.0.0.1:" + ReplicationAutoConfigurationTest.freePort() + ",127.0.0.1:" + ReplicationAutoConfigurationTest.freePort() + ",127.0.0.1:"
+							+ ReplicationAutoConfigurationTest.freePort(),
 					"replication.data-dir=" + this.root.resolve("1"))
 			.run((context) -> {
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -116,12 +116,6 @@ class ReplicationMetricsAutoConfigurationTest {
 				assertThat(context).hasNotFailed().doesNotHaveBean(ReplicationMetrics.class);
 				assertThat(context.getBean(Counter.class).add(4)).isEqualTo(4);
 			});
-	}
-
-	private static int freePort() throws java.io.IOException {
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

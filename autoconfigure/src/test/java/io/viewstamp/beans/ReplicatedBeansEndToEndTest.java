@@ -1,8 +1,6 @@
 package io.viewstamp.beans;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +14,7 @@ import io.viewstamp.ReplicationUnavailableException;
 import io.viewstamp.runtime.NodeConfiguration;
 import io.viewstamp.runtime.ReplicaNode;
 import io.viewstamp.runtime.RuntimeOptions;
+import io.viewstamp.transport.LoopbackPorts;
 import io.viewstamp.transport.PeerAddress;
 import io.viewstamp.vsr.Status;
 import org.junit.jupiter.api.AfterEach;
@@ -123,7 +122,7 @@ class ReplicatedBeansEndToEndTest {
 
 	@Test
 	void threeReplicasHoldEqualInventoriesAfterCallsOnEachOfThem() throws IOException {
-		List<PeerAddress> peers = List.of(freeAddress(), freeAddress(), freeAddress());
+		List<PeerAddress> peers = LoopbackPorts.freeAddresses(3);
 		Application[] replicas = new Application[3];
 		for (int index = 0; index < 3; index++) {
 			replicas[index] = start(new NodeConfiguration(CLUSTER_ID, index, peers, this.root.resolve("replica-" + index)));
@@ -159,12 +158,6 @@ class ReplicatedBeansEndToEndTest {
 		ReplicaNode.format(configuration);
 		application.startNode(configuration);
 		return application;
-	}
-
-	private static PeerAddress freeAddress() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return new PeerAddress("127.0.0.1", socket.getLocalPort());
-		}
 	}
 
 	/** One application: its Spring context, and the replica started after it, as the starter will do. */

@@ -2,8 +2,6 @@ package io.viewstamp.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +19,7 @@ import io.viewstamp.runtime.ReplicaNode;
 import io.viewstamp.runtime.RuntimeOptions;
 import io.viewstamp.sim.KvCommand;
 import io.viewstamp.sim.LockedKvStateMachine;
+import io.viewstamp.transport.LoopbackPorts;
 import io.viewstamp.transport.PeerAddress;
 import io.viewstamp.vsr.ReplicaOptions;
 import io.viewstamp.vsr.Status;
@@ -43,28 +42,12 @@ class NettyClusterTest extends ReplicatedClusterContract {
 	TestCluster startCluster() {
 		RuntimeOptions options = RuntimeOptions.defaults()
 			.withReplica(ReplicaOptions.defaults().withSnapshots(SNAPSHOT_INTERVAL_OPS, 1024));
-		NettyCluster cluster = new NettyCluster(this.root, freeAddresses(3), options);
+		NettyCluster cluster = new NettyCluster(this.root, LoopbackPorts.freeAddresses(3), options);
 		for (int replica = 0; replica < 3; replica++) {
 			ReplicaNode.format(cluster.configuration(replica));
 			cluster.start(replica);
 		}
 		return cluster;
-	}
-
-	private static List<PeerAddress> freeAddresses(int count) {
-		List<PeerAddress> addresses = new ArrayList<>();
-		while (addresses.size() < count) {
-			try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-				PeerAddress address = new PeerAddress("127.0.0.1", socket.getLocalPort());
-				if (!addresses.contains(address)) {
-					addresses.add(address);
-				}
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		}
-		return addresses;
 	}
 
 	private static final class NettyCluster implements TestCluster {

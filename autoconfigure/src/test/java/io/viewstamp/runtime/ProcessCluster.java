@@ -4,9 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +30,7 @@ import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 
+import io.viewstamp.transport.LoopbackPorts;
 import io.viewstamp.transport.PeerAddress;
 import io.viewstamp.vsr.Status;
 
@@ -107,7 +105,7 @@ final class ProcessCluster implements AutoCloseable {
 		this.root = root;
 		this.requestTimeout = requestTimeout;
 		this.snapshotIntervalOps = snapshotIntervalOps;
-		int[] ports = freePorts(2 * REPLICA_COUNT);
+		int[] ports = LoopbackPorts.freePorts(2 * REPLICA_COUNT);
 		this.peers = IntStream.range(0, REPLICA_COUNT).mapToObj((index) -> new PeerAddress("127.0.0.1", ports[index])).toList();
 		this.controlPorts = Arrays.copyOfRange(ports, REPLICA_COUNT, 2 * REPLICA_COUNT);
 	}
@@ -493,36 +491,6 @@ final class ProcessCluster implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			return "(no log at " + log + ": " + ex + ")";
-		}
-	}
-
-	/**
-	 * Free ports on loopback: each is bound and released. A port just released is unlikely to be
-	 * handed out again before the replicas bind it.
-	 */
-	private static int[] freePorts(int count) {
-		List<ServerSocket> sockets = new ArrayList<>();
-		try {
-			// Holding every socket until all are chosen keeps the ports distinct.
-			for (int index = 0; index < count; index++) {
-				ServerSocket socket = new ServerSocket();
-				sockets.add(socket);
-				socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-			}
-			return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("No free port on 127.0.0.1", ex);
-		}
-		finally {
-			for (ServerSocket socket : sockets) {
-				try {
-					socket.close();
-				}
-				catch (IOException ex) {
-					// Closing a listening socket that accepted nothing does not fail in a way that matters.
-				}
-			}
 		}
 	}
 

@@ -1,8 +1,6 @@
 package io.viewstamp.runtime;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.viewstamp.sim.KvCommand;
 import io.viewstamp.sim.LockedKvStateMachine;
+import io.viewstamp.transport.LoopbackPorts;
 import io.viewstamp.transport.PeerAddress;
 import io.viewstamp.vsr.StateMachine;
 import io.viewstamp.vsr.Status;
@@ -265,7 +264,7 @@ class ReplicaNodeTest {
 	}
 
 	private void startCluster(RuntimeOptions options, IntFunction<StateMachine> stateMachines) throws IOException {
-		this.peers = List.of(freeAddress(), freeAddress(), freeAddress());
+		this.peers = LoopbackPorts.freeAddresses(3);
 		for (int index = 0; index < 3; index++) {
 			NodeConfiguration configuration = configuration(index);
 			ReplicaNode.format(configuration);
@@ -307,12 +306,6 @@ class ReplicaNodeTest {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static PeerAddress freeAddress() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return new PeerAddress("127.0.0.1", socket.getLocalPort());
 		}
 	}
 

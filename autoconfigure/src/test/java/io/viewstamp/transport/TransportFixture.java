@@ -28,23 +28,7 @@ final class TransportFixture implements AutoCloseable {
 	private final List<AutoCloseable> opened = new ArrayList<>();
 
 	TransportFixture(int replicas) throws IOException {
-		this.addresses = freeAddresses(replicas);
-	}
-
-	/** Addresses whose ports were free a moment ago: all are bound at once, so they differ. */
-	static List<PeerAddress> freeAddresses(int count) throws IOException {
-		List<ServerSocket> sockets = new ArrayList<>();
-		try {
-			for (int index = 0; index < count; index++) {
-				sockets.add(new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")));
-			}
-			return sockets.stream().map((socket) -> new PeerAddress("127.0.0.1", socket.getLocalPort())).toList();
-		}
-		finally {
-			for (ServerSocket socket : sockets) {
-				socket.close();
-			}
-		}
+		this.addresses = LoopbackPorts.freeAddresses(replicas);
 	}
 
 	NettyTransport start(int replica, MessageListener listener) {
