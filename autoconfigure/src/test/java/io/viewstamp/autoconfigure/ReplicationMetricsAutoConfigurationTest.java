@@ -37,7 +37,7 @@ class ReplicationMetricsAutoConfigurationTest {
 
 	@Test
 	void whenACommandRunsThenItIsTimedWithItsBeanMethodAndOutcome() {
-		this.runner.withUserConfiguration(CounterConfiguration.class, RegistryConfiguration.class)
+		this.runner.withUserConfiguration(ReplicationAutoConfigurationTest.CounterConfiguration.class, RegistryConfiguration.class)
 			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed()
@@ -57,7 +57,7 @@ class ReplicationMetricsAutoConfigurationTest {
 
 	@Test
 	void whenTheReplicaCommitsThenItsGaugesAndCountersFollowItsStatus() {
-		this.runner.withUserConfiguration(CounterConfiguration.class, RegistryConfiguration.class)
+		this.runner.withUserConfiguration(ReplicationAutoConfigurationTest.CounterConfiguration.class, RegistryConfiguration.class)
 			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"))
 			.run((context) -> {
 				context.getBean(Counter.class).add(1);
@@ -95,7 +95,7 @@ class ReplicationMetricsAutoConfigurationTest {
 
 	@Test
 	void whenThereIsNoMeterRegistryThenNoMetersAreConfigured() {
-		this.runner.withUserConfiguration(CounterConfiguration.class)
+		this.runner.withUserConfiguration(ReplicationAutoConfigurationTest.CounterConfiguration.class)
 			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed()
@@ -110,22 +110,12 @@ class ReplicationMetricsAutoConfigurationTest {
 	@Test
 	void whenMicrometerIsNotOnTheClasspathThenTheReplicaStillRuns() {
 		this.runner.withClassLoader(new FilteredClassLoader("io.micrometer.core"))
-			.withUserConfiguration(CounterConfiguration.class)
+			.withUserConfiguration(ReplicationAutoConfigurationTest.CounterConfiguration.class)
 			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed().doesNotHaveBean(ReplicationMetrics.class);
 				assertThat(context.getBean(Counter.class).add(4)).isEqualTo(4);
 			});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class CounterConfiguration {
-
-		@Bean
-		Counter counter() {
-			return new Counter();
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)
