@@ -18,13 +18,15 @@ import java.util.List;
  * @param stopCause why it stopped on a failure, or {@code null}
  * @param peers the connection to each other replica
  * @param journal the journal's extent
- * @param divergences how many of the primary's results this replica's state machine contradicted
+ * @param divergences how many of the primary's results or states this replica's contradicted
  * @param lastDivergence the last such contradiction, described, or {@code null}
+ * @param lastStateCheckOp the op of the last check at which this replica's whole state was the
+ * primary's (their digests compared), 0 before the first
  * @param beans each replicated bean with the commands applied to it since the process started
  */
 public record ReplicationReport(String clusterId, int replica, int replicaCount, String status, long view, int primary,
 		long opNumber, long commitNumber, long appliedNumber, boolean stopped, String stopCause, List<Peer> peers,
-		Journal journal, long divergences, String lastDivergence, List<Bean> beans) {
+		Journal journal, long divergences, String lastDivergence, long lastStateCheckOp, List<Bean> beans) {
 
 	/**
 	 * One {@code @Replicated} bean.

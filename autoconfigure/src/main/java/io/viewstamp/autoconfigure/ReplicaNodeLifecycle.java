@@ -95,6 +95,11 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 		return this.configuration;
 	}
 
+	/** How the replica runs. */
+	public RuntimeOptions getOptions() {
+		return this.options;
+	}
+
 	/** The running replica, or {@code null} before start and after stop. */
 	public ReplicaNode getNode() {
 		return this.node;

@@ -105,9 +105,18 @@ final class ReplicaSettings {
 							+ " ops (the default is " + ReplicaOptions.SNAPSHOT_INTERVAL_OPS + ").",
 					null);
 		}
+		long stateCheckInterval = properties.getStateCheckInterval();
+		if (stateCheckInterval < 0) {
+			throw new InvalidReplicationPropertyException("replication.state-check-interval", stateCheckInterval,
+					"the number of ops between two state checks can not be negative",
+					"Set replication.state-check-interval to a number of ops (the default is "
+							+ RuntimeOptions.STATE_CHECK_INTERVAL_OPS + "), or to 0 to turn the checks off.",
+					null);
+		}
 		RuntimeOptions defaults = RuntimeOptions.defaults();
 		return defaults.withRequestTimeout(requestTimeout)
-			.withReplica(defaults.replica().withSnapshots(snapshotInterval, defaults.replica().snapshotChunkBytesMax()));
+			.withReplica(defaults.replica().withSnapshots(snapshotInterval, defaults.replica().snapshotChunkBytesMax()))
+			.withStateCheckIntervalOps(stateCheckInterval);
 	}
 
 	private static void checkSslBundle(ReplicationProperties properties) {

@@ -20,7 +20,6 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -67,8 +66,8 @@ public final class BeanStateMachine implements StateMachine {
 	public BeanStateMachine(JsonMapper mapper) {
 		Objects.requireNonNull(mapper, "mapper");
 		this.codec = new CommandCodec(mapper);
-		// Map entries sorted by key, so that equal states give equal snapshot bytes on every replica.
-		this.snapshotMapper = mapper.rebuild().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+		// Equal states must give equal snapshot bytes on every replica: the replicas compare them.
+		this.snapshotMapper = CanonicalOrder.of(mapper);
 	}
 
 	/** The codec of this application's commands. */

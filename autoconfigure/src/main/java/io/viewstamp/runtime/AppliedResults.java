@@ -39,21 +39,35 @@ final class AppliedResults {
 	}
 
 	/**
-	 * Whether {@code result} is one this replica computed for {@code op}; {@code true} also when the
-	 * op is not remembered (too old, or it carried no command), since nothing contradicts it.
+	 * Whether {@code result} is one this replica computed for {@code op}, which it may no longer
+	 * remember (too old, or covered by a snapshot it installed).
 	 */
-	boolean agrees(long op, byte[] result) {
+	Comparison compare(long op, byte[] result) {
 		long[] digests = this.digestsByOp.get(op);
 		if (digests == null) {
-			return true;
+			return Comparison.NOT_REMEMBERED;
 		}
 		long digest = digest(result);
 		for (long computed : digests) {
 			if (computed == digest) {
-				return true;
+				return Comparison.AGREES;
 			}
 		}
-		return false;
+		return Comparison.DIFFERS;
+	}
+
+	/** How a result of the primary compares with those this replica computed for the same op. */
+	enum Comparison {
+
+		/** This replica computed the same result. */
+		AGREES,
+
+		/** This replica computed no such result: one of the two states has diverged. */
+		DIFFERS,
+
+		/** This replica does not remember its results for the op: nothing to compare. */
+		NOT_REMEMBERED
+
 	}
 
 	/** The first 64 bits of the SHA-256 of {@code bytes}. */

@@ -16,7 +16,8 @@ import io.viewstamp.vsr.StateMachine;
 
 /**
  * The one thread that runs the application's {@link StateMachine}: committed ops in op order,
- * snapshots and restores in the order the replica asks for them. Completions go back to the
+ * snapshots and restores in the order the replica asks for them, and {@link StateChecks state
+ * checks} where they fall among the ops. Completions go back to the
  * replica's loop. A slow command holds up this thread only, never the protocol.
  *
  * <p>A state machine that throws leaves its state unknown, so this thread runs nothing after
@@ -73,7 +74,8 @@ final class ApplyThread implements Applier {
 		run(() -> {
 			List<byte[]> results = new ArrayList<>(commands.size());
 			for (byte[] command : commands) {
-				results.add(this.stateMachine.apply(op, timestamp, command));
+				results.add(StateChecks.isCheck(command) ? StateChecks.digest(this.stateMachine)
+						: this.stateMachine.apply(op, timestamp, command));
 			}
 			complete(() -> {
 				this.results.accept(op, results);

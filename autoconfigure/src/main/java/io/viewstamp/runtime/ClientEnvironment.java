@@ -22,14 +22,14 @@ interface ClientEnvironment {
 	/** Hands {@code request} to replica {@code replica}: to the local one directly, else over the network. */
 	void sendRequest(int replica, Request request);
 
-	/**
-	 * Whether {@code result}, the primary's for op {@code op}, is one this replica computed for that
-	 * op too ({@code true} when it does not remember the op).
-	 */
-	boolean agreesWithLocalResult(long op, byte[] result);
+	/** How {@code result}, the primary's for op {@code op}, compares with what this replica computed for it. */
+	AppliedResults.Comparison compareWithLocalResult(long op, byte[] result);
 
-	/** Reports that this replica's state machine computed another result than the primary's. */
+	/** Reports that this replica's state machine computed another result or state than the primary's. */
 	void reportDivergence(String description);
+
+	/** Reports that this replica's state was the primary's at {@code op} (a {@link StateChecks state check}). */
+	void reportStateAgreed(long op);
 
 	/** Runs {@code task} on the replica's loop. */
 	void execute(Runnable task);

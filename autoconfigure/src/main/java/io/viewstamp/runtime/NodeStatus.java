@@ -23,11 +23,13 @@ import io.viewstamp.vsr.Status;
  * @param storage the journal's counters and extent
  * @param acknowledgedOps per replica index, the highest op it has acknowledged as durable to this
  * replica; -1 for each when this replica is not the normal primary (only the primary knows)
- * @param divergences how many results of the primary this replica's state machine contradicted
- * since it started (each means its state differs from the primary's)
+ * @param divergences how many results or states of the primary this replica's contradicted since
+ * it started (each means the two states differ)
  * @param lastDivergence the last such contradiction, described, or {@code null}
+ * @param lastStateCheckOp the op of the last {@link StateChecks state check} at which this
+ * replica's state was the primary's, 0 before the first
  */
 public record NodeStatus(int replica, int replicaCount, Status status, long view, int primary, long op, long commit,
 		int clientSessions, boolean stopped, String stopCause, List<PeerStatus> peers, StorageStatistics storage,
-		List<Long> acknowledgedOps, long divergences, String lastDivergence) {
+		List<Long> acknowledgedOps, long divergences, String lastDivergence, long lastStateCheckOp) {
 }

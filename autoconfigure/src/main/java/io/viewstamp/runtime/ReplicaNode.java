@@ -77,6 +77,8 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private final AppliedResults appliedResults = new AppliedResults();
 
+	private final StateChecks stateChecks;
+
 	private volatile long divergences;
 
 	private volatile String lastDivergence;
@@ -93,6 +95,7 @@ public final class ReplicaNode implements AutoCloseable {
 		this.loop = new ScheduledThreadPoolExecutor(1, daemon("viewstamp-replica-" + configuration.replica()));
 		this.callbacks = Executors.newSingleThreadExecutor(daemon("viewstamp-client-" + configuration.replica()));
 		this.client = new ReplicationClient(new Environment(), options, this.callbacks);
+		this.stateChecks = new StateChecks(options.stateCheckIntervalOps());
 	}
 
 	/**
@@ -189,7 +192,7 @@ public final class ReplicaNode implements AutoCloseable {
 		List<PeerStatus> peers = (this.transport != null) ? this.transport.peers() : List.of();
 		return new NodeStatus(last.replica(), last.replicaCount(), last.status(), last.view(), last.primary(), last.op(),
 				last.commit(), last.clientSessions(), this.stopped, this.stopCause, peers, this.storage.statistics(),
-				last.acknowledgedOps(), this.divergences, this.lastDivergence);
+				last.acknowledgedOps(), this.divergences, this.lastDivergence, this.stateChecks.lastAgreedOp());
 	}
 
 	/** The configuration the replica runs with. */
@@ -228,8 +231,19 @@ public final class ReplicaNode implements AutoCloseable {
 		long realtimeNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
 		this.replica.tick(realtimeNanos);
 		this.client.onTick();
+		checkStateWhenDue();
 		afterStep();
 		publishStatus();
+	}
+
+	private void checkStateWhenDue() {
+		if (!this.stateChecks.isDue(this.replica.status() == Status.NORMAL, this.replica.commit())) {
+			return;
+		}
+		this.stateChecks.started();
+		this.client.checkState()
+			.whenComplete((digest, failure) -> executeQuietly(
+					() -> this.stateChecks.finished(failure == null, this.replica.commit())));
 	}
 
 	private void receive(int from, Message message) {
@@ -257,7 +271,7 @@ public final class ReplicaNode implements AutoCloseable {
 		this.status = new NodeStatus(this.configuration.replica(), this.cluster.replicaCount(), this.replica.status(),
 				this.replica.view(), this.replica.primaryIndex(), this.replica.op(), this.replica.commit(),
 				this.client.sessions(), this.stopped, this.stopCause, List.of(), null, acknowledgedOps(), this.divergences,
-				this.lastDivergence);
+				this.lastDivergence, this.stateChecks.lastAgreedOp());
 	}
 
 	private List<Long> acknowledgedOps() {
@@ -447,8 +461,13 @@ public final class ReplicaNode implements AutoCloseable {
 		}
 
 		@Override
-		public boolean agreesWithLocalResult(long op, byte[] result) {
-			return ReplicaNode.this.appliedResults.agrees(op, result);
+		public AppliedResults.Comparison compareWithLocalResult(long op, byte[] result) {
+			return ReplicaNode.this.appliedResults.compare(op, result);
+		}
+
+		@Override
+		public void reportStateAgreed(long op) {
+			ReplicaNode.this.stateChecks.agreed(op);
 		}
 
 		@Override

@@ -71,7 +71,8 @@ public final class ReplicationClient {
 
 	/**
 	 * Submits {@code command}. Never blocks; callable from any thread.
-	 * @param command the command bytes, at most {@link MessageCodec#BODY_SIZE_BYTES_MAX}
+	 * @param command the command bytes: at least one (the empty command is the replicas' own
+	 * {@link StateChecks state check}) and at most {@link MessageCodec#BODY_SIZE_BYTES_MAX}
 	 * @return completed with the state machine's result once the command is committed and applied
 	 * on this replica; or failed with a {@link RequestTimeoutException} after the request timeout, a
 	 * {@link SessionEvictedException}, or a {@link ReplicaStoppedException}, all of which leave the
@@ -83,6 +84,22 @@ public final class ReplicationClient {
 			throw new IllegalArgumentException("A command of " + command.length + " bytes is more than the "
 					+ MessageCodec.BODY_SIZE_BYTES_MAX + " bytes one request may carry: split it into smaller commands");
 		}
+		if (StateChecks.isCheck(command)) {
+			throw new IllegalArgumentException("A command must have at least one byte: the empty command is reserved for "
+					+ "the replicas' checks of their state");
+		}
+		return enqueue(command.clone(), false);
+	}
+
+	/**
+	 * Submits a check of this replica's state against the primary's ({@link StateChecks}); its
+	 * outcome is reported to the environment, and the future completes with the primary's digest.
+	 */
+	CompletableFuture<byte[]> checkState() {
+		return enqueue(StateChecks.COMMAND, true);
+	}
+
+	private CompletableFuture<byte[]> enqueue(byte[] command, boolean stateCheck) {
 		CompletableFuture<byte[]> future = new CompletableFuture<>();
 		Throwable stopped = this.stopCause;
 		if (stopped != null) {
@@ -95,7 +112,7 @@ public final class ReplicationClient {
 					+ "Nothing was submitted; retry later or slow down."));
 		}
 		long deadline = this.environment.nanoTime() + this.options.requestTimeout().toNanos();
-		PendingCommand pending = new PendingCommand(command.clone(), future, deadline);
+		PendingCommand pending = new PendingCommand(command, future, deadline, stateCheck);
 		try {
 			this.environment.execute(() -> {
 				Throwable cause = this.stopCause;
@@ -187,18 +204,35 @@ public final class ReplicationClient {
 		long applied = this.environment.appliedOp();
 		while (!this.awaitingApply.isEmpty() && this.awaitingApply.peek().op() <= applied) {
 			Applied done = this.awaitingApply.poll();
-			if (!this.environment.agreesWithLocalResult(done.op(), done.result())) {
-				// The caller gets the cluster's answer; this replica's state is the one in doubt.
-				this.environment.reportDivergence("The primary's result for op " + done.op() + " ("
-						+ done.result().length + " bytes) is not any result this replica's state machine computed for "
-						+ "that op: its state has diverged from the primary's. A command is not deterministic (it reads "
-						+ "a clock, a random generator or other state outside the replicated state; use "
-						+ "ReplicatedContext), or this replica runs another version of the application. Stop this "
-						+ "replica, delete its data directory and restart it to recover a correct state from its peers.");
-			}
+			compareWithLocal(done);
 			this.pendingCount.decrementAndGet();
 			this.callbacks.execute(() -> done.caller().future().complete(done.result()));
 		}
+	}
+
+	/**
+	 * Compares the primary's result with this replica's for the same op. The caller gets the
+	 * cluster's answer either way: the state in doubt is this replica's, or the primary's.
+	 */
+	private void compareWithLocal(Applied done) {
+		AppliedResults.Comparison comparison = this.environment.compareWithLocalResult(done.op(), done.result());
+		boolean stateCheck = done.caller().stateCheck();
+		if (comparison == AppliedResults.Comparison.AGREES && stateCheck) {
+			this.environment.reportStateAgreed(done.op());
+		}
+		if (comparison != AppliedResults.Comparison.DIFFERS) {
+			return;
+		}
+		String what = stateCheck
+				? "The primary's state at op " + done.op() + " is not this replica's (their SHA-256 digests differ)"
+				: "The primary's result for op " + done.op() + " (" + done.result().length
+						+ " bytes) is not any result this replica's state machine computed for that op";
+		this.environment.reportDivergence(what + ": the two states have diverged. If the other replicas report no "
+				+ "divergence, this one diverged; if every backup reports one, the primary did. A command is not "
+				+ "deterministic (it reads a clock, a random generator or other state outside the replicated state; "
+				+ "use ReplicatedContext), or the replicas run different versions of the application. Stop the "
+				+ "replica that diverged, delete its data directory and restart it to recover a correct state from "
+				+ "its peers.");
 	}
 
 	/** Resends what was not answered in time, and fails callers past their deadline. */

@@ -20,19 +20,24 @@ import io.viewstamp.vsr.ReplicaOptions;
  * @param clientSessionsMax sessions this replica's client opens at most; each carries one request
  * at a time, so this is the client's concurrency
  * @param pendingRequestsMax commands that may wait for a session; more are refused at once
+ * @param stateCheckIntervalOps ops applied between two checks of this replica's state against the
+ * primary's ({@link StateChecks}); 0 turns the checks off
  * @param replica the protocol's limits and timeouts
  * @param storage the journal's options
  * @param transport the network's options
  */
 public record RuntimeOptions(Duration tickInterval, Duration requestTimeout, Duration requestResendInterval,
-		int clientSessionsMax, int pendingRequestsMax, ReplicaOptions replica, FileStorageOptions storage,
-		TransportOptions transport) {
+		int clientSessionsMax, int pendingRequestsMax, long stateCheckIntervalOps, ReplicaOptions replica,
+		FileStorageOptions storage, TransportOptions transport) {
 
 	/** Default for {@link #clientSessionsMax()}. */
 	public static final int CLIENT_SESSIONS_MAX = 64;
 
 	/** Default for {@link #pendingRequestsMax()}. */
 	public static final int PENDING_REQUESTS_MAX = 65_536;
+
+	/** Default for {@link #stateCheckIntervalOps()}. */
+	public static final long STATE_CHECK_INTERVAL_OPS = 10_000;
 
 	public RuntimeOptions {
 		Objects.requireNonNull(replica, "replica");
@@ -52,31 +57,42 @@ public record RuntimeOptions(Duration tickInterval, Duration requestTimeout, Dur
 		if (pendingRequestsMax < 1) {
 			throw new IllegalArgumentException("pendingRequestsMax is " + pendingRequestsMax + ": it must be at least 1");
 		}
+		if (stateCheckIntervalOps < 0) {
+			throw new IllegalArgumentException("stateCheckIntervalOps is " + stateCheckIntervalOps
+					+ ": it must be at least 1, or 0 to turn state checks off");
+		}
 	}
 
 	/** The defaults: a 10 ms tick, a 5 s request timeout, 64 sessions. */
 	public static RuntimeOptions defaults() {
 		return new RuntimeOptions(Duration.ofMillis(10), Duration.ofSeconds(5), Duration.ofMillis(200),
-				CLIENT_SESSIONS_MAX, PENDING_REQUESTS_MAX, ReplicaOptions.defaults(), FileStorageOptions.defaults(),
+				CLIENT_SESSIONS_MAX, PENDING_REQUESTS_MAX, STATE_CHECK_INTERVAL_OPS, ReplicaOptions.defaults(), FileStorageOptions.defaults(),
 				TransportOptions.defaults());
 	}
 
 	/** A copy with another request timeout. */
 	public RuntimeOptions withRequestTimeout(Duration requestTimeout) {
 		return new RuntimeOptions(this.tickInterval, requestTimeout, this.requestResendInterval, this.clientSessionsMax,
-				this.pendingRequestsMax, this.replica, this.storage, this.transport);
+				this.pendingRequestsMax, this.stateCheckIntervalOps, this.replica, this.storage, this.transport);
 	}
 
 	/** A copy with other protocol options. */
 	public RuntimeOptions withReplica(ReplicaOptions replica) {
 		return new RuntimeOptions(this.tickInterval, this.requestTimeout, this.requestResendInterval,
-				this.clientSessionsMax, this.pendingRequestsMax, replica, this.storage, this.transport);
+				this.clientSessionsMax, this.pendingRequestsMax, this.stateCheckIntervalOps, replica, this.storage, this.transport);
 	}
 
 	/** A copy with another number of client sessions. */
 	public RuntimeOptions withClientSessionsMax(int clientSessionsMax) {
 		return new RuntimeOptions(this.tickInterval, this.requestTimeout, this.requestResendInterval, clientSessionsMax,
-				this.pendingRequestsMax, this.replica, this.storage, this.transport);
+				this.pendingRequestsMax, this.stateCheckIntervalOps, this.replica, this.storage, this.transport);
+	}
+
+	/** A copy with another interval between state checks (0 turns them off). */
+	public RuntimeOptions withStateCheckIntervalOps(long stateCheckIntervalOps) {
+		return new RuntimeOptions(this.tickInterval, this.requestTimeout, this.requestResendInterval,
+				this.clientSessionsMax, this.pendingRequestsMax, stateCheckIntervalOps, this.replica, this.storage,
+				this.transport);
 	}
 
 	private static void requirePositive(Duration duration, String name) {

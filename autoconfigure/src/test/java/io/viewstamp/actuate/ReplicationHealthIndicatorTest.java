@@ -24,7 +24,7 @@ class ReplicationHealthIndicatorTest {
 	@Test
 	void whenASingleReplicaIsNormalThenUp() {
 		ReplicationReport alone = new ReplicationReport("demo", 0, 1, "NORMAL", 0, 0, 5, 5, 5, false, null, List.of(),
-				journal(), 0, null, List.of());
+				journal(), 0, null, 0, List.of());
 		assertThat(health(alone).getStatus()).isEqualTo(Status.UP);
 	}
 
@@ -70,7 +70,7 @@ class ReplicationHealthIndicatorTest {
 	@Test
 	void whenThisReplicaContradictedThePrimaryThenDownWithTheDivergence() {
 		ReplicationReport diverged = new ReplicationReport("demo", 0, 1, "NORMAL", 0, 0, 5, 5, 5, false, null, List.of(),
-				journal(), 1, "The primary's result for op 5 is not any result this replica computed", List.of());
+				journal(), 1, "The primary's result for op 5 is not any result this replica computed", 0, List.of());
 		Health health = health(diverged);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails().get("reason")).asString().contains("op 5");
@@ -80,7 +80,7 @@ class ReplicationHealthIndicatorTest {
 		List<ReplicationReport.Peer> peers = List.of(new ReplicationReport.Peer(1, "localhost:7402", first, null),
 				new ReplicationReport.Peer(2, "localhost:7403", second, null));
 		return new ReplicationReport("demo", 0, 3, status, 3, 0, 10, 9, 9, stopped, stopped ? "disk full" : null, peers,
-				journal(), 0, null, List.of());
+				journal(), 0, null, 0, List.of());
 	}
 
 	private static ReplicationReport.Journal journal() {

@@ -81,7 +81,7 @@ class ReplicationMetricsTest {
 	/** Replica 0 of 3 in view 4, with {@code commit} two ops behind {@code op}. */
 	private static NodeStatus status(Status status, int primary, long op, boolean stopped, List<Long> acknowledged) {
 		return new NodeStatus(0, 3, status, 4, primary, op, Math.max(0, op - 2), 0, stopped, null, List.of(), null,
-				acknowledged, 0, null);
+				acknowledged, 0, null, 0);
 	}
 
 }

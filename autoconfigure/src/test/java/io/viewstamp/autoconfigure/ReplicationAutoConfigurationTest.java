@@ -89,13 +89,18 @@ class ReplicationAutoConfigurationTest {
 		this.runner
 			.withPropertyValues("replication.cluster-id=demo", "replication.replica=1",
 					"replication.peers=" + String.join(",", peers), "replication.data-dir=" + this.root.resolve("1"),
-					"replication.request-timeout=2s", "replication.snapshot-interval=500")
+					"replication.request-timeout=2s", "replication.snapshot-interval=500",
+					"replication.state-check-interval=700")
 			.run((context) -> {
 				NodeConfiguration configuration = context.getBean(ReplicaNodeLifecycle.class).getConfiguration();
 				assertThat(configuration.clusterId()).isEqualTo(ReplicaSettings.clusterId("demo"));
 				assertThat(configuration.replica()).isEqualTo(1);
 				assertThat(configuration.peers()).hasSize(3);
 				assertThat(configuration.peers().get(2).toString()).isEqualTo(peers.get(2));
+				RuntimeOptions options = context.getBean(ReplicaNodeLifecycle.class).getOptions();
+				assertThat(options.requestTimeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(options.replica().snapshotIntervalOps()).isEqualTo(500);
+				assertThat(options.stateCheckIntervalOps()).isEqualTo(700);
 			});
 	}
 

@@ -73,6 +73,13 @@ class ReplicationFailureAnalyzerTest {
 	}
 
 	@Test
+	void whenTheStateCheckIntervalIsNegativeThenTheFailureNamesItAndHowToTurnChecksOff() {
+		FailureAnalysis analysis = analyzeStartup("replication.state-check-interval=-1");
+		assertThat(analysis.getDescription()).contains("replication.state-check-interval");
+		assertThat(analysis.getAction()).contains("0 to turn the checks off");
+	}
+
+	@Test
 	void whenTheDataDirectoryBelongsToAnotherClusterThenTheFailureSaysSo() {
 		Path dataDir = this.root.resolve("data");
 		this.runner.withPropertyValues("replication.cluster-id=first", "replication.data-dir=" + dataDir)

@@ -227,6 +227,67 @@ class ReplicaNodeTest {
 	}
 
 	@Test
+	void aReplicaWhoseStateDivergesWithoutAnyResultShowingItIsFoundByTheStateCheck() throws Exception {
+		// One backup's state machine quietly writes one key more than the others, while every result
+		// it returns is the same as theirs: only comparing states finds it.
+		AtomicInteger divergent = new AtomicInteger(-1);
+		startCluster(RuntimeOptions.defaults().withStateCheckIntervalOps(5), (index) -> new StateMachine() {
+
+			@Override
+			public byte[] apply(long op, long timestamp, byte[] command) {
+				if (divergent.get() == index) {
+					ReplicaNodeTest.this.stateMachines[index].apply(op, timestamp, KvCommand.put("shadow", "!").encode());
+				}
+				return ReplicaNodeTest.this.stateMachines[index].apply(op, timestamp, command);
+			}
+
+			@Override
+			public byte[] snapshot() {
+				return ReplicaNodeTest.this.stateMachines[index].snapshot();
+			}
+
+			@Override
+			public void restore(byte[] snapshot) {
+				ReplicaNodeTest.this.stateMachines[index].restore(snapshot);
+			}
+
+		});
+		int primary = primary();
+		int backup = (primary + 1) % 3;
+		int other = (primary + 2) % 3;
+		// Agreement first: every replica checks its state and finds it equal to the primary's.
+		for (int key = 0; key < 10; key++) {
+			this.nodes[primary].client().submit(KvCommand.put("k" + key, "v").encode()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		}
+		await().atMost(WAIT).until(() -> this.nodes[backup].status().lastStateCheckOp() > 0
+				&& this.nodes[other].status().lastStateCheckOp() > 0);
+		long agreedBefore = this.nodes[backup].status().lastStateCheckOp();
+
+		divergent.set(backup);
+		for (int key = 10; key < 20; key++) {
+			byte[] result = this.nodes[primary].client()
+				.submit(KvCommand.put("k" + key, "v").encode())
+				.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(result).isEqualTo(KvCommand.encodeResult(null));
+		}
+
+		await().atMost(WAIT).until(() -> this.nodes[backup].status().divergences() > 0);
+		assertThat(this.nodes[backup].status().lastDivergence()).contains("state at op").contains("diverged");
+		assertThat(this.nodes[backup].status().lastStateCheckOp()).isEqualTo(agreedBefore);
+		await().atMost(WAIT).until(() -> this.nodes[other].status().lastStateCheckOp() > agreedBefore);
+		assertThat(this.nodes[other].status().divergences()).isZero();
+		assertThat(this.nodes[primary].status().divergences()).isZero();
+	}
+
+	@Test
+	void theEmptyCommandIsReservedForStateChecks() throws Exception {
+		startCluster(RuntimeOptions.defaults());
+		assertThatIllegalArgumentException().isThrownBy(() -> this.nodes[0].client().submit(new byte[0]))
+			.withMessageContaining("at least one byte")
+			.withMessageContaining("reserved");
+	}
+
+	@Test
 	void aCommandLargerThanOneRequestMayCarryIsRefusedAtOnce() throws Exception {
 		startCluster(RuntimeOptions.defaults());
 		assertThatIllegalArgumentException().isThrownBy(() -> this.nodes[0].client().submit(new byte[(1 << 20) + 1]))

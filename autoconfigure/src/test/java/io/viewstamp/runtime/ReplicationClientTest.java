@@ -69,6 +69,39 @@ class ReplicationClientTest {
 	}
 
 	@Test
+	void aStateCheckWhoseDigestDiffersFromThisReplicasIsReportedAsDivergenceOfState() {
+		CompletableFuture<byte[]> check = this.client.checkState();
+		this.client.onReply(registerReply(this.replica.lastSent(), this.replica.view, 5));
+		Request sent = this.replica.lastSent();
+		assertThat(sent.body()).isEmpty();
+		this.replica.localResults.put(30L, bytes("local digest"));
+		this.client.onReply(reply(sent, 0, 30, "primary digest"));
+		this.replica.applied = 30;
+		this.client.completeApplied();
+
+		assertThat(check.join()).isEqualTo(bytes("primary digest"));
+		assertThat(this.replica.statesAgreed).isEmpty();
+		assertThat(this.replica.divergences).singleElement()
+			.asString()
+			.contains("The primary's state at op 30 is not this replica's")
+			.contains("if every backup reports one, the primary did");
+	}
+
+	@Test
+	void aStateCheckWhoseDigestIsThisReplicasIsReportedAsAgreement() {
+		this.client.checkState();
+		this.client.onReply(registerReply(this.replica.lastSent(), this.replica.view, 5));
+		Request sent = this.replica.lastSent();
+		this.replica.localResults.put(30L, bytes("digest"));
+		this.client.onReply(reply(sent, 0, 30, "digest"));
+		this.replica.applied = 30;
+		this.client.completeApplied();
+
+		assertThat(this.replica.statesAgreed).containsExactly(30L);
+		assertThat(this.replica.divergences).isEmpty();
+	}
+
+	@Test
 	void aRegisterReplyThatDoesNotEchoThisIncarnationIsAPredecessorsAndIgnored() {
 		this.client.submit(bytes("x"));
 		Request register = this.replica.lastSent();
@@ -141,7 +174,7 @@ class ReplicationClientTest {
 	@Test
 	void commandsBeyondThePendingLimitAreRefusedAtOnce() {
 		ReplicationClient small = new ReplicationClient(this.replica, new RuntimeOptions(Duration.ofMillis(10), TIMEOUT,
-				RESEND, 1, 2, RuntimeOptions.defaults().replica(), RuntimeOptions.defaults().storage(),
+				RESEND, 1, 2, 0, RuntimeOptions.defaults().replica(), RuntimeOptions.defaults().storage(),
 				RuntimeOptions.defaults().transport()), Runnable::run);
 		small.submit(bytes("a"));
 		small.submit(bytes("b"));
@@ -198,6 +231,8 @@ class ReplicationClientTest {
 
 		final List<String> divergences = new ArrayList<>();
 
+		final List<Long> statesAgreed = new ArrayList<>();
+
 		@Override
 		public int replicaCount() {
 			return 3;
@@ -225,9 +260,18 @@ class ReplicationClientTest {
 		}
 
 		@Override
-		public boolean agreesWithLocalResult(long op, byte[] result) {
+		public AppliedResults.Comparison compareWithLocalResult(long op, byte[] result) {
 			byte[] local = this.localResults.get(op);
-			return local == null || java.util.Arrays.equals(local, result);
+			if (local == null) {
+				return AppliedResults.Comparison.NOT_REMEMBERED;
+			}
+			return java.util.Arrays.equals(local, result) ? AppliedResults.Comparison.AGREES
+					: AppliedResults.Comparison.DIFFERS;
+		}
+
+		@Override
+		public void reportStateAgreed(long op) {
+			this.statesAgreed.add(op);
 		}
 
 		@Override

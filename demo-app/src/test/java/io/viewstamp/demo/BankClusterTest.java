@@ -62,6 +62,9 @@ class BankClusterTest {
 
 	private static final long INITIAL = 1_000;
 
+	/** Often, so that the backup checks its whole state against the new primary's after the load. */
+	private static final int STATE_CHECK_INTERVAL_OPS = 25;
+
 	private static final Duration STARTUP = Duration.ofSeconds(40);
 
 	private static final Duration FAILOVER = Duration.ofSeconds(20);
@@ -189,6 +192,17 @@ class BankClusterTest {
 		for (int survivor : survivors) {
 			assertThat(total(survivor)).as("linearizable total on replica %d", survivor).isEqualTo(expectedTotal);
 		}
+		// Beyond the balances read here: the backup compared a digest of its whole state with the
+		// primary's, at an op after the failover, and found them equal.
+		int backup = (survivors[0] == newPrimary) ? survivors[1] : survivors[0];
+		long viewChangeOp = after.get("opNumber").asLong();
+		JsonNode checked = await().atMost(FAILOVER)
+			.until(() -> replication(backup), (report) -> report.get("lastStateCheckOp").asLong() > viewChangeOp);
+		for (int survivor : survivors) {
+			assertThat(replication(survivor).get("divergences").asLong()).as("divergences on replica %d", survivor).isZero();
+		}
+		System.out.printf("BankClusterTest: replica %d's state equals the primary's at op %d (the view changed at op %d)%n",
+				backup, checked.get("lastStateCheckOp").asLong(), viewChangeOp);
 		System.out.printf("BankClusterTest: deposits acknowledged %d, rejected %d, unknown %d; total %d conserved on replicas %s%n",
 				counts[Outcome.ACKNOWLEDGED.ordinal()], counts[Outcome.REJECTED.ordinal()],
 				counts[Outcome.UNKNOWN.ordinal()], expectedTotal, Arrays.toString(survivors));
@@ -248,7 +262,8 @@ class BankClusterTest {
 				// Arguments, not default properties: these must override application.yml's peers and ports.
 				.run("--server.port=0", "--replication.cluster-id=bank-cluster-test", "--replication.replica=" + index,
 						"--replication.peers=" + peers, "--replication.data-dir=" + this.dataRoot.resolve("replica-" + index),
-						"--replication.initialize=true", "--replication.request-timeout=3s");
+						"--replication.initialize=true", "--replication.request-timeout=3s",
+						"--replication.state-check-interval=" + STATE_CHECK_INTERVAL_OPS);
 			this.httpPorts[index] = Integer
 				.parseInt(this.contexts[index].getEnvironment().getRequiredProperty("local.server.port"));
 		}
