@@ -291,7 +291,8 @@ public final class CommandCodec {
 				if (parser.nextToken() == JsonToken.PROPERTY_NAME && MESSAGE.equals(parser.currentName())) {
 					message = parser.nextStringValue();
 				}
-				return new Outcome(null, rebuild(type, message, classLoader));
+				return new Outcome(null, rebuild(type, message, classLoader,
+						(method != null) ? method.method().getExceptionTypes() : new Class<?>[0]));
 			}
 			if (!RESULT.equals(parser.currentName())) {
 				throw new IllegalStateException("A result names '" + parser.currentName() + "' where '" + RESULT + "' or '"
@@ -306,15 +307,15 @@ public final class CommandCodec {
 	}
 
 	/**
-	 * The exception a method threw on the replica that applied it: the same class when it is an
-	 * unchecked exception of this application with a constructor taking a message, otherwise a
-	 * {@link ReplicationException} that names it.
+	 * The exception a method threw on the replica that applied it: the same class, with its
+	 * message, when it is unchecked or a checked exception the method declares, and the class has
+	 * a public constructor taking a message; otherwise a {@link ReplicationException} that names it
+	 * (the caller could not be made to throw a checked exception its method does not declare).
 	 */
-	static Throwable rebuild(String type, String message, ClassLoader classLoader) {
+	static Throwable rebuild(String type, String message, ClassLoader classLoader, Class<?>[] declared) {
 		try {
 			Class<?> exceptionClass = ClassUtils.forName(type, classLoader);
-			if ((RuntimeException.class.isAssignableFrom(exceptionClass) || Error.class.isAssignableFrom(exceptionClass))
-					&& !Modifier.isAbstract(exceptionClass.getModifiers())) {
+			if (isThrowable(exceptionClass, declared) && !Modifier.isAbstract(exceptionClass.getModifiers())) {
 				Constructor<?> constructor = exceptionClass.getConstructor(String.class);
 				return (Throwable) constructor.newInstance(message);
 			}
@@ -323,6 +324,18 @@ public final class CommandCodec {
 			// Not a class this caller can rebuild: it is named in the message below instead.
 		}
 		return new ReplicationException("The replicated method threw " + type + ((message != null) ? ": " + message : ""));
+	}
+
+	private static boolean isThrowable(Class<?> exceptionClass, Class<?>[] declared) {
+		if (RuntimeException.class.isAssignableFrom(exceptionClass) || Error.class.isAssignableFrom(exceptionClass)) {
+			return true;
+		}
+		for (Class<?> type : declared) {
+			if (type.isAssignableFrom(exceptionClass)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -371,10 +384,10 @@ public final class CommandCodec {
 	 */
 	record Outcome(Object value, Throwable thrown) {
 
-		/** The value, or throws what the method threw. */
-		Object get() {
-			if (this.thrown instanceof RuntimeException runtime) {
-				throw runtime;
+		/** The value, or throws what the method threw (unchecked, or checked and declared by the method). */
+		Object get() throws Exception {
+			if (this.thrown instanceof Exception exception) {
+				throw exception;
 			}
 			if (this.thrown instanceof Error error) {
 				throw error;

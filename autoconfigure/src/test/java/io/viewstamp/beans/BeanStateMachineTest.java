@@ -30,7 +30,7 @@ class BeanStateMachineTest {
 	private static final long TIMESTAMP_NANOS = 1_704_067_200_000_000_123L;
 
 	@Test
-	void aCommandRunsTheRealBeanAndReturnsItsResult() {
+	void aCommandRunsTheRealBeanAndReturnsItsResult() throws Exception {
 		Replica replica = new Replica();
 
 		assertThat(replica.call(1, "add", "apple", 3)).isEqualTo(3);
@@ -41,7 +41,7 @@ class BeanStateMachineTest {
 	}
 
 	@Test
-	void theOpsTimeAndGeneratorAreTheSameOnEveryReplica() {
+	void theOpsTimeAndGeneratorAreTheSameOnEveryReplica() throws Exception {
 		Replica first = new Replica();
 		Replica second = new Replica();
 
@@ -57,7 +57,7 @@ class BeanStateMachineTest {
 	}
 
 	@Test
-	void theContextIsRefusedOutsideACommand() {
+	void theContextIsRefusedOutsideACommand() throws Exception {
 		assertThatIllegalStateException().isThrownBy(ReplicatedContext::now)
 			.withMessageContaining("outside a command being applied");
 		assertThatIllegalStateException().isThrownBy(ReplicatedContext::random)
@@ -65,7 +65,7 @@ class BeanStateMachineTest {
 	}
 
 	@Test
-	void anExceptionIsReturnedAndWhatTheMethodChangedBeforeStays() {
+	void anExceptionIsReturnedAndWhatTheMethodChangedBeforeStays() throws Exception {
 		Replica replica = new Replica();
 		replica.call(1, "add", "apple", 3);
 
@@ -77,7 +77,7 @@ class BeanStateMachineTest {
 	}
 
 	@Test
-	void anUnknownBeanOrMethodStopsTheReplicaWithAClearError() {
+	void anUnknownBeanOrMethodStopsTheReplicaWithAClearError() throws Exception {
 		Replica replica = new Replica();
 		byte[] command = replica.codec().encodeCall("warehouse", replica.method("add"), new Object[] { "apple", 1 });
 
@@ -96,7 +96,7 @@ class BeanStateMachineTest {
 	}
 
 	@Test
-	void aSnapshotOfFieldsRestoresOnAnotherReplicaIncludingFinalFields() {
+	void aSnapshotOfFieldsRestoresOnAnotherReplicaIncludingFinalFields() throws Exception {
 		Replica source = new Replica();
 		source.call(1, "add", "apple", 3);
 		source.call(2, "add", "pear", 1);
@@ -113,7 +113,7 @@ class BeanStateMachineTest {
 	}
 
 	@Test
-	void aReplicatedStateBeanIsSnapshotThroughItsOwnMethods() {
+	void aReplicatedStateBeanIsSnapshotThroughItsOwnMethods() throws Exception {
 		Replica source = new Replica();
 		source.call(1, "record", "first");
 		source.call(2, "record", "second");
@@ -128,7 +128,7 @@ class BeanStateMachineTest {
 	}
 
 	@Test
-	void equalStatesGiveEqualBytes() {
+	void equalStatesGiveEqualBytes() throws Exception {
 		Replica forwards = new Replica();
 		Replica backwards = new Replica();
 		String[] skus = { "apple", "pear", "fig", "kiwi", "plum", "lime" };
@@ -141,7 +141,7 @@ class BeanStateMachineTest {
 	}
 
 	@Test
-	void aSnapshotNamingAnUnknownBeanIsRefused() {
+	void aSnapshotNamingAnUnknownBeanIsRefused() throws Exception {
 		Replica replica = new Replica();
 
 		assertThatIllegalStateException()
@@ -150,7 +150,7 @@ class BeanStateMachineTest {
 	}
 
 	@Test
-	void aCallOfAnotherReplicatedBeanDuringACommandRunsDirectlyAsPartOfIt() {
+	void aCallOfAnotherReplicatedBeanDuringACommandRunsDirectlyAsPartOfIt() throws Exception {
 		Replica replica = new Replica();
 
 		replica.call(1, "recordVia", "nested");
@@ -159,7 +159,7 @@ class BeanStateMachineTest {
 	}
 
 	@Test
-	void theBarrierOfALinearizableReadChangesNothing() {
+	void theBarrierOfALinearizableReadChangesNothing() throws Exception {
 		Replica replica = new Replica();
 		byte[] before = replica.stateMachine.snapshot();
 
@@ -210,7 +210,7 @@ class BeanStateMachineTest {
 		}
 
 		/** Applies a call of {@code name} as op {@code op} and returns its decoded result. */
-		Object call(long op, String name, Object... arguments) {
+		Object call(long op, String name, Object... arguments) throws Exception {
 			ReplicatedMethod method = method(name);
 			Method declared = method.method();
 			String bean = (declared.getDeclaringClass() == Inventory.class) ? "inventory"

@@ -14,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Commands and results travel as JSON with the methods' declared generic types, and come back as
@@ -104,7 +105,19 @@ class CommandCodecTest {
 	}
 
 	@Test
-	void aCheckedOrUnknownExceptionComesBackAsAReplicationExceptionThatNamesIt() throws Exception {
+	void aCheckedExceptionTheMethodDeclaresComesBackAsTheSameClass() throws Exception {
+		ReplicatedMethod reserve = describe("reserve", String.class, int.class);
+
+		CommandCodec.Outcome outcome = this.codec.decodeResult(reserve,
+				this.codec.encodeException(new OutOfStockException("Only 2 of fig in stock")), loader());
+
+		assertThat(outcome.thrown()).isExactlyInstanceOf(OutOfStockException.class).hasMessage("Only 2 of fig in stock");
+		assertThatThrownBy(outcome::get).isSameAs(outcome.thrown());
+	}
+
+	@Test
+	void aCheckedExceptionTheMethodDoesNotDeclareOrAnUnknownOneComesBackAsAReplicationExceptionThatNamesIt()
+			throws Exception {
 		ReplicatedMethod add = describe("add", String.class, int.class);
 
 		CommandCodec.Outcome checked = this.codec.decodeResult(add, this.codec.encodeException(new IOException("disk full")),
@@ -113,7 +126,7 @@ class CommandCodecTest {
 		assertThat(checked.thrown()).isExactlyInstanceOf(ReplicationException.class)
 			.hasMessageContaining("java.io.IOException")
 			.hasMessageContaining("disk full");
-		assertThat(CommandCodec.rebuild("com.example.GoneException", "gone", loader()))
+		assertThat(CommandCodec.rebuild("com.example.GoneException", "gone", loader(), new Class<?>[0]))
 			.isExactlyInstanceOf(ReplicationException.class)
 			.hasMessageContaining("com.example.GoneException: gone");
 	}
@@ -161,6 +174,10 @@ class CommandCodecTest {
 		}
 
 		public void ship(List<Item> items, Map<String, Integer> counts, Optional<Item> gift, int priority, long[] ids) {
+		}
+
+		public int reserve(String sku, int quantity) throws OutOfStockException {
+			throw new OutOfStockException("Only 0 of " + sku + " in stock");
 		}
 
 		public List<Item> items() {

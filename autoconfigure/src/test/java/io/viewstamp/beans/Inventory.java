@@ -40,6 +40,15 @@ public class Inventory {
 		return this.stock.merge(sku, -quantity, Integer::sum);
 	}
 
+	/** Takes stock out, or throws a checked exception the caller gets back as it was thrown. */
+	public int reserve(String sku, int quantity) throws OutOfStockException {
+		int available = this.stock.getOrDefault(sku, 0);
+		if (available < quantity) {
+			throw new OutOfStockException("Only " + available + " of " + sku + " in stock, " + quantity + " asked");
+		}
+		return this.stock.merge(sku, -quantity, Integer::sum);
+	}
+
 	/** Changes the state, then throws: every replica keeps the change, and the caller gets the exception. */
 	public int addThenFail(String sku, int quantity) {
 		add(sku, quantity);

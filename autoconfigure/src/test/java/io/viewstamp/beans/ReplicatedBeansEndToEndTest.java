@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -82,6 +83,8 @@ class ReplicatedBeansEndToEndTest {
 		assertThatIllegalArgumentException().isThrownBy(() -> inventory.addThenFail("pear", 2))
 			.withMessage("changed my mind");
 		assertThat(inventory.count("pear")).isEqualTo(2);
+		assertThatThrownBy(() -> inventory.reserve("pear", 3)).isExactlyInstanceOf(OutOfStockException.class)
+			.hasMessage("Only 2 of pear in stock, 3 asked");
 	}
 
 	@Test
