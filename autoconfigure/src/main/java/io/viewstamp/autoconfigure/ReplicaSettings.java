@@ -13,9 +13,13 @@ import java.util.Map;
 import io.viewstamp.runtime.NodeConfiguration;
 import io.viewstamp.runtime.RuntimeOptions;
 import io.viewstamp.transport.PeerAddress;
+import io.viewstamp.transport.PeerTls;
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.ReplicaOptions;
 
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.StringUtils;
 
 /**
@@ -52,7 +56,6 @@ final class ReplicaSettings {
 	 * @throws InvalidReplicationPropertyException naming the first property that is wrong
 	 */
 	static NodeConfiguration nodeConfiguration(ReplicationProperties properties) {
-		checkSslBundle(properties);
 		String clusterName = properties.getClusterId();
 		if (!StringUtils.hasText(clusterName)) {
 			throw new InvalidReplicationPropertyException("replication.cluster-id", clusterName, "the cluster id is empty",
@@ -119,13 +122,56 @@ final class ReplicaSettings {
 			.withStateCheckIntervalOps(stateCheckInterval);
 	}
 
-	private static void checkSslBundle(ReplicationProperties properties) {
-		// Silently running without the TLS the user asked for would expose the replicas' traffic.
-		if (StringUtils.hasText(properties.getSslBundle())) {
-			throw new InvalidReplicationPropertyException("replication.ssl-bundle", properties.getSslBundle(),
-					"TLS between replicas is not implemented yet",
-					"Remove replication.ssl-bundle; replicas then talk in plain TCP, so keep them on a trusted network.",
+	/**
+	 * Mutual TLS between replicas from the SSL bundle {@code replication.ssl-bundle} names, or
+	 * {@code null} when it names none.
+	 * @param properties the properties
+	 * @param bundles the application's SSL bundles, or {@code null} when it has none
+	 * @return the TLS settings, or {@code null} for plain TCP
+	 * @throws InvalidReplicationPropertyException when the bundle is missing or can not be used
+	 */
+	static PeerTls peerTls(ReplicationProperties properties, SslBundles bundles) {
+		String name = properties.getSslBundle();
+		if (!StringUtils.hasText(name)) {
+			return null;
+		}
+		String define = "Define it under spring.ssl.bundle.jks." + name + " (keystore and truststore) or "
+				+ "spring.ssl.bundle.pem." + name + " (certificate, private key and trusted certificates)";
+		if (bundles == null) {
+			throw new InvalidReplicationPropertyException("replication.ssl-bundle", name,
+					"this application has no SSL bundles", define + ", or remove replication.ssl-bundle.", null);
+		}
+		SslBundle bundle;
+		try {
+			bundle = bundles.getBundle(name);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidReplicationPropertyException("replication.ssl-bundle", name,
+					"there is no SSL bundle named '" + name + "'", define + ", or fix the name.", ex);
+		}
+		if (bundle.getStores().getKeyStore() == null) {
+			throw new InvalidReplicationPropertyException("replication.ssl-bundle", name, "SSL bundle '" + name
+					+ "' has no key store, and each replica presents its own certificate to its peers",
+					"Give the bundle a keystore (spring.ssl.bundle.jks." + name + ".keystore.location) or a PEM "
+							+ "certificate and private key (spring.ssl.bundle.pem." + name + ".keystore.certificate and "
+							+ ".private-key).",
 					null);
+		}
+		if (bundle.getStores().getTrustStore() == null) {
+			throw new InvalidReplicationPropertyException("replication.ssl-bundle", name, "SSL bundle '" + name
+					+ "' has no trust store, and a replica accepts only peers whose certificates it trusts",
+					"Give the bundle a truststore (spring.ssl.bundle.jks." + name + ".truststore.location) or PEM "
+							+ "trusted certificates (spring.ssl.bundle.pem." + name + ".truststore.certificate).",
+					null);
+		}
+		try {
+			return PeerTls.of(bundle.getManagers().getKeyManagerFactory(), bundle.getManagers().getTrustManagerFactory(),
+					bundle.getOptions().getEnabledProtocols(), bundle.getOptions().getCiphers());
+		}
+		catch (RuntimeException ex) {
+			throw new InvalidReplicationPropertyException("replication.ssl-bundle", name,
+					"SSL bundle '" + name + "' can not be used for TLS between replicas: " + ex.getMessage(),
+					"Fix the bundle's key material, protocols or ciphers.", ex);
 		}
 	}
 

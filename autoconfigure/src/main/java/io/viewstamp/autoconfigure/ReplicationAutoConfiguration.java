@@ -2,7 +2,10 @@ package io.viewstamp.autoconfigure;
 
 import io.viewstamp.beans.BeanStateMachine;
 import io.viewstamp.beans.ReplicatedBeanPostProcessor;
+import io.viewstamp.runtime.NodeConfiguration;
 import io.viewstamp.runtime.ReplicaNode;
+import io.viewstamp.runtime.RuntimeOptions;
+import io.viewstamp.transport.PeerTls;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -11,6 +14,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 
@@ -20,7 +24,8 @@ import org.springframework.context.annotation.Role;
  * and the replica that runs while the application does. Every piece backs off when the
  * application defines its own.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
 @ConditionalOnClass(ReplicaNode.class)
 @EnableConfigurationProperties(ReplicationProperties.class)
 public final class ReplicationAutoConfiguration {
@@ -54,10 +59,14 @@ public final class ReplicationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ReplicaNodeLifecycle replicaNodeLifecycle(ReplicationProperties properties, BeanStateMachine stateMachine) {
+	ReplicaNodeLifecycle replicaNodeLifecycle(ReplicationProperties properties, BeanStateMachine stateMachine,
+			ObjectProvider<SslBundles> sslBundles) {
 		// Checked here, while the context is created, so a mistake names its property before anything starts.
-		return new ReplicaNodeLifecycle(ReplicaSettings.nodeConfiguration(properties),
-				ReplicaSettings.runtimeOptions(properties), stateMachine, properties.isInitialize());
+		NodeConfiguration configuration = ReplicaSettings.nodeConfiguration(properties);
+		RuntimeOptions options = ReplicaSettings.runtimeOptions(properties);
+		PeerTls tls = ReplicaSettings.peerTls(properties, sslBundles.getIfAvailable());
+		return new ReplicaNodeLifecycle(configuration, options.withTransport(options.transport().withTls(tls)),
+				stateMachine, properties.isInitialize());
 	}
 
 }

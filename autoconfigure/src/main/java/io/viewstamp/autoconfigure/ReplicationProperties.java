@@ -53,8 +53,10 @@ public class ReplicationProperties {
 	private long stateCheckInterval = 10_000;
 
 	/**
-	 * Name of the SSL bundle for mutual TLS between replicas. Not implemented yet: setting it
-	 * fails startup.
+	 * Name of the SSL bundle (spring.ssl.bundle.*) for mutual TLS between replicas: its key store
+	 * holds this replica's certificate and private key, its trust store the certificates of the
+	 * peers. Set it on every replica or on none. A replica's certificate must name its host as
+	 * the peers list gives it. None means plain TCP, for a trusted network only.
 	 */
 	private String sslBundle;
 

@@ -88,6 +88,13 @@ public record RuntimeOptions(Duration tickInterval, Duration requestTimeout, Dur
 				this.pendingRequestsMax, this.stateCheckIntervalOps, this.replica, this.storage, this.transport);
 	}
 
+	/** A copy with other network options. */
+	public RuntimeOptions withTransport(TransportOptions transport) {
+		return new RuntimeOptions(this.tickInterval, this.requestTimeout, this.requestResendInterval,
+				this.clientSessionsMax, this.pendingRequestsMax, this.stateCheckIntervalOps, this.replica, this.storage,
+				transport);
+	}
+
 	/** A copy with another interval between state checks (0 turns them off). */
 	public RuntimeOptions withStateCheckIntervalOps(long stateCheckIntervalOps) {
 		return new RuntimeOptions(this.tickInterval, this.requestTimeout, this.requestResendInterval,

@@ -6,9 +6,12 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
+import javax.net.ssl.SSLException;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 
 /** What the handlers share about a failing connection: how to name it, and how to close it. */
 final class Connections {
@@ -35,6 +38,25 @@ final class Connections {
 	 * @param who the other end, e.g. "replica 2" or "an unauthenticated peer"
 	 * @param cause what went wrong
 	 */
+	/**
+	 * What went wrong with TLS and how to fix it, when {@code cause} is a TLS failure, else {@code null}.
+	 * @param cause what a connection's pipeline reported
+	 * @return the problem and its fix, or {@code null}
+	 */
+	static String tlsProblem(Throwable cause) {
+		Throwable reason = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
+		if (reason instanceof NotSslRecordException) {
+			return "the peer does not speak TLS, and this replica does: set the same replication.ssl-bundle "
+					+ "(TransportOptions.tls) on every replica, or on none";
+		}
+		if (reason instanceof SSLException) {
+			return "the TLS handshake failed (" + reason.getMessage() + "): every replica's SSL bundle must hold its "
+					+ "own certificate and private key and trust the others' certificates, and a replica's certificate "
+					+ "must name its host as the peer list gives it";
+		}
+		return null;
+	}
+
 	static void closeOnError(ChannelHandlerContext context, int localReplica, String who, Throwable cause) {
 		Throwable reason = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
 		String connection = "its connection with " + who + " at " + remote(context.channel());

@@ -54,6 +54,9 @@ final class Dialer {
 			.handler(new ChannelInitializer<Channel>() {
 				@Override
 				protected void initChannel(Channel channel) {
+					if (options.tls() != null) {
+						channel.pipeline().addLast(options.tls().dialerHandler(channel.alloc(), peer.address(), options));
+					}
 					channel.pipeline()
 						.addLast(HandshakeHandler.FRAME_DECODER, new FrameDecoder(HandshakeCodec.HANDSHAKE_SIZE_BYTES_MAX))
 						.addLast(new DialingHandshake(membership, peer, Dialer.this, options.handshakeTimeout(),

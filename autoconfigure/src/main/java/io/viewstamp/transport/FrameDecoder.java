@@ -18,6 +18,10 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  */
 final class FrameDecoder extends ByteToMessageDecoder {
 
+	private static final byte TLS_HANDSHAKE_RECORD = 22;
+
+	private static final byte TLS_MAJOR_VERSION = 3;
+
 	private int payloadSizeBytesMax;
 
 	private boolean failed;
@@ -51,7 +55,12 @@ final class FrameDecoder extends ByteToMessageDecoder {
 		}
 		int length = in.getIntLE(in.readerIndex());
 		if (length < 0 || length > this.payloadSizeBytesMax) {
+			boolean tls = startsTlsRecord(in);
 			fail(in);
+			if (tls) {
+				throw new MalformedMessageException("The peer speaks TLS and this replica does not: set the same "
+						+ "replication.ssl-bundle (TransportOptions.tls) on every replica, or on none");
+			}
 			throw new MalformedMessageException("Malformed frame: length " + Integer.toUnsignedString(length)
 					+ " is more than the " + this.payloadSizeBytesMax + " bytes a frame may carry here");
 		}
@@ -70,6 +79,11 @@ final class FrameDecoder extends ByteToMessageDecoder {
 		}
 		in.skipBytes(frameSizeBytes);
 		out.add(payload);
+	}
+
+	/** A TLS handshake record (content type 22, version 3.x) where a frame should start. */
+	private static boolean startsTlsRecord(ByteBuf in) {
+		return in.getByte(in.readerIndex()) == TLS_HANDSHAKE_RECORD && in.getByte(in.readerIndex() + 1) == TLS_MAJOR_VERSION;
 	}
 
 	private void fail(ByteBuf in) {

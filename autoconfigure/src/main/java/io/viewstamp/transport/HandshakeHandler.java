@@ -65,6 +65,13 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public final void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
 		this.finished = true;
+		String tlsProblem = Connections.tlsProblem(cause);
+		if (tlsProblem != null) {
+			// A misconfigured peer retries every second: one warning, not one per attempt.
+			this.refusals.log(describeRefusal(context), tlsProblem);
+			context.close();
+			return;
+		}
 		Connections.closeOnError(context, localReplica(), describePeer(), cause);
 	}
 

@@ -259,6 +259,9 @@ public final class NettyTransport implements AutoCloseable {
 			.childHandler(new ChannelInitializer<Channel>() {
 				@Override
 				protected void initChannel(Channel channel) {
+					if (options.tls() != null) {
+						channel.pipeline().addLast(options.tls().acceptorHandler(channel.alloc(), options));
+					}
 					channel.pipeline()
 						.addLast(HandshakeHandler.FRAME_DECODER, new FrameDecoder(HandshakeCodec.HANDSHAKE_SIZE_BYTES_MAX))
 						.addLast(new AcceptingHandshake(NettyTransport.this.membership, NettyTransport.this.peers::get,

@@ -14,9 +14,11 @@ import java.util.Objects;
  * {@code reconnectDelayMin} after each failed attempt up to this
  * @param outboundBytesMax bytes that may wait to be written to one peer; messages to a peer that
  * has more waiting are dropped, so that a slow peer cannot make the sender run out of memory
+ * @param tls mutual TLS between replicas, or {@code null} for plain TCP; every replica of a cluster
+ * must use TLS, or none
  */
 public record TransportOptions(Duration connectTimeout, Duration handshakeTimeout, Duration reconnectDelayMin,
-		Duration reconnectDelayMax, int outboundBytesMax) {
+		Duration reconnectDelayMax, int outboundBytesMax, PeerTls tls) {
 
 	/** Default for {@link #connectTimeout()}. */
 	public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
@@ -58,6 +60,19 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	}
 
 	/**
+	 * Options in plain TCP.
+	 * @param connectTimeout see {@link #connectTimeout()}
+	 * @param handshakeTimeout see {@link #handshakeTimeout()}
+	 * @param reconnectDelayMin see {@link #reconnectDelayMin()}
+	 * @param reconnectDelayMax see {@link #reconnectDelayMax()}
+	 * @param outboundBytesMax see {@link #outboundBytesMax()}
+	 */
+	public TransportOptions(Duration connectTimeout, Duration handshakeTimeout, Duration reconnectDelayMin,
+			Duration reconnectDelayMax, int outboundBytesMax) {
+		this(connectTimeout, handshakeTimeout, reconnectDelayMin, reconnectDelayMax, outboundBytesMax, null);
+	}
+
+	/**
 	 * The defaults: connect within 1 s, handshake within 2 s, reconnect after 50 ms doubling up to
 	 * 1 s, and at most 64 MiB waiting for one peer.
 	 * @return the defaults
@@ -75,7 +90,7 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 */
 	public TransportOptions withTimeouts(Duration connectTimeout, Duration handshakeTimeout) {
 		return new TransportOptions(connectTimeout, handshakeTimeout, this.reconnectDelayMin, this.reconnectDelayMax,
-				this.outboundBytesMax);
+				this.outboundBytesMax, this.tls);
 	}
 
 	/**
@@ -86,7 +101,7 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 */
 	public TransportOptions withReconnectDelays(Duration reconnectDelayMin, Duration reconnectDelayMax) {
 		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, reconnectDelayMin, reconnectDelayMax,
-				this.outboundBytesMax);
+				this.outboundBytesMax, this.tls);
 	}
 
 	/**
@@ -96,7 +111,17 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 */
 	public TransportOptions withOutboundBytesMax(int outboundBytesMax) {
 		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, this.reconnectDelayMin,
-				this.reconnectDelayMax, outboundBytesMax);
+				this.reconnectDelayMax, outboundBytesMax, this.tls);
+	}
+
+	/**
+	 * A copy with mutual TLS between replicas, or without ({@code null}).
+	 * @param tls see {@link #tls()}
+	 * @return the copy
+	 */
+	public TransportOptions withTls(PeerTls tls) {
+		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, this.reconnectDelayMin,
+				this.reconnectDelayMax, this.outboundBytesMax, tls);
 	}
 
 	private static void requirePositive(Duration duration, String name) {

@@ -1,6 +1,7 @@
 /**
  * The network transport between replicas: explicit, versioned message encoding, checksummed
- * frames, and Netty connections that authenticate each peer with a handshake, depending only on
+ * frames, and Netty connections that identify each peer with a handshake, optionally under
+ * mutual TLS ({@link io.viewstamp.transport.PeerTls}); it depends only on
  * {@link io.viewstamp.vsr}, Netty and the JDK.
  */
 package io.viewstamp.transport;

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -24,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReplicationFailureAnalyzerTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ReplicationAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, ReplicationAutoConfiguration.class));
 
 	@TempDir
 	Path root;
@@ -59,11 +60,29 @@ class ReplicationFailureAnalyzerTest {
 	}
 
 	@Test
-	void whenAnSslBundleIsSetThenStartupFailsBecauseTlsIsNotImplemented() {
+	void whenTheSslBundleDoesNotExistThenTheFailureNamesItAndWhereToDefineIt() {
 		FailureAnalysis analysis = analyzeStartup("replication.ssl-bundle=peers");
 		assertThat(analysis.getDescription()).contains("replication.ssl-bundle")
-			.contains("TLS between replicas is not implemented yet");
-		assertThat(analysis.getAction()).contains("Remove replication.ssl-bundle");
+			.contains("there is no SSL bundle named 'peers'");
+		assertThat(analysis.getAction()).contains("spring.ssl.bundle.jks.peers").contains("spring.ssl.bundle.pem.peers");
+	}
+
+	@Test
+	void whenTheSslBundleHasNoKeyStoreThenTheFailureSaysEachReplicaNeedsItsOwnCertificate() {
+		FailureAnalysis analysis = analyzeStartup("replication.ssl-bundle=peers",
+				"spring.ssl.bundle.jks.peers.truststore.location=classpath:tls/trusted.p12",
+				"spring.ssl.bundle.jks.peers.truststore.password=changeit");
+		assertThat(analysis.getDescription()).contains("SSL bundle 'peers' has no key store");
+		assertThat(analysis.getAction()).contains("spring.ssl.bundle.jks.peers.keystore.location");
+	}
+
+	@Test
+	void whenTheSslBundleHasNoTrustStoreThenTheFailureSaysReplicasOnlyAcceptTrustedPeers() {
+		FailureAnalysis analysis = analyzeStartup("replication.ssl-bundle=peers",
+				"spring.ssl.bundle.jks.peers.keystore.location=classpath:tls/replica.p12",
+				"spring.ssl.bundle.jks.peers.keystore.password=changeit");
+		assertThat(analysis.getDescription()).contains("SSL bundle 'peers' has no trust store");
+		assertThat(analysis.getAction()).contains("spring.ssl.bundle.jks.peers.truststore.location");
 	}
 
 	@Test
