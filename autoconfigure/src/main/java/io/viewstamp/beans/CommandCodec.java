@@ -18,6 +18,7 @@ import io.viewstamp.ReadOnly;
 import io.viewstamp.ReplicationException;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -309,14 +310,16 @@ public final class CommandCodec {
 	/**
 	 * The exception a method threw on the replica that applied it: the same class, with its
 	 * message, when it is unchecked or a checked exception the method declares, and the class has
-	 * a public constructor taking a message; otherwise a {@link ReplicationException} that names it
+	 * a constructor taking a message (public or not); otherwise a {@link ReplicationException} that names it
 	 * (the caller could not be made to throw a checked exception its method does not declare).
 	 */
 	static Throwable rebuild(String type, String message, ClassLoader classLoader, Class<?>[] declared) {
 		try {
 			Class<?> exceptionClass = ClassUtils.forName(type, classLoader);
 			if (isThrowable(exceptionClass, declared) && !Modifier.isAbstract(exceptionClass.getModifiers())) {
-				Constructor<?> constructor = exceptionClass.getConstructor(String.class);
+				// Not only public ones: an application's exceptions are often package-private.
+				Constructor<?> constructor = exceptionClass.getDeclaredConstructor(String.class);
+				ReflectionUtils.makeAccessible(constructor);
 				return (Throwable) constructor.newInstance(message);
 			}
 		}

@@ -116,6 +116,27 @@ class CommandCodecTest {
 	}
 
 	@Test
+	void anExceptionClassThatIsNotPublicComesBackAsItself() throws Exception {
+		ReplicatedMethod hide = describe("hide");
+
+		CommandCodec.Outcome outcome = this.codec.decodeResult(hide, this.codec.encodeException(new HiddenException("hidden")),
+				loader());
+
+		assertThat(outcome.thrown()).isExactlyInstanceOf(HiddenException.class).hasMessage("hidden");
+	}
+
+	/** A checked exception as applications often write them: package-private, with a package-private constructor. */
+	static class HiddenException extends Exception {
+
+		private static final long serialVersionUID = 1L;
+
+		HiddenException(String message) {
+			super(message);
+		}
+
+	}
+
+	@Test
 	void aCheckedExceptionTheMethodDoesNotDeclareOrAnUnknownOneComesBackAsAReplicationExceptionThatNamesIt()
 			throws Exception {
 		ReplicatedMethod add = describe("add", String.class, int.class);
@@ -174,6 +195,10 @@ class CommandCodecTest {
 		}
 
 		public void ship(List<Item> items, Map<String, Integer> counts, Optional<Item> gift, int priority, long[] ids) {
+		}
+
+		public void hide() throws HiddenException {
+			throw new HiddenException("hidden");
 		}
 
 		public int reserve(String sku, int quantity) throws OutOfStockException {
