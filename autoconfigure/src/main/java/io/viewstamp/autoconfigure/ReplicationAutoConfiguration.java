@@ -51,7 +51,7 @@ public final class ReplicationAutoConfiguration {
 	@ConditionalOnMissingBean
 	static ReplicatedBeanPostProcessor replicatedBeanPostProcessor(ObjectProvider<BeanStateMachine> stateMachine,
 			ObjectProvider<ReplicaNodeLifecycle> lifecycle) {
-		return new ReplicatedBeanPostProcessor(stateMachine.getObject(), () -> {
+		return new ReplicatedBeanPostProcessor(stateMachine::getObject, () -> {
 			ReplicaNodeLifecycle running = lifecycle.getIfAvailable();
 			return (running != null) ? running.getClient() : null;
 		});

@@ -11,6 +11,7 @@ import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Replaces every bean whose class is annotated {@link Replicated} with a class-based proxy (so the
@@ -22,7 +23,7 @@ import org.springframework.util.ClassUtils;
  */
 public final class ReplicatedBeanPostProcessor implements BeanPostProcessor {
 
-	private final BeanStateMachine stateMachine;
+	private final Supplier<BeanStateMachine> stateMachine;
 
 	private final Supplier<ReplicationClient> client;
 
@@ -34,8 +35,23 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor {
 	 * @param client this replica's client, looked up at each command; {@code null} until the replica runs
 	 */
 	public ReplicatedBeanPostProcessor(BeanStateMachine stateMachine, Supplier<ReplicationClient> client) {
-		this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
+		this(singleton(Objects.requireNonNull(stateMachine, "stateMachine")), client);
+	}
+
+	/**
+	 * @param stateMachine the state machine the replica runs, looked up once, when the first
+	 * replicated bean is post-processed: a post-processor is created before the application's
+	 * beans, and creating the state machine then would create the JSON mapper it needs too early
+	 * for the other post-processors to see it
+	 * @param client this replica's client, looked up at each command; {@code null} until the replica runs
+	 */
+	public ReplicatedBeanPostProcessor(Supplier<BeanStateMachine> stateMachine, Supplier<ReplicationClient> client) {
+		this.stateMachine = SingletonSupplier.of(Objects.requireNonNull(stateMachine, "stateMachine"));
 		this.client = Objects.requireNonNull(client, "client");
+	}
+
+	private static Supplier<BeanStateMachine> singleton(BeanStateMachine stateMachine) {
+		return () -> stateMachine;
 	}
 
 	/**
@@ -61,7 +77,7 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor {
 		}
 		ReplicatedBean replicated;
 		try {
-			replicated = this.stateMachine.register(beanName, bean, type);
+			replicated = this.stateMachine.get().register(beanName, bean, type);
 		}
 		catch (IllegalStateException ex) {
 			throw new BeanCreationException(beanName, ex.getMessage(), ex);
@@ -70,7 +86,7 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor {
 		// The target's class is the proxy's superclass; a target that is already a CGLIB proxy is subclassed by its user class.
 		factory.setTarget(bean);
 		factory.setProxyTargetClass(true);
-		factory.addAdvice(new ReplicatedBeanInterceptor(replicated, this.stateMachine, this.client,
+		factory.addAdvice(new ReplicatedBeanInterceptor(replicated, this.stateMachine.get(), this.client,
 				this::getCommandObserver));
 		return factory.getProxy(type.getClassLoader());
 	}

@@ -13,11 +13,15 @@ import io.viewstamp.runtime.RuntimeOptions;
 import io.viewstamp.transport.LoopbackPorts;
 import io.viewstamp.vsr.Status;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -63,6 +67,21 @@ class ReplicationAutoConfigurationTest {
 				});
 			});
 		assertThat(dataDir.resolve("superblock")).exists();
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void jacksonsConfigurationIsNotCreatedBeforeThePostProcessorsCanSeeIt(CapturedOutput output) {
+		this.runner.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class))
+			.withUserConfiguration(CounterConfiguration.class)
+			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(Counter.class).add(4)).isEqualTo(4);
+			});
+		// The post-processor of replicated beans must not pull the mapper (and Jackson's
+		// configuration) into existence while post-processors are still being registered.
+		assertThat(output).doesNotContain("is not eligible for getting processed by all BeanPostProcessors");
 	}
 
 	@Test
