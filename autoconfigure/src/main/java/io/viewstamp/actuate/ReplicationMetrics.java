@@ -62,6 +62,11 @@ public final class ReplicationMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		if (registry.find("replication.commits").functionCounter() != null) {
+			// Bound already: the auto-configuration binds these meters, and Spring Boot binds every
+			// MeterBinder bean too; Micrometer would keep the first and warn about the second.
+			return;
+		}
 		FunctionCounter.builder("replication.commits", this, ReplicationMetrics::commits)
 			.description("Operations committed and applied by this replica since the cluster began")
 			.baseUnit("operations")

@@ -30,7 +30,8 @@ public final class ReplicationMetricsAutoConfiguration {
 	/**
 	 * The replica's meters, bound here rather than left to Spring Boot's binding of
 	 * {@code MeterBinder} beans so that they exist with any registry, not only Boot's own.
-	 * Registering them again under the same names is harmless: Micrometer keeps the first.
+	 * Spring Boot binds them again, as it binds every {@code MeterBinder} bean, which
+	 * {@link ReplicationMetrics#bindTo} ignores.
 	 */
 	@Bean
 	@ConditionalOnMissingBean

@@ -11,9 +11,14 @@ import io.viewstamp.actuate.ReplicationMetrics;
 import io.viewstamp.beans.CommandObserver;
 import io.viewstamp.beans.ReplicatedBeanPostProcessor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -53,6 +58,25 @@ class ReplicationMetricsAutoConfigurationTest {
 				assertThat(timer.count()).isEqualTo(1);
 				assertThat(registry.find("replication.command.latency").tag("outcome", "failure").timer()).isNull();
 			});
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void withSpringBootsOwnMetricsTheMetersAreBoundOnceWithoutAWarning(CapturedOutput output) {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, ReplicationAutoConfiguration.class,
+					ReplicationMetricsAutoConfiguration.class))
+			.withUserConfiguration(ReplicationAutoConfigurationTest.CounterConfiguration.class)
+			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				context.getBean(Counter.class).add(1);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.find("replication.commits").functionCounters()).hasSize(1);
+				assertThat(registry.find("replication.command.latency").timers()).hasSize(1);
+			});
+		assertThat(output).doesNotContain("has been already registered");
 	}
 
 	@Test
