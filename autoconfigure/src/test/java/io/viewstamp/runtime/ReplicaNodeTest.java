@@ -156,28 +156,13 @@ class ReplicaNodeTest {
 	void aSlowCommandHoldsUpOnlyTheApplyThreadNotTheProtocol() throws Exception {
 		CountDownLatch slowStarted = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		startCluster(RuntimeOptions.defaults(), (index) -> new StateMachine() {
-
-			@Override
-			public byte[] apply(long op, long timestamp, byte[] command) {
-				if (KvCommand.decode(command).key().equals("slow")) {
-					slowStarted.countDown();
-					awaitQuietly(release);
-				}
-				return ReplicaNodeTest.this.stateMachines[index].apply(op, timestamp, command);
+		startCluster(RuntimeOptions.defaults(), (index) -> applyingWith(index, (op, timestamp, command) -> {
+			if (KvCommand.decode(command).key().equals("slow")) {
+				slowStarted.countDown();
+				awaitQuietly(release);
 			}
-
-			@Override
-			public byte[] snapshot() {
-				return ReplicaNodeTest.this.stateMachines[index].snapshot();
-			}
-
-			@Override
-			public void restore(byte[] snapshot) {
-				ReplicaNodeTest.this.stateMachines[index].restore(snapshot);
-			}
-
-		});
+			return this.stateMachines[index].apply(op, timestamp, command);
+		}));
 		long view = this.nodes[0].status().view();
 		CompletableFuture<byte[]> slow = this.nodes[primary()].client().submit(KvCommand.put("slow", "v").encode());
 		assertThat(slowStarted.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -198,25 +183,10 @@ class ReplicaNodeTest {
 		// Once the cluster runs, one backup's state machine stops being deterministic: its results
 		// differ from everyone else's.
 		AtomicInteger divergent = new AtomicInteger(-1);
-		startCluster(RuntimeOptions.defaults(), (index) -> new StateMachine() {
-
-			@Override
-			public byte[] apply(long op, long timestamp, byte[] command) {
-				byte[] result = ReplicaNodeTest.this.stateMachines[index].apply(op, timestamp, command);
-				return (divergent.get() == index) ? KvCommand.encodeResult("something else") : result;
-			}
-
-			@Override
-			public byte[] snapshot() {
-				return ReplicaNodeTest.this.stateMachines[index].snapshot();
-			}
-
-			@Override
-			public void restore(byte[] snapshot) {
-				ReplicaNodeTest.this.stateMachines[index].restore(snapshot);
-			}
-
-		});
+		startCluster(RuntimeOptions.defaults(), (index) -> applyingWith(index, (op, timestamp, command) -> {
+			byte[] result = this.stateMachines[index].apply(op, timestamp, command);
+			return (divergent.get() == index) ? KvCommand.encodeResult("something else") : result;
+		}));
 		int backup = (primary() + 1) % 3;
 		divergent.set(backup);
 		this.nodes[backup].client().submit(KvCommand.put("k", "v").encode()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -231,27 +201,13 @@ class ReplicaNodeTest {
 		// One backup's state machine quietly writes one key more than the others, while every result
 		// it returns is the same as theirs: only comparing states finds it.
 		AtomicInteger divergent = new AtomicInteger(-1);
-		startCluster(RuntimeOptions.defaults().withStateCheckIntervalOps(5), (index) -> new StateMachine() {
-
-			@Override
-			public byte[] apply(long op, long timestamp, byte[] command) {
-				if (divergent.get() == index) {
-					ReplicaNodeTest.this.stateMachines[index].apply(op, timestamp, KvCommand.put("shadow", "!").encode());
-				}
-				return ReplicaNodeTest.this.stateMachines[index].apply(op, timestamp, command);
-			}
-
-			@Override
-			public byte[] snapshot() {
-				return ReplicaNodeTest.this.stateMachines[index].snapshot();
-			}
-
-			@Override
-			public void restore(byte[] snapshot) {
-				ReplicaNodeTest.this.stateMachines[index].restore(snapshot);
-			}
-
-		});
+		startCluster(RuntimeOptions.defaults().withStateCheckIntervalOps(5),
+				(index) -> applyingWith(index, (op, timestamp, command) -> {
+					if (divergent.get() == index) {
+						this.stateMachines[index].apply(op, timestamp, KvCommand.put("shadow", "!").encode());
+					}
+					return this.stateMachines[index].apply(op, timestamp, command);
+				}));
 		int primary = primary();
 		int backup = (primary + 1) % 3;
 		int other = (primary + 2) % 3;
@@ -334,6 +290,36 @@ class ReplicaNodeTest {
 		}
 		await().atMost(WAIT).until(() -> Arrays.stream(this.nodes).allMatch((node) -> node.status().status() == Status.NORMAL
 				&& node.status().view() == this.nodes[0].status().view()));
+	}
+
+	/** Replica {@code index}'s state machine, with its commands applied by {@code apply} instead. */
+	private StateMachine applyingWith(int index, Apply apply) {
+		return new StateMachine() {
+
+			@Override
+			public byte[] apply(long op, long timestamp, byte[] command) {
+				return apply.apply(op, timestamp, command);
+			}
+
+			@Override
+			public byte[] snapshot() {
+				return ReplicaNodeTest.this.stateMachines[index].snapshot();
+			}
+
+			@Override
+			public void restore(byte[] snapshot) {
+				ReplicaNodeTest.this.stateMachines[index].restore(snapshot);
+			}
+
+		};
+	}
+
+	/** How a test's state machine applies one command. */
+	@FunctionalInterface
+	private interface Apply {
+
+		byte[] apply(long op, long timestamp, byte[] command);
+
 	}
 
 	private NodeConfiguration configuration(int index) {
