@@ -145,6 +145,12 @@ public final class NettyTransport implements AutoCloseable {
 		// Encoding first, so that a message that can never be sent fails the same way whether or
 		// not the peer happens to be connected.
 		byte[] frame = encodeFrame(message);
+		if (this.closed.get()) {
+			// The replica's loop may still send while the transport closes; its event loop takes no
+			// more writes, and Netty would log each refused one as an error.
+			peer.dropped();
+			return;
+		}
 		Channel channel = peer.channel();
 		// Pending bytes count writes submitted from any thread at once, so isWritable bounds what
 		// waits for this peer (to within one message per concurrent sender).

@@ -165,10 +165,38 @@ final class Log {
 		return this.durableOp;
 	}
 
-	/** The newest entries, at most {@code countMax}, in op order. */
-	List<LogEntry> newest(int countMax) {
-		int from = Math.max(0, this.entries.size() - countMax);
+	/**
+	 * The newest entries, in op order: at most {@code countMax}, and beyond the newest
+	 * {@code countMin} (always included) only while all of them encode to at most {@code bytesMax}.
+	 */
+	List<LogEntry> newest(int countMax, int countMin, long bytesMax) {
+		int from = this.entries.size();
+		long bytes = 0;
+		while (from > 0 && this.entries.size() - from < countMax) {
+			long size = LogEntryCodec.encodedSizeBytes(this.entries.get(from - 1));
+			if (this.entries.size() - from >= countMin && bytes + size > bytesMax) {
+				break;
+			}
+			bytes += size;
+			from--;
+		}
 		return List.copyOf(this.entries.subList(from, this.entries.size()));
+	}
+
+	/**
+	 * Entries from {@code fromOp}, in op order, up to {@code toOp} or fewer: after the first, only
+	 * while all of them encode to at most {@code bytesMax}.
+	 */
+	List<LogEntry> range(long fromOp, long toOp, long bytesMax) {
+		List<LogEntry> range = range(fromOp, toOp);
+		long bytes = 0;
+		for (int count = 0; count < range.size(); count++) {
+			bytes += LogEntryCodec.encodedSizeBytes(range.get(count));
+			if (count > 0 && bytes > bytesMax) {
+				return range.subList(0, count);
+			}
+		}
+		return range;
 	}
 
 	/** Entries {@code fromOp..toOp} (inclusive), in op order; all must be above the base. */

@@ -1043,7 +1043,7 @@ public final class Replica {
 
 	private DoViewChange doViewChange() {
 		return new DoViewChange(this.view, this.index, this.logView, this.log.op(), this.log.headChecksum(), this.commit,
-				this.log.newest(this.options.viewChangeEntriesMax()));
+				viewChangeEntries());
 	}
 
 	private void onDoViewChange(DoViewChange message) {
@@ -1139,7 +1139,15 @@ public final class Replica {
 
 	private StartView startView() {
 		return new StartView(this.view, this.index, this.log.op(), this.log.headChecksum(), this.commit,
-				this.log.newest(this.options.viewChangeEntriesMax()));
+				viewChangeEntries());
+	}
+
+	/**
+	 * The newest entries a view-change message carries, within its bounds: a replica that can not
+	 * connect them to its own log repairs the rest from the sender.
+	 */
+	private List<LogEntry> viewChangeEntries() {
+		return this.log.newest(this.options.viewChangeEntriesMax(), 1, this.options.messageEntriesBytesMax());
 	}
 
 	private void onRequestStartView(RequestStartView message) {
@@ -1391,7 +1399,7 @@ public final class Replica {
 		}
 		long to = Math.min(message.anchorOp(), message.fromOp() + this.options.repairEntriesMax() - 1);
 		this.outbox.send(message.replica(), new Prepares(this.view, this.index, message.anchorOp(),
-				message.anchorChecksum(), this.log.range(message.fromOp(), to)));
+				message.anchorChecksum(), this.log.range(message.fromOp(), to, this.options.messageEntriesBytesMax())));
 	}
 
 	private void sendSnapshot(RequestPrepares message) {
@@ -1508,6 +1516,7 @@ public final class Replica {
 		}
 		// Our own snapshot may have compacted past where the repair started.
 		current.nextOp = Math.max(current.nextOp, this.log.baseOp() + 1);
+		long nextOpBefore = current.nextOp;
 		for (LogEntry entry : message.entries()) {
 			if (entry.op() < current.nextOp) {
 				continue;
@@ -1540,7 +1549,11 @@ public final class Replica {
 		if (isRepaired(current)) {
 			finishRepair();
 		}
-		else if (!message.entries().isEmpty()) {
+		else if (current.nextOp > nextOpBefore) {
+			// Only an answer that brought progress asks for more at once. Every answer asking again
+			// would let each duplicated or resent answer start a chain of requests of its own; with
+			// few entries per answer, a long repair multiplied them until the network drowned. An
+			// answer that brought nothing waits for the resend.
 			current.source = message.replica();
 			requestRepair();
 		}

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import io.viewstamp.sim.KvCommand;
 import io.viewstamp.sim.LockedKvStateMachine;
 import io.viewstamp.transport.LoopbackPorts;
+import io.viewstamp.transport.MessageCodec;
 import io.viewstamp.transport.PeerAddress;
+import io.viewstamp.vsr.ReplicaOptions;
 import io.viewstamp.vsr.StateMachine;
 import io.viewstamp.vsr.Status;
 
@@ -118,6 +120,40 @@ class ReplicaNodeTest {
 		awaitConverged();
 		assertThat(this.stateMachines[survivor].appliedCommands()).isEqualTo(100);
 		assertThat(this.stateMachines[survivor].get("k49")).isEqualTo("after");
+	}
+
+	@Test
+	void aViewChangeAfterALogOfTheLargestCommandsCompletes() throws Exception {
+		// Each op carries one command of the largest size: as many as a view-change message carries
+		// by count would not fit one message, so it carries fewer, and the rest is repaired.
+		startCluster(RuntimeOptions.defaults(), (index) -> applyingWith(index, (op, timestamp, command) -> {
+			// A blob stands for a put of its first byte, so the replicas' states can be compared.
+			byte[] put = (command.length == MessageCodec.BODY_SIZE_BYTES_MAX)
+					? KvCommand.put("blob", Integer.toString(command[0])).encode() : command;
+			return this.stateMachines[index].apply(op, timestamp, put);
+		}));
+		int oldPrimary = primary();
+		int survivor = (oldPrimary + 1) % 3;
+		int writes = ReplicaOptions.VIEW_CHANGE_ENTRIES_MAX + 2;
+		for (int write = 0; write < writes; write++) {
+			byte[] blob = new byte[MessageCodec.BODY_SIZE_BYTES_MAX];
+			blob[0] = (byte) write;
+			this.nodes[survivor].client().submit(blob).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		}
+		long viewBefore = this.nodes[survivor].status().view();
+		this.nodes[oldPrimary].close();
+		this.nodes[oldPrimary] = null;
+		this.nodes[survivor].client().submit(KvCommand.put("after", "v").encode()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		for (ReplicaNode node : this.nodes) {
+			if (node != null) {
+				assertThat(node.status().stopped()).as("replica %d stopped: %s", node.status().replica(),
+						node.status().stopCause()).isFalse();
+			}
+		}
+		assertThat(this.nodes[survivor].status().view()).isGreaterThan(viewBefore);
+		awaitConverged();
+		assertThat(this.stateMachines[survivor].appliedCommands()).isEqualTo(writes + 1);
+		assertThat(this.stateMachines[survivor].get("blob")).isEqualTo(Integer.toString(writes - 1));
 	}
 
 	@Test

@@ -75,6 +75,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 		options = withRandomPipeline(options, RandomStreams.of(seed, "pipeline"));
 		options = withRandomSnapshots(options, RandomStreams.of(seed, "snapshots"));
 		options = options.withCommitAnnouncedAtOnce(RandomStreams.of(seed, "commit-announcement").nextBoolean());
+		options = withRandomMessageEntriesBytes(options, RandomStreams.of(seed, "message-entries-bytes"));
 		SimFaults faults = SimFaults.random(random);
 		int requestTimeoutTicks = 4 * faults.delayTicksMax() + 2 * faults.storageLatencyTicksMax() + 20
 				+ random.nextInt(0, 60);
@@ -164,12 +165,26 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 		return options.withSnapshots(random.nextInt(options.pipelinePreparesMax() + 1, 400), 1024);
 	}
 
+	/**
+	 * A third of the seeds bound the entries of view-change and repair messages to 1–16 KiB, from
+	 * a few to a few dozen of the simulator's entries, as 4 MiB holds a few batches of the largest
+	 * commands: view changes then carry less than they need and repair the rest. Fewer entries per
+	 * message would make repair, one answer per round trip, too slow for the liveness budget.
+	 */
+	private static ReplicaOptions withRandomMessageEntriesBytes(ReplicaOptions options, SplittableRandom random) {
+		if (random.nextInt(3) != 0) {
+			return options;
+		}
+		return options.withMessageEntriesBytesMax(random.nextInt(1024, 16 * 1024 + 1));
+	}
+
 	/** A one-line description for reports. */
 	public String describe() {
 		return "seed " + this.seed + ": " + this.replicaCount + " replicas, " + this.clientCount + " clients, "
 				+ this.keyCount + " keys, clientsMax " + this.replicaOptions.clientsMax() + ", pipeline "
 				+ this.replicaOptions.pipelinePreparesMax() + " x " + this.replicaOptions.prepareRequestsMax()
-				+ ", snapshots every " + this.replicaOptions.snapshotIntervalOps() + " ops, commits announced "
+				+ ", snapshots every " + this.replicaOptions.snapshotIntervalOps() + " ops, message entries "
+				+ this.replicaOptions.messageEntriesBytesMax() + " bytes, commits announced "
 				+ (this.replicaOptions.commitAnnouncedAtOnce() ? "at once" : "with heartbeats") + ", faults "
 				+ this.faults.profile() + " (loss " + percent(this.faults.packetLossProbability()) + ", duplicates "
 				+ percent(this.faults.packetDuplicateProbability()) + ", delay 1.." + this.faults.delayTicksMax()
