@@ -54,10 +54,11 @@ public record ReplicationReport(String clusterId, int replica, int replicaCount,
 	 *
 	 * @param firstOp the lowest op the journal holds after the last snapshot, 0 when none
 	 * @param lastOp the highest op it holds, 0 when none
+	 * @param sizeBytes bytes of the journal's files now, what the last snapshot has not compacted away
 	 * @param bytesWritten bytes written to the journal, superblock and snapshots since start
 	 * @param lastSnapshotOp the op of the newest durable snapshot, 0 when none
 	 */
-	public record Journal(long firstOp, long lastOp, long bytesWritten, long lastSnapshotOp) {
+	public record Journal(long firstOp, long lastOp, long sizeBytes, long bytesWritten, long lastSnapshotOp) {
 	}
 
 	/** Replicas that can take part in the protocol now: this one and every connected peer. */

@@ -41,7 +41,7 @@ final class NodeStatusReportSource implements ReplicationReportSource {
 			.toList();
 		StorageStatistics storage = status.storage();
 		ReplicationReport.Journal journal = new ReplicationReport.Journal(storage.journalFirstOp(),
-				storage.journalLastOp(), storage.bytesWritten(), storage.lastSnapshotOp());
+				storage.journalLastOp(), storage.journalSizeBytes(), storage.bytesWritten(), storage.lastSnapshotOp());
 		// The runtime reports as committed only what it has applied, so both numbers are the commit.
 		return new ReplicationReport(this.clusterId, status.replica(), status.replicaCount(), status.status().name(),
 				status.view(), status.primary(), status.op(), status.commit(), status.commit(), status.stopped(),

@@ -202,7 +202,8 @@ public final class FileStorage implements Storage, AutoCloseable {
 	/** The counters since this storage was opened, and the journal's extent. */
 	public StorageStatistics statistics() {
 		return new StorageStatistics(this.entriesWritten.get(), this.disk.syncs(), this.writeBatches.get(),
-				this.disk.bytesWritten(), this.journal.firstOp(), this.journal.lastOp(), this.lastSnapshotOp);
+				this.disk.bytesWritten(), this.journal.firstOp(), this.journal.lastOp(), this.journal.sizeBytes(),
+				this.lastSnapshotOp);
 	}
 
 	/** The data directory, as an absolute path. */

@@ -77,6 +77,9 @@ final class Journal {
 
 	private volatile long lastOp;
 
+	/** Bytes of every segment file, as written (buffered frames included); read by monitoring. */
+	private volatile long sizeBytes;
+
 	Journal(Path directory, long clusterId, long segmentSizeBytes, Disk disk, JournalRecovery.Result recovered,
 			long firstOp, long lastOp) throws IOException {
 		List<Segment> segments = recovered.segments();
@@ -89,6 +92,7 @@ final class Journal {
 		this.truncatedAfter = recovered.truncatedAfter();
 		this.firstOp = firstOp;
 		this.lastOp = lastOp;
+		this.sizeBytes = segments.stream().mapToLong((segment) -> segment.sizeBytes).sum();
 		if (!segments.isEmpty()) {
 			this.active = FileChannel.open(segments.get(segments.size() - 1).path, StandardOpenOption.WRITE);
 		}
@@ -116,7 +120,7 @@ final class Journal {
 			this.disk.write(this.active, target.flip(), segment.sizeBytes);
 			this.activeUnsynced = true;
 		}
-		segment.sizeBytes += frameSize;
+		grow(segment, frameSize);
 		segment.maxEntryOp = Math.max(segment.maxEntryOp, entry.op());
 		this.lastOp = Math.max(this.lastOp, entry.op());
 		this.firstOp = (this.firstOp == 0) ? entry.op() : Math.min(this.firstOp, entry.op());
@@ -132,7 +136,7 @@ final class Journal {
 				this.truncatedAfter, 0, 0);
 		this.buffer.position(this.buffer.position() + JournalFrame.HEADER_SIZE_BYTES);
 		this.truncatedAfter = op;
-		segment.sizeBytes += JournalFrame.HEADER_SIZE_BYTES;
+		grow(segment, JournalFrame.HEADER_SIZE_BYTES);
 		if (op < this.firstOp) {
 			this.firstOp = 0;
 			this.lastOp = 0;
@@ -175,6 +179,7 @@ final class Journal {
 				this.active = null;
 			}
 			Files.delete(oldest.path);
+			this.sizeBytes -= oldest.sizeBytes;
 			this.disk.forceDirectory(this.directory);
 		}
 		if (this.lastOp <= snapshotOp) {
@@ -192,6 +197,16 @@ final class Journal {
 
 	long lastOp() {
 		return this.lastOp;
+	}
+
+	/** The bytes of the journal's segment files; any thread. */
+	long sizeBytes() {
+		return this.sizeBytes;
+	}
+
+	private void grow(Segment segment, long bytes) {
+		segment.sizeBytes += bytes;
+		this.sizeBytes += bytes;
 	}
 
 	void close() throws IOException {
@@ -249,7 +264,7 @@ final class Journal {
 			flush();
 		}
 		this.buffer.put(ZEROS.duplicate().limit(padding));
-		last.sizeBytes += padding;
+		grow(last, padding);
 	}
 
 	/** Writes the buffered frames to the end of the active segment. */

@@ -10,9 +10,10 @@ package io.viewstamp.storage;
  * @param bytesWritten bytes written to the journal, superblock and snapshot files
  * @param journalFirstOp the lowest op the journal holds after the last snapshot, 0 when it holds none
  * @param journalLastOp the highest op the journal holds after the last snapshot, 0 when it holds none
+ * @param journalSizeBytes the bytes of the journal's files now: what the last snapshot has not compacted away
  * @param lastSnapshotOp the op of the newest durable snapshot, 0 when there is none
  */
 public record StorageStatistics(long entriesWritten, long fsyncs, long writeBatches, long bytesWritten,
-		long journalFirstOp, long journalLastOp, long lastSnapshotOp) {
+		long journalFirstOp, long journalLastOp, long journalSizeBytes, long lastSnapshotOp) {
 
 }

@@ -84,7 +84,7 @@ class ReplicationHealthIndicatorTest {
 	}
 
 	private static ReplicationReport.Journal journal() {
-		return new ReplicationReport.Journal(1, 10, 4096, 0);
+		return new ReplicationReport.Journal(1, 10, 4096, 4096, 0);
 	}
 
 }

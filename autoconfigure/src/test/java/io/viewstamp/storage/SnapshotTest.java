@@ -43,11 +43,14 @@ class SnapshotTest {
 			this.entries.forEach(storage::writeEntry);
 			recorder.awaitCount(200);
 			int segmentsBefore = files("journal").size();
+			assertThat(storage.statistics().journalSizeBytes()).isEqualTo(bytesOf(files("journal")));
 			storage.writeSnapshot(TestLogs.snapshot(this.entries.get(149), 100));
 			recorder.awaitCount(201);
 			assertThat(recorder.events).last().isEqualTo("snapshot 150");
 			int segmentsAfter = files("journal").size();
 			assertThat(segmentsAfter).isLessThan(segmentsBefore).isGreaterThan(1);
+			// What monitoring shows is what the disk holds: less, once compacted.
+			assertThat(storage.statistics().journalSizeBytes()).isEqualTo(bytesOf(files("journal")));
 			assertThat(storage.statistics().lastSnapshotOp()).isEqualTo(150);
 			assertThat(storage.statistics().journalFirstOp()).isEqualTo(151);
 			assertThat(storage.statistics().journalLastOp()).isEqualTo(200);
@@ -132,6 +135,14 @@ class SnapshotTest {
 		try (FileStorage storage = TestLogs.open(this.directory, SMALL_SEGMENTS, new TestLogs.Recorder())) {
 			return storage.durableState().orElseThrow();
 		}
+	}
+
+	private static long bytesOf(List<Path> files) throws IOException {
+		long bytes = 0;
+		for (Path file : files) {
+			bytes += Files.size(file);
+		}
+		return bytes;
 	}
 
 	private List<Path> files(String subdirectory) throws IOException {
