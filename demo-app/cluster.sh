@@ -3,7 +3,7 @@
 # talks to its peers on 740(N+1). Data lives in demo-app/replication-data/N, logs and pids in
 # demo-app/target/cluster/.
 #
-#   ./cluster.sh start        build the jar if missing, start the replicas that are not running
+#   ./cluster.sh start        build the jar if missing or older than the sources, start the replicas
 #   ./cluster.sh stop         stop all replicas (SIGTERM: a graceful shutdown)
 #   ./cluster.sh status       each replica's /actuator/replication and /actuator/health
 #   ./cluster.sh kill N       kill -9 replica N (a crash: its data dir stays)
@@ -34,7 +34,9 @@ check_index() {
 }
 
 build() {
-	if [[ ! -f "$JAR" ]]; then
+	# Rebuilt when a main source or pom is newer than the jar, so a checkout of new code runs new code.
+	if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT_DIR" \( -path "$ROOT_DIR/*/target" -o -path '*/src/test' \) -prune -o \
+			\( -name '*.java' -o -name '*.yml' -o -name 'pom.xml' \) -newer "$JAR" -print -quit)" ]]; then
 		echo "building $JAR"
 		(cd "$ROOT_DIR" && mvn -q -pl demo-app -am package -DskipTests)
 	fi
