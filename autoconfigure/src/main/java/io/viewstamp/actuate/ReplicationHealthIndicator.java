@@ -14,6 +14,8 @@ public class ReplicationHealthIndicator implements HealthIndicator {
 
 	private static final String NORMAL = "NORMAL";
 
+	private static final String RECOVERING = "RECOVERING";
+
 	private final ReplicationReportSource source;
 
 	/**
@@ -37,6 +39,13 @@ public class ReplicationHealthIndicator implements HealthIndicator {
 		}
 		if (report.divergences() > 0) {
 			return builder.down().withDetail("reason", report.lastDivergence()).build();
+		}
+		if (RECOVERING.equals(report.status())) {
+			return builder.down()
+				.withDetail("reason", "The replica is RECOVERING: it has no state of its own yet and waits for a majority "
+						+ "of its peers to send theirs. If no replica of the cluster has data yet (a new cluster), start "
+						+ "every replica once with replication.initialize=true.")
+				.build();
 		}
 		if (!NORMAL.equals(report.status())) {
 			return builder.down()

@@ -9,6 +9,9 @@ import io.viewstamp.runtime.ReplicationClient;
 import io.viewstamp.runtime.RuntimeOptions;
 import io.viewstamp.vsr.StateMachine;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -23,7 +26,7 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 	/** Before the web server's phase ({@code DEFAULT_PHASE - 1024}), so the replica runs whenever requests come. */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
 
-	/** The name of the file whose presence means the data directory was formatted or has run. */
+	private static final Log logger = LogFactory.getLog(ReplicaNodeLifecycle.class);
 
 	private final NodeConfiguration configuration;
 
@@ -56,6 +59,13 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 		}
 		if (shouldFormat()) {
 			ReplicaNode.format(this.configuration);
+		}
+		else if (!ReplicaNode.isFormatted(this.configuration)) {
+			// The most likely mistake on a cluster's first start, and it looks like a hang: say so.
+			logger.warn("Replica " + this.configuration.replica() + " has no data in "
+					+ this.configuration.dataDirectory() + ": it recovers its state from its peers and serves once a "
+					+ "majority of them has answered. If this is the first start of a new cluster, no replica has data "
+					+ "yet: start every replica once with replication.initialize=true instead.");
 		}
 		this.node = ReplicaNode.start(this.configuration, this.options, this.stateMachine);
 	}

@@ -68,6 +68,15 @@ class ReplicationHealthIndicatorTest {
 	}
 
 	@Test
+	void whenRecoveringThenDownSayingHowANewClusterStarts() {
+		Health health = health(report("RECOVERING", true, true, false));
+		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health.getDetails().get("reason")).asString()
+			.contains("RECOVERING")
+			.contains("replication.initialize=true");
+	}
+
+	@Test
 	void whenThisReplicaContradictedThePrimaryThenDownWithTheDivergence() {
 		ReplicationReport diverged = new ReplicationReport("demo", 0, 1, "NORMAL", 0, 0, 5, 5, 5, false, null, List.of(),
 				journal(), 1, "The primary's result for op 5 is not any result this replica computed", 0, List.of());

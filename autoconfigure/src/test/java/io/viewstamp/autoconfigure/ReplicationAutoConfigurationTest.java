@@ -124,7 +124,9 @@ class ReplicationAutoConfigurationTest {
 	}
 
 	@Test
-	void whenAReplicaOfSeveralHasAnEmptyDataDirectoryThenItIsNotFormattedButRecovers() throws IOException {
+	@ExtendWith(OutputCaptureExtension.class)
+	void whenAReplicaOfSeveralHasAnEmptyDataDirectoryThenItIsNotFormattedButRecoversAndSaysHowANewClusterStarts(
+			CapturedOutput output) throws IOException {
 		Path dataDir = this.root.resolve("0");
 		this.runner.withPropertyValues("replication.peers=127.0.0.1:" + freePort() + ",127.0.0.1:" + freePort(),
 				"replication.data-dir=" + dataDir)
@@ -133,6 +135,8 @@ class ReplicationAutoConfigurationTest {
 				assertThat(dataDir.resolve("superblock")).doesNotExist();
 				assertThat(context.getBean(ReplicaNodeLifecycle.class).getStatus().status()).isEqualTo(Status.RECOVERING);
 			});
+		assertThat(output).contains("Replica 0 has no data in " + dataDir)
+			.contains("start every replica once with replication.initialize=true");
 	}
 
 	@Test
