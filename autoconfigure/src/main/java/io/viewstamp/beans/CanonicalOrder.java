@@ -65,7 +65,12 @@ final class CanonicalOrder {
 	static List<Object> sorted(Collection<?> set, JsonMapper mapper) {
 		List<Object> elements = new ArrayList<>(set);
 		if (isNaturallyOrdered(elements)) {
-			elements.sort(null);
+			// Ties are broken by the JSON: 1.0 and 1.00 are equal to compareTo, not to a HashSet.
+			elements.sort((first, second) -> {
+				int order = compareNaturally(first, second);
+				return (order != 0) ? order
+						: mapper.writeValueAsString(first).compareTo(mapper.writeValueAsString(second));
+			});
 			return elements;
 		}
 		List<Map.Entry<String, Object>> keyed = new ArrayList<>(elements.size());
@@ -78,6 +83,11 @@ final class CanonicalOrder {
 			elements.add(entry.getValue());
 		}
 		return elements;
+	}
+
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static int compareNaturally(Object first, Object second) {
+		return ((Comparable) first).compareTo(second);
 	}
 
 	/** Strings, numbers of one type, enums: all non-null, of one class, comparable. */

@@ -1,5 +1,6 @@
 package io.viewstamp.beans;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,6 +71,59 @@ class CanonicalOrderTest {
 		assertThat(new String(snapshot(tags), StandardCharsets.UTF_8)).contains("\"names\":[\"a\",\"b\"]")
 			.contains("\"labels\":[{\"text\":\"a\",\"weight\":1},{\"text\":\"b\",\"weight\":2}]")
 			.contains("\"byWeight\":{\"1\":[\"a\"],\"2\":[\"b\"]}");
+	}
+
+	@Test
+	void elementsEqualToCompareToButNotToEachOtherStillHaveOneOrder() {
+		// 1.0 and 1.00 are two elements of a HashSet but equal to compareTo: their JSON decides.
+		Amounts forwards = new Amounts();
+		forwards.values.add(new BigDecimal("1.00"));
+		forwards.values.add(new BigDecimal("1.0"));
+		Amounts backwards = new Amounts();
+		backwards.values.add(new BigDecimal("1.0"));
+		backwards.values.add(new BigDecimal("1.00"));
+		BeanStateMachine first = new BeanStateMachine(JsonMapper.builder().build());
+		first.register("amounts", forwards);
+		BeanStateMachine second = new BeanStateMachine(JsonMapper.builder().build());
+		second.register("amounts", backwards);
+
+		assertThat(first.snapshot()).isEqualTo(second.snapshot());
+	}
+
+	@Replicated
+	static class Amounts {
+
+		final Set<BigDecimal> values = new InsertionOrderSet();
+
+		public void add(BigDecimal value) {
+			this.values.add(value);
+		}
+
+	}
+
+	/** A set in insertion order that does not say so (it is no LinkedHashSet), so its elements are sorted. */
+	static final class InsertionOrderSet extends java.util.AbstractSet<BigDecimal> {
+
+		private final List<BigDecimal> elements = new ArrayList<>();
+
+		@Override
+		public boolean add(BigDecimal value) {
+			if (this.elements.contains(value)) {
+				return false;
+			}
+			return this.elements.add(value);
+		}
+
+		@Override
+		public java.util.Iterator<BigDecimal> iterator() {
+			return this.elements.iterator();
+		}
+
+		@Override
+		public int size() {
+			return this.elements.size();
+		}
+
 	}
 
 	private static byte[] snapshot(Tags tags) {
