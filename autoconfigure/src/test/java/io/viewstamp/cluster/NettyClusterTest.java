@@ -38,10 +38,14 @@ class NettyClusterTest extends ReplicatedClusterContract {
 	@TempDir
 	Path root;
 
+	/** How every replica runs; a subclass may run them otherwise. */
+	RuntimeOptions options() {
+		return RuntimeOptions.defaults().withReplica(ReplicaOptions.defaults().withSnapshots(SNAPSHOT_INTERVAL_OPS, 1024));
+	}
+
 	@Override
 	TestCluster startCluster() {
-		RuntimeOptions options = RuntimeOptions.defaults()
-			.withReplica(ReplicaOptions.defaults().withSnapshots(SNAPSHOT_INTERVAL_OPS, 1024));
+		RuntimeOptions options = options();
 		NettyCluster cluster = new NettyCluster(this.root, LoopbackPorts.freeAddresses(3), options);
 		for (int replica = 0; replica < 3; replica++) {
 			ReplicaNode.format(cluster.configuration(replica));

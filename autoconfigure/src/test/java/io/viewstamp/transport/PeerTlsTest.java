@@ -1,13 +1,5 @@
 package io.viewstamp.transport;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
-
 import io.viewstamp.vsr.Request;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,8 +15,6 @@ import static org.awaitility.Awaitility.await;
  * {@code src/test/resources/tls}; its README says how they were made.
  */
 class PeerTlsTest {
-
-	private static final char[] PASSWORD = "changeit".toCharArray();
 
 	private TransportFixture fixture;
 
@@ -137,26 +127,8 @@ class PeerTlsTest {
 		assertThat(this.listeners[1].messages()).isEmpty();
 	}
 
-	/** TLS with the key pair of {@code tls/<keys>.p12}, trusting {@code tls/trusted.p12}. */
-	static PeerTls tls(String keys) {
-		try {
-			KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-			keyManagers.init(keyStore(keys), PASSWORD);
-			TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-			trustManagers.init(keyStore("trusted"));
-			return PeerTls.of(keyManagers, trustManagers, null, null);
-		}
-		catch (GeneralSecurityException | IOException ex) {
-			throw new IllegalStateException("The test key store tls/" + keys + ".p12 can not be used", ex);
-		}
-	}
-
-	private static KeyStore keyStore(String name) throws GeneralSecurityException, IOException {
-		KeyStore store = KeyStore.getInstance("PKCS12");
-		try (InputStream in = PeerTlsTest.class.getResourceAsStream("/tls/" + name + ".p12")) {
-			store.load(in, PASSWORD);
-		}
-		return store;
+	private static PeerTls tls(String keys) {
+		return TestKeyStores.peerTls(keys);
 	}
 
 }

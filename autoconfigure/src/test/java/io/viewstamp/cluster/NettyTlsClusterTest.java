@@ -1,0 +1,18 @@
+package io.viewstamp.cluster;
+
+import io.viewstamp.runtime.RuntimeOptions;
+import io.viewstamp.transport.TestKeyStores;
+
+/**
+ * The cluster scenarios on real replicas in this JVM, as {@link NettyClusterTest} runs them, with
+ * every connection under mutual TLS.
+ */
+class NettyTlsClusterTest extends NettyClusterTest {
+
+	@Override
+	RuntimeOptions options() {
+		RuntimeOptions plain = super.options();
+		return plain.withTransport(plain.transport().withTls(TestKeyStores.peerTls("replica")));
+	}
+
+}
