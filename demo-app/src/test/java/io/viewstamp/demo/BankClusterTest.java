@@ -1,8 +1,6 @@
 package io.viewstamp.demo;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -251,8 +249,8 @@ class BankClusterTest {
 	}
 
 	private void startCluster() throws Exception {
-		String peers = IntStream.range(0, REPLICAS)
-			.mapToObj((index) -> "127.0.0.1:" + freePort())
+		String peers = Arrays.stream(FreePorts.on127001(REPLICAS))
+			.mapToObj((port) -> "127.0.0.1:" + port)
 			.collect(Collectors.joining(","));
 		// One after the other: Spring Boot's start-up (its logging system, for one) is not made to
 		// run concurrently in one JVM, and a replica whose peers are not up yet just keeps dialing.
@@ -326,15 +324,6 @@ class BankClusterTest {
 		// Longer than the replication request timeout, so a slow command answers 503 rather than hanging up.
 		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPorts[replica] + path))
 			.timeout(Duration.ofSeconds(10));
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("No free loopback port", ex);
-		}
 	}
 
 	private static long millis(long nanos) {

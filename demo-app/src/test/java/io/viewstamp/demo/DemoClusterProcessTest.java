@@ -3,9 +3,6 @@ package io.viewstamp.demo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -171,7 +168,7 @@ class DemoClusterProcessTest {
 	}
 
 	private void startCluster() {
-		int[] ports = freePorts(2 * REPLICAS);
+		int[] ports = FreePorts.on127001(2 * REPLICAS);
 		this.peers = IntStream.range(0, REPLICAS)
 			.mapToObj((index) -> "127.0.0.1:" + ports[REPLICAS + index])
 			.collect(Collectors.joining(","));
@@ -440,40 +437,12 @@ class DemoClusterProcessTest {
 			.toList();
 	}
 
-	/**
-	 * Distinct free ports on 127.0.0.1: every socket is held until all are chosen, so they differ.
-	 */
-	private static int[] freePorts(int count) {
-		List<ServerSocket> sockets = new ArrayList<>();
-		try {
-			for (int index = 0; index < count; index++) {
-				ServerSocket socket = new ServerSocket();
-				sockets.add(socket);
-				socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-			}
-			return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("No free port on 127.0.0.1", ex);
-		}
-		finally {
-			for (ServerSocket socket : sockets) {
-				try {
-					socket.close();
-				}
-				catch (IOException ex) {
-					// A listening socket that accepted nothing closes without a failure that matters.
-				}
-			}
-		}
+	/** The answer of {@code GET /total}. */
+	record TotalAnswer(long total) {
 	}
 
 	private static long millisSince(long startNanos) {
 		return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-	}
-
-	/** The answer of {@code GET /total}. */
-	record TotalAnswer(long total) {
 	}
 
 }
