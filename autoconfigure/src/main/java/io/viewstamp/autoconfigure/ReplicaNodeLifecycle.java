@@ -1,6 +1,7 @@
 package io.viewstamp.autoconfigure;
 
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
 
 import io.viewstamp.runtime.NodeConfiguration;
 import io.viewstamp.runtime.NodeStatus;
@@ -38,6 +39,9 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 
 	private volatile ReplicaNode node;
 
+	/** Released when the replica stops, ending the thread that keeps the JVM running; {@code null} when none runs. */
+	private CountDownLatch keepingAlive;
+
 	/**
 	 * @param configuration who the replica is
 	 * @param options how it runs
@@ -68,6 +72,30 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 					+ "yet: start every replica once with replication.initialize=true instead.");
 		}
 		this.node = ReplicaNode.start(this.configuration, this.options, this.stateMachine);
+		if (!this.configuration.peers().isEmpty()) {
+			this.keepingAlive = keepAlive();
+		}
+	}
+
+	/**
+	 * A thread that keeps the JVM running until the replica stops, as a web server's does. The
+	 * replica's own threads are daemons, so an application without a web server would otherwise
+	 * end when its main method returns, and take its replica out of the cluster. A single replica
+	 * serves no peers: it keeps the application as it was.
+	 */
+	private CountDownLatch keepAlive() {
+		CountDownLatch released = new CountDownLatch(1);
+		Thread thread = new Thread(() -> {
+			try {
+				released.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}, "viewstamp-keep-alive-" + this.configuration.replica());
+		thread.setDaemon(false);
+		thread.start();
+		return released;
 	}
 
 	/**
@@ -87,6 +115,10 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 		this.node = null;
 		if (running != null) {
 			running.close();
+		}
+		if (this.keepingAlive != null) {
+			this.keepingAlive.countDown();
+			this.keepingAlive = null;
 		}
 	}
 

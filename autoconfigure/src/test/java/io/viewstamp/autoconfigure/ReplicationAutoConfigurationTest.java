@@ -94,6 +94,28 @@ class ReplicationAutoConfigurationTest {
 	}
 
 	@Test
+	void aReplicaOfAClusterKeepsTheJvmRunningUntilTheContextClosesAndASingleReplicaDoesNot() throws IOException {
+		// Its threads are daemons: without a web server, an application would end when main returns.
+		List<Thread> before = keepAliveThreads();
+		this.runner.withPropertyValues("replication.peers=127.0.0.1:" + freePort() + ",127.0.0.1:" + freePort(),
+				"replication.data-dir=" + this.root.resolve("member"), "replication.initialize=true")
+			.run((context) -> assertThat(keepAliveThreads()).hasSize(before.size() + 1)
+				.allSatisfy((thread) -> assertThat(thread.isDaemon()).isFalse()));
+		await().atMost(Duration.ofSeconds(10)).until(() -> keepAliveThreads().size() == before.size());
+
+		this.runner.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"))
+			.run((context) -> assertThat(keepAliveThreads()).hasSameSizeAs(before));
+	}
+
+	private static List<Thread> keepAliveThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().startsWith("viewstamp-keep-alive-") && thread.isAlive())
+			.toList();
+	}
+
+	@Test
 	void whenTheContextClosesThenTheReplicaStops() {
 		ReplicaNodeLifecycle[] lifecycle = new ReplicaNodeLifecycle[1];
 		this.runner.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"))
