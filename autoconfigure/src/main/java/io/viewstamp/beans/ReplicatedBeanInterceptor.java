@@ -1,5 +1,7 @@
 package io.viewstamp.beans;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -48,8 +50,13 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 	@Override
 	public Object invoke(MethodInvocation invocation) throws Throwable {
 		ReplicatedMethod method = this.bean.method(invocation.getMethod());
-		if (method == null || this.stateMachine.isApplying()) {
-			// Object's methods and non-public ones are not replicated; a nested call is part of the command applied.
+		if (this.stateMachine.isApplying()) {
+			// A nested call is part of the command being applied, on every replica.
+			return invocation.proceed();
+		}
+		if (method == null) {
+			refuseNonPublic(invocation.getMethod());
+			// Object's methods, and the bean's own calls of ReplicatedState's, are not replicated.
 			return invocation.proceed();
 		}
 		if (!method.isCommand()) {
@@ -80,6 +87,20 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 		}
 		finally {
 			observe(method, start, failed);
+		}
+	}
+
+	/**
+	 * Refuses a call of a package-private or protected method from outside the bean: only public
+	 * methods are commands and reads, so such a call would change or read this replica's bean
+	 * alone, outside the lock that keeps reads from seeing a command half applied. The bean's
+	 * calls of its own methods do not pass the proxy, and are not affected.
+	 */
+	private void refuseNonPublic(Method called) {
+		if (!Modifier.isPublic(called.getModifiers()) && called.getDeclaringClass() != Object.class) {
+			throw new IllegalStateException(CommandCodec.describe(this.bean.name(), called) + " is not public, so a call "
+					+ "of it from outside the bean would run on this replica only, unreplicated. Make it public: a "
+					+ "command, or a read with @ReadOnly.");
 		}
 	}
 

@@ -49,6 +49,11 @@ public class Inventory {
 		return this.stock.merge(sku, -quantity, Integer::sum);
 	}
 
+	/** Not public, so not replicated: callable from within the bean only. */
+	void clearLocally() {
+		this.stock.clear();
+	}
+
 	/** Changes the state, then throws: every replica keeps the change, and the caller gets the exception. */
 	public int addThenFail(String sku, int quantity) {
 		add(sku, quantity);

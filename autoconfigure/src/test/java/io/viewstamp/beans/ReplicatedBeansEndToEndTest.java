@@ -88,6 +88,19 @@ class ReplicatedBeansEndToEndTest {
 	}
 
 	@Test
+	void aCallOfAMethodThatIsNotPublicIsRefusedRatherThanRunOnThisReplicaAlone() {
+		Inventory inventory = start(new NodeConfiguration(CLUSTER_ID, 0, List.of(), this.root.resolve("alone"))).inventory();
+		inventory.add("apple", 3);
+
+		assertThatIllegalStateException().isThrownBy(inventory::clearLocally)
+			.withMessageContaining("clearLocally()")
+			.withMessageContaining("is not public")
+			.withMessageContaining("Make it public");
+		assertThat(inventory.count("apple")).isEqualTo(3);
+		assertThat(inventory.toString()).startsWith(Inventory.class.getName());
+	}
+
+	@Test
 	void aMethodReturningAFutureIsSubmittedWithoutBlocking() {
 		Inventory inventory = start(new NodeConfiguration(CLUSTER_ID, 0, List.of(), this.root.resolve("alone"))).inventory();
 
