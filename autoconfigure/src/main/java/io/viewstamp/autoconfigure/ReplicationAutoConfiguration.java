@@ -57,6 +57,13 @@ public final class ReplicationAutoConfiguration {
 		});
 	}
 
+	/** Every replica needs every replicated bean before the first command: none may be lazy. */
+	@Bean
+	@ConditionalOnMissingBean
+	static ReplicatedBeansEagerInitializer replicatedBeansEagerInitializer() {
+		return new ReplicatedBeansEagerInitializer();
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	ReplicaNodeLifecycle replicaNodeLifecycle(ReplicationProperties properties, BeanStateMachine stateMachine,

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -25,6 +26,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -82,6 +84,20 @@ class ReplicationAutoConfigurationTest {
 		// The post-processor of replicated beans must not pull the mapper (and Jackson's
 		// configuration) into existence while post-processors are still being registered.
 		assertThat(output).doesNotContain("is not eligible for getting processed by all BeanPostProcessors");
+	}
+
+	@Test
+	void replicatedBeansAreCreatedAtStartupEvenWhenEveryBeanIsLazyOrTheBeanSaysLazy() {
+		// Another replica's command may come before any local use: the bean must be there for it.
+		this.runner.withInitializer((context) -> context.addBeanFactoryPostProcessor(
+				new LazyInitializationBeanFactoryPostProcessor()))
+			.withUserConfiguration(CounterConfiguration.class, LazyCounterConfiguration.class)
+			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(BeanStateMachine.class).commandsApplied()).containsOnlyKeys("counter",
+						"lazyCounter");
+			});
 	}
 
 	@Test
@@ -209,6 +225,17 @@ class ReplicationAutoConfigurationTest {
 
 	static int freePort() {
 		return LoopbackPorts.freePorts(1)[0];
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LazyCounterConfiguration {
+
+		@Bean
+		@Lazy
+		Counter lazyCounter() {
+			return new Counter();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
