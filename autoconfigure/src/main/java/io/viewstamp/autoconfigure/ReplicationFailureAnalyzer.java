@@ -43,9 +43,11 @@ public class ReplicationFailureAnalyzer implements FailureAnalyzer {
 		}
 		if (cause instanceof TransportException transport) {
 			return new FailureAnalysis("The replica could not open its network connections: " + transport.getMessage(),
-					"Check that replication.peers[replication.replica] is an address of this host whose port is free: "
-							+ "stop the process that uses the port, or give this replica another port in replication.peers "
-							+ "on every replica.",
+					"Check that replication.peers[replication.replica] is an address of this host whose port is free. "
+							+ "If another replica of this cluster runs on this host, this one probably has its index: set "
+							+ "replication.replica to this application's own position in replication.peers (it defaults "
+							+ "to 0). Otherwise stop the process that uses the port, or give this replica another port in "
+							+ "replication.peers on every replica.",
 					transport);
 		}
 		if (cause instanceof IllegalArgumentException invalid && thrownBy(invalid, PeerAddress.class, NodeConfiguration.class)) {
