@@ -210,7 +210,13 @@ public final class ReplicaNode implements AutoCloseable {
 			this.transport.close();
 		}
 		try {
-			onLoopAndWait(() -> stop(null));
+			onLoopAndWait(() -> {
+				if (!this.stopped && this.replica != null) {
+					// Queued before the storage closes, which writes what is queued.
+					this.replica.persistCommit();
+				}
+				stop(null);
+			});
 		}
 		catch (RuntimeException ex) {
 			// The loop already refused work: it was shut down by an earlier close.

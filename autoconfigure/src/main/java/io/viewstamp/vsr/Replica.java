@@ -426,6 +426,19 @@ public final class Replica {
 		acknowledgeDurable();
 	}
 
+	/**
+	 * Writes this replica's commit number to its superblock before a clean shutdown. The number is
+	 * a hint a restarted replica replays its journal up to before it hears from any peer, so that
+	 * its local reads start from what it had applied rather than from the last view change's.
+	 * Every op up to it is committed and in the log, so replaying it is always safe. A recovering
+	 * replica writes nothing: a superblock would let it restart as if it held a log, and vote.
+	 */
+	public void persistCommit() {
+		if (this.status != Status.RECOVERING) {
+			writeSuperblock();
+		}
+	}
+
 	/** The storage completed the write of {@code superblock}. */
 	public void onSuperblockWritten(Superblock superblock) {
 		Invariants.check(superblock.view() >= this.superblockDurable.view(), "superblock view went back from %d to %d",

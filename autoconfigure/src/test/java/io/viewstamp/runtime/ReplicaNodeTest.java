@@ -157,6 +157,44 @@ class ReplicaNodeTest {
 	}
 
 	@Test
+	void aReplicaRestartedAloneAfterACleanShutdownAppliesWhatItHadApplied() throws Exception {
+		startCluster(RuntimeOptions.defaults());
+		int backup = (primary() + 1) % 3;
+		for (int write = 0; write < 20; write++) {
+			this.nodes[backup].client().submit(KvCommand.put("k" + write, "v").encode()).get(WAIT.toSeconds(),
+					TimeUnit.SECONDS);
+		}
+		long applied = this.nodes[backup].status().commit();
+		for (int index = 0; index < 3; index++) {
+			this.nodes[index].close();
+			this.nodes[index] = null;
+		}
+
+		// No peer answers it: what it applies now comes from its own data directory alone, so that
+		// its local reads start from where they were.
+		this.stateMachines[backup] = new LockedKvStateMachine();
+		this.nodes[backup] = ReplicaNode.start(configuration(backup), RuntimeOptions.defaults(),
+				this.stateMachines[backup]);
+		await().atMost(WAIT).until(() -> this.nodes[backup].status().commit() >= applied);
+		assertThat(this.stateMachines[backup].get("k19")).isEqualTo("v");
+	}
+
+	@Test
+	void aReplicaClosedWhileItRecoversLeavesNoSuperblockSoItRecoversAgainOnRestart() throws Exception {
+		// A superblock would let it restart as if it held a log, and vote with nothing behind it.
+		this.peers = LoopbackPorts.freeAddresses(3);
+		NodeConfiguration empty = configuration(0);
+		this.stateMachines[0] = new LockedKvStateMachine();
+		this.nodes[0] = ReplicaNode.start(empty, RuntimeOptions.defaults(), this.stateMachines[0]);
+		assertThat(this.nodes[0].status().status()).isEqualTo(Status.RECOVERING);
+
+		this.nodes[0].close();
+		this.nodes[0] = null;
+
+		assertThat(ReplicaNode.isFormatted(empty)).isFalse();
+	}
+
+	@Test
 	void withoutAMajorityACommandTimesOutWithAnErrorThatSaysWhy() throws Exception {
 		startCluster(RuntimeOptions.defaults().withRequestTimeout(Duration.ofMillis(500)));
 		int lonely = primary();
