@@ -9,8 +9,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -67,9 +65,6 @@ public final class NettyTransport implements AutoCloseable {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	/** Looks up the peers' host names, which may block, off the I/O thread; threads end when idle. */
-	private final ExecutorService lookups;
-
 	private volatile Channel server;
 
 	/**
@@ -95,11 +90,6 @@ public final class NettyTransport implements AutoCloseable {
 			return thread;
 		};
 		this.group = new MultiThreadIoEventLoopGroup(IO_THREADS, threads, NioIoHandler.newFactory());
-		this.lookups = Executors.newCachedThreadPool((task) -> {
-			Thread thread = new Thread(task, "viewstamp-lookup-" + membership.replica());
-			thread.setDaemon(true);
-			return thread;
-		});
 	}
 
 	/**
@@ -118,12 +108,6 @@ public final class NettyTransport implements AutoCloseable {
 	 */
 	public static NettyTransport start(long clusterId, int replica, List<PeerAddress> peers, TransportOptions options,
 			MessageListener listener) {
-		return start(clusterId, replica, peers, options, listener, AddressLookup.SYSTEM);
-	}
-
-	/** {@link #start(long, int, List, TransportOptions, MessageListener)} with another lookup of the peers' addresses. */
-	static NettyTransport start(long clusterId, int replica, List<PeerAddress> peers, TransportOptions options,
-			MessageListener listener, AddressLookup lookup) {
 		Objects.requireNonNull(peers, "peers");
 		Objects.requireNonNull(options, "options");
 		Objects.requireNonNull(listener, "listener");
@@ -138,8 +122,7 @@ public final class NettyTransport implements AutoCloseable {
 		}
 		for (Peer peer : transport.peers) {
 			if (peer != null && peer.replica() > replica) {
-				new Dialer(transport.group, membership, peer, options, transport.closed::get, transport.lookups, lookup)
-					.start();
+				new Dialer(transport.group, membership, peer, options, transport.closed::get).start();
 			}
 		}
 		LOGGER.log(Level.INFO, "Replica " + replica + " of cluster " + clusterId + " listens on "
@@ -250,8 +233,6 @@ public final class NettyTransport implements AutoCloseable {
 		if (listening != null) {
 			listening.close();
 		}
-		// A lookup in progress is left to finish; its dialer sees the transport closed and stops.
-		this.lookups.shutdown();
 		Future<?> terminated = this.group.shutdownGracefully(0, CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		// Waiting on the I/O thread for the I/O thread to stop would never end; a listener that
 		// closes the transport gets the closing started instead.
