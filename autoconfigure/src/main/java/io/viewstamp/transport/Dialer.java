@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -39,7 +40,8 @@ final class Dialer {
 
 	private volatile boolean failing;
 
-	Dialer(EventLoopGroup group, Membership membership, Peer peer, TransportOptions options, BooleanSupplier closing) {
+	Dialer(EventLoopGroup group, Membership membership, Peer peer, TransportOptions options, BooleanSupplier closing,
+			Consumer<Channel> opened) {
 		this.group = group;
 		this.membership = membership;
 		this.peer = peer;
@@ -54,6 +56,7 @@ final class Dialer {
 			.handler(new ChannelInitializer<Channel>() {
 				@Override
 				protected void initChannel(Channel channel) {
+					opened.accept(channel);
 					if (options.tls() != null) {
 						channel.pipeline().addLast(options.tls().dialerHandler(channel.alloc(), peer.address(), options));
 					}

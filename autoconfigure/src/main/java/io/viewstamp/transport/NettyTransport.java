@@ -21,10 +21,14 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.ChannelGroupFuture;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Future;
 import io.viewstamp.vsr.Message;
 
@@ -64,6 +68,13 @@ public final class NettyTransport implements AutoCloseable {
 	private final EventLoopGroup group;
 
 	private final AtomicBoolean closed = new AtomicBoolean();
+
+	/**
+	 * Every open connection, accepted or dialed, so that closing the transport closes them: a
+	 * shut-down event loop was seen to leave accepted connections open, and peers that never
+	 * noticed the close never dialed this replica again once it restarted.
+	 */
+	private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
 	private volatile Channel server;
 
@@ -122,7 +133,8 @@ public final class NettyTransport implements AutoCloseable {
 		}
 		for (Peer peer : transport.peers) {
 			if (peer != null && peer.replica() > replica) {
-				new Dialer(transport.group, membership, peer, options, transport.closed::get).start();
+				new Dialer(transport.group, membership, peer, options, transport.closed::get, transport.channels::add)
+					.start();
 			}
 		}
 		LOGGER.log(Level.INFO, "Replica " + replica + " of cluster " + clusterId + " listens on "
@@ -233,6 +245,10 @@ public final class NettyTransport implements AutoCloseable {
 		if (listening != null) {
 			listening.close();
 		}
+		ChannelGroupFuture closing = this.channels.close();
+		if (!onIoThread()) {
+			closing.awaitUninterruptibly(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
 		Future<?> terminated = this.group.shutdownGracefully(0, CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		// Waiting on the I/O thread for the I/O thread to stop would never end; a listener that
 		// closes the transport gets the closing started instead.
@@ -265,6 +281,7 @@ public final class NettyTransport implements AutoCloseable {
 			.childHandler(new ChannelInitializer<Channel>() {
 				@Override
 				protected void initChannel(Channel channel) {
+					NettyTransport.this.channels.add(channel);
 					if (options.tls() != null) {
 						channel.pipeline().addLast(options.tls().acceptorHandler(channel.alloc(), options));
 					}
