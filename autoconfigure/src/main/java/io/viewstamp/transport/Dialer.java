@@ -2,6 +2,9 @@ package io.viewstamp.transport;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -38,11 +41,17 @@ final class Dialer {
 
 	private final Bootstrap bootstrap;
 
+	private final Executor lookups;
+
+	private final AddressLookup lookup;
+
 	private volatile boolean failing;
 
 	Dialer(EventLoopGroup group, Membership membership, Peer peer, TransportOptions options, BooleanSupplier closing,
-			Consumer<Channel> opened) {
+			Consumer<Channel> opened, Executor lookups, AddressLookup lookup) {
 		this.group = group;
+		this.lookups = lookups;
+		this.lookup = lookup;
 		this.membership = membership;
 		this.peer = peer;
 		this.closing = closing;
@@ -57,6 +66,11 @@ final class Dialer {
 				@Override
 				protected void initChannel(Channel channel) {
 					opened.accept(channel);
+					if (Dialer.this.closing.getAsBoolean()) {
+						// Dialed while the transport closed (a lookup was under way): it must not outlive it.
+						channel.close();
+						return;
+					}
 					if (options.tls() != null) {
 						channel.pipeline().addLast(options.tls().dialerHandler(channel.alloc(), peer.address(), options));
 					}
@@ -85,11 +99,43 @@ final class Dialer {
 				+ "replica " + this.membership.replica() + " (retrying until the configuration is fixed)", reason);
 	}
 
+	/** Looks the peer's address up, off the I/O thread, then connects to it. */
 	private void connect() {
 		if (this.closing.getAsBoolean()) {
 			return;
 		}
-		ChannelFuture attempt = this.bootstrap.connect(this.peer.address().socketAddress());
+		try {
+			this.lookups.execute(this::lookUpAndConnect);
+		}
+		catch (RejectedExecutionException ex) {
+			// The transport is closing: no more lookups, and none is needed.
+		}
+	}
+
+	private void lookUpAndConnect() {
+		InetSocketAddress address;
+		try {
+			address = this.lookup.lookup(this.peer.address());
+		}
+		catch (RuntimeException ex) {
+			address = null;
+		}
+		if (address == null || address.isUnresolved()) {
+			unreachable(new UnknownHostException("host " + this.peer.address().host() + " does not resolve"));
+			reconnectLater();
+			return;
+		}
+		if (this.closing.getAsBoolean()) {
+			return;
+		}
+		ChannelFuture attempt;
+		try {
+			attempt = this.bootstrap.connect(address);
+		}
+		catch (RejectedExecutionException ex) {
+			// The transport closed while the lookup ran.
+			return;
+		}
 		attempt.addListener((ChannelFuture connected) -> {
 			if (connected.isSuccess()) {
 				connected.channel().closeFuture().addListener((closed) -> reconnectLater());

@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -76,6 +78,9 @@ public final class NettyTransport implements AutoCloseable {
 	 */
 	private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
+	/** Looks up the peers' host names, which may block, off the I/O thread; threads end when idle. */
+	private final ExecutorService lookups;
+
 	private volatile Channel server;
 
 	/**
@@ -101,6 +106,11 @@ public final class NettyTransport implements AutoCloseable {
 			return thread;
 		};
 		this.group = new MultiThreadIoEventLoopGroup(IO_THREADS, threads, NioIoHandler.newFactory());
+		this.lookups = Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "viewstamp-lookup-" + membership.replica());
+			thread.setDaemon(true);
+			return thread;
+		});
 	}
 
 	/**
@@ -119,6 +129,12 @@ public final class NettyTransport implements AutoCloseable {
 	 */
 	public static NettyTransport start(long clusterId, int replica, List<PeerAddress> peers, TransportOptions options,
 			MessageListener listener) {
+		return start(clusterId, replica, peers, options, listener, AddressLookup.SYSTEM);
+	}
+
+	/** {@link #start(long, int, List, TransportOptions, MessageListener)} with another lookup of the peers' addresses. */
+	static NettyTransport start(long clusterId, int replica, List<PeerAddress> peers, TransportOptions options,
+			MessageListener listener, AddressLookup lookup) {
 		Objects.requireNonNull(peers, "peers");
 		Objects.requireNonNull(options, "options");
 		Objects.requireNonNull(listener, "listener");
@@ -133,7 +149,8 @@ public final class NettyTransport implements AutoCloseable {
 		}
 		for (Peer peer : transport.peers) {
 			if (peer != null && peer.replica() > replica) {
-				new Dialer(transport.group, membership, peer, options, transport.closed::get, transport.channels::add)
+				new Dialer(transport.group, membership, peer, options, transport.closed::get, transport.channels::add,
+						transport.lookups, lookup)
 					.start();
 			}
 		}
@@ -245,6 +262,8 @@ public final class NettyTransport implements AutoCloseable {
 		if (listening != null) {
 			listening.close();
 		}
+		// A lookup in progress is left to finish; its dialer sees the transport closed and stops.
+		this.lookups.shutdown();
 		ChannelGroupFuture closing = this.channels.close();
 		if (!onIoThread()) {
 			closing.awaitUninterruptibly(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
