@@ -193,7 +193,11 @@ public final class CommandCodec {
 		return bytes.toByteArray();
 	}
 
-	/** The reserved no-op command that a linearizable read sends through the log. */
+	/**
+	 * The no-op command that linearizable reads sent through the log before the runtime's own
+	 * barrier ({@code ReadBarriers}) replaced it; journals may still hold it, and it still applies as
+	 * nothing.
+	 */
 	byte[] encodeBarrier() {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER_SIZE_BYTES_INITIAL);
 		try (JsonGenerator generator = this.mapper.createGenerator(bytes)) {

@@ -8,9 +8,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 import io.viewstamp.Consistency;
+import io.viewstamp.ReplicationCommittedException;
 import io.viewstamp.ReplicationException;
 import io.viewstamp.ReplicationTimeoutException;
 import io.viewstamp.ReplicationUnavailableException;
+import io.viewstamp.runtime.CommittedNotAppliedException;
 import io.viewstamp.runtime.ReplicaStoppedException;
 import io.viewstamp.runtime.ReplicationClient;
 import io.viewstamp.runtime.RequestFailedException;
@@ -22,7 +24,7 @@ import org.aopalliance.intercept.MethodInvocation;
 /**
  * The advice of a replicated bean's proxy: a command goes through the log and returns what the
  * real bean returned on this replica; a local read runs on the bean under the read lock; a
- * linearizable read first waits for a no-op to pass through the log. A call made while a command
+ * linearizable read first waits for the runtime's read barrier to pass through the log. A call made while a command
  * is being applied is part of that command and runs on the bean directly.
  */
 final class ReplicatedBeanInterceptor implements MethodInterceptor {
@@ -61,7 +63,7 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 		}
 		if (!method.isCommand()) {
 			if (method.readConsistency() == Consistency.LINEARIZABLE && !this.stateMachine.isReading()) {
-				await(submit(method, this.stateMachine.codec().encodeBarrier()), method);
+				await(barrier(method), method);
 			}
 			return readLocally(invocation);
 		}
@@ -127,11 +129,24 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 	private CompletableFuture<byte[]> submit(ReplicatedMethod method, byte[] command) {
 		ReplicationClient replicationClient = this.client.get();
 		if (replicationClient == null) {
-			return CompletableFuture.failedFuture(new ReplicationUnavailableException("Can not call "
-					+ describe(method) + ": this application's replica is not running yet. Call replicated beans once "
-					+ "the application has started (not from a constructor or @PostConstruct)."));
+			return notRunning(method);
 		}
 		return replicationClient.submit(command);
+	}
+
+	/** The barrier of a linearizable read, through the runtime's own path for it. */
+	private CompletableFuture<byte[]> barrier(ReplicatedMethod method) {
+		ReplicationClient replicationClient = this.client.get();
+		if (replicationClient == null) {
+			return notRunning(method);
+		}
+		return replicationClient.barrier();
+	}
+
+	private CompletableFuture<byte[]> notRunning(ReplicatedMethod method) {
+		return CompletableFuture.failedFuture(new ReplicationUnavailableException("Can not call " + describe(method)
+				+ ": this application's replica is not running yet. Call replicated beans once the application has "
+				+ "started (not from a constructor or @PostConstruct)."));
 	}
 
 	private byte[] await(CompletableFuture<byte[]> submitted, ReplicatedMethod method) {
@@ -182,6 +197,10 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 		String what = describe(method);
 		if (cause instanceof RequestTimeoutException) {
 			return new ReplicationTimeoutException(what + " timed out; its outcome is unknown: " + cause.getMessage(), cause);
+		}
+		if (cause instanceof CommittedNotAppliedException committed) {
+			return new ReplicationCommittedException(what + " committed at op " + committed.op() + " but its result is not "
+					+ "available on this replica yet: " + cause.getMessage(), committed.op(), cause);
 		}
 		if (cause instanceof SessionEvictedException) {
 			return new ReplicationException(what + " lost its session; its outcome is unknown: " + cause.getMessage(), cause);

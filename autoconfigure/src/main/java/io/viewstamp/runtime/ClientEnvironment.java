@@ -1,5 +1,6 @@
 package io.viewstamp.runtime;
 
+import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.Request;
 
 /**
@@ -7,11 +8,11 @@ import io.viewstamp.vsr.Request;
  */
 interface ClientEnvironment {
 
-	/** The number of replicas. */
-	int replicaCount();
+	/** The cluster the replica belongs to. */
+	Cluster cluster();
 
-	/** The primary of {@code view}. */
-	int primaryOf(long view);
+	/** The local replica's index. */
+	int localReplica();
 
 	/** The local replica's view: where the client looks for the primary first. */
 	long localView();
@@ -19,7 +20,10 @@ interface ClientEnvironment {
 	/** The highest op the local replica has applied. */
 	long appliedOp();
 
-	/** Hands {@code request} to replica {@code replica}: to the local one directly, else over the network. */
+	/**
+	 * Hands {@code request} to replica {@code replica}: to the local one on a later loop step (never
+	 * from within a call into it), else over the network.
+	 */
 	void sendRequest(int replica, Request request);
 
 	/** How {@code result}, the primary's for op {@code op}, compares with what this replica computed for it. */
@@ -33,8 +37,5 @@ interface ClientEnvironment {
 
 	/** Runs {@code task} on the replica's loop. */
 	void execute(Runnable task);
-
-	/** The monotonic time, in nanoseconds. */
-	long nanoTime();
 
 }

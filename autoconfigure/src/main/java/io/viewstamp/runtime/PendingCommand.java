@@ -7,8 +7,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * @param command the command bytes
  * @param future completed with the result, or with the reason there is none
- * @param deadlineNanos when the caller gets a {@link RequestTimeoutException}
  * @param stateCheck whether the command is a {@link StateChecks state check} rather than the application's
  */
-record PendingCommand(byte[] command, CompletableFuture<byte[]> future, long deadlineNanos, boolean stateCheck) {
+record PendingCommand(byte[] command, CompletableFuture<byte[]> future, boolean stateCheck) {
 }

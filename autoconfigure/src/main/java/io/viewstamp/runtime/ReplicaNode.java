@@ -75,6 +75,8 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private ApplyThread applyThread;
 
+	private StateMachineRunner applier;
+
 	private final AppliedResults appliedResults = new AppliedResults();
 
 	private final StateChecks stateChecks;
@@ -159,17 +161,18 @@ public final class ReplicaNode implements AutoCloseable {
 			// The generator only spreads timeouts apart; it need not be reproducible here.
 			SplittableRandom random = new SplittableRandom();
 			Outbox outbox = new NetworkOutbox();
-			this.applyThread = new ApplyThread(stateMachine, "viewstamp-apply-" + this.configuration.replica(),
+			this.applyThread = new ApplyThread("viewstamp-apply-" + this.configuration.replica());
+			this.applier = new StateMachineRunner(stateMachine, this.applyThread,
 					(completion) -> executeQuietly(() -> {
 						completion.run();
 						afterStep();
 					}), this::stop, this.appliedResults::remember);
 			this.replica = (state != null)
 					? Replica.restart(this.cluster, this.configuration.replica(), options.replica(), state, this.storage,
-							outbox, this.applyThread, random)
+							outbox, this.applier, random)
 					: Replica.recover(this.cluster, this.configuration.replica(), options.replica(), this.storage, outbox,
-							this.applyThread, random);
-			this.applyThread.attach(this.replica);
+							this.applier, random);
+			this.applier.attach(this.replica);
 			logger.log(Level.INFO, () -> (state != null)
 					? "Replica " + this.configuration.replica() + " restarts from " + this.storage.dataDirectory()
 							+ " at view " + state.superblock().view()
@@ -437,13 +440,13 @@ public final class ReplicaNode implements AutoCloseable {
 	private final class Environment implements ClientEnvironment {
 
 		@Override
-		public int replicaCount() {
-			return ReplicaNode.this.cluster.replicaCount();
+		public Cluster cluster() {
+			return ReplicaNode.this.cluster;
 		}
 
 		@Override
-		public int primaryOf(long view) {
-			return ReplicaNode.this.cluster.primaryOf(view);
+		public int localReplica() {
+			return ReplicaNode.this.configuration.replica();
 		}
 
 		@Override
@@ -459,7 +462,12 @@ public final class ReplicaNode implements AutoCloseable {
 		@Override
 		public void sendRequest(int to, Request request) {
 			if (to == ReplicaNode.this.configuration.replica()) {
-				ReplicaNode.this.replica.receive(request);
+				// A later loop step: the client may be sending from within a call of the replica's
+				// (a reply that settled a session), and the replica is not reentrant.
+				executeQuietly(() -> {
+					ReplicaNode.this.replica.receive(request);
+					afterStep();
+				});
 			}
 			else {
 				ReplicaNode.this.transport.send(to, request);
@@ -486,11 +494,6 @@ public final class ReplicaNode implements AutoCloseable {
 		@Override
 		public void execute(Runnable task) {
 			ReplicaNode.this.loop.execute(() -> guarded(task));
-		}
-
-		@Override
-		public long nanoTime() {
-			return System.nanoTime();
 		}
 
 	}

@@ -13,6 +13,18 @@ enum Defect {
 	PREPARE_OK_BEFORE_DURABLE,
 
 	/** The new primary picks the do-view-change log with the highest op number, ignoring log views. */
-	VIEW_CHANGE_LOG_BY_OP_ONLY
+	VIEW_CHANGE_LOG_BY_OP_ONLY,
+
+	/**
+	 * A {@link Client} tells its caller the result as soon as the reply arrives, before its local
+	 * replica has applied the op: the caller's next read there may miss its own write.
+	 */
+	CLIENT_ANSWERS_BEFORE_LOCAL_APPLY,
+
+	/**
+	 * A {@link Client} takes a register reply without checking that it echoes the session's
+	 * incarnation: a client restarted with its predecessor's id takes the predecessor's session.
+	 */
+	CLIENT_IGNORES_INCARNATION
 
 }

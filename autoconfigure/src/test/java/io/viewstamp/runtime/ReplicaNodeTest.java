@@ -220,7 +220,7 @@ class ReplicaNodeTest {
 
 		assertThatThrownBy(() -> inFlight.get(WAIT.toSeconds(), TimeUnit.SECONDS)).cause()
 			.isInstanceOf(ReplicaStoppedException.class);
-		assertThatThrownBy(() -> this.nodes[backup].client().submit(new byte[1]).get(WAIT.toSeconds(), TimeUnit.SECONDS))
+		assertThatThrownBy(() -> this.nodes[backup].client().submit(KvCommand.put("k", "w").encode()).get(WAIT.toSeconds(), TimeUnit.SECONDS))
 			.cause()
 			.isInstanceOf(ReplicaStoppedException.class);
 		assertThat(this.nodes[backup].status().stopped()).isTrue();

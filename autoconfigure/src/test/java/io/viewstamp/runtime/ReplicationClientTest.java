@@ -10,20 +10,23 @@ import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 
+import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.Operation;
 import io.viewstamp.vsr.Reply;
 import io.viewstamp.vsr.ReplyStatus;
 import io.viewstamp.vsr.Request;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The client's rules, driven by hand on one thread with a clock the test moves: where requests go,
- * which replies count, and what a caller is told when there is no answer.
+ * The threaded shell around the protocol's client, driven by hand on one thread: what a caller's
+ * future is told, how results are compared with this replica's own, and the limits it keeps. The
+ * client's rules themselves are {@code io.viewstamp.vsr.ClientTest}'s, and the simulator's.
  */
 class ReplicationClientTest {
 
-	private static final Duration RESEND = Duration.ofMillis(200);
+	private static final Duration TICK = Duration.ofMillis(10);
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
@@ -33,19 +36,20 @@ class ReplicationClientTest {
 			RuntimeOptions.defaults().withRequestTimeout(TIMEOUT).withClientSessionsMax(2), Runnable::run);
 
 	@Test
-	void aCommandOpensASessionThenGoesToThePrimaryAndCompletesOnceAppliedHere() {
-		this.replica.view = 4;
-		CompletableFuture<byte[]> future = this.client.submit(bytes("x"));
-		Request register = this.replica.lastSent();
-		assertThat(register.operation()).isEqualTo(Operation.REGISTER);
-		assertThat(this.replica.lastTarget()).isEqualTo(1);
+	void theClientsLimitsAreTheRuntimesInTicks() {
+		assertThat(ReplicationClient.clientOptions(RuntimeOptions.defaults()))
+			.satisfies((options) -> assertThat(options.resendIntervalTicks()).isEqualTo(20))
+			.satisfies((options) -> assertThat(options.requestTimeoutTicks()).isEqualTo(500))
+			.satisfies((options) -> assertThat(options.sessionsMax()).isEqualTo(RuntimeOptions.CLIENT_SESSIONS_MAX))
+			.satisfies((options) -> assertThat(options.submissionsMax()).isEqualTo(RuntimeOptions.PENDING_REQUESTS_MAX));
+	}
 
-		this.client.onReply(registerReply(register, 4, 17));
+	@Test
+	void aCommandCompletesWithThePrimarysResultOnceAppliedHere() {
+		CompletableFuture<byte[]> future = openAndSend("x");
 		Request command = this.replica.lastSent();
-		assertThat(command.session()).isEqualTo(17);
-		assertThat(command.requestNumber()).isEqualTo(1);
-
-		this.client.onReply(reply(command, 4, 21, "done"));
+		assertThat(command.operation()).isEqualTo(Operation.COMMAND);
+		this.client.onReply(reply(command, 0, 21, "done"));
 		assertThat(future).as("not applied on this replica yet").isNotDone();
 		this.replica.applied = 21;
 		this.client.completeApplied();
@@ -102,79 +106,68 @@ class ReplicationClientTest {
 	}
 
 	@Test
-	void aRegisterReplyThatDoesNotEchoThisIncarnationIsAPredecessorsAndIgnored() {
-		this.client.submit(bytes("x"));
-		Request register = this.replica.lastSent();
-		this.client.onReply(new Reply(0, 0, register.clientId(), 9, 0, 9, ReplyStatus.OK, longBytes(register.incarnation() + 1)));
-		this.client.onTick();
-		assertThat(this.replica.lastSent().operation()).as("still registering").isEqualTo(Operation.REGISTER);
-	}
-
-	@Test
-	void aReplyForAnotherSessionOrRequestNumberIsIgnored() {
-		CompletableFuture<byte[]> future = openAndSend("x");
-		Request command = this.replica.lastSent();
-		this.client.onReply(new Reply(0, 0, command.clientId(), command.session() + 1, command.requestNumber(), 30,
-				ReplyStatus.OK, bytes("other session")));
-		this.client.onReply(new Reply(0, 0, command.clientId(), command.session(), command.requestNumber() + 1, 30,
-				ReplyStatus.OK, bytes("other request")));
-		this.replica.applied = 100;
+	void aBarrierIsTheReservedCommandAndCompletesOnceAppliedHere() {
+		CompletableFuture<byte[]> barrier = this.client.barrier();
+		this.client.onReply(registerReply(this.replica.lastSent(), 0, 5));
+		Request sent = this.replica.lastSent();
+		assertThat(ReadBarriers.isBarrier(sent.body())).isTrue();
+		this.client.onReply(reply(sent, 0, 12, ""));
+		assertThat(barrier).isNotDone();
+		this.replica.applied = 12;
 		this.client.completeApplied();
-		assertThat(future).isNotDone();
+		assertThat(barrier.join()).isEmpty();
 	}
 
 	@Test
-	void anUnansweredRequestIsResentUnchangedAndThenToTheOtherReplicas() {
-		openAndSend("x");
-		Request command = this.replica.lastSent();
-		List<Integer> targets = new ArrayList<>();
-		for (int resend = 0; resend < 6; resend++) {
-			this.replica.advance(RESEND);
-			this.client.onTick();
-			assertThat(this.replica.lastSent()).isEqualTo(command);
-			targets.add(this.replica.lastTarget());
-		}
-		assertThat(targets).containsExactly(0, 0, 1, 1, 1, 2);
+	void theReservedCommandsAreRefusedToCallers() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.client.submit(new byte[0]))
+			.withMessageContaining("state");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.client.submit(new byte[] { 0 }))
+			.withMessageContaining("reserved for the barrier of linearizable reads");
 	}
 
 	@Test
-	void anEvictionFromAnOlderViewThanOneHeardFromIsIgnoredAndFromACurrentOneFailsTheCaller() {
-		this.replica.view = 3;
+	void aCallerPastTheTimeoutIsToldTheOutcomeIsUnknown() {
 		CompletableFuture<byte[]> future = openAndSend("x");
-		Request command = this.replica.lastSent();
-		this.client.onReply(new Reply(2, 2, command.clientId(), command.session(), command.requestNumber(), 0,
-				ReplyStatus.SESSION_EVICTED, new byte[0]));
-		assertThat(future).isNotDone();
-
-		this.client.onReply(new Reply(3, 0, command.clientId(), command.session(), command.requestNumber(), 0,
-				ReplyStatus.SESSION_EVICTED, new byte[0]));
-		assertThat(future).isCompletedExceptionally();
-		assertThat(failure(future)).isInstanceOf(SessionEvictedException.class)
-			.hasMessageContaining("may or may not have been applied");
-		assertThat(this.client.owns(command.clientId())).isFalse();
-	}
-
-	@Test
-	void aCallerPastTheTimeoutIsToldTheOutcomeIsUnknownWhileTheSessionStillResends() {
-		CompletableFuture<byte[]> future = openAndSend("x");
-		Request command = this.replica.lastSent();
-		this.replica.advance(TIMEOUT);
-		this.client.onTick();
+		advance(TIMEOUT);
 		assertThat(failure(future)).isInstanceOf(RequestTimeoutException.class)
 			.hasMessageContaining("may still be applied, once");
+	}
 
-		this.replica.advance(RESEND);
-		this.client.onTick();
-		assertThat(this.replica.lastSent()).as("the same request, so a late commit is deduplicated").isEqualTo(command);
-		CompletableFuture<byte[]> next = this.client.submit(bytes("y"));
-		assertThat(this.replica.lastSent()).as("the second session takes the next command").isNotEqualTo(command);
-		assertThat(next).isNotDone();
+	@Test
+	void aCommandCommittedButNotAppliedHereInTimeIsNotReportedAsATimeout() {
+		CompletableFuture<byte[]> future = openAndSend("x");
+		this.client.onReply(reply(this.replica.lastSent(), 0, 40, "done"));
+		advance(TIMEOUT);
+		assertThat(failure(future)).isInstanceOf(CommittedNotAppliedException.class)
+			.isNotInstanceOf(RequestTimeoutException.class)
+			.hasMessageContaining("committed at op 40")
+			.hasMessageContaining("do not submit it again")
+			.satisfies((failure) -> assertThat(((CommittedNotAppliedException) failure).op()).isEqualTo(40));
+	}
+
+	@Test
+	void anEvictionTellsTheCallerTheOutcomeIsUnknown() {
+		CompletableFuture<byte[]> future = openAndSend("x");
+		Request command = this.replica.lastSent();
+		this.client.onReply(new Reply(0, 0, command.clientId(), command.session(), command.requestNumber(), 0,
+				ReplyStatus.SESSION_EVICTED, new byte[0]));
+		assertThat(failure(future)).isInstanceOf(SessionEvictedException.class)
+			.hasMessageContaining("may or may not have been applied");
+	}
+
+	@Test
+	void aStoppedClientFailsItsCallersAndRefusesMore() {
+		CompletableFuture<byte[]> future = openAndSend("x");
+		this.client.stop(new IllegalStateException("disk gone"));
+		assertThat(failure(future)).isInstanceOf(ReplicaStoppedException.class).hasMessageContaining("disk gone");
+		assertThat(failure(this.client.submit(bytes("y")))).isInstanceOf(ReplicaStoppedException.class);
 	}
 
 	@Test
 	void commandsBeyondThePendingLimitAreRefusedAtOnce() {
-		ReplicationClient small = new ReplicationClient(this.replica, new RuntimeOptions(Duration.ofMillis(10), TIMEOUT,
-				RESEND, 1, 2, 0, RuntimeOptions.defaults().replica(), RuntimeOptions.defaults().storage(),
+		ReplicationClient small = new ReplicationClient(this.replica, new RuntimeOptions(TICK, TIMEOUT,
+				Duration.ofMillis(200), 1, 2, 0, RuntimeOptions.defaults().replica(), RuntimeOptions.defaults().storage(),
 				RuntimeOptions.defaults().transport()), Runnable::run);
 		small.submit(bytes("a"));
 		small.submit(bytes("b"));
@@ -188,6 +181,12 @@ class ReplicationClientTest {
 		Request register = this.replica.lastSent();
 		this.client.onReply(registerReply(register, this.replica.view, 5));
 		return future;
+	}
+
+	private void advance(Duration duration) {
+		for (long tick = 0; tick < duration.dividedBy(TICK); tick++) {
+			this.client.onTick();
+		}
 	}
 
 	private static Throwable failure(CompletableFuture<byte[]> future) {
@@ -213,18 +212,14 @@ class ReplicationClientTest {
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
-	/** A replica of three, as the client sees it: its view, what it applied, and a clock the test moves. */
+	/** Replica 2 of three, as the client sees it: its view and what it applied. */
 	private static final class ScriptedReplica implements ClientEnvironment {
 
 		long view;
 
 		long applied;
 
-		long nanos = 1_000_000_000L;
-
 		final List<Request> sent = new ArrayList<>();
-
-		final List<Integer> targets = new ArrayList<>();
 
 		/** What this replica computed: one result per op, for the test's purposes. */
 		final java.util.Map<Long, byte[]> localResults = new java.util.HashMap<>();
@@ -234,13 +229,13 @@ class ReplicationClientTest {
 		final List<Long> statesAgreed = new ArrayList<>();
 
 		@Override
-		public int replicaCount() {
-			return 3;
+		public Cluster cluster() {
+			return new Cluster(1, 3);
 		}
 
 		@Override
-		public int primaryOf(long view) {
-			return (int) (view % 3);
+		public int localReplica() {
+			return 2;
 		}
 
 		@Override
@@ -256,7 +251,6 @@ class ReplicationClientTest {
 		@Override
 		public void sendRequest(int replica, Request request) {
 			this.sent.add(request);
-			this.targets.add(replica);
 		}
 
 		@Override
@@ -284,21 +278,8 @@ class ReplicationClientTest {
 			task.run();
 		}
 
-		@Override
-		public long nanoTime() {
-			return this.nanos;
-		}
-
-		void advance(Duration duration) {
-			this.nanos += duration.toNanos();
-		}
-
 		Request lastSent() {
 			return this.sent.get(this.sent.size() - 1);
-		}
-
-		int lastTarget() {
-			return this.targets.get(this.targets.size() - 1);
 		}
 
 	}

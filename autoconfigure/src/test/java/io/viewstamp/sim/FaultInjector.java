@@ -50,7 +50,7 @@ final class FaultInjector {
 			stepReplica(replica, now);
 		}
 		for (int client = 0; client < this.simulator.clientCount(); client++) {
-			if (chance(this.faults.clientRestartProbabilityPerTick())) {
+			if (chance(this.faults.clientRestartProbabilityPerTick()) && this.simulator.client(client).isProcessRunning()) {
 				this.simulator.restartClient(client, chance(this.faults.clientRestartSameIdProbability()));
 			}
 		}

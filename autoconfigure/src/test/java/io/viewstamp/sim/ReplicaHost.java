@@ -1,5 +1,6 @@
 package io.viewstamp.sim;
 
+import io.viewstamp.runtime.StateMachineRunner;
 import io.viewstamp.vsr.Status;
 
 /**
@@ -17,7 +18,12 @@ final class ReplicaHost {
 
 	private KvStateMachine stateMachine;
 
-	private SimApplier applier;
+	private SimApplyThread applyThread;
+
+	private StateMachineRunner runner;
+
+	/** The highest op a caller on the running process was given the state of. */
+	private long returnedOpMax;
 
 	private boolean wipedUnrecovered;
 
@@ -51,15 +57,33 @@ final class ReplicaHost {
 		return this.wipedUnrecovered;
 	}
 
-	/** What runs the state machine for the running process. */
-	SimApplier applier() {
-		return this.applier;
+	/** The thread that runs the state machine for the running process. */
+	SimApplyThread applyThread() {
+		return this.applyThread;
 	}
 
-	void started(SimulatedReplica replica, KvStateMachine stateMachine, SimApplier applier) {
+	/** The runtime's apply path for the running process. */
+	StateMachineRunner runner() {
+		return this.runner;
+	}
+
+	void started(SimulatedReplica replica, KvStateMachine stateMachine, SimApplyThread applyThread,
+			StateMachineRunner runner) {
 		this.replica = replica;
 		this.stateMachine = stateMachine;
-		this.applier = applier;
+		this.applyThread = applyThread;
+		this.runner = runner;
+		this.returnedOpMax = 0;
+	}
+
+	/**
+	 * Records that a caller on the running process was given the state at {@code op}.
+	 * @return the highest op a caller on it was given before
+	 */
+	long returned(long op) {
+		long before = this.returnedOpMax;
+		this.returnedOpMax = Math.max(before, op);
+		return before;
 	}
 
 	/**
@@ -70,7 +94,8 @@ final class ReplicaHost {
 	boolean crash(boolean tearWrite) {
 		this.replica = null;
 		this.stateMachine = null;
-		this.applier = null;
+		this.applyThread = null;
+		this.runner = null;
 		if (tearWrite) {
 			return this.storage.crashTearingWrite();
 		}

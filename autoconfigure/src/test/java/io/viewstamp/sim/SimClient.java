@@ -6,20 +6,33 @@ import java.util.Deque;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import io.viewstamp.runtime.ReadBarriers;
 import io.viewstamp.sim.linearizability.KvOperation;
+import io.viewstamp.vsr.Client;
+import io.viewstamp.vsr.ClientFailure;
+import io.viewstamp.vsr.ClientHost;
+import io.viewstamp.vsr.ClientOptions;
 import io.viewstamp.vsr.Cluster;
-import io.viewstamp.vsr.Operation;
+import io.viewstamp.vsr.Invariants;
 import io.viewstamp.vsr.Reply;
-import io.viewstamp.vsr.ReplyStatus;
 import io.viewstamp.vsr.Request;
 
 /**
- * One simulated client process. It registers first (the register reply's op is its session), then
- * sends requests 1, 2, 3, ... with {@code (clientId, session, requestNumber)}, one at a time, each
- * resent unchanged until its reply arrives: to the replica it believes is primary, and after a
- * timeout to every replica. It records what it saw as {@link KvOperation}s for the
- * linearizability checker; an operation whose outcome it cannot know (its session was evicted, or
- * the process restarted) is recorded as indeterminate.
+ * One simulated caller: the workload and the history, around the protocol's own {@link Client},
+ * the class the runtime's {@code ReplicationClient} runs. Every rule of sessions, resends, primary
+ * discovery, replies and read-your-writes is the shipped client's; this class only decides what to
+ * do next and writes down what it saw, as {@link KvOperation}s for the linearizability checker.
+ *
+ * <p>A caller runs beside a replica (its <em>local</em> replica, as an application's callers do)
+ * or, in scripted worlds, on a process of its own. Beside a replica it shares the replica's fate
+ * (a crash of the replica's process ends the caller's process too) and it reads: {@code LOCAL} reads
+ * of the local replica's state, checked at once for read-your-writes and for never going back on
+ * that replica, and {@code LINEARIZABLE} reads, a barrier through the log and then a local read, as
+ * {@code @ReadOnly} methods do, checked with the commands by the linearizability checker.
+ *
+ * <p>One operation is open at a time. An operation whose outcome the caller cannot know (a timeout,
+ * an eviction, a restart of its process) is recorded as indeterminate; one the client never sent is
+ * not recorded at all, since it did not happen.
  */
 public final class SimClient {
 
@@ -30,318 +43,452 @@ public final class SimClient {
 
 	private final Cluster cluster;
 
-	private final SplittableRandom random;
+	private final ClientOptions options;
 
-	private final Sender sender;
-
-	private final RequestRegistry registry;
-
-	private final int requestTimeoutTicks;
+	private final int localReplica;
 
 	private final SimWorkload workload;
 
-	private final Deque<KvCommand> submitted = new ArrayDeque<>();
+	private final SplittableRandom random;
+
+	/** Draws each process's session incarnations; never reset, so a process never reuses one. */
+	private final SplittableRandom incarnations;
+
+	private final RequestRegistry registry;
+
+	private final World world;
+
+	private final ClientFactory clientFactory;
+
+	private final Deque<SimOperation> submitted = new ArrayDeque<>();
 
 	private final List<KvOperation> history = new ArrayList<>();
 
-	private boolean workloadEnabled;
+	private final Statistics statistics = new Statistics();
 
-	private long clientId;
+	/** Where the current process draws its client ids; a restart that keeps its ids starts it again. */
+	private long clientIdSeed;
 
+	/** The running process's client, {@code null} while the process is down. */
+	private Client client;
+
+	/** Counts the caller's processes; replies sent to an earlier one are not delivered. */
 	private long incarnation;
 
-	private long session;
+	/** The highest op whose result this process was given: its own writes, which its reads must see. */
+	private long highestOpReturned;
 
-	/**
-	 * The highest session this client id was given; sessions only grow, so an older one is stale. A
-	 * client that keeps its id across a restart must have stored the id, and stores this next to it:
-	 * with it, a delayed or duplicated register reply of a session it had before is not taken for a
-	 * new one.
-	 */
-	private long sessionsOpened;
+	private Open open;
 
-	private long nextRequestNumber = 1;
-
-	private long view;
-
-	private OpenRequest open;
+	private long now;
 
 	private long thinkUntilTick;
 
 	private long valuesWritten;
 
-	private final Statistics statistics = new Statistics();
+	private boolean workloadEnabled;
 
 	/**
-	 * Creates a client; it sends nothing until it has an operation to do.
-	 * @param index the client's number
+	 * Creates a caller and starts its process; it sends nothing until it has an operation to do.
+	 * @param index the caller's number
 	 * @param cluster the cluster it talks to
-	 * @param requestTimeoutTicks ticks without a reply before it resends to every replica
+	 * @param options the client's limits and timeouts
+	 * @param localReplica the replica it runs beside, or {@link Client#NO_LOCAL_REPLICA}
 	 * @param workload what it does on its own once {@link #setWorkloadEnabled enabled}
-	 * @param random the client's own random stream (client ids, workload)
+	 * @param random the caller's own random stream (client ids, workload)
 	 * @param registry where it records every request it sends
-	 * @param sender how its requests leave it
+	 * @param world the network and the local replica
 	 */
-	public SimClient(int index, Cluster cluster, int requestTimeoutTicks, SimWorkload workload, SplittableRandom random,
-			RequestRegistry registry, Sender sender) {
+	public SimClient(int index, Cluster cluster, ClientOptions options, int localReplica, SimWorkload workload,
+			SplittableRandom random, RequestRegistry registry, World world) {
+		this(index, cluster, options, localReplica, workload, random, registry, world, ClientFactory.standard());
+	}
+
+	/**
+	 * Creates a caller whose processes make their clients with {@code clientFactory}.
+	 * @param index the caller's number
+	 * @param cluster the cluster it talks to
+	 * @param options the client's limits and timeouts
+	 * @param localReplica the replica it runs beside, or {@link Client#NO_LOCAL_REPLICA}
+	 * @param workload what it does on its own once {@link #setWorkloadEnabled enabled}
+	 * @param random the caller's own random stream (client ids, workload)
+	 * @param registry where it records every request it sends
+	 * @param world the network and the local replica
+	 * @param clientFactory makes each process's client
+	 */
+	public SimClient(int index, Cluster cluster, ClientOptions options, int localReplica, SimWorkload workload,
+			SplittableRandom random, RequestRegistry registry, World world, ClientFactory clientFactory) {
+		this.clientFactory = clientFactory;
 		this.index = index;
 		this.cluster = cluster;
-		this.requestTimeoutTicks = requestTimeoutTicks;
+		this.options = options;
+		this.localReplica = localReplica;
 		this.workload = workload;
 		this.random = random;
+		this.incarnations = random.split();
 		this.registry = registry;
-		this.sender = sender;
-		this.clientId = newClientId();
+		this.world = world;
+		this.clientIdSeed = random.nextLong();
+		this.client = newClient();
 	}
 
-	/**
-	 * Queues a PUT; the client sends it when the operations before it are done.
-	 * @param key the key
-	 * @param value the value
-	 */
+	// Operations.
+
+	/** Queues a PUT; the caller starts it when the operations before it are done. */
 	public void submitPut(String key, String value) {
-		submit(KvCommand.put(key, value));
+		submit(new SimOperation(SimOperation.Kind.PUT, key, value));
 	}
 
-	/**
-	 * Queues a GET; the client sends it when the operations before it are done.
-	 * @param key the key
-	 */
+	/** Queues a GET through the log; the caller starts it when the operations before it are done. */
 	public void submitGet(String key) {
-		submit(KvCommand.get(key));
+		submit(new SimOperation(SimOperation.Kind.GET, key, null));
 	}
 
-	/**
-	 * Whether the client invents operations on its own.
-	 * @param workloadEnabled {@code true} to run the workload
-	 */
+	/** Queues a read of the local replica's state, as a {@code LOCAL} {@code @ReadOnly} method. */
+	public void submitLocalRead(String key) {
+		requireLocalReplica("read locally");
+		submit(new SimOperation(SimOperation.Kind.LOCAL_READ, key, null));
+	}
+
+	/** Queues a barrier and then a read of the local state, as a {@code LINEARIZABLE} {@code @ReadOnly} method. */
+	public void submitLinearizableRead(String key) {
+		requireLocalReplica("read linearizably");
+		submit(new SimOperation(SimOperation.Kind.LINEARIZABLE_READ, key, null));
+	}
+
+	/** Whether the caller invents operations on its own. */
 	public void setWorkloadEnabled(boolean workloadEnabled) {
 		this.workloadEnabled = workloadEnabled;
 	}
 
+	// Inputs from the simulator.
+
 	/**
-	 * Lets the client act: resend its open request after the timeout, or open the next one.
+	 * Lets the caller act: its client ticks, and it starts its next operation when none is open.
 	 * @param now the current tick
 	 */
 	public void tick(long now) {
-		if (this.open != null) {
-			if (now - this.open.lastSentAt >= this.requestTimeoutTicks) {
-				// The primary may have changed or the request or reply was lost: ask everyone, backups ignore it.
-				this.open.lastSentAt = now;
-				this.statistics.resends++;
-				for (int replica = 0; replica < this.cluster.replicaCount(); replica++) {
-					this.sender.send(this, replica, this.open.request);
-				}
-			}
+		this.now = now;
+		if (this.client == null) {
 			return;
 		}
-		if (!hasWork(now)) {
-			return;
+		observeLocalReplica();
+		this.client.tick();
+		if (this.open == null && hasWork() && this.client.hasRoom()) {
+			start(this.submitted.isEmpty() ? nextOfWorkload() : this.submitted.pollFirst());
 		}
-		if (this.session == 0) {
-			open(Request.register(this.clientId, this.incarnation), null, now);
-			return;
-		}
-		KvCommand command = this.submitted.isEmpty() ? this.workload.next(this.random, nextUniqueValue())
-				: this.submitted.pollFirst();
-		open(new Request(this.clientId, this.session, this.nextRequestNumber, Operation.COMMAND, command.encode()), command,
-				now);
 	}
 
 	/**
-	 * Takes a reply. Only the reply to the open request counts; the rest are stale duplicates.
+	 * Takes a reply for this caller's process.
 	 * @param reply the reply
 	 * @param now the current tick
-	 * @return the request the reply completed, or {@code null} when the reply was ignored
+	 * @return the request the reply settled, or {@code null} when the client ignored it
 	 */
 	public Request receive(Reply reply, long now) {
-		if (reply.clientId() != this.clientId) {
+		this.now = now;
+		if (this.client == null) {
 			return null;
 		}
-		if (this.open == null || reply.requestNumber() != this.open.request.requestNumber()) {
-			this.view = Math.max(this.view, reply.view());
-			this.statistics.staleReplies++;
-			return null;
-		}
-		boolean stale = isStale(reply);
-		this.view = Math.max(this.view, reply.view());
-		if (stale) {
-			this.statistics.staleReplies++;
-			return null;
-		}
-		Request request = this.open.request;
-		if (this.open.command == null) {
-			this.session = reply.session();
-			this.sessionsOpened = Math.max(this.sessionsOpened, reply.session());
-			this.nextRequestNumber = 1;
+		Request settled = this.client.receive(reply);
+		if (settled != null && settled.operation() == io.viewstamp.vsr.Operation.REGISTER) {
 			this.statistics.registrations++;
 		}
-		else if (reply.status() == ReplyStatus.SESSION_EVICTED) {
-			// The request may have committed before the session was evicted (and its reply was lost).
-			this.history.add(this.open.indeterminate(this.index));
-			this.session = 0;
-			this.statistics.evictions++;
-			this.statistics.indeterminate++;
-		}
-		else {
-			this.history.add(this.open.completed(this.index, now, KvCommand.decodeResult(reply.result())));
-			this.nextRequestNumber++;
-			this.thinkUntilTick = now + this.workload.thinkTicks(this.random);
-			this.statistics.completed++;
-		}
-		this.open = null;
-		return request;
+		observeLocalReplica();
+		return settled;
 	}
 
 	/**
-	 * The client process restarts: its open operation's outcome becomes unknown and it starts a new
-	 * session. A client that keeps its id reuses request numbers from 1, which the paper's client
-	 * table gets wrong and sessions must get right; a new incarnation tells its own session from its
-	 * predecessor's by the incarnation the register's reply echoes.
-	 * @param keepClientId whether the new process uses the same client id
+	 * The caller's process restarts on its own: its open operation's outcome becomes unknown and its
+	 * new client opens new sessions. With {@code keepClientId}, the new client draws the same client
+	 * ids as its predecessor, which a real client never does and the cluster's sessions must survive
+	 * (the paper's client table does not).
+	 * @param keepClientId whether the new process reuses its predecessor's ids
 	 */
 	public void restart(boolean keepClientId) {
-		if (this.open != null && this.open.command != null) {
-			this.history.add(this.open.indeterminate(this.index));
-			this.statistics.indeterminate++;
-		}
-		this.open = null;
-		this.session = 0;
-		this.nextRequestNumber = 1;
-		this.view = 0;
-		this.incarnation++;
-		this.statistics.restarts++;
+		endProcess();
 		if (!keepClientId) {
-			this.clientId = newClientId();
-			this.sessionsOpened = 0;
+			this.clientIdSeed = this.random.nextLong();
 		}
+		this.client = newClient();
+		this.statistics.restarts++;
 	}
 
-	/** The client's number. */
+	/** The local replica's process died, and this caller's with it. */
+	void processDied() {
+		endProcess();
+	}
+
+	/** The local replica's process started again, and this caller's with it, with new ids. */
+	void processStarted() {
+		Invariants.check(this.client == null, "caller %d's process is already running", this.index);
+		this.clientIdSeed = this.random.nextLong();
+		this.client = newClient();
+	}
+
+	// Observation.
+
+	/** The caller's number. */
 	public int index() {
 		return this.index;
 	}
 
-	/** The current process's client id. */
-	public long clientId() {
-		return this.clientId;
+	/** The replica the caller runs beside, or {@link Client#NO_LOCAL_REPLICA}. */
+	public int localReplica() {
+		return this.localReplica;
 	}
 
-	/** How many times the process restarted; replies sent to an earlier incarnation are not delivered. */
+	/** Counts the caller's processes; replies sent to an earlier one are not delivered. */
 	public long incarnation() {
 		return this.incarnation;
 	}
 
-	/** The session number, 0 while not registered. */
+	/** Whether {@code clientId} is one of the running process's sessions. */
+	public boolean owns(long clientId) {
+		return this.client != null && this.client.owns(clientId);
+	}
+
+	/** The newest session number of the running process, 0 while none is open. */
 	public long session() {
-		return this.session;
+		return (this.client != null) ? this.client.newestSession() : 0;
 	}
 
-	/** The highest view the client has heard of. */
-	public long view() {
-		return this.view;
+	/** Whether the caller's process runs (a caller beside a replica is down while its replica is). */
+	public boolean isProcessRunning() {
+		return this.client != null;
 	}
 
-	/** Whether a request (a register or an operation) is waiting for its reply. */
-	public boolean hasOpenRequest() {
+	/** Whether an operation is open. */
+	public boolean hasOpenOperation() {
 		return this.open != null;
 	}
 
-	/** Whether the client has nothing open and nothing queued: scripted operations are all done. */
+	/**
+	 * Whether the caller has nothing open and nothing queued, and its client has no request in
+	 * flight: every request it ever sent was answered.
+	 */
 	public boolean isIdle() {
-		return this.open == null && this.submitted.isEmpty();
+		return this.open == null && this.submitted.isEmpty() && (this.client == null || this.client.isIdle());
 	}
 
 	/**
-	 * What the client saw so far, in the order its operations were issued; the open operation, if
-	 * any, appears as indeterminate.
-	 * @return the history
+	 * What the caller saw so far, in the order its operations were issued; the open operation, if
+	 * any, appears as indeterminate. Local reads are not in it: they are not linearizable, and are
+	 * checked as they happen.
 	 */
 	public List<KvOperation> history() {
 		List<KvOperation> history = new ArrayList<>(this.history);
-		if (this.open != null && this.open.command != null) {
+		if (this.open != null) {
 			history.add(this.open.indeterminate(this.index));
 		}
 		return history;
 	}
 
-	/** What the client did so far. */
+	/** What the caller did so far. */
 	public Statistics statistics() {
 		return this.statistics;
 	}
 
 	@Override
 	public String toString() {
-		return "client " + this.index + " (id " + Long.toHexString(this.clientId) + ", session " + this.session
-				+ ", open " + ((this.open != null) ? this.open.request : "none") + ")";
+		return "client " + this.index + " (local replica " + this.localReplica + ", " + this.client + ", open "
+				+ ((this.open != null) ? this.open.operation : "none") + ")";
+	}
+
+	// The machinery.
+
+	private Client newClient() {
+		this.incarnation++;
+		this.highestOpReturned = 0;
+		return this.clientFactory.create(this.cluster, this.localReplica, this.options, new Host(this.incarnation),
+				new SplittableRandom(this.clientIdSeed), this.incarnations);
+	}
+
+	private void endProcess() {
+		if (this.open != null) {
+			this.history.add(this.open.indeterminate(this.index));
+			this.statistics.indeterminate++;
+			this.open = null;
+		}
+		this.client = null;
+		this.incarnation++;
+	}
+
+	private void observeLocalReplica() {
+		if (this.localReplica != Client.NO_LOCAL_REPLICA && this.world.isRunning(this.localReplica)) {
+			this.client.localReplicaAt(this.world.view(this.localReplica), this.world.appliedOp(this.localReplica));
+		}
+	}
+
+	private boolean hasWork() {
+		return !this.submitted.isEmpty() || (this.workloadEnabled && this.now >= this.thinkUntilTick);
+	}
+
+	private SimOperation nextOfWorkload() {
+		KvCommand command = this.workload.next(this.random, "c" + this.index + "-" + (++this.valuesWritten));
+		if (command.kind() == KvCommand.Kind.PUT) {
+			return new SimOperation(SimOperation.Kind.PUT, command.key(), command.value());
+		}
+		if (this.localReplica == Client.NO_LOCAL_REPLICA) {
+			return new SimOperation(SimOperation.Kind.GET, command.key(), null);
+		}
+		// A caller beside a replica reads as applications do: mostly through @ReadOnly methods.
+		SimOperation.Kind kind = switch (this.random.nextInt(3)) {
+			case 0 -> SimOperation.Kind.GET;
+			case 1 -> SimOperation.Kind.LOCAL_READ;
+			default -> SimOperation.Kind.LINEARIZABLE_READ;
+		};
+		return new SimOperation(kind, command.key(), null);
+	}
+
+	private void start(SimOperation operation) {
+		switch (operation.kind()) {
+			case LOCAL_READ -> readLocally(operation.key());
+			case LINEARIZABLE_READ -> this.open = new Open(operation, this.client.submit(ReadBarriers.command()), this.now);
+			case PUT -> this.open = new Open(operation,
+					this.client.submit(KvCommand.put(operation.key(), operation.value()).encode()), this.now);
+			case GET -> this.open = new Open(operation, this.client.submit(KvCommand.get(operation.key()).encode()),
+					this.now);
+		}
 	}
 
 	/**
-	 * Whether a reply that carries the open request's number is in fact older: request numbers start
-	 * again at 1 in each session, so after a client registers again (or restarts with its old id) a
-	 * delayed reply of a previous session can carry the open request's number. The reply names its
-	 * session; a register's reply echoes the incarnation it answers.
+	 * A {@code LOCAL} read: the local replica's state as it is. It must hold every op this process
+	 * was given the result of (read-your-writes), and every op a caller on that replica was already
+	 * given (a replica's reads never go back).
 	 */
-	private boolean isStale(Reply reply) {
-		if (this.open.command == null) {
-			return reply.status() != ReplyStatus.OK || reply.session() <= this.sessionsOpened
-					|| !java.util.Arrays.equals(reply.result(), this.open.request.body());
+	private void readLocally(String key) {
+		long appliedOp = this.world.appliedOp(this.localReplica);
+		this.world.read(this.localReplica, key);
+		if (appliedOp < this.highestOpReturned) {
+			this.world.violation("client " + this.index + " read " + key + " locally on replica " + this.localReplica
+					+ " at op " + appliedOp + ", older than op " + this.highestOpReturned
+					+ " whose result it was already given (read-your-writes)");
 		}
-		if (reply.status() == ReplyStatus.SESSION_EVICTED && reply.view() < this.view) {
-			// A primary of an older view may not know a session opened since: only a primary at least
-			// as new as the newest view we heard of can say that our session is gone.
-			return true;
+		long returnedBefore = this.world.returned(this.localReplica, appliedOp);
+		if (appliedOp < returnedBefore) {
+			this.world.violation("client " + this.index + " read " + key + " locally on replica " + this.localReplica
+					+ " at op " + appliedOp + ", older than op " + returnedBefore
+					+ " that replica already returned to a caller (a local read went back in time)");
 		}
-		return reply.session() != this.session;
+		this.statistics.localReads++;
+		this.thinkUntilTick = this.now + this.workload.thinkTicks(this.random);
 	}
 
-	private void submit(KvCommand command) {
+	private void completed(Reply reply) {
+		Open done = this.open;
+		this.open = null;
+		this.highestOpReturned = Math.max(this.highestOpReturned, reply.op());
+		if (this.localReplica != Client.NO_LOCAL_REPLICA) {
+			this.world.returned(this.localReplica, reply.op());
+		}
+		String result = switch (done.operation.kind()) {
+			case LINEARIZABLE_READ -> {
+				this.statistics.linearizableReads++;
+				yield this.world.read(this.localReplica, done.operation.key());
+			}
+			default -> KvCommand.decodeResult(reply.result());
+		};
+		this.history.add(done.completed(this.index, this.now, result));
+		this.statistics.completed++;
+		this.thinkUntilTick = this.now + this.workload.thinkTicks(this.random);
+	}
+
+	private void failed(ClientFailure failure) {
+		Open done = this.open;
+		this.open = null;
+		if (failure == ClientFailure.NOT_SENT) {
+			// Never sent, so it never happened: it has no place in the history.
+			this.statistics.notSent++;
+			return;
+		}
+		if (failure == ClientFailure.SESSION_EVICTED) {
+			this.statistics.evictions++;
+		}
+		this.history.add(done.indeterminate(this.index));
+		this.statistics.indeterminate++;
+	}
+
+	private void submit(SimOperation operation) {
 		if (this.submitted.size() >= SUBMITTED_OPERATIONS_MAX) {
 			throw new IllegalStateException("Client " + this.index + " already has " + SUBMITTED_OPERATIONS_MAX
 					+ " operations queued");
 		}
-		this.submitted.addLast(command);
+		this.submitted.addLast(operation);
 	}
 
-	private boolean hasWork(long now) {
-		return !this.submitted.isEmpty() || (this.workloadEnabled && now >= this.thinkUntilTick);
-	}
-
-	private void open(Request request, KvCommand command, long now) {
-		this.registry.record(request);
-		this.open = new OpenRequest(request, command, now);
-		this.open.lastSentAt = now;
-		this.sender.send(this, this.cluster.primaryOf(this.view), request);
-	}
-
-	private String nextUniqueValue() {
-		return "c" + this.index + "-" + (++this.valuesWritten);
-	}
-
-	private long newClientId() {
-		long id;
-		do {
-			id = this.random.nextLong();
+	private void requireLocalReplica(String what) {
+		if (this.localReplica == Client.NO_LOCAL_REPLICA) {
+			throw new IllegalStateException("Client " + this.index + " runs beside no replica, so it can not " + what);
 		}
-		while (id == 0);
-		return id;
 	}
 
-	/** How a client's requests leave it. */
-	@FunctionalInterface
-	public interface Sender {
+	/** What a caller needs of the simulated world. */
+	public interface World {
 
-		/**
-		 * Sends a request.
-		 * @param client the sending client
-		 * @param replica the replica to send it to
-		 * @param request the request
-		 */
+		/** Sends a request of {@code client}'s to replica {@code replica}. */
 		void send(SimClient client, int replica, Request request);
 
+		/** Whether replica {@code replica}'s process runs. */
+		boolean isRunning(int replica);
+
+		/** The running replica's view. */
+		long view(int replica);
+
+		/** The highest op the running replica has applied. */
+		long appliedOp(int replica);
+
+		/** The running replica's state machine's value for {@code key}, as a local read sees it. */
+		String read(int replica, String key);
+
+		/**
+		 * Records that a caller on replica {@code replica}'s process was given the state at
+		 * {@code op}.
+		 * @return the highest op any caller on that process was given before
+		 */
+		long returned(int replica, long op);
+
+		/** A local read broke its promise. */
+		void violation(String description);
+
 	}
 
-	/** Counts of what a client did. */
+	/** The client's way out, for one process: a later process's client has a host of its own. */
+	private final class Host implements ClientHost {
+
+		private final long incarnation;
+
+		Host(long incarnation) {
+			this.incarnation = incarnation;
+		}
+
+		@Override
+		public void send(int replica, Request request) {
+			SimClient.this.registry.record(request);
+			SimClient.this.world.send(SimClient.this, replica, request);
+		}
+
+		@Override
+		public void completed(long ticket, Reply reply) {
+			requireOpen(ticket);
+			SimClient.this.completed(reply);
+		}
+
+		@Override
+		public void failed(long ticket, ClientFailure failure, long op) {
+			requireOpen(ticket);
+			SimClient.this.failed(failure);
+		}
+
+		private void requireOpen(long ticket) {
+			Invariants.check(this.incarnation == SimClient.this.incarnation && SimClient.this.open != null
+					&& SimClient.this.open.ticket == ticket, "client %d heard of ticket %d, not its open operation", 
+					SimClient.this.index, ticket);
+		}
+
+	}
+
+	/** Counts of what a caller did. */
 	public static final class Statistics {
 
 		private long registrations;
@@ -350,20 +497,22 @@ public final class SimClient {
 
 		private long indeterminate;
 
+		private long notSent;
+
 		private long evictions;
 
 		private long restarts;
 
-		private long resends;
+		private long localReads;
 
-		private long staleReplies;
+		private long linearizableReads;
 
 		/** Sessions opened. */
 		public long registrations() {
 			return this.registrations;
 		}
 
-		/** Operations whose result arrived. */
+		/** Operations whose result arrived (linearizable reads included). */
 		public long completed() {
 			return this.completed;
 		}
@@ -373,55 +522,68 @@ public final class SimClient {
 			return this.indeterminate;
 		}
 
-		/** Sessions lost to eviction. */
+		/** Operations that timed out before a session could carry them. */
+		public long notSent() {
+			return this.notSent;
+		}
+
+		/** Operations whose session was evicted. */
 		public long evictions() {
 			return this.evictions;
 		}
 
-		/** Process restarts. */
+		/** Process restarts of the caller's own. */
 		public long restarts() {
 			return this.restarts;
 		}
 
-		/** Requests resent to every replica after a timeout. */
-		public long resends() {
-			return this.resends;
+		/** Local reads, each checked as it happened. */
+		public long localReads() {
+			return this.localReads;
 		}
 
-		/** Replies that did not answer the open request. */
-		public long staleReplies() {
-			return this.staleReplies;
+		/** Linearizable reads completed. */
+		public long linearizableReads() {
+			return this.linearizableReads;
 		}
 
 	}
 
-	/** The request waiting for its reply; {@code command} is {@code null} for a register. */
-	private static final class OpenRequest {
+	/** An operation a caller does. */
+	record SimOperation(Kind kind, String key, String value) {
 
-		private final Request request;
+		enum Kind {
+			PUT, GET, LOCAL_READ, LINEARIZABLE_READ
+		}
 
-		private final KvCommand command;
+	}
+
+	/** The open operation and the ticket of its submission. */
+	private static final class Open {
+
+		private final SimOperation operation;
+
+		private final long ticket;
 
 		private final long invokedAt;
 
-		private long lastSentAt;
-
-		OpenRequest(Request request, KvCommand command, long invokedAt) {
-			this.request = request;
-			this.command = command;
+		Open(SimOperation operation, long ticket, long invokedAt) {
+			this.operation = operation;
+			this.ticket = ticket;
 			this.invokedAt = invokedAt;
 		}
 
 		KvOperation completed(int client, long completedAt, String result) {
-			return (this.command.kind() == KvCommand.Kind.PUT)
-					? KvOperation.put(client, this.invokedAt, completedAt, this.command.key(), this.command.value(), result)
-					: KvOperation.get(client, this.invokedAt, completedAt, this.command.key(), result);
+			return (this.operation.kind() == SimOperation.Kind.PUT)
+					? KvOperation.put(client, this.invokedAt, completedAt, this.operation.key(), this.operation.value(),
+							result)
+					: KvOperation.get(client, this.invokedAt, completedAt, this.operation.key(), result);
 		}
 
 		KvOperation indeterminate(int client) {
-			return (this.command.kind() == KvCommand.Kind.PUT)
-					? KvOperation.indeterminatePut(client, this.invokedAt, this.command.key(), this.command.value())
-					: KvOperation.indeterminateGet(client, this.invokedAt, this.command.key());
+			return (this.operation.kind() == SimOperation.Kind.PUT)
+					? KvOperation.indeterminatePut(client, this.invokedAt, this.operation.key(), this.operation.value())
+					: KvOperation.indeterminateGet(client, this.invokedAt, this.operation.key());
 		}
 
 	}

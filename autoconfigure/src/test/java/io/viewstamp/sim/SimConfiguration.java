@@ -2,6 +2,7 @@ package io.viewstamp.sim;
 
 import java.util.SplittableRandom;
 
+import io.viewstamp.vsr.ClientOptions;
 import io.viewstamp.vsr.ReplicaOptions;
 
 /**
@@ -16,7 +17,10 @@ import io.viewstamp.vsr.ReplicaOptions;
  * @param keyCount the number of keys the workload touches
  * @param putProbability the chance that a workload operation is a PUT rather than a GET
  * @param thinkTicksMax the most ticks a client waits between one result and its next operation
- * @param requestTimeoutTicks the ticks a client waits for a reply before it resends to every replica
+ * @param clientOptions the clients' sessions, resend interval and caller timeout
+ * @param clientsBesideReplicas whether each client runs beside a replica (client k beside replica k
+ * mod the replica count), as an application's callers do, sharing its process's crashes and reading
+ * its state; otherwise clients run on processes of their own and only send commands
  * @param replicaOptions the replicas' limits and timeouts
  * @param faults the faults of the chaos phase
  * @param chaosTicks the length of the chaos phase
@@ -25,7 +29,7 @@ import io.viewstamp.vsr.ReplicaOptions;
  * @param workload whether clients invent operations on their own; scripted scenarios submit them
  */
 public record SimConfiguration(long seed, long clusterId, int replicaCount, int clientCount, int keyCount,
-		double putProbability, int thinkTicksMax, int requestTimeoutTicks, ReplicaOptions replicaOptions,
+		double putProbability, int thinkTicksMax, ClientOptions clientOptions, boolean clientsBesideReplicas, ReplicaOptions replicaOptions,
 		SimFaults faults, int chaosTicks, int livenessTicksMax, boolean workload) {
 
 	/** The most clients a random world has. */
@@ -46,11 +50,17 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	/** The ticks a healed cluster gets to converge. */
 	public static final int LIVENESS_TICKS_MAX = 10_000;
 
+	/**
+	 * Resend intervals a random world's caller waits before it gives up on an operation (as the
+	 * runtime's request timeout, 25 of its resend intervals, does).
+	 */
+	public static final int CALLER_PATIENCE_RESENDS = 25;
+
 	/** The most ticks a client thinks between operations. */
 	public static final int THINK_TICKS_MAX = 40;
 
 	public SimConfiguration {
-		if (replicaCount < 1 || clientCount < 0 || keyCount < 1 || requestTimeoutTicks < 1 || chaosTicks < 0
+		if (replicaCount < 1 || clientCount < 0 || keyCount < 1 || clientOptions == null || chaosTicks < 0
 				|| livenessTicksMax < 1 || thinkTicksMax < 0) {
 			throw new IllegalArgumentException("Invalid simulator configuration: " + this);
 		}
@@ -77,11 +87,13 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 		options = options.withCommitAnnouncedAtOnce(RandomStreams.of(seed, "commit-announcement").nextBoolean());
 		options = withRandomMessageEntriesBytes(options, RandomStreams.of(seed, "message-entries-bytes"));
 		SimFaults faults = SimFaults.random(random);
-		int requestTimeoutTicks = 4 * faults.delayTicksMax() + 2 * faults.storageLatencyTicksMax() + 20
+		int resendIntervalTicks = 4 * faults.delayTicksMax() + 2 * faults.storageLatencyTicksMax() + 20
 				+ random.nextInt(0, 60);
+		ClientOptions clientOptions = new ClientOptions(RandomStreams.of(seed, "client-sessions").nextInt(1, 3), 1,
+				resendIntervalTicks, (long) resendIntervalTicks * CALLER_PATIENCE_RESENDS);
 		return new SimConfiguration(seed, random.nextLong(), replicaCount, clientCount,
 				random.nextInt(KEYS_MIN, KEYS_MAX + 1), random.nextDouble(0.2, 0.8), random.nextInt(0, THINK_TICKS_MAX + 1),
-				requestTimeoutTicks, options, faults, random.nextInt(CHAOS_TICKS_MIN, CHAOS_TICKS_MAX + 1),
+				clientOptions, true, options, faults, random.nextInt(CHAOS_TICKS_MIN, CHAOS_TICKS_MAX + 1),
 				LIVENESS_TICKS_MAX, true);
 	}
 
@@ -94,8 +106,20 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	 * @return the configuration
 	 */
 	public static SimConfiguration scripted(long seed, int replicaCount, int clientCount) {
-		return new SimConfiguration(seed, 1, replicaCount, clientCount, KEYS_MIN, 0.5, 0, 30, ReplicaOptions.defaults(),
+		return new SimConfiguration(seed, 1, replicaCount, clientCount, KEYS_MIN, 0.5, 0,
+				new ClientOptions(1, 1, 30, ClientOptions.REQUEST_TIMEOUT_TICKS_NEVER), false, ReplicaOptions.defaults(),
 				SimFaults.none(), 0, LIVENESS_TICKS_MAX, false);
+	}
+
+	/**
+	 * A copy whose clients run beside the replicas, or on processes of their own.
+	 * @param clientsBesideReplicas whether clients run beside replicas
+	 * @return the copy
+	 */
+	public SimConfiguration withClientsBesideReplicas(boolean clientsBesideReplicas) {
+		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
+				this.putProbability, this.thinkTicksMax, this.clientOptions, clientsBesideReplicas, this.replicaOptions,
+				this.faults, this.chaosTicks, this.livenessTicksMax, this.workload);
 	}
 
 	/**
@@ -105,7 +129,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	 */
 	public SimConfiguration withFaults(SimFaults faults) {
 		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
-				this.putProbability, this.thinkTicksMax, this.requestTimeoutTicks, this.replicaOptions, faults,
+				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, this.replicaOptions, faults,
 				this.chaosTicks, this.livenessTicksMax, this.workload);
 	}
 
@@ -116,7 +140,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	 */
 	public SimConfiguration withReplicaOptions(ReplicaOptions replicaOptions) {
 		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
-				this.putProbability, this.thinkTicksMax, this.requestTimeoutTicks, replicaOptions, this.faults,
+				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, replicaOptions, this.faults,
 				this.chaosTicks, this.livenessTicksMax, this.workload);
 	}
 
@@ -127,7 +151,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	 */
 	public SimConfiguration withReplicaCount(int replicaCount) {
 		return new SimConfiguration(this.seed, this.clusterId, replicaCount, this.clientCount, this.keyCount,
-				this.putProbability, this.thinkTicksMax, this.requestTimeoutTicks, this.replicaOptions, this.faults,
+				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, this.replicaOptions, this.faults,
 				this.chaosTicks, this.livenessTicksMax, this.workload);
 	}
 
@@ -138,7 +162,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	 */
 	public SimConfiguration withChaosTicks(int chaosTicks) {
 		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
-				this.putProbability, this.thinkTicksMax, this.requestTimeoutTicks, this.replicaOptions, this.faults,
+				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, this.replicaOptions, this.faults,
 				chaosTicks, this.livenessTicksMax, this.workload);
 	}
 

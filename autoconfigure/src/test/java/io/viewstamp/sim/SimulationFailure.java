@@ -73,6 +73,11 @@ public final class SimulationFailure extends AssertionError {
 		/** The clients' history is linearizable. */
 		LINEARIZABILITY("client history not linearizable"),
 
+		/**
+		 * A {@code LOCAL} read sees its caller's own writes and never goes back on its replica.
+		 */
+		LOCAL_READ("local read broke its promise"),
+
 		/** Replicas that committed the same ops hold the same state. */
 		STATE("replica states differ"),
 

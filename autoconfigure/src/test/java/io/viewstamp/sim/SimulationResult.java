@@ -9,6 +9,8 @@ package io.viewstamp.sim;
  * @param committedRequests the requests in those ops (several per op when prepares were batched)
  * @param operationsCompleted client operations whose result arrived
  * @param operationsIndeterminate client operations whose outcome stayed unknown
+ * @param localReads {@code LOCAL} reads, each checked as it happened
+ * @param linearizableReads {@code LINEARIZABLE} reads completed (among the operations completed)
  * @param messagesDelivered messages delivered
  * @param messagesLost messages lost at random
  * @param messagesDuplicated messages delivered twice
@@ -24,7 +26,7 @@ package io.viewstamp.sim;
  * @param fingerprint the trace fingerprint
  */
 public record SimulationResult(long seed, long ticks, long committedOps, long committedRequests, long operationsCompleted,
-		long operationsIndeterminate, long messagesDelivered, long messagesLost, long messagesDuplicated,
+		long operationsIndeterminate, long localReads, long linearizableReads, long messagesDelivered, long messagesLost, long messagesDuplicated,
 		long messagesCutOff, long partitions, long crashes, long powerLosses, long tornWrites, long corruptions, long wipes,
 		long clientRestarts, long evictions, long fingerprint) {
 

@@ -1,9 +1,7 @@
 package io.viewstamp.sim;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -12,6 +10,8 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import io.viewstamp.sim.SimulationFailure.Check;
+import io.viewstamp.runtime.StateMachineRunner;
+import io.viewstamp.vsr.Client;
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.DurableState;
 import io.viewstamp.vsr.Message;
@@ -54,16 +54,13 @@ public final class Simulator {
 
 	private final List<SimClient> clients = new ArrayList<>();
 
-	/** Looked up by reply, never iterated. */
-	private final Map<Long, Integer> clientIndexById = new HashMap<>();
-
 	private final SplittableRandom replicaRandom;
 
 	/** Where the simulated apply threads draw their latencies. */
 	private final SplittableRandom applierRandom;
 
 	/**
-	 * The most ticks a delayed apply or capture takes (2 to 8), or {@link SimApplier#IN_PLACE}: random worlds draw
+	 * The most ticks a delayed apply or capture takes (2 to 8), or {@link SimApplyThread#IN_PLACE}: random worlds draw
 	 * it, so that the replica's handling of results that come later (after a view change, a
 	 * snapshot install) is exercised as well as applying in place; scripted worlds apply in place.
 	 */
@@ -109,6 +106,18 @@ public final class Simulator {
 	 * @param trace where event lines go, or {@code null}
 	 */
 	public Simulator(SimConfiguration configuration, ReplicaFactory factory, Consumer<String> trace) {
+		this(configuration, factory, ClientFactory.standard(), trace);
+	}
+
+	/**
+	 * Builds a world whose callers make their clients with {@code clientFactory}.
+	 * @param configuration the world's shape
+	 * @param factory how replica processes are made
+	 * @param clientFactory how callers' clients are made
+	 * @param trace where event lines go, or {@code null}
+	 */
+	public Simulator(SimConfiguration configuration, ReplicaFactory factory, ClientFactory clientFactory,
+			Consumer<String> trace) {
 		this.configuration = configuration;
 		this.trace = trace;
 		this.factory = factory;
@@ -119,7 +128,7 @@ public final class Simulator {
 		this.replicaRandom = RandomStreams.of(seed, "replicas");
 		this.applierRandom = RandomStreams.of(seed, "appliers");
 		int applyLatencyDraw = RandomStreams.of(seed, "apply-latency").nextInt(5);
-		this.applyLatencyTicksMax = (!configuration.workload() || applyLatencyDraw == 0) ? SimApplier.IN_PLACE
+		this.applyLatencyTicksMax = (!configuration.workload() || applyLatencyDraw == 0) ? SimApplyThread.IN_PLACE
 				: 2 * applyLatencyDraw;
 		this.commitChecker = new CommitChecker(seed, configuration.clusterId(), configuration.replicaCount(), this.registry,
 				this.fingerprint);
@@ -129,11 +138,12 @@ public final class Simulator {
 		this.faultInjector = new FaultInjector(this, configuration.faults(), RandomStreams.of(seed, "faults"));
 		SimWorkload workload = SimWorkload.ofKeys(configuration.keyCount(), configuration.putProbability(),
 				configuration.thinkTicksMax());
+		ClientWorld clientWorld = new ClientWorld();
 		for (int client = 0; client < configuration.clientCount(); client++) {
-			SimClient simClient = new SimClient(client, this.cluster, configuration.requestTimeoutTicks(), workload,
-					RandomStreams.of(seed, "client-" + client), this.registry, this::sendRequest);
-			this.clients.add(simClient);
-			registerClientId(simClient);
+			int localReplica = configuration.clientsBesideReplicas() ? client % configuration.replicaCount()
+					: Client.NO_LOCAL_REPLICA;
+			this.clients.add(new SimClient(client, this.cluster, configuration.clientOptions(), localReplica, workload,
+					RandomStreams.of(seed, "client-" + client), this.registry, clientWorld, clientFactory));
 		}
 		for (int replica = 0; replica < configuration.replicaCount(); replica++) {
 			DurableState formatted = DurableState.formatted(configuration.clusterId(), replica,
@@ -345,6 +355,11 @@ public final class Simulator {
 		ReplicaHost host = this.hosts.get(replica);
 		requireState(host.isRunning(), "crash", replica, "it is already down");
 		boolean torn = host.crash(tearWrite);
+		for (SimClient client : this.clients) {
+			if (client.localReplica() == replica) {
+				client.processDied();
+			}
+		}
 		this.faultCounts.crash();
 		if (torn) {
 			this.faultCounts.tornWrite();
@@ -436,9 +451,9 @@ public final class Simulator {
 	 */
 	public void restartClient(int client, boolean keepClientId) {
 		SimClient simClient = this.clients.get(client);
-		this.clientIndexById.remove(simClient.clientId());
+		requireState(simClient.isProcessRunning(), "restart client " + client + " beside", simClient.localReplica(),
+				"it is down, and its callers with it");
 		simClient.restart(keepClientId);
-		registerClientId(simClient);
 		this.faultCounts.clientRestart();
 		record("restart client " + client + (keepClientId ? " same id" : " new id"));
 	}
@@ -609,7 +624,11 @@ public final class Simulator {
 		long completed = 0;
 		long indeterminate = 0;
 		long evictions = 0;
+		long localReads = 0;
+		long linearizableReads = 0;
 		for (SimClient client : this.clients) {
+			localReads += client.statistics().localReads();
+			linearizableReads += client.statistics().linearizableReads();
 			completed += client.statistics().completed();
 			indeterminate += client.statistics().indeterminate();
 			evictions += client.statistics().evictions();
@@ -617,7 +636,7 @@ public final class Simulator {
 		SimNetwork.Statistics messages = this.network.statistics();
 		return new SimulationResult(this.configuration.seed(), this.tick, this.commitChecker.committedMax(),
 				this.commitChecker.committedRequests(), completed,
-				indeterminate, messages.delivered(), messages.lost(), messages.duplicated(), messages.cutOff(),
+				indeterminate, localReads, linearizableReads, messages.delivered(), messages.lost(), messages.duplicated(), messages.cutOff(),
 				this.faultCounts.partitions(), this.faultCounts.crashes(), this.faultCounts.powerLosses(),
 				this.faultCounts.tornWrites(), this.faultCounts.corruptions(),
 				this.faultCounts.wipes(), this.faultCounts.clientRestarts(), evictions, this.fingerprint.value());
@@ -647,7 +666,7 @@ public final class Simulator {
 		for (ReplicaHost host : this.hosts) {
 			host.storage().advanceTo(this.tick);
 			if (host.isRunning()) {
-				host.applier().advanceTo(this.tick);
+				host.applyThread().advanceTo(this.tick);
 			}
 		}
 		this.network.deliverDue(this.tick, this::deliver);
@@ -658,8 +677,8 @@ public final class Simulator {
 		}
 		for (ReplicaHost host : this.hosts) {
 			if (host.isRunning()) {
-				SimApplier applier = host.applier();
-				drive(host, "completing applies", () -> applier.completeDue(this.tick));
+				SimApplyThread applyThread = host.applyThread();
+				drive(host, "running its apply thread", () -> applyThread.runDue(this.tick));
 			}
 		}
 		for (ReplicaHost host : this.hosts) {
@@ -697,8 +716,16 @@ public final class Simulator {
 			// A process that died before it finished recovering left a data directory no one can trust.
 			host.storage().wipe();
 		}
-		SimApplier applier = new SimApplier(stateMachine, this.applyLatencyTicksMax, this.applierRandom.split());
-		applier.advanceTo(this.tick);
+		SimApplyThread applyThread = new SimApplyThread(this.applyLatencyTicksMax, this.applierRandom.split());
+		applyThread.advanceTo(this.tick);
+		// The runtime's own apply path. The simulator is its replica's loop: a completion runs at
+		// once, within the call that ran the apply thread's task (itself within a call into the
+		// replica, or the simulator's step).
+		StateMachineRunner runner = new StateMachineRunner(stateMachine, applyThread, Runnable::run, (failure) -> {
+			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.REPLICA_EXCEPTION,
+					"replica " + index + "'s state machine failed: " + failure.getMessage(), failure);
+		}, (op, results) -> {
+		});
 		host.storage().attach(new StorageCompletions(host));
 		this.commitChecker.replicaStarted(index);
 		boolean recovering = !host.storage().hasSuperblock();
@@ -706,11 +733,24 @@ public final class Simulator {
 		try {
 			SimulatedReplica replica = recovering
 					? this.factory.recover(this.cluster, index, this.configuration.replicaOptions(), host.storage(), outbox,
-							stateMachine, applier, random)
+							stateMachine, runner, random)
 					: this.factory.restart(this.cluster, index, this.configuration.replicaOptions(),
-							host.storage().durableState(), host.storage(), outbox, stateMachine, applier, random);
-			applier.attach(replica);
-			host.started(replica, stateMachine, applier);
+							host.storage().durableState(), host.storage(), outbox, stateMachine, runner, random);
+			runner.attach(new StateMachineRunner.Completions() {
+
+				@Override
+				public void onApplied(long op, java.util.List<byte[]> results) {
+					replica.onApplied(op, results);
+				}
+
+				@Override
+				public void onCaptured(long op, byte[] state) {
+					replica.onCaptured(op, state);
+				}
+
+			});
+			host.started(replica, stateMachine, applyThread, runner);
+			applyThread.start();
 		}
 		catch (SimulationFailure failure) {
 			throw failure;
@@ -720,6 +760,11 @@ public final class Simulator {
 					+ " threw " + ex + " while " + (recovering ? "starting to recover" : "restarting from its storage"), ex);
 		}
 		this.commitChecker.check(host.replica(), this.tick);
+		for (SimClient client : this.clients) {
+			if (client.localReplica() == index && !client.isProcessRunning()) {
+				client.processStarted();
+			}
+		}
 	}
 
 	private boolean deliver(SimNetwork.Envelope envelope) {
@@ -778,16 +823,20 @@ public final class Simulator {
 		}
 	}
 
-	private void sendRequest(SimClient client, int replica, Request request) {
-		this.network.send(this.tick, SimAddress.client(client.index()), SimAddress.replica(replica), 0, request);
-	}
-
-	private void registerClientId(SimClient client) {
-		Integer previous = this.clientIndexById.put(client.clientId(), client.index());
-		if (previous != null && previous != client.index()) {
-			throw new IllegalStateException("Clients " + previous + " and " + client.index() + " drew the same client id "
-					+ Long.toHexString(client.clientId()) + " for seed " + this.configuration.seed());
+	/** The client whose running process owns the session of {@code clientId}, or {@code null}. */
+	private SimClient clientOwning(long clientId) {
+		SimClient owner = null;
+		for (SimClient client : this.clients) {
+			if (client.owns(clientId)) {
+				if (owner != null) {
+					throw new IllegalStateException("Clients " + owner.index() + " and " + client.index()
+							+ " drew the same client id " + Long.toHexString(clientId) + " for seed "
+							+ this.configuration.seed());
+				}
+				owner = client;
+			}
 		}
+		return owner;
 	}
 
 	private List<StateChecker.RunningReplica> runningReplicas() {
@@ -823,13 +872,55 @@ public final class Simulator {
 
 		@Override
 		public void reply(Reply reply) {
-			Integer client = Simulator.this.clientIndexById.get(reply.clientId());
+			SimClient client = clientOwning(reply.clientId());
 			if (client == null) {
 				// The client restarted with a new id: its old connection is gone, and so is the reply.
 				return;
 			}
-			Simulator.this.network.send(Simulator.this.tick, SimAddress.replica(this.replica), SimAddress.client(client),
-					Simulator.this.clients.get(client).incarnation(), reply);
+			Simulator.this.network.send(Simulator.this.tick, SimAddress.replica(this.replica),
+					SimAddress.client(client.index()), client.incarnation(), reply);
+		}
+
+	}
+
+	/** What the clients see of the world: the network, and the replica each runs beside. */
+	private final class ClientWorld implements SimClient.World {
+
+		@Override
+		public void send(SimClient client, int replica, Request request) {
+			Simulator.this.network.send(Simulator.this.tick, SimAddress.client(client.index()), SimAddress.replica(replica),
+					0, request);
+		}
+
+		@Override
+		public boolean isRunning(int replica) {
+			return Simulator.this.hosts.get(replica).isRunning();
+		}
+
+		@Override
+		public long view(int replica) {
+			return Simulator.this.hosts.get(replica).replica().view();
+		}
+
+		@Override
+		public long appliedOp(int replica) {
+			return Simulator.this.hosts.get(replica).replica().commit();
+		}
+
+		@Override
+		public String read(int replica, String key) {
+			return Simulator.this.hosts.get(replica).stateMachine().get(key);
+		}
+
+		@Override
+		public long returned(int replica, long op) {
+			return Simulator.this.hosts.get(replica).returned(op);
+		}
+
+		@Override
+		public void violation(String description) {
+			throw new SimulationFailure(Simulator.this.configuration.seed(), Simulator.this.tick, Check.LOCAL_READ,
+					description);
 		}
 
 	}

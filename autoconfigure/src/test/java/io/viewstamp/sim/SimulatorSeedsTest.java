@@ -96,6 +96,8 @@ class SimulatorSeedsTest {
 		long committedRequests = 0;
 		long completed = 0;
 		long indeterminate = 0;
+		long localReads = 0;
+		long linearizableReads = 0;
 		long lost = 0;
 		long duplicated = 0;
 		long cutOff = 0;
@@ -119,6 +121,8 @@ class SimulatorSeedsTest {
 			committedRequests += result.committedRequests();
 			completed += result.operationsCompleted();
 			indeterminate += result.operationsIndeterminate();
+			localReads += result.localReads();
+			linearizableReads += result.linearizableReads();
 			lost += result.messagesLost();
 			duplicated += result.messagesDuplicated();
 			cutOff += result.messagesCutOff();
@@ -134,12 +138,12 @@ class SimulatorSeedsTest {
 		}
 		return String.format(Locale.ROOT,
 				"Simulator: %d seeds (%d failed), %d ticks, %d ops committed (%d per seed, %.2f requests per op), %d client operations"
-						+ " completed, %d indeterminate; faults: %d drops, %d duplicates, %d partitions (%d messages cut off),"
+						+ " completed (%d linearizable reads), %d indeterminate, %d local reads checked; faults: %d drops, %d duplicates, %d partitions (%d messages cut off),"
 						+ " %d crashes (%d power losses, %d torn writes, %d corrupt entries), %d wipes, %d client restarts, %d session evictions;"
 						+ " trace fingerprint %016x; %.1f s wall",
 				outcomes.size(), failed, ticks, committed, committed / Math.max(1, outcomes.size()),
 				(double) committedRequests / Math.max(1, committed), completed,
-				indeterminate, lost, duplicated, partitions, cutOff, crashes, powerLosses, tornWrites, corruptions, wipes,
+				linearizableReads, indeterminate, localReads, lost, duplicated, partitions, cutOff, crashes, powerLosses, tornWrites, corruptions, wipes,
 				clientRestarts, evictions, fingerprints.value(), wallSeconds);
 	}
 

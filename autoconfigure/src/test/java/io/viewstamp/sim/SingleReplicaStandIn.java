@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
+import io.viewstamp.runtime.ReadBarriers;
 import io.viewstamp.vsr.Checksums;
 import io.viewstamp.vsr.Applier;
 import io.viewstamp.vsr.Cluster;
@@ -238,7 +239,9 @@ final class SingleReplicaStandIn implements SimulatedReplica {
 					ReplyStatus.SESSION_EVICTED,
 					new byte[0]);
 		}
-		byte[] result = this.stateMachine.apply(entry.op(), entry.timestamp(), request.body());
+		// A read barrier asks only to be applied in its place, as the runtime's apply path answers it.
+		byte[] result = ReadBarriers.isBarrier(request.body()) ? new byte[0]
+				: this.stateMachine.apply(entry.op(), entry.timestamp(), request.body());
 		Reply reply = new Reply(0, 0, request.clientId(), request.session(), request.requestNumber(), entry.op(),
 				ReplyStatus.OK, result);
 		session.lastRequestNumber = request.requestNumber();

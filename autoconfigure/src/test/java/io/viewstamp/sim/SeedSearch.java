@@ -1,0 +1,59 @@
+package io.viewstamp.sim;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.LongFunction;
+
+import io.viewstamp.sim.SimulationFailure.Check;
+
+/**
+ * Searches random worlds for one in which a simulator checker catches a deliberately broken
+ * replica or client. Only the simulator's own safety checks count: a broken replica that trips one
+ * of its own invariants shows the replica's assertions at work, not the simulator, and a liveness
+ * failure says nothing about safety.
+ */
+final class SeedSearch {
+
+	/** The checks that count as the simulator catching a defect. */
+	static final Set<Check> SIMULATOR_CHECKS = EnumSet.complementOf(EnumSet.of(Check.REPLICA_EXCEPTION, Check.LIVENESS));
+
+	private SeedSearch() {
+	}
+
+	/**
+	 * Runs the worlds of seeds {@code base}, {@code base + 1}, ... until one fails a simulator check.
+	 * @param base the first seed
+	 * @param seedsMax the most seeds to run
+	 * @param world builds the world of a seed
+	 * @return the first catch, or one with a {@code null} failure after {@code seedsMax} seeds
+	 */
+	static Catch firstCatch(long base, int seedsMax, LongFunction<Simulator> world) {
+		for (int seedsRun = 1; seedsRun <= seedsMax; seedsRun++) {
+			try {
+				world.apply(base + seedsRun - 1).run();
+			}
+			catch (SimulationFailure failure) {
+				if (SIMULATOR_CHECKS.contains(failure.check())) {
+					return new Catch(failure, seedsRun);
+				}
+			}
+		}
+		return new Catch(null, seedsMax);
+	}
+
+	/**
+	 * What a search found.
+	 * @param failure the checker's failure, or {@code null} when every seed passed
+	 * @param seedsRun the seeds run, the catching one included
+	 */
+	record Catch(SimulationFailure failure, int seedsRun) {
+
+		/** A line for the test's output: what caught the defect and after how many seeds. */
+		String describe(Object defect, Class<?> test) {
+			return defect + " caught by " + this.failure.check() + " at seed " + this.failure.seed() + " after "
+					+ this.seedsRun + " seeds (replay with the seed in " + test.getSimpleName() + ")";
+		}
+
+	}
+
+}
