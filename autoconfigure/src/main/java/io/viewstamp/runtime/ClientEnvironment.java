@@ -17,7 +17,10 @@ interface ClientEnvironment {
 	/** The local replica's view: where the client looks for the primary first. */
 	long localView();
 
-	/** The highest op the local replica has applied. */
+	/**
+	 * The highest op whose caller may be answered: applied by the local replica and held by its
+	 * state machine, so that a read that follows sees it.
+	 */
 	long appliedOp();
 
 	/**

@@ -456,7 +456,7 @@ public final class ReplicaNode implements AutoCloseable {
 
 		@Override
 		public long appliedOp() {
-			return ReplicaNode.this.replica.commit();
+			return ReplicaNode.this.applier.answerableOp(ReplicaNode.this.replica.commit());
 		}
 
 		@Override

@@ -46,6 +46,13 @@ public final class StateMachineRunner implements Applier {
 	private volatile boolean failed;
 
 	/**
+	 * The op whose state the state machine holds, written on the worker once an apply or restore
+	 * has run: the replica's commit number moves ahead of it when a restore is queued, until the
+	 * worker reaches it.
+	 */
+	private volatile long stateOp;
+
+	/**
 	 * @param stateMachine the application's state machine, called on the worker only
 	 * @param worker runs the state machine's work, one task at a time, in order
 	 * @param loop runs a completion on the replica's loop
@@ -93,6 +100,7 @@ public final class StateMachineRunner implements Applier {
 			for (byte[] command : commands) {
 				results.add(resultOf(op, timestamp, command));
 			}
+			this.stateOp = op;
 			complete(() -> {
 				this.results.accept(op, results);
 				this.replica.onApplied(op, results);
@@ -120,8 +128,23 @@ public final class StateMachineRunner implements Applier {
 	}
 
 	@Override
-	public void restore(byte[] state) {
-		run(() -> this.stateMachine.restore(state), "restore a snapshot");
+	public void restore(long op, byte[] state) {
+		run(() -> {
+			this.stateMachine.restore(state);
+			this.stateOp = op;
+		}, "restore the snapshot of op " + op);
+	}
+
+	/**
+	 * The highest op whose caller may be answered now, so that a read of the state machine that
+	 * follows sees the op: applied by the replica ({@code commit}, which has the op's results) and
+	 * held by the state machine. The two differ after a snapshot is installed: the replica's commit
+	 * number jumps to the snapshot's op at once, while the restore waits its turn on the worker.
+	 * @param commit the replica's commit number, the highest op it has applied
+	 * @return the lower of {@code commit} and the op whose state the state machine holds
+	 */
+	public long answerableOp(long commit) {
+		return Math.min(commit, this.stateOp);
 	}
 
 	/**

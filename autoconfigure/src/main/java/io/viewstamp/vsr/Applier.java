@@ -30,8 +30,9 @@ public interface Applier {
 
 	/**
 	 * Replaces the state machine's state, after every request made before; no completion.
+	 * @param op the op the state reflects
 	 * @param state a state captured on this replica or another
 	 */
-	void restore(byte[] state);
+	void restore(long op, byte[] state);
 
 }

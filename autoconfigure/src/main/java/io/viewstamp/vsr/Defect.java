@@ -15,6 +15,30 @@ enum Defect {
 	/** The new primary picks the do-view-change log with the highest op number, ignoring log views. */
 	VIEW_CHANGE_LOG_BY_OP_ONLY,
 
+	/** A replica votes (sends its do-view-change) before its new view is durable. */
+	DO_VIEW_CHANGE_BEFORE_VIEW_DURABLE,
+
+	/** A recovering replica takes the primary's answer alone, without a quorum of answers. */
+	RECOVERY_WITHOUT_QUORUM,
+
+	/**
+	 * A backup records the start-view's view as its log view as soon as the start-view arrives,
+	 * while the repair that makes its log that view's is still to come.
+	 */
+	LOG_VIEW_BEFORE_REPAIR,
+
+	/** View changes count one vote fewer than a quorum, for the start-view-changes and the do-view-changes. */
+	VIEW_CHANGE_QUORUM_ONE_SHORT,
+
+	/**
+	 * A backup that must repair its log before it can install a start-view applies the start-view's
+	 * commit number to the log it holds, whose uncommitted suffix may not be the view's.
+	 */
+	BACKUP_APPLIES_BEYOND_LOG,
+
+	/** The client table lets a request prepared twice run twice. */
+	CLIENT_TABLE_REEXECUTES_DUPLICATE,
+
 	/**
 	 * A {@link Client} tells its caller the result as soon as the reply arrives, before its local
 	 * replica has applied the op: the caller's next read there may miss its own write.

@@ -900,7 +900,7 @@ public final class Replica {
 			this.staleCaptures++;
 			this.capturingOp = 0;
 		}
-		this.applier.restore(snapshot.stateMachine());
+		this.applier.restore(snapshot.op(), snapshot.stateMachine());
 		this.clientTable.decode(snapshot.clientTable(), this.index);
 		this.commit = snapshot.op();
 		this.commitKnown = Math.max(this.commitKnown, snapshot.op());
@@ -935,7 +935,8 @@ public final class Replica {
 			return new Reply(this.view, this.index, request.clientId(), request.session(), request.requestNumber(),
 					entry.op(), ReplyStatus.SESSION_EVICTED, new byte[0]);
 		}
-		if (request.requestNumber() <= session.requestNumber) {
+		if (request.requestNumber() <= session.requestNumber
+				&& !this.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE)) {
 			// The same request prepared twice (for example resent through a view change): it ran
 			// once already, so it must not run again.
 			return (request.requestNumber() == session.requestNumber && session.reply != null)
@@ -1034,14 +1035,15 @@ public final class Replica {
 	private void sendDoViewChange() {
 		if (this.status != Status.VIEW_CHANGE || this.doViewChangeSent || this.awaitingStartView || this.faultyHead != null
 				|| !this.peerHeard
-				|| this.superblockDurable.view() < this.view) {
+				|| (this.superblockDurable.view() < this.view
+						&& !this.defects.contains(Defect.DO_VIEW_CHANGE_BEFORE_VIEW_DURABLE))) {
 			return;
 		}
 		int votes = 0;
 		for (boolean vote : this.startViewChangeVotes) {
 			votes += vote ? 1 : 0;
 		}
-		if (votes < this.cluster.quorum()) {
+		if (votes < viewChangeQuorum()) {
 			return;
 		}
 		this.doViewChangeSent = true;
@@ -1082,7 +1084,7 @@ public final class Replica {
 			sendDoViewChange();
 		}
 		if (this.status == Status.VIEW_CHANGE && this.viewChangeWinner == null
-				&& this.doViewChangeVotes.size() >= this.cluster.quorum()
+				&& this.doViewChangeVotes.size() >= viewChangeQuorum()
 				&& this.doViewChangeVotes.containsKey(this.index)) {
 			chooseLog();
 		}
@@ -1112,6 +1114,10 @@ public final class Replica {
 			startRepair(this.commit + 1, winner.op(), winner.headChecksum(), commitMax, winner.replica(),
 					RepairPurpose.BECOME_PRIMARY);
 		}
+	}
+
+	private int viewChangeQuorum() {
+		return this.defects.contains(Defect.VIEW_CHANGE_QUORUM_ONE_SHORT) ? this.cluster.quorum() - 1 : this.cluster.quorum();
 	}
 
 	private boolean ranksAbove(DoViewChange vote, DoViewChange best) {
@@ -1193,6 +1199,14 @@ public final class Replica {
 			this.startViewInstalling = message;
 			startRepair(this.commit + 1, message.op(), message.headChecksum(), message.commit(), message.replica(),
 					RepairPurpose.INSTALL_START_VIEW);
+			if (this.defects.contains(Defect.LOG_VIEW_BEFORE_REPAIR)) {
+				this.logView = this.view;
+				writeSuperblock();
+			}
+			if (this.defects.contains(Defect.BACKUP_APPLIES_BEYOND_LOG)) {
+				this.commitKnown = Math.max(this.commitKnown, message.commit());
+				applyCommitted(false);
+			}
 		}
 	}
 
@@ -1648,7 +1662,8 @@ public final class Replica {
 			return;
 		}
 		this.recoveryResponses.put(message.replica(), message);
-		if (this.recoveryResponses.size() < this.cluster.quorum()) {
+		if (this.recoveryResponses.size() < this.cluster.quorum()
+				&& !(this.defects.contains(Defect.RECOVERY_WITHOUT_QUORUM) && message.fromPrimary())) {
 			return;
 		}
 		long viewMax = 0;
@@ -1852,7 +1867,7 @@ public final class Replica {
 		}
 
 		@Override
-		public void restore(byte[] state) {
+		public void restore(long op, byte[] state) {
 			this.stateMachine.restore(state);
 		}
 

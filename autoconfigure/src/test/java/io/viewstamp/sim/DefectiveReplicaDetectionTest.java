@@ -1,8 +1,5 @@
 package io.viewstamp.sim;
 
-import java.util.EnumSet;
-import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,29 +29,16 @@ class DefectiveReplicaDetectionTest {
 
 	private static final int TICKS_MAX = 20_000;
 
-	private static final Set<Check> SIMULATOR_CHECKS = EnumSet.complementOf(EnumSet.of(Check.REPLICA_EXCEPTION,
-			Check.LIVENESS));
-
 	@ParameterizedTest
-	@EnumSource(value = Bug.class, names = { "COMMIT_WITHOUT_QUORUM", "PREPARE_OK_BEFORE_DURABLE" })
+	@EnumSource(value = Bug.class, mode = EnumSource.Mode.EXCLUDE, names = { "VIEW_CHANGE_LOG_BY_OP_ONLY",
+			// Not yet caught by random seeds within the bound (docs/simulator.md, "Canaries not caught yet").
+			"DO_VIEW_CHANGE_BEFORE_VIEW_DURABLE", "LOG_VIEW_BEFORE_REPAIR", "CLIENT_TABLE_REEXECUTES_DUPLICATE" })
 	void aBoundedSeedSearchCatchesTheDefect(Bug bug) {
 		ReplicaFactory defective = defective(bug);
-		SimulationFailure caught = null;
-		int seedsRun = 0;
-		for (long seed = SEED_BASE; seed < SEED_BASE + SEARCH_SEEDS_MAX && caught == null; seed++) {
-			seedsRun++;
-			try {
-				new Simulator(SimConfiguration.random(seed), defective).run();
-			}
-			catch (SimulationFailure failure) {
-				if (SIMULATOR_CHECKS.contains(failure.check())) {
-					caught = failure;
-				}
-			}
-		}
-		assertThat(caught).as("%s survived %d seeds unnoticed", bug, seedsRun).isNotNull();
-		System.out.printf("%s caught by %s at seed %d after %d seeds (replay with the seed in %s)%n", bug,
-				caught.check(), caught.seed(), seedsRun, getClass().getSimpleName());
+		SeedSearch.Catch caught = SeedSearch.firstCatch(SEED_BASE, SEARCH_SEEDS_MAX,
+				(seed) -> new Simulator(SimConfiguration.random(seed), defective));
+		assertThat(caught.failure()).as("%s survived %d seeds unnoticed", bug, caught.seedsRun()).isNotNull();
+		System.out.println(caught.describe(bug, getClass()));
 	}
 
 	/**

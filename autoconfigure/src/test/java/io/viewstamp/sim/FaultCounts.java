@@ -20,6 +20,8 @@ public final class FaultCounts {
 
 	private long clientRestarts;
 
+	private long timedCrashes;
+
 	void partition() {
 		this.partitions++;
 	}
@@ -43,6 +45,15 @@ public final class FaultCounts {
 	/** Journal entries corrupted after they were synced (a bit flipped on the disk). */
 	public long corruptions() {
 		return this.corruptions;
+	}
+
+	void timedCrash() {
+		this.timedCrashes++;
+	}
+
+	/** Crashes timed to a protocol event (each counts as a crash too). */
+	public long timedCrashes() {
+		return this.timedCrashes;
 	}
 
 	void powerLoss() {

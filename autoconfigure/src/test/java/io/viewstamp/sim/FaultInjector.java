@@ -16,6 +16,9 @@ final class FaultInjector {
 
 	private static final int PARTITION_KINDS = 4;
 
+	/** Swarm worlds add partitions aimed at the primary, and bridges. */
+	private static final int SWARM_PARTITION_KINDS = 7;
+
 	/** The most ticks replicas stay down after a power loss: power comes back soon, but not at once. */
 	private static final int POWER_LOSS_DOWN_TICKS_MAX = 200;
 
@@ -28,6 +31,14 @@ final class FaultInjector {
 	private final long[] restartAtTick;
 
 	private long partitionEndTick = -1;
+
+	/** The replica a protocol event marked for a crash, or -1: it crashes once the call that did it returns. */
+	private int crashDue = -1;
+
+	/** No crash is timed to an event before this tick. */
+	private long eventCrashQuietUntilTick;
+
+	private boolean active;
 
 	FaultInjector(Simulator simulator, SimFaults faults, SplittableRandom random) {
 		this.simulator = simulator;
@@ -42,6 +53,7 @@ final class FaultInjector {
 	 * @param now the current tick
 	 */
 	void step(long now) {
+		this.active = true;
 		stepPartitions(now);
 		if (chance(this.faults.powerLossProbabilityPerTick())) {
 			powerLoss(now);
@@ -75,7 +87,8 @@ final class FaultInjector {
 
 	private void startPartition() {
 		int replicaCount = this.simulator.cluster().replicaCount();
-		int kind = (replicaCount == 1) ? 3 : this.random.nextInt(PARTITION_KINDS);
+		int kinds = (this.faults.profile() == SimFaults.Profile.SWARM) ? SWARM_PARTITION_KINDS : PARTITION_KINDS;
+		int kind = (replicaCount == 1) ? 3 : this.random.nextInt(kinds);
 		switch (kind) {
 			case 0 -> {
 				List<Integer> shuffled = shuffledReplicas();
@@ -93,7 +106,54 @@ final class FaultInjector {
 					this.simulator.cutLink(from, to);
 				}
 			}
-			default -> cutClientLinks(replicaCount);
+			case 3 -> cutClientLinks(replicaCount);
+			case 4 -> this.simulator.isolate(primaryOrAny(replicaCount));
+			case 5 -> keepPrimaryWithOne(replicaCount);
+			default -> bridge(replicaCount);
+		}
+	}
+
+	/** The running normal primary of the highest view, or any replica when there is none. */
+	private int primaryOrAny(int replicaCount) {
+		int primary = this.simulator.primaryIndex();
+		return (primary >= 0) ? primary : this.random.nextInt(replicaCount);
+	}
+
+	/**
+	 * The primary keeps one backup and loses the others: with three replicas it goes on committing;
+	 * with five it stays normal and keeps preparing ops that can not commit, while the other side
+	 * elects a primary of its own.
+	 */
+	private void keepPrimaryWithOne(int replicaCount) {
+		int primary = primaryOrAny(replicaCount);
+		int companion = (primary + 1 + this.random.nextInt(replicaCount - 1)) % replicaCount;
+		java.util.Set<Integer> side = new HashSet<>(List.of(primary, companion));
+		java.util.Set<Integer> rest = new HashSet<>();
+		for (int replica = 0; replica < replicaCount; replica++) {
+			if (!side.contains(replica)) {
+				rest.add(replica);
+			}
+		}
+		if (!rest.isEmpty()) {
+			this.simulator.partition(side, rest);
+		}
+	}
+
+	/**
+	 * A bridge (Jepsen's): two halves that can not reach each other, and one replica that reaches
+	 * both. Each half with the bridge is a majority, so two primaries can each believe they lead one.
+	 */
+	private void bridge(int replicaCount) {
+		List<Integer> shuffled = shuffledReplicas();
+		int bridge = shuffled.get(0);
+		int half = (replicaCount - 1) / 2;
+		java.util.Set<Integer> sideA = new HashSet<>(shuffled.subList(1, 1 + half));
+		java.util.Set<Integer> sideB = new HashSet<>(shuffled.subList(1 + half, replicaCount));
+		if (!sideA.isEmpty() && !sideB.isEmpty()) {
+			this.simulator.partition(sideA, sideB);
+		}
+		else {
+			this.simulator.isolate(bridge);
 		}
 	}
 
@@ -161,6 +221,49 @@ final class FaultInjector {
 			replicas.set(position, replicas.set(other, replicas.get(position)));
 		}
 		return replicas;
+	}
+
+	/** The chaos phase is over: no more crashes are timed to events. */
+	void stop() {
+		this.active = false;
+		this.crashDue = -1;
+	}
+
+	/**
+	 * A replica did {@code event}: with the seed's chance, it is marked to crash as soon as the call
+	 * into it returns ({@link #takeCrashDue}).
+	 * @param replica the replica
+	 * @param event what it did
+	 * @param now the current tick
+	 */
+	void onEvent(int replica, ProtocolEvent event, long now) {
+		EventCrashes eventCrashes = this.faults.eventCrashes();
+		if (!this.active || this.crashDue >= 0 || now < this.eventCrashQuietUntilTick || !eventCrashes.times(event)) {
+			return;
+		}
+		if (chance(eventCrashes.probability())) {
+			this.crashDue = replica;
+			this.eventCrashQuietUntilTick = now + eventCrashes.cooldownTicks();
+		}
+	}
+
+	/**
+	 * The replica marked to crash after its latest event, if it is {@code replica}; the mark is
+	 * cleared.
+	 * @param replica the replica whose call just returned
+	 * @return whether it must crash now
+	 */
+	boolean takeCrashDue(int replica) {
+		if (this.crashDue != replica) {
+			return false;
+		}
+		this.crashDue = -1;
+		return true;
+	}
+
+	/** Crashes a replica at a protocol event; it restarts after its down time, as other crashes do. */
+	void crashAtEvent(int replica) {
+		this.simulator.crash(replica, chance(this.faults.tornWriteProbability()));
 	}
 
 	private boolean chance(double probability) {

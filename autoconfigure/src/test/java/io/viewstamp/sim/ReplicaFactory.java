@@ -50,6 +50,16 @@ public interface ReplicaFactory {
 	SimulatedReplica recover(Cluster cluster, int index, ReplicaOptions options, Storage storage, Outbox outbox,
 			StateMachine stateMachine, Applier applier, RandomGenerator random);
 
+	/**
+	 * Whether the replicas run their state machine through the applier they are given, as real
+	 * replicas do; a stand-in that applies in place says no, and its commit number is what its
+	 * callers may be answered for.
+	 * @return {@code true} unless the replicas apply in place
+	 */
+	default boolean appliesThroughApplier() {
+		return true;
+	}
+
 	/** Real replicas: {@link Replica#restart} and {@link Replica#recover}. */
 	public static ReplicaFactory standard() {
 		return of((cluster, index, options, state, storage, outbox, applier, random) -> (state != null)

@@ -1,8 +1,12 @@
 package io.viewstamp.sim;
 
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongFunction;
+import java.util.stream.IntStream;
 
 import io.viewstamp.sim.SimulationFailure.Check;
 
@@ -17,6 +21,9 @@ final class SeedSearch {
 	/** The checks that count as the simulator catching a defect. */
 	static final Set<Check> SIMULATOR_CHECKS = EnumSet.complementOf(EnumSet.of(Check.REPLICA_EXCEPTION, Check.LIVENESS));
 
+	/** Seeds run at once; a batch is small so that a defect caught early costs little more than its seed. */
+	private static final int BATCH_SEEDS = 16;
+
 	private SeedSearch() {
 	}
 
@@ -28,17 +35,30 @@ final class SeedSearch {
 	 * @return the first catch, or one with a {@code null} failure after {@code seedsMax} seeds
 	 */
 	static Catch firstCatch(long base, int seedsMax, LongFunction<Simulator> world) {
-		for (int seedsRun = 1; seedsRun <= seedsMax; seedsRun++) {
-			try {
-				world.apply(base + seedsRun - 1).run();
-			}
-			catch (SimulationFailure failure) {
-				if (SIMULATOR_CHECKS.contains(failure.check())) {
-					return new Catch(failure, seedsRun);
-				}
+		// Seeds run in parallel batches; the catch reported is the lowest seed that catches, whatever
+		// the order the batch finished in, so the result does not depend on the machine.
+		for (int batchStart = 0; batchStart < seedsMax; batchStart += BATCH_SEEDS) {
+			int batchEnd = Math.min(seedsMax, batchStart + BATCH_SEEDS);
+			Optional<Catch> first = IntStream.range(batchStart, batchEnd)
+				.parallel()
+				.mapToObj((index) -> caught(base + index, index + 1, world))
+				.filter(Objects::nonNull)
+				.min(Comparator.comparingInt(Catch::seedsRun));
+			if (first.isPresent()) {
+				return first.get();
 			}
 		}
 		return new Catch(null, seedsMax);
+	}
+
+	private static Catch caught(long seed, int seedsRun, LongFunction<Simulator> world) {
+		try {
+			world.apply(seed).run();
+			return null;
+		}
+		catch (SimulationFailure failure) {
+			return SIMULATOR_CHECKS.contains(failure.check()) ? new Catch(failure, seedsRun) : null;
+		}
 	}
 
 	/**

@@ -75,7 +75,10 @@ public final class SimClient {
 	/** Counts the caller's processes; replies sent to an earlier one are not delivered. */
 	private long incarnation;
 
-	/** The highest op whose result this process was given: its own writes, which its reads must see. */
+	/**
+	 * The highest op of a command whose effect this process was given (its result, or a read of a
+	 * state holding it): its reads must see it.
+	 */
 	private long highestOpReturned;
 
 	private Open open;
@@ -353,42 +356,53 @@ public final class SimClient {
 	}
 
 	/**
-	 * A {@code LOCAL} read: the local replica's state as it is. It must hold every op this process
-	 * was given the result of (read-your-writes), and every op a caller on that replica was already
-	 * given (a replica's reads never go back).
+	 * A {@code LOCAL} read: the local replica's state as it is. It must hold every command this
+	 * process was given the result of (read-your-writes), and every command whose effect a caller
+	 * on that replica was already given (a replica's reads never go back). Both are judged by the
+	 * state the read actually saw (the op of the last command its state machine holds), not by the
+	 * op the replica or its client claim to have applied.
 	 */
 	private void readLocally(String key) {
-		long appliedOp = this.world.appliedOp(this.localReplica);
-		this.world.read(this.localReplica, key);
-		if (appliedOp < this.highestOpReturned) {
-			this.world.violation("client " + this.index + " read " + key + " locally on replica " + this.localReplica
-					+ " at op " + appliedOp + ", older than op " + this.highestOpReturned
-					+ " whose result it was already given (read-your-writes)");
-		}
-		long returnedBefore = this.world.returned(this.localReplica, appliedOp);
-		if (appliedOp < returnedBefore) {
-			this.world.violation("client " + this.index + " read " + key + " locally on replica " + this.localReplica
-					+ " at op " + appliedOp + ", older than op " + returnedBefore
-					+ " that replica already returned to a caller (a local read went back in time)");
-		}
+		readState(key, "locally");
 		this.statistics.localReads++;
 		this.thinkUntilTick = this.now + this.workload.thinkTicks(this.random);
+	}
+
+	/** Reads {@code key} from the local replica's state and checks that state against what callers were given. */
+	private String readState(String key, String how) {
+		long stateOp = this.world.stateOp(this.localReplica);
+		String value = this.world.read(this.localReplica, key);
+		if (stateOp < this.highestOpReturned) {
+			this.world.violation("client " + this.index + " read " + key + " " + how + " on replica " + this.localReplica
+					+ " from a state at op " + stateOp + ", older than op " + this.highestOpReturned
+					+ " whose result it was already given (read-your-writes)");
+		}
+		long returnedBefore = this.world.returned(this.localReplica, stateOp);
+		if (stateOp < returnedBefore) {
+			this.world.violation("client " + this.index + " read " + key + " " + how + " on replica " + this.localReplica
+					+ " from a state at op " + stateOp + ", older than op " + returnedBefore
+					+ " whose effect that replica already gave a caller (a read went back in time)");
+		}
+		this.highestOpReturned = Math.max(this.highestOpReturned, stateOp);
+		return value;
 	}
 
 	private void completed(Reply reply) {
 		Open done = this.open;
 		this.open = null;
-		this.highestOpReturned = Math.max(this.highestOpReturned, reply.op());
-		if (this.localReplica != Client.NO_LOCAL_REPLICA) {
-			this.world.returned(this.localReplica, reply.op());
+		String result;
+		if (done.operation.kind() == SimOperation.Kind.LINEARIZABLE_READ) {
+			// The barrier's op changed no state; what counts is the state the read sees.
+			this.statistics.linearizableReads++;
+			result = readState(done.operation.key(), "linearizably");
 		}
-		String result = switch (done.operation.kind()) {
-			case LINEARIZABLE_READ -> {
-				this.statistics.linearizableReads++;
-				yield this.world.read(this.localReplica, done.operation.key());
+		else {
+			this.highestOpReturned = Math.max(this.highestOpReturned, reply.op());
+			if (this.localReplica != Client.NO_LOCAL_REPLICA) {
+				this.world.returned(this.localReplica, reply.op());
 			}
-			default -> KvCommand.decodeResult(reply.result());
-		};
+			result = KvCommand.decodeResult(reply.result());
+		}
 		this.history.add(done.completed(this.index, this.now, result));
 		this.statistics.completed++;
 		this.thinkUntilTick = this.now + this.workload.thinkTicks(this.random);
@@ -437,6 +451,12 @@ public final class SimClient {
 
 		/** The highest op the running replica has applied. */
 		long appliedOp(int replica);
+
+		/**
+		 * The op of the last command the running replica's state machine holds: what a read of it
+		 * now sees, whatever the replica reports.
+		 */
+		long stateOp(int replica);
 
 		/** The running replica's state machine's value for {@code key}, as a local read sees it. */
 		String read(int replica, String key);

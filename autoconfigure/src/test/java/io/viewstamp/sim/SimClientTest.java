@@ -222,6 +222,11 @@ class SimClientTest {
 		}
 
 		@Override
+		public long stateOp(int replica) {
+			return this.applied;
+		}
+
+		@Override
 		public String read(int replica, String key) {
 			return this.values.get(key);
 		}

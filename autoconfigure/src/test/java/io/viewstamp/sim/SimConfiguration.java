@@ -212,8 +212,17 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 				+ (this.replicaOptions.commitAnnouncedAtOnce() ? "at once" : "with heartbeats") + ", faults "
 				+ this.faults.profile() + " (loss " + percent(this.faults.packetLossProbability()) + ", duplicates "
 				+ percent(this.faults.packetDuplicateProbability()) + ", delay 1.." + this.faults.delayTicksMax()
-				+ " ticks, storage 1.." + this.faults.storageLatencyTicksMax() + " ticks), chaos " + this.chaosTicks
-				+ " ticks";
+				+ " ticks, storage 1.." + this.faults.storageLatencyTicksMax() + " ticks, partitions "
+				+ perMillionTicks(this.faults.partitionProbabilityPerTick()) + " up to " + this.faults.partitionTicksMax()
+				+ " ticks, crashes " + perMillionTicks(this.faults.crashProbabilityPerTick()) + ", power losses "
+				+ perMillionTicks(this.faults.powerLossProbabilityPerTick()) + ", timed crashes "
+				+ this.faults.eventCrashes().describe() + "), clients " + this.clientOptions.sessionsMax()
+				+ " sessions each" + (this.clientsBesideReplicas ? " beside the replicas" : " on their own") + ", chaos "
+				+ this.chaosTicks + " ticks";
+	}
+
+	private static String perMillionTicks(double probabilityPerTick) {
+		return String.format(java.util.Locale.ROOT, "%.0f per million ticks", probabilityPerTick * 1_000_000);
 	}
 
 	private static String percent(double probability) {

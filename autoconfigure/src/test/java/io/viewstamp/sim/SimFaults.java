@@ -24,11 +24,16 @@ import java.util.SplittableRandom;
  * @param tornWriteProbability the chance that a crash in the middle of an append leaves a torn entry
  * @param clientRestartProbabilityPerTick the chance that a client process restarts on a tick
  * @param clientRestartSameIdProbability the chance that a restarted client keeps its client id
+ * @param eventCrashes crashes timed to protocol events
  */
 public record SimFaults(Profile profile, double packetLossProbability, double packetDuplicateProbability,
 		int delayTicksMax, int storageLatencyTicksMax, double partitionProbabilityPerTick, int partitionTicksMax,
 		double crashProbabilityPerTick, double powerLossProbabilityPerTick, int downTicksMax, double wipeProbability,
-		double tornWriteProbability, double clientRestartProbabilityPerTick, double clientRestartSameIdProbability) {
+		double tornWriteProbability, double clientRestartProbabilityPerTick, double clientRestartSameIdProbability,
+		EventCrashes eventCrashes) {
+
+	/** The longest partition a swarm world draws: long enough for several view changes on each side. */
+	public static final int SWARM_PARTITION_TICKS_MAX = 5_000;
 
 	/**
 	 * The longest message delay any profile draws. It stays under half the replicas' default primary
@@ -38,6 +43,9 @@ public record SimFaults(Profile profile, double packetLossProbability, double pa
 
 	/** The longest storage latency any profile draws. */
 	public static final int STORAGE_LATENCY_TICKS_MAX = 10;
+
+	/** The share of random worlds drawn by swarm testing rather than from a profile. */
+	public static final int SWARM_PERCENT = 40;
 
 	public SimFaults {
 		checkProbability(packetLossProbability, "packetLossProbability");
@@ -52,6 +60,20 @@ public record SimFaults(Profile profile, double packetLossProbability, double pa
 		if (delayTicksMax < 1 || storageLatencyTicksMax < 1 || partitionTicksMax < 1 || downTicksMax < 1) {
 			throw new IllegalArgumentException("delays, latencies and durations are at least one tick: " + this);
 		}
+		if (eventCrashes == null) {
+			throw new IllegalArgumentException("eventCrashes is required (EventCrashes.none() for none)");
+		}
+	}
+
+	/** Faults without crashes timed to protocol events. */
+	public SimFaults(Profile profile, double packetLossProbability, double packetDuplicateProbability, int delayTicksMax,
+			int storageLatencyTicksMax, double partitionProbabilityPerTick, int partitionTicksMax,
+			double crashProbabilityPerTick, double powerLossProbabilityPerTick, int downTicksMax, double wipeProbability,
+			double tornWriteProbability, double clientRestartProbabilityPerTick, double clientRestartSameIdProbability) {
+		this(profile, packetLossProbability, packetDuplicateProbability, delayTicksMax, storageLatencyTicksMax,
+				partitionProbabilityPerTick, partitionTicksMax, crashProbabilityPerTick, powerLossProbabilityPerTick,
+				downTicksMax, wipeProbability, tornWriteProbability, clientRestartProbabilityPerTick,
+				clientRestartSameIdProbability, EventCrashes.none());
 	}
 
 	/** No fault at all: every message arrives once, one tick after it was sent; storage takes one tick. */
@@ -66,6 +88,9 @@ public record SimFaults(Profile profile, double packetLossProbability, double pa
 	 */
 	public static SimFaults random(SplittableRandom random) {
 		int profileDraw = random.nextInt(100);
+		if (profileDraw < SWARM_PERCENT) {
+			return swarm(random.split());
+		}
 		if (profileDraw < 25) {
 			return new SimFaults(Profile.CALM, uniform(random, 0, 0.01), uniform(random, 0, 0.01),
 					random.nextInt(1, 4), random.nextInt(1, 4), 1.0 / 8_000, 500, 1.0 / 20_000, 0, 500, 0.1, 0.2,
@@ -83,13 +108,42 @@ public record SimFaults(Profile profile, double packetLossProbability, double pa
 	}
 
 	/**
+	 * Swarm testing (Groce et al., 2012): each fault kind is switched on or off with even odds, and
+	 * the rates of those on are drawn from ranges far wider than the profiles', log-uniform, so that
+	 * some worlds are dominated by one fault (a network that only duplicates, a cluster that only
+	 * crashes at votes, partitions that last thousands of ticks) and reach interleavings a mix of
+	 * everything at moderate rates seldom does. Crashes timed to protocol events are swarm-only.
+	 */
+	private static SimFaults swarm(SplittableRandom random) {
+		double loss = random.nextBoolean() ? logUniform(random, 0.001, 0.3) : 0;
+		double duplicates = random.nextBoolean() ? logUniform(random, 0.001, 0.3) : 0;
+		boolean partitions = random.nextBoolean();
+		// Up to one partition every 50 ticks: short partitions in quick succession flap the network.
+		double partitionRate = partitions ? logUniform(random, 1.0 / 20_000, 1.0 / 50) : 0;
+		int partitionTicksMax = partitions ? random.nextInt(10, SWARM_PARTITION_TICKS_MAX + 1) : 1;
+		double crashRate = random.nextBoolean() ? logUniform(random, 1.0 / 50_000, 1.0 / 500) : 0;
+		double powerLossRate = random.nextBoolean() ? logUniform(random, 1.0 / 50_000, 1.0 / 2_000) : 0;
+		double wipe = random.nextBoolean() ? random.nextDouble(0, 0.5) : 0;
+		double torn = random.nextBoolean() ? random.nextDouble(0, 1) : 0;
+		double clientRestarts = random.nextBoolean() ? logUniform(random, 1.0 / 20_000, 1.0 / 1_000) : 0;
+		EventCrashes eventCrashes = random.nextBoolean() ? EventCrashes.random(random) : EventCrashes.none();
+		return new SimFaults(Profile.SWARM, loss, duplicates, random.nextInt(1, DELAY_TICKS_MAX + 1),
+				random.nextInt(1, STORAGE_LATENCY_TICKS_MAX + 1), partitionRate, partitionTicksMax, crashRate, powerLossRate,
+				random.nextInt(1, 2_000), wipe, torn, clientRestarts, random.nextDouble(0, 0.5), eventCrashes);
+	}
+
+	private static double logUniform(SplittableRandom random, double low, double high) {
+		return Math.exp(random.nextDouble(Math.log(low), Math.log(high)));
+	}
+
+	/**
 	 * The faults of the liveness phase: the same delays and latencies (they are not failures), but
 	 * nothing lost, duplicated, partitioned, crashed or restarted.
 	 * @return the healed faults
 	 */
 	public SimFaults healed() {
 		return new SimFaults(this.profile, 0, 0, this.delayTicksMax, this.storageLatencyTicksMax, 0,
-				this.partitionTicksMax, 0, 0, this.downTicksMax, 0, 0, 0, 0);
+				this.partitionTicksMax, 0, 0, this.downTicksMax, 0, 0, 0, 0, EventCrashes.none());
 	}
 
 	/**
@@ -103,7 +157,8 @@ public record SimFaults(Profile profile, double packetLossProbability, double pa
 		return new SimFaults(this.profile, packetLossProbability, packetDuplicateProbability, delayTicksMax,
 				this.storageLatencyTicksMax, this.partitionProbabilityPerTick, this.partitionTicksMax,
 				this.crashProbabilityPerTick, this.powerLossProbabilityPerTick, this.downTicksMax, this.wipeProbability,
-				this.tornWriteProbability, this.clientRestartProbabilityPerTick, this.clientRestartSameIdProbability);
+				this.tornWriteProbability, this.clientRestartProbabilityPerTick, this.clientRestartSameIdProbability,
+				this.eventCrashes);
 	}
 
 	private static double uniform(SplittableRandom random, double low, double high) {
@@ -129,7 +184,10 @@ public record SimFaults(Profile profile, double packetLossProbability, double pa
 		MODERATE,
 
 		/** Frequent faults, heavy loss, long delays. */
-		HARSH
+		HARSH,
+
+		/** Each fault kind on or off, rates from wide ranges ({@link #swarm}). */
+		SWARM
 
 	}
 

@@ -18,6 +18,7 @@ package io.viewstamp.sim;
  * @param partitions partitions started
  * @param crashes replica crashes
  * @param powerLosses crashes of every running replica at once
+ * @param timedCrashes crashes timed to a protocol event
  * @param tornWrites appends torn by a crash
  * @param corruptions synced journal entries corrupted on a crashed replica's disk
  * @param wipes data directories lost
@@ -27,7 +28,7 @@ package io.viewstamp.sim;
  */
 public record SimulationResult(long seed, long ticks, long committedOps, long committedRequests, long operationsCompleted,
 		long operationsIndeterminate, long localReads, long linearizableReads, long messagesDelivered, long messagesLost, long messagesDuplicated,
-		long messagesCutOff, long partitions, long crashes, long powerLosses, long tornWrites, long corruptions, long wipes,
+		long messagesCutOff, long partitions, long crashes, long powerLosses, long timedCrashes, long tornWrites, long corruptions, long wipes,
 		long clientRestarts, long evictions, long fingerprint) {
 
 }

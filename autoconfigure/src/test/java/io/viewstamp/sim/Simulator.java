@@ -20,7 +20,10 @@ import io.viewstamp.vsr.Reply;
 import io.viewstamp.vsr.ReplicaMessage;
 import io.viewstamp.vsr.Request;
 import io.viewstamp.vsr.Status;
+import io.viewstamp.vsr.Snapshot;
+import io.viewstamp.vsr.Storage;
 import io.viewstamp.vsr.Superblock;
+import io.viewstamp.vsr.LogEntry;
 
 /**
  * Runs a whole cluster (replicas, network, disks, clients) in one thread on virtual time, every
@@ -237,7 +240,7 @@ public final class Simulator {
 
 	/**
 	 * Whether the cluster has converged: every client idle, every replica running and normal, all
-	 * with the same commit number and nothing uncommitted in their logs.
+	 * with the same commit number, nothing uncommitted in their logs and nothing left on their apply threads.
 	 * @return {@code true} when converged
 	 */
 	public boolean isConverged() {
@@ -249,8 +252,9 @@ public final class Simulator {
 		long commit = -1;
 		for (ReplicaHost host : this.hosts) {
 			SimulatedReplica replica = host.replica();
+			// An apply thread with work left (a restore, say) holds a state behind its replica's commit.
 			if (replica == null || replica.status() != Status.NORMAL || replica.op() != replica.commit()
-					|| (commit >= 0 && replica.commit() != commit)) {
+					|| (commit >= 0 && replica.commit() != commit) || host.applyThread().isBusy()) {
 				return false;
 			}
 			commit = replica.commit();
@@ -486,6 +490,9 @@ public final class Simulator {
 	 */
 	public void setChaos(boolean chaos) {
 		this.chaos = chaos;
+		if (!chaos) {
+			this.faultInjector.stop();
+		}
 		this.network.setFaults(chaos ? this.configuration.faults() : this.configuration.faults().healed());
 	}
 
@@ -638,6 +645,7 @@ public final class Simulator {
 				this.commitChecker.committedRequests(), completed,
 				indeterminate, localReads, linearizableReads, messages.delivered(), messages.lost(), messages.duplicated(), messages.cutOff(),
 				this.faultCounts.partitions(), this.faultCounts.crashes(), this.faultCounts.powerLosses(),
+				this.faultCounts.timedCrashes(),
 				this.faultCounts.tornWrites(), this.faultCounts.corruptions(),
 				this.faultCounts.wipes(), this.faultCounts.clientRestarts(), evictions, this.fingerprint.value());
 	}
@@ -729,13 +737,14 @@ public final class Simulator {
 		host.storage().attach(new StorageCompletions(host));
 		this.commitChecker.replicaStarted(index);
 		boolean recovering = !host.storage().hasSuperblock();
+		Storage storage = new EventStorage(index, host.storage());
 		record((recovering ? "recover " : "restart ") + index);
 		try {
 			SimulatedReplica replica = recovering
-					? this.factory.recover(this.cluster, index, this.configuration.replicaOptions(), host.storage(), outbox,
+					? this.factory.recover(this.cluster, index, this.configuration.replicaOptions(), storage, outbox,
 							stateMachine, runner, random)
 					: this.factory.restart(this.cluster, index, this.configuration.replicaOptions(),
-							host.storage().durableState(), host.storage(), outbox, stateMachine, runner, random);
+							host.storage().durableState(), storage, outbox, stateMachine, runner, random);
 			runner.attach(new StateMachineRunner.Completions() {
 
 				@Override
@@ -776,7 +785,12 @@ public final class Simulator {
 			}
 			record(envelope.to() + " <- " + envelope.from() + " " + message);
 			SimulatedReplica replica = host.replica();
-			drive(host, "receiving " + message + " from " + envelope.from(), () -> replica.receive(message));
+			drive(host, "receiving " + message + " from " + envelope.from(), () -> {
+				replica.receive(message);
+				if (message instanceof ReplicaMessage.StartView) {
+					event(host.index(), ProtocolEvent.START_VIEW_RECEIVED);
+				}
+			});
 			return true;
 		}
 		SimClient client = this.clients.get(envelope.to().index());
@@ -814,6 +828,23 @@ public final class Simulator {
 		if (host.isRunning()) {
 			this.commitChecker.check(host.replica(), this.tick);
 		}
+		crashIfDue(host);
+	}
+
+	/** A replica did something a crash may be timed to. */
+	private void event(int replica, ProtocolEvent event) {
+		if (this.chaos) {
+			this.faultInjector.onEvent(replica, event, this.tick);
+		}
+	}
+
+	/** Crashes the replica if an event of its marked it, now that the call into it returned. */
+	private void crashIfDue(ReplicaHost host) {
+		if (this.faultInjector.takeCrashDue(host.index()) && host.isRunning()) {
+			this.faultCounts.timedCrash();
+			record("timed crash of " + host.index());
+			this.faultInjector.crashAtEvent(host.index());
+		}
 	}
 
 	private void record(String event) {
@@ -842,7 +873,8 @@ public final class Simulator {
 	private List<StateChecker.RunningReplica> runningReplicas() {
 		List<StateChecker.RunningReplica> running = new ArrayList<>();
 		for (ReplicaHost host : this.hosts) {
-			if (host.isRunning()) {
+			// Only a state machine with nothing left to do holds the state at its replica's commit.
+			if (host.isRunning() && !host.applyThread().isBusy()) {
 				running.add(new StateChecker.RunningReplica(host.replica(), host.stateMachine()));
 			}
 		}
@@ -868,6 +900,10 @@ public final class Simulator {
 		public void send(int to, ReplicaMessage message) {
 			Simulator.this.network.send(Simulator.this.tick, SimAddress.replica(this.replica), SimAddress.replica(to), 0,
 					message);
+			ProtocolEvent event = sentEvent(message);
+			if (event != null) {
+				event(this.replica, event);
+			}
 		}
 
 		@Override
@@ -904,7 +940,14 @@ public final class Simulator {
 
 		@Override
 		public long appliedOp(int replica) {
-			return Simulator.this.hosts.get(replica).replica().commit();
+			ReplicaHost host = Simulator.this.hosts.get(replica);
+			long commit = host.replica().commit();
+			return Simulator.this.factory.appliesThroughApplier() ? host.runner().answerableOp(commit) : commit;
+		}
+
+		@Override
+		public long stateOp(int replica) {
+			return Simulator.this.hosts.get(replica).stateMachine().lastAppliedOp();
 		}
 
 		@Override
@@ -925,6 +968,61 @@ public final class Simulator {
 
 	}
 
+	/** A replica's disk as the replica sees it: requests of superblock writes are events a crash may be timed to. */
+	private final class EventStorage implements Storage {
+
+		private final int replica;
+
+		private final SimStorage disk;
+
+		EventStorage(int replica, SimStorage disk) {
+			this.replica = replica;
+			this.disk = disk;
+		}
+
+		@Override
+		public void writeEntry(LogEntry entry) {
+			this.disk.writeEntry(entry);
+		}
+
+		@Override
+		public void truncateAfter(long op) {
+			this.disk.truncateAfter(op);
+		}
+
+		@Override
+		public void writeSuperblock(Superblock superblock) {
+			this.disk.writeSuperblock(superblock);
+			event(this.replica, ProtocolEvent.SUPERBLOCK_REQUESTED);
+		}
+
+		@Override
+		public void writeSnapshot(Snapshot snapshot) {
+			this.disk.writeSnapshot(snapshot);
+		}
+
+	}
+
+	/** The protocol event of sending {@code message}, or {@code null} when a crash is not timed to it. */
+	private static ProtocolEvent sentEvent(ReplicaMessage message) {
+		if (message instanceof ReplicaMessage.StartViewChange) {
+			return ProtocolEvent.START_VIEW_CHANGE_SENT;
+		}
+		if (message instanceof ReplicaMessage.DoViewChange) {
+			return ProtocolEvent.DO_VIEW_CHANGE_SENT;
+		}
+		if (message instanceof ReplicaMessage.StartView) {
+			return ProtocolEvent.START_VIEW_SENT;
+		}
+		if (message instanceof ReplicaMessage.PrepareOk) {
+			return ProtocolEvent.PREPARE_OK_SENT;
+		}
+		if (message instanceof ReplicaMessage.RecoveryResponse) {
+			return ProtocolEvent.RECOVERY_RESPONSE_SENT;
+		}
+		return null;
+	}
+
 	/** Hands completed disk requests to whichever process runs on the host now. */
 	private final class StorageCompletions implements SimStorage.Completions {
 
@@ -943,7 +1041,10 @@ public final class Simulator {
 		@Override
 		public void onSuperblockWritten(Superblock superblock) {
 			SimulatedReplica replica = this.host.replica();
-			drive(this.host, "completing the write of " + superblock, () -> replica.onSuperblockWritten(superblock));
+			drive(this.host, "completing the write of " + superblock, () -> {
+				replica.onSuperblockWritten(superblock);
+				event(this.host.index(), ProtocolEvent.SUPERBLOCK_WRITTEN);
+			});
 		}
 
 		@Override

@@ -95,6 +95,11 @@ final class SingleReplicaStandIn implements SimulatedReplica {
 				throw new UnsupportedOperationException("A lone replica has no one to recover from");
 			}
 
+			@Override
+			public boolean appliesThroughApplier() {
+				return false;
+			}
+
 		};
 	}
 

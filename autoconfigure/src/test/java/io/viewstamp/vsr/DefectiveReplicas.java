@@ -22,7 +22,25 @@ public final class DefectiveReplicas {
 		PREPARE_OK_BEFORE_DURABLE(Defect.PREPARE_OK_BEFORE_DURABLE),
 
 		/** The new primary picks the do-view-change log by op number alone. */
-		VIEW_CHANGE_LOG_BY_OP_ONLY(Defect.VIEW_CHANGE_LOG_BY_OP_ONLY);
+		VIEW_CHANGE_LOG_BY_OP_ONLY(Defect.VIEW_CHANGE_LOG_BY_OP_ONLY),
+
+		/** A replica votes in a view change before its new view is durable. */
+		DO_VIEW_CHANGE_BEFORE_VIEW_DURABLE(Defect.DO_VIEW_CHANGE_BEFORE_VIEW_DURABLE),
+
+		/** A recovering replica takes the primary's answer without a quorum. */
+		RECOVERY_WITHOUT_QUORUM(Defect.RECOVERY_WITHOUT_QUORUM),
+
+		/** A backup takes the start-view's view as its log view before the repair that makes it true. */
+		LOG_VIEW_BEFORE_REPAIR(Defect.LOG_VIEW_BEFORE_REPAIR),
+
+		/** View changes count one vote fewer than a quorum. */
+		VIEW_CHANGE_QUORUM_ONE_SHORT(Defect.VIEW_CHANGE_QUORUM_ONE_SHORT),
+
+		/** A backup applies a start-view's commit number to a log it has not repaired yet. */
+		BACKUP_APPLIES_BEYOND_LOG(Defect.BACKUP_APPLIES_BEYOND_LOG),
+
+		/** The client table lets a request prepared twice run twice. */
+		CLIENT_TABLE_REEXECUTES_DUPLICATE(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE);
 
 		private final Defect defect;
 
