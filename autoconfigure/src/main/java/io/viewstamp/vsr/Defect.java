@@ -36,8 +36,19 @@ enum Defect {
 	 */
 	BACKUP_APPLIES_BEYOND_LOG,
 
-	/** The client table lets a request prepared twice run twice. */
+	/**
+	 * The client table runs a resend of a session's last request again instead of answering it with
+	 * the stored reply, at the primary and when the op is applied.
+	 */
 	CLIENT_TABLE_REEXECUTES_DUPLICATE,
+
+	/**
+	 * Not a bug but the absence of two backstops: the checks that stop a replica before it loses a
+	 * committed op (a view's chosen log that lacks one, a truncation below the commit number) are
+	 * off, so that the harm a defect does reaches the simulator's checkers instead of stopping at the
+	 * replica's own assertion. Canary searches switch it on with every defect.
+	 */
+	UNGUARDED,
 
 	/**
 	 * A {@link Client} tells its caller the result as soon as the reply arrives, before its local

@@ -493,11 +493,13 @@ public final class Replica {
 						request.requestNumber(), 0, ReplyStatus.SESSION_EVICTED, new byte[0]));
 				return;
 			}
-			if (request.requestNumber() == session.requestNumber && session.reply != null) {
+			boolean reexecute = this.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE);
+			if (request.requestNumber() == session.requestNumber && session.reply != null && !reexecute) {
 				this.outbox.reply(withView(session.reply));
 				return;
 			}
-			if (request.requestNumber() != session.requestNumber + 1) {
+			if (request.requestNumber() != session.requestNumber + 1
+					&& !(reexecute && request.requestNumber() == session.requestNumber)) {
 				return;
 			}
 		}
@@ -792,7 +794,11 @@ public final class Replica {
 				Request request = entry.requests().get(position);
 				reply = new Reply(this.view, this.index, request.clientId(), request.session(), request.requestNumber(),
 						entry.op(), ReplyStatus.OK, execution.results.get(result++));
-				this.clientTable.fillReply(request.clientId(), request.session(), request.requestNumber(), reply);
+				ClientTable.Session current = this.clientTable.get(request.clientId());
+				boolean reexecuted = current != null && current.requestNumber == request.requestNumber() && current.reply != null;
+				if (!reexecuted || !this.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE)) {
+					this.clientTable.fillReply(request.clientId(), request.session(), request.requestNumber(), reply);
+				}
 			}
 			if (reply != null && this.status == Status.NORMAL && isPrimary()) {
 				this.outbox.reply(reply);
@@ -935,8 +941,13 @@ public final class Replica {
 			return new Reply(this.view, this.index, request.clientId(), request.session(), request.requestNumber(),
 					entry.op(), ReplyStatus.SESSION_EVICTED, new byte[0]);
 		}
-		if (request.requestNumber() <= session.requestNumber
-				&& !this.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE)) {
+		if (request.requestNumber() == session.requestNumber && session.reply != null
+				&& this.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE)) {
+			execution.commands.add(request.body());
+			execution.executed.set(execution.executed.size() - 1, true);
+			return null;
+		}
+		if (request.requestNumber() <= session.requestNumber) {
 			// The same request prepared twice (for example resent through a view change): it ran
 			// once already, so it must not run again.
 			return (request.requestNumber() == session.requestNumber && session.reply != null)
@@ -1103,8 +1114,8 @@ public final class Replica {
 				winner = vote;
 			}
 		}
-		Invariants.check(commitMax <= winner.op(), "view %d: committed op %d is missing from the chosen log (head %d)",
-				this.view, commitMax, winner.op());
+		Invariants.check(commitMax <= winner.op() || this.defects.contains(Defect.UNGUARDED),
+				"view %d: committed op %d is missing from the chosen log (head %d)", this.view, commitMax, winner.op());
 		this.viewChangeWinner = winner;
 		this.viewChangeCommit = commitMax;
 		if (installLog(winner.entries(), winner.op(), winner.headChecksum())) {
@@ -1707,7 +1718,8 @@ public final class Replica {
 	}
 
 	private void truncateAndWrite(long op) {
-		Invariants.check(op >= this.commit, "replica %d would truncate committed op %d (commit %d)", this.index, op + 1,
+		Invariants.check(op >= this.commit || this.defects.contains(Defect.UNGUARDED),
+				"replica %d would truncate committed op %d (commit %d)", this.index, op + 1,
 				this.commit);
 		this.log.truncateAfter(op);
 		this.storage.truncateAfter(op);

@@ -30,9 +30,9 @@ class DefectiveReplicaDetectionTest {
 	private static final int TICKS_MAX = 20_000;
 
 	@ParameterizedTest
-	@EnumSource(value = Bug.class, mode = EnumSource.Mode.EXCLUDE, names = { "VIEW_CHANGE_LOG_BY_OP_ONLY",
+	@EnumSource(value = Bug.class, mode = EnumSource.Mode.EXCLUDE, names = {
 			// Not yet caught by random seeds within the bound (docs/simulator.md, "Canaries not caught yet").
-			"DO_VIEW_CHANGE_BEFORE_VIEW_DURABLE", "LOG_VIEW_BEFORE_REPAIR", "CLIENT_TABLE_REEXECUTES_DUPLICATE" })
+			"DO_VIEW_CHANGE_BEFORE_VIEW_DURABLE", "LOG_VIEW_BEFORE_REPAIR" })
 	void aBoundedSeedSearchCatchesTheDefect(Bug bug) {
 		ReplicaFactory defective = defective(bug);
 		SeedSearch.Catch caught = SeedSearch.firstCatch(SEED_BASE, SEARCH_SEEDS_MAX,

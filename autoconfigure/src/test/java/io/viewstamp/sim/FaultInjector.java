@@ -16,6 +16,9 @@ final class FaultInjector {
 
 	private static final int PARTITION_KINDS = 4;
 
+	/** The most ticks a replica crashed at a protocol event stays down. */
+	private static final int EVENT_CRASH_DOWN_TICKS_MAX = 60;
+
 	/** Swarm worlds add partitions aimed at the primary, and bridges. */
 	private static final int SWARM_PARTITION_KINDS = 7;
 
@@ -261,9 +264,16 @@ final class FaultInjector {
 		return true;
 	}
 
-	/** Crashes a replica at a protocol event; it restarts after its down time, as other crashes do. */
-	void crashAtEvent(int replica) {
+	/**
+	 * Crashes a replica at a protocol event. It comes back soon, as under a supervisor that
+	 * restarts a process at once: the harm of a forgotten vote or acknowledgement shows when the
+	 * replica is back while the others still act on what it said.
+	 * @param replica the replica
+	 * @param now the current tick
+	 */
+	void crashAtEvent(int replica, long now) {
 		this.simulator.crash(replica, chance(this.faults.tornWriteProbability()));
+		this.restartAtTick[replica] = now + 1 + this.random.nextInt(EVENT_CRASH_DOWN_TICKS_MAX);
 	}
 
 	private boolean chance(double probability) {

@@ -843,7 +843,7 @@ public final class Simulator {
 		if (this.faultInjector.takeCrashDue(host.index()) && host.isRunning()) {
 			this.faultCounts.timedCrash();
 			record("timed crash of " + host.index());
-			this.faultInjector.crashAtEvent(host.index());
+			this.faultInjector.crashAtEvent(host.index(), this.tick);
 		}
 	}
 
