@@ -216,7 +216,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 				+ perMillionTicks(this.faults.partitionProbabilityPerTick()) + " up to " + this.faults.partitionTicksMax()
 				+ " ticks, crashes " + perMillionTicks(this.faults.crashProbabilityPerTick()) + ", power losses "
 				+ perMillionTicks(this.faults.powerLossProbabilityPerTick()) + ", timed crashes "
-				+ this.faults.eventCrashes().describe() + "), clients " + this.clientOptions.sessionsMax()
+				+ this.faults.eventCrashes().describe() + ", wire " + this.faults.wire().describe() + "), clients " + this.clientOptions.sessionsMax()
 				+ " sessions each" + (this.clientsBesideReplicas ? " beside the replicas" : " on their own") + ", chaos "
 				+ this.chaosTicks + " ticks";
 	}

@@ -25,12 +25,13 @@ import java.util.SplittableRandom;
  * @param clientRestartProbabilityPerTick the chance that a client process restarts on a tick
  * @param clientRestartSameIdProbability the chance that a restarted client keeps its client id
  * @param eventCrashes crashes timed to protocol events
+ * @param wire the codec, corruption, misrouting and long delays of messages
  */
 public record SimFaults(Profile profile, double packetLossProbability, double packetDuplicateProbability,
 		int delayTicksMax, int storageLatencyTicksMax, double partitionProbabilityPerTick, int partitionTicksMax,
 		double crashProbabilityPerTick, double powerLossProbabilityPerTick, int downTicksMax, double wipeProbability,
 		double tornWriteProbability, double clientRestartProbabilityPerTick, double clientRestartSameIdProbability,
-		EventCrashes eventCrashes) {
+		EventCrashes eventCrashes, SimWire wire) {
 
 	/** The longest partition a swarm world draws: long enough for several view changes on each side. */
 	public static final int SWARM_PARTITION_TICKS_MAX = 5_000;
@@ -60,8 +61,8 @@ public record SimFaults(Profile profile, double packetLossProbability, double pa
 		if (delayTicksMax < 1 || storageLatencyTicksMax < 1 || partitionTicksMax < 1 || downTicksMax < 1) {
 			throw new IllegalArgumentException("delays, latencies and durations are at least one tick: " + this);
 		}
-		if (eventCrashes == null) {
-			throw new IllegalArgumentException("eventCrashes is required (EventCrashes.none() for none)");
+		if (eventCrashes == null || wire == null) {
+			throw new IllegalArgumentException("eventCrashes and wire are required (their none() for none)");
 		}
 	}
 
@@ -73,7 +74,7 @@ public record SimFaults(Profile profile, double packetLossProbability, double pa
 		this(profile, packetLossProbability, packetDuplicateProbability, delayTicksMax, storageLatencyTicksMax,
 				partitionProbabilityPerTick, partitionTicksMax, crashProbabilityPerTick, powerLossProbabilityPerTick,
 				downTicksMax, wipeProbability, tornWriteProbability, clientRestartProbabilityPerTick,
-				clientRestartSameIdProbability, EventCrashes.none());
+				clientRestartSameIdProbability, EventCrashes.none(), SimWire.none());
 	}
 
 	/** No fault at all: every message arrives once, one tick after it was sent; storage takes one tick. */
@@ -127,9 +128,10 @@ public record SimFaults(Profile profile, double packetLossProbability, double pa
 		double torn = random.nextBoolean() ? random.nextDouble(0, 1) : 0;
 		double clientRestarts = random.nextBoolean() ? logUniform(random, 1.0 / 20_000, 1.0 / 1_000) : 0;
 		EventCrashes eventCrashes = random.nextBoolean() ? EventCrashes.random(random) : EventCrashes.none();
+		SimWire wire = SimWire.random(random);
 		return new SimFaults(Profile.SWARM, loss, duplicates, random.nextInt(1, DELAY_TICKS_MAX + 1),
 				random.nextInt(1, STORAGE_LATENCY_TICKS_MAX + 1), partitionRate, partitionTicksMax, crashRate, powerLossRate,
-				random.nextInt(1, 2_000), wipe, torn, clientRestarts, random.nextDouble(0, 0.5), eventCrashes);
+				random.nextInt(1, 2_000), wipe, torn, clientRestarts, random.nextDouble(0, 0.5), eventCrashes, wire);
 	}
 
 	private static double logUniform(SplittableRandom random, double low, double high) {
@@ -143,7 +145,7 @@ public record SimFaults(Profile profile, double packetLossProbability, double pa
 	 */
 	public SimFaults healed() {
 		return new SimFaults(this.profile, 0, 0, this.delayTicksMax, this.storageLatencyTicksMax, 0,
-				this.partitionTicksMax, 0, 0, this.downTicksMax, 0, 0, 0, 0, EventCrashes.none());
+				this.partitionTicksMax, 0, 0, this.downTicksMax, 0, 0, 0, 0, EventCrashes.none(), this.wire.healed());
 	}
 
 	/**
@@ -158,7 +160,7 @@ public record SimFaults(Profile profile, double packetLossProbability, double pa
 				this.storageLatencyTicksMax, this.partitionProbabilityPerTick, this.partitionTicksMax,
 				this.crashProbabilityPerTick, this.powerLossProbabilityPerTick, this.downTicksMax, this.wipeProbability,
 				this.tornWriteProbability, this.clientRestartProbabilityPerTick, this.clientRestartSameIdProbability,
-				this.eventCrashes);
+				this.eventCrashes, this.wire);
 	}
 
 	private static double uniform(SplittableRandom random, double low, double high) {

@@ -1,13 +1,17 @@
 package io.viewstamp.sim;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
+import io.viewstamp.transport.Frame;
+import io.viewstamp.transport.MessageCodec;
 import io.viewstamp.vsr.Message;
 
 /**
@@ -91,7 +95,16 @@ public final class SimNetwork {
 			throw new IllegalStateException(from + " sent a message to itself: " + message);
 		}
 		this.statistics.sent++;
-		Envelope envelope = new Envelope(this.sequence++, now, now + delayTicks(), from, to, incarnation, message);
+		SimWire wire = this.faults.wire();
+		if (wire.isActive()) {
+			message = overTheWire(wire, message);
+			if (message == null) {
+				this.statistics.rejected++;
+				return;
+			}
+			to = misrouted(wire, from, to);
+		}
+		Envelope envelope = new Envelope(this.sequence++, now, now + delayTicks(wire), from, to, incarnation, message);
 		if (this.holdSelector.test(envelope)) {
 			this.held.add(envelope);
 			return;
@@ -103,7 +116,7 @@ public final class SimNetwork {
 		enqueue(envelope);
 		if (chance(this.faults.packetDuplicateProbability())) {
 			this.statistics.duplicated++;
-			enqueue(new Envelope(this.sequence++, now, now + delayTicks(), from, to, incarnation, message));
+			enqueue(new Envelope(this.sequence++, now, now + delayTicks(wire), from, to, incarnation, message));
 		}
 	}
 
@@ -285,8 +298,53 @@ public final class SimNetwork {
 		this.inFlight.add(envelope);
 	}
 
-	private long delayTicks() {
+	private long delayTicks(SimWire wire) {
+		if (wire.longDelayProbability() > 0 && this.random.nextDouble() < wire.longDelayProbability()) {
+			this.statistics.delayedLong++;
+			return 1 + this.random.nextInt(wire.longDelayTicksMax());
+		}
 		return 1 + this.random.nextInt(this.faults.delayTicksMax());
+	}
+
+	/**
+	 * The message as the receiver decodes it from the sender's bytes, one bit of them flipped now
+	 * and then; {@code null} when the receiver's decoder refuses the bytes, as the transport drops
+	 * a frame whose checksum fails.
+	 */
+	private Message overTheWire(SimWire wire, Message message) {
+		if (!wire.codec()) {
+			return message;
+		}
+		// The transport's own frame (length, CRC-32C, payload) around the message's bytes, as Netty sends it.
+		byte[] bytes = Frame.encode(MessageCodec.encode(message)).array();
+		if (wire.corruptProbability() > 0 && this.random.nextDouble() < wire.corruptProbability()) {
+			int bit = this.random.nextInt(bytes.length * Byte.SIZE);
+			bytes[bit / Byte.SIZE] ^= (byte) (1 << (bit % Byte.SIZE));
+			this.statistics.corrupted++;
+		}
+		try {
+			Optional<byte[]> payload = Frame.decode(ByteBuffer.wrap(bytes));
+			// A flipped length bit leaves the frame short: the receiver would wait for bytes that never come.
+			return payload.isPresent() ? MessageCodec.decode(ByteBuffer.wrap(payload.get())) : null;
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	/** Another replica than {@code to} now and then, for messages between replicas. */
+	private SimAddress misrouted(SimWire wire, SimAddress from, SimAddress to) {
+		if (wire.misrouteProbability() == 0 || !from.isReplica() || !to.isReplica() || this.replicaCount < 3
+				|| this.random.nextDouble() >= wire.misrouteProbability()) {
+			return to;
+		}
+		int other;
+		do {
+			other = this.random.nextInt(this.replicaCount);
+		}
+		while (other == to.index() || other == from.index());
+		this.statistics.misrouted++;
+		return SimAddress.replica(other);
 	}
 
 	private boolean chance(double probability) {
@@ -335,6 +393,34 @@ public final class SimNetwork {
 	public static final class Statistics {
 
 		private long sent;
+
+		private long corrupted;
+
+		private long rejected;
+
+		private long misrouted;
+
+		private long delayedLong;
+
+		/** Messages with a bit flipped on the wire. */
+		public long corrupted() {
+			return this.corrupted;
+		}
+
+		/** Messages the receiver's decoder refused (a flipped bit its checksums caught). */
+		public long rejected() {
+			return this.rejected;
+		}
+
+		/** Messages delivered to another replica than the one they were sent to. */
+		public long misrouted() {
+			return this.misrouted;
+		}
+
+		/** Messages held for a long delay. */
+		public long delayedLong() {
+			return this.delayedLong;
+		}
 
 		private long delivered;
 

@@ -187,7 +187,20 @@ public final class SimStorage implements Storage {
 		if (this.journal.size() < 2 || this.superblock == null) {
 			return -1;
 		}
-		List<Long> candidates = new ArrayList<>(this.journal.headMap(this.journal.lastKey(), false).keySet());
+		// Not the newest intact entry: with nothing intact after it (a torn append, say), a corrupt
+		// entry reads as the start of a torn tail and is cut off as never written, which no journal
+		// without a second copy of its headers can tell apart (see docs/simulator.md).
+		long newestIntact = 0;
+		for (LogEntry entry : this.journal.descendingMap().values()) {
+			if (entry.isIntact(this.superblock.clusterId())) {
+				newestIntact = entry.op();
+				break;
+			}
+		}
+		List<Long> candidates = new ArrayList<>(this.journal.headMap(newestIntact, false).keySet());
+		if (candidates.isEmpty()) {
+			return -1;
+		}
 		long op = candidates.get(random.nextInt(candidates.size()));
 		LogEntry entry = this.journal.get(op);
 		this.journal.put(op, new LogEntry(entry.view(), entry.op(), entry.timestamp() ^ 1, entry.parent(),

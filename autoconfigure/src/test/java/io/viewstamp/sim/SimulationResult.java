@@ -15,6 +15,9 @@ package io.viewstamp.sim;
  * @param messagesLost messages lost at random
  * @param messagesDuplicated messages delivered twice
  * @param messagesCutOff messages dropped by a cut link
+ * @param messagesCorrupted messages with a bit flipped on the wire (the codec refused most)
+ * @param messagesMisrouted messages delivered to another replica than their own
+ * @param messagesDelayedLong messages held for a long delay
  * @param partitions partitions started
  * @param crashes replica crashes
  * @param powerLosses crashes of every running replica at once
@@ -28,7 +31,7 @@ package io.viewstamp.sim;
  */
 public record SimulationResult(long seed, long ticks, long committedOps, long committedRequests, long operationsCompleted,
 		long operationsIndeterminate, long localReads, long linearizableReads, long messagesDelivered, long messagesLost, long messagesDuplicated,
-		long messagesCutOff, long partitions, long crashes, long powerLosses, long timedCrashes, long tornWrites, long corruptions, long wipes,
+		long messagesCutOff, long messagesCorrupted, long messagesMisrouted, long messagesDelayedLong, long partitions, long crashes, long powerLosses, long timedCrashes, long tornWrites, long corruptions, long wipes,
 		long clientRestarts, long evictions, long fingerprint) {
 
 }

@@ -45,6 +45,15 @@ public final class Simulator {
 	/** Simulated nanoseconds per tick: the replicas' default timeouts assume ticks of about 10 ms. */
 	public static final long TICK_NANOS = 10_000_000L;
 
+	/** The most view changes a healed cluster may go through before it is called a storm. */
+	static final int LIVENESS_VIEW_CHANGES_MAX = 30;
+
+	/** The most a swarm world's replica clock is off: an hour. */
+	static final long CLOCK_SKEW_NANOS_MAX = 3_600_000_000_000L;
+
+	/** The most a swarm world's replica clock runs fast or slow: 1%. */
+	static final double CLOCK_DRIFT_MAX = 0.01;
+
 	private final SimConfiguration configuration;
 
 	private final ReplicaFactory factory;
@@ -69,6 +78,14 @@ public final class Simulator {
 	 */
 	private final int applyLatencyTicksMax;
 
+	/**
+	 * Each replica's clock: where it starts (skew) and how fast it runs (drift), drawn for swarm
+	 * worlds; the primary's clock stamps the ops that {@code ReplicatedContext.now()} returns.
+	 */
+	private final long[] clockOffsetNanos;
+
+	private final double[] clockRate;
+
 	private final RequestRegistry registry = new RequestRegistry();
 
 	private final TraceFingerprint fingerprint = new TraceFingerprint();
@@ -86,6 +103,9 @@ public final class Simulator {
 	private final FaultCounts faultCounts = new FaultCounts();
 
 	private boolean chaos;
+
+	/** Replicas kept down through the liveness phase. */
+	private Set<Integer> keptDown = Set.of();
 
 	private long tick;
 
@@ -139,6 +159,16 @@ public final class Simulator {
 		this.stateChecker = new StateChecker(seed);
 		this.historyChecker = new HistoryChecker(seed);
 		this.faultInjector = new FaultInjector(this, configuration.faults(), RandomStreams.of(seed, "faults"));
+		this.clockOffsetNanos = new long[configuration.replicaCount()];
+		this.clockRate = new double[configuration.replicaCount()];
+		SplittableRandom clocks = RandomStreams.of(seed, "clocks");
+		boolean skewed = configuration.faults().profile() == SimFaults.Profile.SWARM && clocks.nextBoolean();
+		for (int replica = 0; replica < configuration.replicaCount(); replica++) {
+			// Up to an hour apart, running up to 1% fast or slow: enough that a new primary's clock is
+			// often behind the timestamps of the ops it inherits.
+			this.clockOffsetNanos[replica] = skewed ? clocks.nextLong(-CLOCK_SKEW_NANOS_MAX, CLOCK_SKEW_NANOS_MAX + 1) : 0;
+			this.clockRate[replica] = skewed ? clocks.nextDouble(1 - CLOCK_DRIFT_MAX, 1 + CLOCK_DRIFT_MAX) : 1;
+		}
 		SimWorkload workload = SimWorkload.ofKeys(configuration.keyCount(), configuration.putProbability(),
 				configuration.thinkTicksMax());
 		ClientWorld clientWorld = new ClientWorld();
@@ -190,10 +220,39 @@ public final class Simulator {
 		runTicks(this.configuration.chaosTicks());
 		setChaos(false);
 		setWorkloadEnabled(false);
+		long viewBefore = highestView();
 		startLivenessPhase();
 		runUntilConverged(this.configuration.livenessTicksMax());
+		checkViewChangeStorm(viewBefore);
 		checkAll();
 		return result();
+	}
+
+	/**
+	 * A healed cluster settles on a view in a few view changes; dozens mean the replicas keep
+	 * deposing each other (a storm), which a bound on ticks alone would let pass when it ends by luck.
+	 */
+	private void checkViewChangeStorm(long viewBefore) {
+		long viewChanges = highestView() - viewBefore;
+		if (viewChanges > LIVENESS_VIEW_CHANGES_MAX) {
+			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS, "a view-change storm: "
+					+ viewChanges + " view changes after the network healed (at most " + LIVENESS_VIEW_CHANGES_MAX
+					+ " expected): " + describeWorld());
+		}
+	}
+
+	/** The highest view any replica is in, or, for one that is down, had made durable. */
+	private long highestView() {
+		long view = 0;
+		for (ReplicaHost host : this.hosts) {
+			if (host.isRunning()) {
+				view = Math.max(view, host.replica().view());
+			}
+			else if (host.storage().hasSuperblock()) {
+				view = Math.max(view, host.storage().durableSuperblock().view());
+			}
+		}
+		return view;
 	}
 
 	/**
@@ -252,6 +311,9 @@ public final class Simulator {
 		long commit = -1;
 		for (ReplicaHost host : this.hosts) {
 			SimulatedReplica replica = host.replica();
+			if (replica == null && this.keptDown.contains(host.index())) {
+				continue;
+			}
 			// An apply thread with work left (a restore, say) holds a state behind its replica's commit.
 			if (replica == null || replica.status() != Status.NORMAL || replica.op() != replica.commit()
 					|| (commit >= 0 && replica.commit() != commit) || host.applyThread().isBusy()) {
@@ -644,6 +706,7 @@ public final class Simulator {
 		return new SimulationResult(this.configuration.seed(), this.tick, this.commitChecker.committedMax(),
 				this.commitChecker.committedRequests(), completed,
 				indeterminate, localReads, linearizableReads, messages.delivered(), messages.lost(), messages.duplicated(), messages.cutOff(),
+				messages.corrupted(), messages.misrouted(), messages.delayedLong(),
 				this.faultCounts.partitions(), this.faultCounts.crashes(), this.faultCounts.powerLosses(),
 				this.faultCounts.timedCrashes(),
 				this.faultCounts.tornWrites(), this.faultCounts.corruptions(),
@@ -692,7 +755,9 @@ public final class Simulator {
 		for (ReplicaHost host : this.hosts) {
 			if (host.isRunning()) {
 				SimulatedReplica replica = host.replica();
-				drive(host, "ticking", () -> replica.tick(this.tick * TICK_NANOS));
+				long clockNanos = Math.max(0, this.clockOffsetNanos[host.index()]
+						+ (long) (this.tick * TICK_NANOS * this.clockRate[host.index()]));
+				drive(host, "ticking", () -> replica.tick(clockNanos));
 			}
 		}
 		for (ReplicaHost host : this.hosts) {
@@ -708,11 +773,43 @@ public final class Simulator {
 
 	private void startLivenessPhase() {
 		heal();
+		Set<Integer> keptDown = keptDownForLiveness();
+		if (!keptDown.isEmpty()) {
+			record("liveness with replicas " + keptDown + " down");
+		}
 		for (ReplicaHost host : this.hosts) {
-			if (!host.isRunning()) {
+			if (!host.isRunning() && !keptDown.contains(host.index())) {
 				start(host);
 			}
+			else if (host.isRunning() && keptDown.contains(host.index())) {
+				crash(host.index());
+			}
 		}
+		this.keptDown = keptDown;
+	}
+
+	/**
+	 * The replicas that stay down through the liveness phase: in half the swarm worlds of three or
+	 * more replicas, as many as the cluster tolerates, so that liveness is checked with a bare
+	 * majority too. A damaged replica (wiped and not recovered, or with a corrupt entry) is among
+	 * them, or none stays down: a majority that counts a damaged replica may rightly be unable to go on.
+	 */
+	private Set<Integer> keptDownForLiveness() {
+		SplittableRandom random = RandomStreams.of(this.configuration.seed(), "liveness-down");
+		int faultsMax = this.cluster.faultsMax();
+		if (this.configuration.faults().profile() != SimFaults.Profile.SWARM || faultsMax == 0 || random.nextBoolean()) {
+			return Set.of();
+		}
+		Set<Integer> down = new TreeSet<>();
+		for (ReplicaHost host : this.hosts) {
+			if (host.isWipedUnrecovered() || host.storage().hasCorruption()) {
+				down.add(host.index());
+			}
+		}
+		while (down.size() < faultsMax) {
+			down.add(random.nextInt(this.cluster.replicaCount()));
+		}
+		return (down.size() > faultsMax) ? Set.of() : down;
 	}
 
 	private void start(ReplicaHost host) {

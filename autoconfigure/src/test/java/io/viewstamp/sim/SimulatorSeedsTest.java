@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Runs the simulator over many seeds with real replicas: {@code sim.seeds} seeds (default
- * {@value #SEEDS_DEFAULT}) from a fixed base, or exactly the seed {@code sim.seed} when it is set.
+ * {@value #SEEDS_DEFAULT}) from a fixed base (or from {@code sim.base}), exactly the seed
+ * {@code sim.seed} when it is set, or fresh seeds for {@code sim.minutes} minutes.
  * Each seed is its own deterministic world, so seeds run in parallel without changing what any one
  * of them does; a failing seed replays alone with the command in the failure message, and
  * {@code -Dsim.trace=all} (or comma-separated fragments of the lines to keep) prints its events.
@@ -40,10 +41,44 @@ class SimulatorSeedsTest {
 
 	@Test
 	void everySeedKeepsEverySafetyAndLivenessProperty() {
+		String minutes = System.getProperty("sim.minutes", "").trim();
+		if (!minutes.isEmpty()) {
+			runFor(Double.parseDouble(minutes));
+			return;
+		}
 		List<Long> seeds = seeds();
 		Consumer<String> trace = (seeds.size() == 1) ? trace() : null;
 		long startNanos = System.nanoTime();
 		List<Outcome> outcomes = seeds.parallelStream().map((seed) -> run(seed, trace)).toList();
+		double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
+		System.out.println(summary(outcomes, wallSeconds));
+		List<Outcome> failures = outcomes.stream().filter((outcome) -> outcome.failure() != null).toList();
+		if (!failures.isEmpty()) {
+			fail(report(failures, outcomes.size()));
+		}
+	}
+
+	/**
+	 * A long run: fresh seeds, batch after batch on every core, until {@code minutes} have passed;
+	 * prints the first seed (each seed replays alone with {@code -Dsim.seed}) and the figures. The
+	 * first seed is {@code sim.base} when set, else drawn from the clock, so that each long run
+	 * explores worlds the build's fixed seeds never do.
+	 */
+	private static void runFor(double minutes) {
+		String base = System.getProperty("sim.base", "").trim();
+		long firstSeed = base.isEmpty() ? (System.currentTimeMillis() << 16) : Long.parseLong(base);
+		System.out.println("Simulator: fresh seeds from " + firstSeed + " for " + minutes + " minutes");
+		long startNanos = System.nanoTime();
+		long deadlineNanos = startNanos + (long) (minutes * 60e9);
+		int batchSeeds = 8 * Runtime.getRuntime().availableProcessors();
+		List<Outcome> outcomes = new ArrayList<>();
+		long next = firstSeed;
+		while (System.nanoTime() < deadlineNanos) {
+			long batchStart = next;
+			outcomes.addAll(LongStream.range(batchStart, batchStart + batchSeeds).parallel().mapToObj((seed) -> run(seed, null))
+				.toList());
+			next += batchSeeds;
+		}
 		double wallSeconds = (System.nanoTime() - startNanos) / 1e9;
 		System.out.println(summary(outcomes, wallSeconds));
 		List<Outcome> failures = outcomes.stream().filter((outcome) -> outcome.failure() != null).toList();
@@ -75,7 +110,9 @@ class SimulatorSeedsTest {
 		}
 		String count = System.getProperty("sim.seeds", "").trim();
 		int seedCount = count.isEmpty() ? SEEDS_DEFAULT : Integer.parseInt(count);
-		return LongStream.range(SEED_BASE, SEED_BASE + seedCount).boxed().toList();
+		String base = System.getProperty("sim.base", "").trim();
+		long firstSeed = base.isEmpty() ? SEED_BASE : Long.parseLong(base);
+		return LongStream.range(firstSeed, firstSeed + seedCount).boxed().toList();
 	}
 
 	/**
@@ -119,6 +156,9 @@ class SimulatorSeedsTest {
 		long lost = 0;
 		long duplicated = 0;
 		long cutOff = 0;
+		long corrupted = 0;
+		long misrouted = 0;
+		long delayedLong = 0;
 		long partitions = 0;
 		long crashes = 0;
 		long tornWrites = 0;
@@ -145,6 +185,9 @@ class SimulatorSeedsTest {
 			lost += result.messagesLost();
 			duplicated += result.messagesDuplicated();
 			cutOff += result.messagesCutOff();
+			corrupted += result.messagesCorrupted();
+			misrouted += result.messagesMisrouted();
+			delayedLong += result.messagesDelayedLong();
 			partitions += result.partitions();
 			crashes += result.crashes();
 			tornWrites += result.tornWrites();
@@ -158,13 +201,14 @@ class SimulatorSeedsTest {
 		}
 		return String.format(Locale.ROOT,
 				"Simulator: %d seeds (%d failed), %d ticks, %d ops committed (%d per seed, %.2f requests per op), %d client operations"
-						+ " completed (%d linearizable reads), %d indeterminate, %d local reads checked; faults: %d drops, %d duplicates, %d partitions (%d messages cut off),"
+						+ " completed (%d linearizable reads), %d indeterminate, %d local reads checked; faults: %d drops, %d duplicates, %d corrupted, %d misrouted, %d delayed long, %d partitions (%d messages cut off),"
 						+ " %d crashes (%d power losses, %d timed to protocol events, %d torn writes, %d corrupt entries), %d wipes, %d client restarts, %d session evictions;"
-						+ " trace fingerprint %016x; %.1f s wall",
+						+ " trace fingerprint %016x; %.1f s wall, %.1f seeds per second, %.0f simulated ticks per wall second",
 				outcomes.size(), failed, ticks, committed, committed / Math.max(1, outcomes.size()),
 				(double) committedRequests / Math.max(1, committed), completed,
-				linearizableReads, indeterminate, localReads, lost, duplicated, partitions, cutOff, crashes, powerLosses, timedCrashes, tornWrites, corruptions, wipes,
-				clientRestarts, evictions, fingerprints.value(), wallSeconds);
+				linearizableReads, indeterminate, localReads, lost, duplicated, corrupted, misrouted, delayedLong, partitions, cutOff, crashes, powerLosses, timedCrashes, tornWrites, corruptions, wipes,
+				clientRestarts, evictions, fingerprints.value(), wallSeconds, outcomes.size() / wallSeconds,
+				ticks / wallSeconds);
 	}
 
 	private static String report(List<Outcome> failures, int seedCount) {
