@@ -302,9 +302,12 @@ public final class Replica {
 			this.primaryHeardTick = this.ticks;
 			resetPrimaryTimeout();
 		}
-		else if (this.logView == this.view) {
+		else if (this.logView == this.view || isPrimaryOf(this.view)) {
 			// A restarted primary cannot know which of its prepares reached the backups before the
-			// crash, nor reuse op numbers safely: it hands the view on.
+			// crash, nor reuse op numbers safely: it hands the view on. So does the primary of a view
+			// change in progress: it may have started the view (sent its start-view and prepares)
+			// before its log view was durable, and starting it again with another log would give
+			// one view two logs.
 			startViewChange(this.view + 1);
 		}
 		else {

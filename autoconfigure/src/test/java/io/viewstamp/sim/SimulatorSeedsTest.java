@@ -92,10 +92,14 @@ class SimulatorSeedsTest {
 	 * same. 1592591613 and 1592592159 (read-your-writes) and 1592590816 (linearizability): a caller
 	 * beside a backup was answered as soon as the backup installed a snapshot, before its apply
 	 * thread had restored it, so its read missed its own write
-	 * ({@code StateMachineRunner.answerableOp}).
+	 * ({@code StateMachineRunner.answerableOp}). 20261204003401, 20261204006467 and 20261204008655
+	 * (a backup holds another entry than its primary in the same view): a primary that crashed right
+	 * after it sent its start-view, before its log view was durable, restarted in the view change of
+	 * that same view, won it again and started the view a second time with another log
+	 * ({@code Replica.open}).
 	 */
 	@ParameterizedTest
-	@ValueSource(longs = { 1592591613L, 1592592159L, 1592590816L })
+	@ValueSource(longs = { 1592591613L, 1592592159L, 1592590816L, 20261204003401L, 20261204006467L, 20261204008655L })
 	void aSeedThatOnceFoundABugPasses(long seed) {
 		Outcome outcome = run(seed, null);
 		if (outcome.failure() != null) {
