@@ -18,6 +18,12 @@ enum Defect {
 	/** A replica votes (sends its do-view-change) before its new view is durable. */
 	DO_VIEW_CHANGE_BEFORE_VIEW_DURABLE,
 
+	/**
+	 * A replica leaves journal entries past its log's head on disk (after a corrupt entry, or past
+	 * the intact chain it loaded), where a later restart may read them back as part of a newer log.
+	 */
+	STALE_JOURNAL_TAIL_KEPT,
+
 	/** A recovering replica takes the primary's answer alone, without a quorum of answers. */
 	RECOVERY_WITHOUT_QUORUM,
 

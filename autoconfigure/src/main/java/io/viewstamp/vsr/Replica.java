@@ -295,6 +295,14 @@ public final class Replica {
 			LogEntry newest = state.journal().get(state.journal().size() - 1);
 			this.faultyHead = (newest.op() > this.log.op()) ? newest : null;
 		}
+		if (this.faultyHead == null && !state.journal().isEmpty()
+				&& state.journal().get(state.journal().size() - 1).op() > this.log.op()
+				&& !this.defects.contains(Defect.STALE_JOURNAL_TAIL_KEPT)) {
+			// Entries past the intact chain are not this log's: were they left on disk, rewriting the
+			// entry they name as parent would make them chain again, and a later restart would read
+			// them back as part of whatever log this replica holds by then.
+			this.storage.truncateAfter(this.log.op());
+		}
 		// Replay what is known committed; the rest is committed again by the current primary.
 		this.commitKnown = Math.min(superblock.commit(), this.log.op());
 		applyCommitted(false);
@@ -1232,6 +1240,12 @@ public final class Replica {
 		// A later copy of the start-view may have connected before the repair finished.
 		this.repair = null;
 		// The view's whole log is ours now: whatever a corrupt journal entry held is in it, if it counts.
+		if (this.faultyHead != null && this.faultyHead.op() > this.log.op()
+				&& !this.defects.contains(Defect.STALE_JOURNAL_TAIL_KEPT)) {
+			// The journal still holds the entries after the corrupt one, up to the faulty head; the
+			// view's log ends before them, and a restart must not read them back as part of it.
+			this.storage.truncateAfter(this.log.op());
+		}
 		this.faultyHead = null;
 		this.status = Status.NORMAL;
 		this.logView = this.view;

@@ -29,6 +29,9 @@ public final class DefectiveReplicas {
 		/** A replica votes in a view change before its new view is durable. */
 		DO_VIEW_CHANGE_BEFORE_VIEW_DURABLE(Defect.DO_VIEW_CHANGE_BEFORE_VIEW_DURABLE),
 
+		/** Journal entries past the log's head stay on disk, for a restart to read back. */
+		STALE_JOURNAL_TAIL_KEPT(Defect.STALE_JOURNAL_TAIL_KEPT),
+
 		/** A recovering replica takes the primary's answer without a quorum. */
 		RECOVERY_WITHOUT_QUORUM(Defect.RECOVERY_WITHOUT_QUORUM),
 

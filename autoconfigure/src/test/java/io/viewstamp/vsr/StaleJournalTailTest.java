@@ -1,0 +1,132 @@
+package io.viewstamp.vsr;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Journal entries past the head of the log a replica holds must not stay on disk: rewriting the
+ * entry they name as their parent makes them chain again, and a restart would read them back as
+ * part of whatever log the replica holds by then, under its new log view. (Found by the simulator:
+ * a replica with a corrupt journal entry installed a view's shorter log, restarted, and read a stale
+ * op of an older view back as the new view's.)
+ */
+class StaleJournalTailTest {
+
+	private static final long CLUSTER_ID = 11;
+
+	private static final Cluster CLUSTER = new Cluster(CLUSTER_ID, 3);
+
+	private final RecordingStorage storage = new RecordingStorage();
+
+	@Test
+	void entriesPastTheIntactChainAreTruncatedWhenTheReplicaRestarts() {
+		List<LogEntry> chain = chain(3);
+		LogEntry stranger = LogEntry.create(CLUSTER_ID, 1, 4, 40, 12345, List.of(Request.register(4, 4)));
+		List<LogEntry> journal = new ArrayList<>(chain);
+		journal.add(stranger);
+		journal.add(LogEntry.create(CLUSTER_ID, 1, 5, 50, stranger.checksum(), List.of(Request.register(5, 5))));
+
+		Replica replica = restart(new DurableState(new Superblock(CLUSTER_ID, 0, 3, 1, 1, 0), journal));
+
+		assertThat(replica.op()).isEqualTo(3);
+		assertThat(this.storage.truncatedAfter).containsExactly(3L);
+	}
+
+	@Test
+	void aViewsShorterLogTruncatesTheEntriesAfterACorruptOne() {
+		List<LogEntry> journal = chain(6);
+		// Op 2 is corrupt on disk (the storage reports it faulty and leaves it out): the replica loads
+		// op 1 and knows its journal reaches op 6.
+		List<LogEntry> readable = new ArrayList<>(journal);
+		readable.remove(1);
+		DurableState state = new DurableState(new Superblock(CLUSTER_ID, 0, 3, 1, 1, 0), null, readable, List.of(2L));
+		Replica replica = restart(state);
+		assertThat(replica.op()).isEqualTo(1);
+		assertThat(this.storage.truncatedAfter).isEmpty();
+
+		// View 2 (primary 2) kept ops 1 to 3 only: ops 4 to 6 were never committed.
+		LogEntry head = journal.get(2);
+		replica.receive(new ReplicaMessage.StartView(2, 2, 3, head.checksum(), 0, journal.subList(0, 3)));
+
+		assertThat(replica.status()).isEqualTo(Status.NORMAL);
+		assertThat(replica.op()).isEqualTo(3);
+		assertThat(this.storage.truncatedAfter).as("ops 4 to 6 leave the disk with the view's log").containsExactly(3L);
+	}
+
+	private Replica restart(DurableState state) {
+		return Replica.restart(CLUSTER, 0, ReplicaOptions.defaults(), state, this.storage, new SilentOutbox(),
+				new NoStateMachine(), new SplittableRandom(1));
+	}
+
+	/** Ops 1 to {@code count} of view 1, each a registration, chained from the cluster's root. */
+	private static List<LogEntry> chain(int count) {
+		List<LogEntry> entries = new ArrayList<>();
+		long parent = Checksums.root(CLUSTER_ID);
+		for (long op = 1; op <= count; op++) {
+			LogEntry entry = LogEntry.create(CLUSTER_ID, 1, op, op * 10, parent, List.of(Request.register(op, op)));
+			entries.add(entry);
+			parent = entry.checksum();
+		}
+		return entries;
+	}
+
+	private static final class RecordingStorage implements Storage {
+
+		final List<Long> truncatedAfter = new ArrayList<>();
+
+		@Override
+		public void writeEntry(LogEntry entry) {
+		}
+
+		@Override
+		public void truncateAfter(long op) {
+			this.truncatedAfter.add(op);
+		}
+
+		@Override
+		public void writeSuperblock(Superblock superblock) {
+		}
+
+		@Override
+		public void writeSnapshot(Snapshot snapshot) {
+		}
+
+	}
+
+	private static final class SilentOutbox implements Outbox {
+
+		@Override
+		public void send(int replica, ReplicaMessage message) {
+		}
+
+		@Override
+		public void reply(Reply reply) {
+		}
+
+	}
+
+	/** Registrations run no command: a state machine that is never called. */
+	private static final class NoStateMachine implements StateMachine {
+
+		@Override
+		public byte[] apply(long op, long timestamp, byte[] command) {
+			throw new AssertionError("no command runs");
+		}
+
+		@Override
+		public byte[] snapshot() {
+			return new byte[0];
+		}
+
+		@Override
+		public void restore(byte[] snapshot) {
+		}
+
+	}
+
+}
