@@ -55,7 +55,7 @@ public record EventCrashes(double probability, Set<ProtocolEvent> events, int co
 				events.add(all[random.nextInt(all.length)]);
 			}
 		}
-		double probability = Math.exp(random.nextDouble(Math.log(0.001), Math.log(0.3)));
+		double probability = RandomStreams.logUniform(random, 0.001, 0.3);
 		return new EventCrashes(probability, events, random.nextInt(50, COOLDOWN_TICKS_MAX + 1));
 	}
 

@@ -32,4 +32,16 @@ final class RandomStreams {
 		return new SplittableRandom(seed ^ hash);
 	}
 
+	/**
+	 * A draw between {@code low} and {@code high} whose logarithm is uniform: rates a hundred times
+	 * apart are as likely as rates twice apart, so wide ranges reach both ends.
+	 * @param random the generator
+	 * @param low the smallest value, above zero
+	 * @param high the largest value
+	 * @return the draw
+	 */
+	static double logUniform(SplittableRandom random, double low, double high) {
+		return Math.exp(random.nextDouble(Math.log(low), Math.log(high)));
+	}
+
 }

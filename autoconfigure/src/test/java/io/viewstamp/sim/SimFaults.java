@@ -116,26 +116,22 @@ public record SimFaults(Profile profile, double packetLossProbability, double pa
 	 * everything at moderate rates seldom does. Crashes timed to protocol events are swarm-only.
 	 */
 	private static SimFaults swarm(SplittableRandom random) {
-		double loss = random.nextBoolean() ? logUniform(random, 0.001, 0.3) : 0;
-		double duplicates = random.nextBoolean() ? logUniform(random, 0.001, 0.3) : 0;
+		double loss = random.nextBoolean() ? RandomStreams.logUniform(random, 0.001, 0.3) : 0;
+		double duplicates = random.nextBoolean() ? RandomStreams.logUniform(random, 0.001, 0.3) : 0;
 		boolean partitions = random.nextBoolean();
 		// Up to one partition every 50 ticks: short partitions in quick succession flap the network.
-		double partitionRate = partitions ? logUniform(random, 1.0 / 20_000, 1.0 / 50) : 0;
+		double partitionRate = partitions ? RandomStreams.logUniform(random, 1.0 / 20_000, 1.0 / 50) : 0;
 		int partitionTicksMax = partitions ? random.nextInt(10, SWARM_PARTITION_TICKS_MAX + 1) : 1;
-		double crashRate = random.nextBoolean() ? logUniform(random, 1.0 / 50_000, 1.0 / 500) : 0;
-		double powerLossRate = random.nextBoolean() ? logUniform(random, 1.0 / 50_000, 1.0 / 2_000) : 0;
+		double crashRate = random.nextBoolean() ? RandomStreams.logUniform(random, 1.0 / 50_000, 1.0 / 500) : 0;
+		double powerLossRate = random.nextBoolean() ? RandomStreams.logUniform(random, 1.0 / 50_000, 1.0 / 2_000) : 0;
 		double wipe = random.nextBoolean() ? random.nextDouble(0, 0.5) : 0;
 		double torn = random.nextBoolean() ? random.nextDouble(0, 1) : 0;
-		double clientRestarts = random.nextBoolean() ? logUniform(random, 1.0 / 20_000, 1.0 / 1_000) : 0;
+		double clientRestarts = random.nextBoolean() ? RandomStreams.logUniform(random, 1.0 / 20_000, 1.0 / 1_000) : 0;
 		EventCrashes eventCrashes = random.nextBoolean() ? EventCrashes.random(random) : EventCrashes.none();
 		SimWire wire = SimWire.random(random);
 		return new SimFaults(Profile.SWARM, loss, duplicates, random.nextInt(1, DELAY_TICKS_MAX + 1),
 				random.nextInt(1, STORAGE_LATENCY_TICKS_MAX + 1), partitionRate, partitionTicksMax, crashRate, powerLossRate,
 				random.nextInt(1, 2_000), wipe, torn, clientRestarts, random.nextDouble(0, 0.5), eventCrashes, wire);
-	}
-
-	private static double logUniform(SplittableRandom random, double low, double high) {
-		return Math.exp(random.nextDouble(Math.log(low), Math.log(high)));
 	}
 
 	/**

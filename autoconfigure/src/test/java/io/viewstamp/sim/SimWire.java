@@ -41,10 +41,10 @@ public record SimWire(boolean codec, double corruptProbability, double misrouteP
 	 */
 	public static SimWire random(SplittableRandom random) {
 		boolean codec = random.nextBoolean();
-		double corrupt = (codec && random.nextBoolean()) ? logUniform(random, 0.0005, 0.05) : 0;
-		double misroute = random.nextBoolean() ? logUniform(random, 0.0005, 0.02) : 0;
+		double corrupt = (codec && random.nextBoolean()) ? RandomStreams.logUniform(random, 0.0005, 0.05) : 0;
+		double misroute = random.nextBoolean() ? RandomStreams.logUniform(random, 0.0005, 0.02) : 0;
 		boolean longDelays = random.nextBoolean();
-		return new SimWire(codec, corrupt, misroute, longDelays ? logUniform(random, 0.0002, 0.01) : 0,
+		return new SimWire(codec, corrupt, misroute, longDelays ? RandomStreams.logUniform(random, 0.0002, 0.01) : 0,
 				longDelays ? random.nextInt(200, 5_001) : 1);
 	}
 
@@ -63,10 +63,6 @@ public record SimWire(boolean codec, double corruptProbability, double misrouteP
 		return String.format(Locale.ROOT, "%s, corrupt %.2f%%, misroute %.2f%%, long delays %.2f%% up to %d ticks",
 				this.codec ? "codec" : "objects", this.corruptProbability * 100, this.misrouteProbability * 100,
 				this.longDelayProbability * 100, this.longDelayTicksMax);
-	}
-
-	private static double logUniform(SplittableRandom random, double low, double high) {
-		return Math.exp(random.nextDouble(Math.log(low), Math.log(high)));
 	}
 
 }
