@@ -24,6 +24,12 @@ enum Defect {
 	 */
 	STALE_JOURNAL_TAIL_KEPT,
 
+	/**
+	 * A replica acknowledges ops of a new view (and a primary counts its own vote) once its view is
+	 * durable, before its new log view is.
+	 */
+	ACKNOWLEDGE_BEFORE_LOG_VIEW_DURABLE,
+
 	/** A recovering replica takes the primary's answer alone, without a quorum of answers. */
 	RECOVERY_WITHOUT_QUORUM,
 

@@ -474,6 +474,18 @@ public final class Replica {
 		}
 	}
 
+	/**
+	 * Whether this replica's view and log view are both durable, so that its acknowledgements (and
+	 * a primary's own vote) may count: a backup that acknowledged ops of a new view's log and came
+	 * back after a crash with its older log view would claim that older log view in the next view
+	 * change, where a longer stale log of that older view could win and lose the ops it helped
+	 * commit. TigerBeetle waits for both as well.
+	 */
+	private boolean isViewDurable() {
+		return this.superblockDurable.view() == this.view && (this.superblockDurable.logView() == this.logView
+				|| this.defects.contains(Defect.ACKNOWLEDGE_BEFORE_LOG_VIEW_DURABLE));
+	}
+
 	// Normal operation: the primary.
 
 	private void onRequest(Request request) {
@@ -567,7 +579,7 @@ public final class Replica {
 	/** Commits, in op order, every op that a quorum holds durably in this view. */
 	private void commitPrepared() {
 		Invariants.check(this.status == Status.NORMAL && isPrimary(), "only a normal primary commits");
-		boolean ownVoteCounts = this.superblockDurable.view() == this.view && this.log.isBaseDurable();
+		boolean ownVoteCounts = isViewDurable() && this.log.isBaseDurable();
 		long committable = this.commit;
 		while (committable < this.log.op()) {
 			long op = committable + 1;
@@ -695,8 +707,7 @@ public final class Replica {
 
 	/** Acknowledges, to the primary, every op up to the durable head (acknowledgements accumulate). */
 	private void sendPrepareOk() {
-		if (this.status != Status.NORMAL || isPrimary() || this.superblockDurable.view() != this.view
-				|| !this.log.isBaseDurable()) {
+		if (this.status != Status.NORMAL || isPrimary() || !isViewDurable() || !this.log.isBaseDurable()) {
 			return;
 		}
 		long op = this.defects.contains(Defect.PREPARE_OK_BEFORE_DURABLE) ? this.log.op() : this.log.durableOp();

@@ -43,6 +43,14 @@ public final class SimStorage implements Storage {
 	/** Ops whose durable entry was corrupted and not yet written again. */
 	private final java.util.TreeSet<Long> corruptOps = new java.util.TreeSet<>();
 
+	/**
+	 * The newest op the journal held when an entry was corrupted, 0 when none is: the replica stays
+	 * damaged (it finds its log shorter than its journal, and may not vote) until it holds an entry
+	 * that far again, or gives those entries up to a view's log, not merely until the corrupt entry
+	 * is rewritten.
+	 */
+	private long damagedThroughOp;
+
 	/** The newest durable snapshot; the journal keeps no entry at or before its op. */
 	private Snapshot snapshot;
 
@@ -110,11 +118,17 @@ public final class SimStorage implements Storage {
 				case WRITE_ENTRY -> {
 					this.journal.put(request.entry().op(), request.entry());
 					this.corruptOps.remove(request.entry().op());
+					if (request.entry().op() >= this.damagedThroughOp) {
+						this.damagedThroughOp = 0;
+					}
 					this.completions.onEntryWritten(request.entry().op(), request.entry().checksum());
 				}
 				case TRUNCATE -> {
 					this.journal.tailMap(request.op(), false).clear();
 					this.corruptOps.tailSet(request.op(), false).clear();
+					if (request.op() < this.damagedThroughOp) {
+						this.damagedThroughOp = 0;
+					}
 				}
 				case WRITE_SUPERBLOCK -> {
 					this.superblock = request.superblock();
@@ -174,6 +188,7 @@ public final class SimStorage implements Storage {
 		crash();
 		this.journal.clear();
 		this.corruptOps.clear();
+		this.damagedThroughOp = 0;
 		this.superblock = null;
 		this.snapshot = null;
 	}
@@ -206,12 +221,16 @@ public final class SimStorage implements Storage {
 		this.journal.put(op, new LogEntry(entry.view(), entry.op(), entry.timestamp() ^ 1, entry.parent(),
 				entry.checksum(), entry.requests()));
 		this.corruptOps.add(op);
+		this.damagedThroughOp = Math.max(this.damagedThroughOp, this.journal.lastKey());
 		return op;
 	}
 
-	/** Whether a corrupt entry is waiting to be written again. */
+	/**
+	 * Whether a corrupt entry is waiting to be written again, or the journal, rewritten, does not yet
+	 * reach as far as it did when the entry was corrupted.
+	 */
 	public boolean hasCorruption() {
-		return !this.corruptOps.isEmpty();
+		return !this.corruptOps.isEmpty() || this.damagedThroughOp > 0;
 	}
 
 	/** Whether the disk holds a superblock, that is whether a replica can restart from it. */

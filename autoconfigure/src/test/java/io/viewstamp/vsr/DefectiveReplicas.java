@@ -32,6 +32,9 @@ public final class DefectiveReplicas {
 		/** Journal entries past the log's head stay on disk, for a restart to read back. */
 		STALE_JOURNAL_TAIL_KEPT(Defect.STALE_JOURNAL_TAIL_KEPT),
 
+		/** Acknowledgements of a new view's ops count while only the view, not the log view, is durable. */
+		ACKNOWLEDGE_BEFORE_LOG_VIEW_DURABLE(Defect.ACKNOWLEDGE_BEFORE_LOG_VIEW_DURABLE),
+
 		/** A recovering replica takes the primary's answer without a quorum. */
 		RECOVERY_WITHOUT_QUORUM(Defect.RECOVERY_WITHOUT_QUORUM),
 

@@ -1,0 +1,114 @@
+package io.viewstamp.vsr;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A backup acknowledges ops of a new view only once its new log view is durable, not its view
+ * alone: after a crash in between it would come back claiming the older log view, and the next view
+ * change could then prefer a longer stale log of that older view to the ops it helped commit.
+ */
+class AcknowledgementDurabilityTest {
+
+	private static final long CLUSTER_ID = 13;
+
+	private final List<Superblock> superblocks = new ArrayList<>();
+
+	private final List<ReplicaMessage.PrepareOk> acknowledgements = new ArrayList<>();
+
+	@Test
+	void aBackupAcknowledgesANewViewsOpsOnlyOnceItsLogViewIsDurable() {
+		List<LogEntry> log = chain(3);
+		Replica backup = Replica.restart(new Cluster(CLUSTER_ID, 3), 0, ReplicaOptions.defaults(),
+				new DurableState(new Superblock(CLUSTER_ID, 0, 3, 1, 1, 0), log), new RecordingStorage(),
+				new RecordingOutbox(), new NoStateMachine(), new SplittableRandom(1));
+		LogEntry newOp = LogEntry.create(CLUSTER_ID, 2, 4, 40, log.get(2).checksum(), List.of(Request.register(4, 4)));
+		List<LogEntry> viewLog = new ArrayList<>(log);
+		viewLog.add(newOp);
+
+		backup.receive(new ReplicaMessage.StartView(2, 2, 4, newOp.checksum(), 0, viewLog));
+		assertThat(backup.status()).isEqualTo(Status.NORMAL);
+		assertThat(this.superblocks).extracting(Superblock::view, Superblock::logView)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(2L, 1L), org.assertj.core.groups.Tuple.tuple(2L, 2L));
+
+		backup.onSuperblockWritten(this.superblocks.get(0));
+		backup.onEntryWritten(4, newOp.checksum());
+		assertThat(this.acknowledgements).as("the view is durable, its log view is not").isEmpty();
+
+		backup.onSuperblockWritten(this.superblocks.get(1));
+		assertThat(this.acknowledgements).extracting(ReplicaMessage.PrepareOk::view, ReplicaMessage.PrepareOk::op)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(2L, 4L));
+	}
+
+	private static List<LogEntry> chain(int count) {
+		List<LogEntry> entries = new ArrayList<>();
+		long parent = Checksums.root(CLUSTER_ID);
+		for (long op = 1; op <= count; op++) {
+			LogEntry entry = LogEntry.create(CLUSTER_ID, 1, op, op * 10, parent, List.of(Request.register(op, op)));
+			entries.add(entry);
+			parent = entry.checksum();
+		}
+		return entries;
+	}
+
+	private final class RecordingStorage implements Storage {
+
+		@Override
+		public void writeEntry(LogEntry entry) {
+		}
+
+		@Override
+		public void truncateAfter(long op) {
+		}
+
+		@Override
+		public void writeSuperblock(Superblock superblock) {
+			AcknowledgementDurabilityTest.this.superblocks.add(superblock);
+		}
+
+		@Override
+		public void writeSnapshot(Snapshot snapshot) {
+		}
+
+	}
+
+	private final class RecordingOutbox implements Outbox {
+
+		@Override
+		public void send(int replica, ReplicaMessage message) {
+			if (message instanceof ReplicaMessage.PrepareOk prepareOk) {
+				AcknowledgementDurabilityTest.this.acknowledgements.add(prepareOk);
+			}
+		}
+
+		@Override
+		public void reply(Reply reply) {
+		}
+
+	}
+
+	/** Registrations run no command: a state machine that is never called. */
+	private static final class NoStateMachine implements StateMachine {
+
+		@Override
+		public byte[] apply(long op, long timestamp, byte[] command) {
+			throw new AssertionError("no command runs");
+		}
+
+		@Override
+		public byte[] snapshot() {
+			return new byte[0];
+		}
+
+		@Override
+		public void restore(byte[] snapshot) {
+		}
+
+	}
+
+}
