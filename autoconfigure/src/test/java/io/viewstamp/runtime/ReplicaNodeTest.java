@@ -227,6 +227,30 @@ class ReplicaNodeTest {
 	}
 
 	@Test
+	void aCommandCommittedButNotYetAppliedHereAtTheTimeoutSaysItCommitted() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		startCluster(RuntimeOptions.defaults().withRequestTimeout(Duration.ofMillis(500)),
+				(index) -> applyingWith(index, (op, timestamp, command) -> {
+					if (index == this.laggingReplica && KvCommand.decode(command).key().equals("lagging")) {
+						awaitQuietly(release);
+					}
+					return this.stateMachines[index].apply(op, timestamp, command);
+				}));
+		this.laggingReplica = (primary() + 1) % 3;
+
+		CompletableFuture<byte[]> command = this.nodes[this.laggingReplica].client()
+			.submit(KvCommand.put("lagging", "v").encode());
+
+		assertThatThrownBy(() -> command.get(WAIT.toSeconds(), TimeUnit.SECONDS)).cause()
+			.isInstanceOfSatisfying(CommittedNotAppliedException.class, (failure) -> assertThat(failure.op()).isPositive())
+			.isNotInstanceOf(RequestTimeoutException.class)
+			.hasMessageContaining("do not submit it again");
+		release.countDown();
+		awaitConverged();
+		assertThat(this.stateMachines[this.laggingReplica].get("lagging")).as("applied once, late").isEqualTo("v");
+	}
+
+	@Test
 	void aSlowCommandHoldsUpOnlyTheApplyThreadNotTheProtocol() throws Exception {
 		CountDownLatch slowStarted = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
@@ -349,6 +373,9 @@ class ReplicaNodeTest {
 			.isThrownBy(() -> new NodeConfiguration(CLUSTER_ID, 0, List.of(one, one), this.root))
 			.withMessageContaining("127.0.0.1:7401 is listed twice");
 	}
+
+	/** The replica whose apply thread a test holds up, -1 for none. */
+	private volatile int laggingReplica = -1;
 
 	private void startCluster(RuntimeOptions options) throws IOException {
 		startCluster(options, (index) -> this.stateMachines[index]);
