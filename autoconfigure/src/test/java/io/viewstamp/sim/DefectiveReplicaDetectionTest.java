@@ -1,5 +1,7 @@
 package io.viewstamp.sim;
 
+import java.util.Set;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -62,6 +64,55 @@ class DefectiveReplicaDetectionTest {
 				.isIn(Check.COMMITTED_LOG, Check.REPLICA_EXCEPTION))
 			.satisfiesAnyOf((failure) -> assertThat(((SimulationFailure) failure).check()).isEqualTo(Check.COMMITTED_LOG),
 					(failure) -> assertThat(failure).hasMessageContaining("would truncate committed op"));
+	}
+
+	/**
+	 * A vote sent before its view is durable, in the trap random seeds do not yet reach: replica C
+	 * votes for view v + 1 and crashes before its new view is durable; the new primary B starts
+	 * v + 1 with that vote; C, back in view v, helps the old primary A commit an op in v that the
+	 * log of v + 1 lacks, and once the network heals v + 1 commits another op in its place. With the
+	 * right rule C votes only once v + 1 is durable, comes back in v + 1, and A commits nothing alone.
+	 */
+	@Test
+	void aVoteSentBeforeItsViewIsDurableLosesACommittedOpOnlyWithTheDefect() {
+		voteBeforeViewDurable(ReplicaFactory.standard()).checkAll();
+		assertThatThrownBy(() -> voteBeforeViewDurable(defective(Bug.DO_VIEW_CHANGE_BEFORE_VIEW_DURABLE)).checkAll())
+			.isInstanceOfSatisfying(SimulationFailure.class,
+					(failure) -> assertThat(failure.check()).as(failure.getMessage()).isEqualTo(Check.COMMITTED_LOG));
+	}
+
+	private static Simulator voteBeforeViewDurable(ReplicaFactory factory) {
+		Simulator simulator = new Simulator(SimConfiguration.scripted(11, 3, 2), factory);
+		simulator.client(0).submitPut("k", "before");
+		simulator.runUntilConverged(TICKS_MAX);
+		int oldPrimary = simulator.primaryIndex();
+		long view = simulator.replica(oldPrimary).view();
+		int newPrimary = simulator.cluster().primaryOf(view + 1);
+		int voter = 3 - oldPrimary - newPrimary;
+
+		// B loses A and starts a view change; C still hears A, but A does not hear C.
+		simulator.partition(Set.of(oldPrimary), Set.of(newPrimary));
+		simulator.cutLink(voter, oldPrimary);
+		simulator.hold((envelope) -> envelope.from().equals(SimAddress.replica(voter))
+				&& envelope.message() instanceof io.viewstamp.vsr.ReplicaMessage.DoViewChange);
+		assertThat(simulator.runUntil(() -> !simulator.network().held().isEmpty(), TICKS_MAX)).as("C votes").isTrue();
+		// C crashes right after its vote, before anything it asked of its disk since completes.
+		simulator.crash(voter);
+		simulator.releaseHeld();
+		simulator.runTicks(50);
+
+		// C comes back and reaches A alone; A commits what it can.
+		simulator.heal();
+		simulator.partition(Set.of(oldPrimary, voter), Set.of(newPrimary));
+		simulator.restart(voter);
+		simulator.client(0).submitPut("k", "in the old view");
+		simulator.runUntil(() -> simulator.client(0).isIdle(), 2_000);
+
+		// Everyone meets again; the new view goes on.
+		simulator.heal();
+		simulator.client(1).submitPut("k", "in the new view");
+		simulator.runUntilConverged(TICKS_MAX);
+		return simulator;
 	}
 
 	private static Simulator longerOlderLogMeetsCommittedOp(ReplicaFactory factory) {
