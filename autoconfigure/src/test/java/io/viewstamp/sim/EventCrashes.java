@@ -1,8 +1,10 @@
 package io.viewstamp.sim;
 
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 
 /**
  * Crashes timed to protocol events: after a replica does one of {@code events}, it crashes at once
@@ -67,7 +69,7 @@ public record EventCrashes(double probability, Set<ProtocolEvent> events, int co
 	/** A short description for reports. */
 	public String describe() {
 		return (this.probability == 0) ? "none"
-				: String.format(java.util.Locale.ROOT, "%.2f%% after %s", this.probability * 100, new java.util.TreeSet<>(this.events));
+				: String.format(Locale.ROOT, "%.2f%% after %s", this.probability * 100, new TreeSet<>(this.events));
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -130,8 +131,8 @@ final class FaultInjector {
 	private void keepPrimaryWithOne(int replicaCount) {
 		int primary = primaryOrAny(replicaCount);
 		int companion = (primary + 1 + this.random.nextInt(replicaCount - 1)) % replicaCount;
-		java.util.Set<Integer> side = new HashSet<>(List.of(primary, companion));
-		java.util.Set<Integer> rest = new HashSet<>();
+		Set<Integer> side = new HashSet<>(List.of(primary, companion));
+		Set<Integer> rest = new HashSet<>();
 		for (int replica = 0; replica < replicaCount; replica++) {
 			if (!side.contains(replica)) {
 				rest.add(replica);
@@ -150,8 +151,8 @@ final class FaultInjector {
 		List<Integer> shuffled = shuffledReplicas();
 		int bridge = shuffled.get(0);
 		int half = (replicaCount - 1) / 2;
-		java.util.Set<Integer> sideA = new HashSet<>(shuffled.subList(1, 1 + half));
-		java.util.Set<Integer> sideB = new HashSet<>(shuffled.subList(1 + half, replicaCount));
+		Set<Integer> sideA = new HashSet<>(shuffled.subList(1, 1 + half));
+		Set<Integer> sideB = new HashSet<>(shuffled.subList(1 + half, replicaCount));
 		if (!sideA.isEmpty() && !sideB.isEmpty()) {
 			this.simulator.partition(sideA, sideB);
 		}

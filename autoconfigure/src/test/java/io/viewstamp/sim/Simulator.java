@@ -845,7 +845,7 @@ public final class Simulator {
 			runner.attach(new StateMachineRunner.Completions() {
 
 				@Override
-				public void onApplied(long op, java.util.List<byte[]> results) {
+				public void onApplied(long op, List<byte[]> results) {
 					replica.onApplied(op, results);
 				}
 
