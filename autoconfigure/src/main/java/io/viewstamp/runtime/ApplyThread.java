@@ -1,5 +1,6 @@
 package io.viewstamp.runtime;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -8,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * The one thread that runs the application's state machine for a {@link StateMachineRunner}, so
  * that a slow command holds up this thread only, never the protocol.
  */
-final class ApplyThread implements java.util.concurrent.Executor {
+final class ApplyThread implements Executor {
 
 	private static final long CLOSE_TIMEOUT_SECONDS = 10;
 

@@ -2,6 +2,7 @@ package io.viewstamp.sim;
 
 import java.util.List;
 
+import io.viewstamp.runtime.StateMachineRunner;
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Message;
 import io.viewstamp.vsr.Replica;
@@ -13,7 +14,7 @@ import io.viewstamp.vsr.Superblock;
  * {@link Replica}. The simulator talks to this interface rather than to the final class so that
  * its own tests can run a stand-in replica; real runs wrap a {@link Replica} with {@link #of}.
  */
-public interface SimulatedReplica {
+public interface SimulatedReplica extends StateMachineRunner.Completions {
 
 	/**
 	 * Wraps a real replica.
@@ -60,6 +61,7 @@ public interface SimulatedReplica {
 	 * @param op the op applied
 	 * @param results the results of its commands
 	 */
+	@Override
 	void onApplied(long op, List<byte[]> results);
 
 	/**
@@ -67,6 +69,7 @@ public interface SimulatedReplica {
 	 * @param op the op the state reflects
 	 * @param state the state's bytes
 	 */
+	@Override
 	void onCaptured(long op, byte[] state);
 
 	/** The replica's index. */

@@ -842,19 +842,7 @@ public final class Simulator {
 							stateMachine, runner, random)
 					: this.factory.restart(this.cluster, index, this.configuration.replicaOptions(),
 							host.storage().durableState(), storage, outbox, stateMachine, runner, random);
-			runner.attach(new StateMachineRunner.Completions() {
-
-				@Override
-				public void onApplied(long op, List<byte[]> results) {
-					replica.onApplied(op, results);
-				}
-
-				@Override
-				public void onCaptured(long op, byte[] state) {
-					replica.onCaptured(op, state);
-				}
-
-			});
+			runner.attach(replica);
 			host.started(replica, stateMachine, applyThread, runner);
 			applyThread.start();
 		}

@@ -23,10 +23,10 @@ class AcknowledgementDurabilityTest {
 
 	@Test
 	void aBackupAcknowledgesANewViewsOpsOnlyOnceItsLogViewIsDurable() {
-		List<LogEntry> log = chain(3);
+		List<LogEntry> log = RegistrationLogs.chain(CLUSTER_ID, 3);
 		Replica backup = Replica.restart(new Cluster(CLUSTER_ID, 3), 0, ReplicaOptions.defaults(),
 				new DurableState(new Superblock(CLUSTER_ID, 0, 3, 1, 1, 0), log), new RecordingStorage(),
-				new RecordingOutbox(), new NoStateMachine(), new SplittableRandom(1));
+				new RecordingOutbox(), RegistrationLogs.NO_COMMANDS, new SplittableRandom(1));
 		LogEntry newOp = LogEntry.create(CLUSTER_ID, 2, 4, 40, log.get(2).checksum(), List.of(Request.register(4, 4)));
 		List<LogEntry> viewLog = new ArrayList<>(log);
 		viewLog.add(newOp);
@@ -43,17 +43,6 @@ class AcknowledgementDurabilityTest {
 		backup.onSuperblockWritten(this.superblocks.get(1));
 		assertThat(this.acknowledgements).extracting(ReplicaMessage.PrepareOk::view, ReplicaMessage.PrepareOk::op)
 			.containsExactly(org.assertj.core.groups.Tuple.tuple(2L, 4L));
-	}
-
-	private static List<LogEntry> chain(int count) {
-		List<LogEntry> entries = new ArrayList<>();
-		long parent = Checksums.root(CLUSTER_ID);
-		for (long op = 1; op <= count; op++) {
-			LogEntry entry = LogEntry.create(CLUSTER_ID, 1, op, op * 10, parent, List.of(Request.register(op, op)));
-			entries.add(entry);
-			parent = entry.checksum();
-		}
-		return entries;
 	}
 
 	private final class RecordingStorage implements Storage {
@@ -88,25 +77,6 @@ class AcknowledgementDurabilityTest {
 
 		@Override
 		public void reply(Reply reply) {
-		}
-
-	}
-
-	/** Registrations run no command: a state machine that is never called. */
-	private static final class NoStateMachine implements StateMachine {
-
-		@Override
-		public byte[] apply(long op, long timestamp, byte[] command) {
-			throw new AssertionError("no command runs");
-		}
-
-		@Override
-		public byte[] snapshot() {
-			return new byte[0];
-		}
-
-		@Override
-		public void restore(byte[] snapshot) {
 		}
 
 	}

@@ -25,7 +25,7 @@ class StaleJournalTailTest {
 
 	@Test
 	void entriesPastTheIntactChainAreTruncatedWhenTheReplicaRestarts() {
-		List<LogEntry> chain = chain(3);
+		List<LogEntry> chain = RegistrationLogs.chain(CLUSTER_ID, 3);
 		LogEntry stranger = LogEntry.create(CLUSTER_ID, 1, 4, 40, 12345, List.of(Request.register(4, 4)));
 		List<LogEntry> journal = new ArrayList<>(chain);
 		journal.add(stranger);
@@ -39,7 +39,7 @@ class StaleJournalTailTest {
 
 	@Test
 	void aViewsShorterLogTruncatesTheEntriesAfterACorruptOne() {
-		List<LogEntry> journal = chain(6);
+		List<LogEntry> journal = RegistrationLogs.chain(CLUSTER_ID, 6);
 		// Op 2 is corrupt on disk (the storage reports it faulty and leaves it out): the replica loads
 		// op 1 and knows its journal reaches op 6.
 		List<LogEntry> readable = new ArrayList<>(journal);
@@ -60,19 +60,7 @@ class StaleJournalTailTest {
 
 	private Replica restart(DurableState state) {
 		return Replica.restart(CLUSTER, 0, ReplicaOptions.defaults(), state, this.storage, new SilentOutbox(),
-				new NoStateMachine(), new SplittableRandom(1));
-	}
-
-	/** Ops 1 to {@code count} of view 1, each a registration, chained from the cluster's root. */
-	private static List<LogEntry> chain(int count) {
-		List<LogEntry> entries = new ArrayList<>();
-		long parent = Checksums.root(CLUSTER_ID);
-		for (long op = 1; op <= count; op++) {
-			LogEntry entry = LogEntry.create(CLUSTER_ID, 1, op, op * 10, parent, List.of(Request.register(op, op)));
-			entries.add(entry);
-			parent = entry.checksum();
-		}
-		return entries;
+				RegistrationLogs.NO_COMMANDS, new SplittableRandom(1));
 	}
 
 	private static final class RecordingStorage implements Storage {
@@ -106,25 +94,6 @@ class StaleJournalTailTest {
 
 		@Override
 		public void reply(Reply reply) {
-		}
-
-	}
-
-	/** Registrations run no command: a state machine that is never called. */
-	private static final class NoStateMachine implements StateMachine {
-
-		@Override
-		public byte[] apply(long op, long timestamp, byte[] command) {
-			throw new AssertionError("no command runs");
-		}
-
-		@Override
-		public byte[] snapshot() {
-			return new byte[0];
-		}
-
-		@Override
-		public void restore(byte[] snapshot) {
 		}
 
 	}
