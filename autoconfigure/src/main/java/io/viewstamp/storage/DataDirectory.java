@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -147,13 +148,29 @@ final class DataDirectory implements AutoCloseable {
 		closeQuietly(this.lockChannel);
 	}
 
+	/**
+	 * Creates {@code directory} and every missing ancestor, each made durable in turn. A new
+	 * directory's entry lives in its parent, so each parent is synced, from the topmost new level
+	 * down: syncing only the last one leaves a chain that a power loss may cut above it (the
+	 * simulated disk found a {@code data-dir} two levels deep gone after a crash, superblock and all).
+	 */
 	private static void createDirectory(Path directory, Disk disk) throws IOException {
 		if (Files.isDirectory(directory)) {
 			return;
 		}
-		Files.createDirectories(directory);
-		// The new directory's entry lives in its parent: sync that, or a power loss may forget it.
 		Path parent = directory.getParent();
+		if (parent != null) {
+			createDirectory(parent, disk);
+		}
+		try {
+			Files.createDirectory(directory);
+		}
+		catch (FileAlreadyExistsException ex) {
+			// Another process made it meanwhile; a file of that name is still an error.
+			if (!Files.isDirectory(directory)) {
+				throw ex;
+			}
+		}
 		if (parent != null) {
 			disk.forceDirectory(parent);
 		}

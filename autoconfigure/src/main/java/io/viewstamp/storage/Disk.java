@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * may write less than asked), syncs are done one way everywhere, and both are counted for the
  * statistics.
  */
-final class Disk {
+class Disk {
 
 	private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win");
 

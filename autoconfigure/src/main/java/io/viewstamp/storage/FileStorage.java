@@ -91,7 +91,7 @@ public final class FileStorage implements Storage, AutoCloseable {
 	private volatile long lastSnapshotOp;
 
 	private FileStorage(Opened opened, long clusterId, int replica, int replicaCount, FileStorageOptions options,
-			StorageCompletions completions, Consumer<Runnable> completionExecutor) {
+			StorageCompletions completions, Consumer<Runnable> completionExecutor, boolean threaded) {
 		this.directory = opened.directory;
 		this.clusterId = clusterId;
 		this.replica = replica;
@@ -105,10 +105,15 @@ public final class FileStorage implements Storage, AutoCloseable {
 		this.queue = new ArrayBlockingQueue<>(options.queuedRequestsMax());
 		this.completions = completions;
 		this.completionExecutor = completionExecutor;
-		this.ioThread = new Thread(this::run, "viewstamp-storage-" + replica);
-		// A storage nobody closed must not keep the JVM alive; stopping mid-write is a crash it survives.
-		this.ioThread.setDaemon(true);
-		this.ioThread.start();
+		if (threaded) {
+			this.ioThread = new Thread(this::run, "viewstamp-storage-" + replica);
+			// A storage nobody closed must not keep the JVM alive; stopping mid-write is a crash it survives.
+			this.ioThread.setDaemon(true);
+			this.ioThread.start();
+		}
+		else {
+			this.ioThread = null;
+		}
 	}
 
 	/**
@@ -128,12 +133,23 @@ public final class FileStorage implements Storage, AutoCloseable {
 	 */
 	public static FileStorage open(Path dataDirectory, long clusterId, int replica, int replicaCount,
 			FileStorageOptions options, StorageCompletions completions, Consumer<Runnable> completionExecutor) {
+		return open(dataDirectory, clusterId, replica, replicaCount, options, completions, completionExecutor, new Disk(),
+				true);
+	}
+
+	/**
+	 * Opens the data directory as {@link #open} does, on {@code disk}; without an I/O thread when
+	 * {@code threaded} is {@code false}, for the deterministic simulator, which then calls
+	 * {@link #processQueued} itself when its virtual disk is due.
+	 */
+	static FileStorage open(Path dataDirectory, long clusterId, int replica, int replicaCount, FileStorageOptions options,
+			StorageCompletions completions, Consumer<Runnable> completionExecutor, Disk disk, boolean threaded) {
 		checkIdentity(replica, replicaCount);
-		Disk disk = new Disk();
 		DataDirectory directory = DataDirectory.lock(dataDirectory, disk);
 		try {
 			Opened opened = Opened.read(directory, disk, clusterId, replica, replicaCount, options);
-			return new FileStorage(opened, clusterId, replica, replicaCount, options, completions, completionExecutor);
+			return new FileStorage(opened, clusterId, replica, replicaCount, options, completions, completionExecutor,
+					threaded);
 		}
 		catch (IOException ex) {
 			directory.close();
@@ -156,8 +172,11 @@ public final class FileStorage implements Storage, AutoCloseable {
 	 * @throws DataDirectoryException when the directory already holds a superblock, or can not be written
 	 */
 	public static void format(Path dataDirectory, long clusterId, int replica, int replicaCount) {
+		format(dataDirectory, clusterId, replica, replicaCount, new Disk());
+	}
+
+	static void format(Path dataDirectory, long clusterId, int replica, int replicaCount, Disk disk) {
 		checkIdentity(replica, replicaCount);
-		Disk disk = new Disk();
 		try (DataDirectory directory = DataDirectory.lock(dataDirectory, disk)) {
 			try {
 				SuperblockFile.deleteLeftovers(directory.superblock);
@@ -258,6 +277,16 @@ public final class FileStorage implements Storage, AutoCloseable {
 			}
 			this.closing = true;
 		}
+		if (this.ioThread == null) {
+			// Stepped: whatever is still queued is written now, as the thread would before it stops.
+			try {
+				processQueued();
+			}
+			finally {
+				closeFiles();
+			}
+			return;
+		}
 		if (Thread.currentThread() == this.ioThread) {
 			this.queue.offer(new StorageRequest.Close());
 			return;
@@ -323,6 +352,34 @@ public final class FileStorage implements Storage, AutoCloseable {
 		finally {
 			closeFiles();
 		}
+	}
+
+	/**
+	 * Without an I/O thread: writes, syncs and reports everything queued so far as one group commit,
+	 * as the thread does each time it wakes. A failure stops the storage as it stops the thread.
+	 * @return the number of requests processed
+	 */
+	int processQueued() {
+		if (this.ioThread != null) {
+			throw new IllegalStateException("The storage of " + this.directory.root + " has its own I/O thread");
+		}
+		if (this.failure != null || this.queue.isEmpty()) {
+			return 0;
+		}
+		List<StorageRequest> batch = new ArrayList<>(this.queue.size());
+		this.queue.drainTo(batch, BATCH_REQUESTS_MAX);
+		try {
+			process(batch);
+		}
+		catch (IOException | RuntimeException ex) {
+			fail(ex);
+		}
+		return batch.size();
+	}
+
+	/** The number of requests waiting for the disk. */
+	int queuedCount() {
+		return this.queue.size();
 	}
 
 	/**

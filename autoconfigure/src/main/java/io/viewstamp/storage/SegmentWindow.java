@@ -17,7 +17,8 @@ final class SegmentWindow {
 
 	private final long fileSizeBytes;
 
-	private final ByteBuffer window = ByteBuffer.allocate(WINDOW_SIZE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+	/** No larger than the file: recovery opens every segment, and small segments are common in tests. */
+	private final ByteBuffer window;
 
 	private long windowStart;
 
@@ -26,6 +27,7 @@ final class SegmentWindow {
 	SegmentWindow(FileChannel channel, long fileSizeBytes) {
 		this.channel = channel;
 		this.fileSizeBytes = fileSizeBytes;
+		this.window = ByteBuffer.allocate((int) Math.min(WINDOW_SIZE_BYTES, fileSizeBytes)).order(ByteOrder.LITTLE_ENDIAN);
 	}
 
 	/**
@@ -40,12 +42,12 @@ final class SegmentWindow {
 		if (position >= this.windowStart && position + length <= this.windowStart + this.windowLength) {
 			return new Slice(this.window, (int) (position - this.windowStart));
 		}
-		if (length > WINDOW_SIZE_BYTES) {
+		if (length > this.window.capacity()) {
 			ByteBuffer large = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
 			readFully(large, position);
 			return new Slice(large, 0);
 		}
-		this.window.clear().limit((int) Math.min(WINDOW_SIZE_BYTES, this.fileSizeBytes - position));
+		this.window.clear().limit((int) Math.min(this.window.capacity(), this.fileSizeBytes - position));
 		readFully(this.window, position);
 		this.windowStart = position;
 		this.windowLength = this.window.limit();

@@ -55,6 +55,13 @@ enum Defect {
 	CLIENT_TABLE_REEXECUTES_DUPLICATE,
 
 	/**
+	 * A replica takes the log a view change or start-view offers without checking that it hangs
+	 * on to its own log by the hash chain, and its {@link Log} appends entries that do not chain:
+	 * a divergent entry of its own stays under the new view's entries.
+	 */
+	HASH_CHAIN_UNCHECKED,
+
+	/**
 	 * Not a bug but the absence of two backstops: the checks that stop a replica before it loses a
 	 * committed op (a view's chosen log that lacks one, a truncation below the commit number) are
 	 * off, so that the harm a defect does reaches the simulator's checkers instead of stopping at the

@@ -260,7 +260,7 @@ public final class Replica {
 		this.applier = (applier != null) ? applier : new InPlaceApplier(stateMachine);
 		this.random = random;
 		this.defects = (defects.isEmpty()) ? EnumSet.noneOf(Defect.class) : EnumSet.copyOf(defects);
-		this.log = new Log(cluster.clusterId());
+		this.log = new Log(cluster.clusterId(), !this.defects.contains(Defect.HASH_CHAIN_UNCHECKED));
 		this.clientTable = new ClientTable(options.clientsMax());
 		this.acknowledgedOps = new long[cluster.replicaCount()];
 		this.startViewChangeVotes = new boolean[cluster.replicaCount()];
@@ -1275,12 +1275,14 @@ public final class Replica {
 	 */
 	private boolean installLog(List<LogEntry> entries, long headOp, long headChecksum) {
 		if (!this.log.contains(headOp, headChecksum)) {
-			if (!isChain(entries, headOp, headChecksum)) {
+			boolean chainChecked = !this.defects.contains(Defect.HASH_CHAIN_UNCHECKED);
+			if (chainChecked && !isChain(entries, headOp, headChecksum)) {
 				return false;
 			}
 			// Entries at or below our base are committed and in our snapshot already.
 			List<LogEntry> above = entries.stream().filter((entry) -> entry.op() > this.log.baseOp()).toList();
-			if (above.isEmpty() || !this.log.contains(above.get(0).op() - 1, above.get(0).parent())) {
+			if (above.isEmpty() || above.get(0).op() - 1 > this.log.op()
+					|| (chainChecked && !this.log.contains(above.get(0).op() - 1, above.get(0).parent()))) {
 				return false;
 			}
 			for (LogEntry entry : above) {

@@ -76,10 +76,32 @@ public final class CommitChecker {
 		// Ops the replica took in through a snapshot were never in its log; the snapshot's state is
 		// checked by the state checker, and its origin's entries were checked here.
 		long first = Math.max(checked + 1, replica.logBaseOp() + 1);
+		if (commit >= first) {
+			checkChain(replica, first, tick);
+		}
 		for (long op = first; op <= commit; op++) {
 			checkCommitted(index, op, replica.entry(op), tick);
 		}
 		this.checkedCommit[index] = commit;
+	}
+
+	/**
+	 * A replica's log is one hash chain, committed part and uncommitted tail alike: each entry names
+	 * the one before it as its parent. Checked from the first newly committed op to the head each
+	 * time the commit number moves, so that a log spliced from two histories fails here, where it
+	 * broke, before its wrong entry is committed and compared with the canonical one.
+	 */
+	private void checkChain(SimulatedReplica replica, long from, long tick) {
+		LogEntry previous = replica.entry(from - 1);
+		for (long op = from; op <= replica.op(); op++) {
+			LogEntry entry = replica.entry(op);
+			if (previous != null && entry != null && entry.parent() != previous.checksum()) {
+				throw failure(tick, Check.HASH_CHAIN, "replica " + replica.index() + "'s log does not chain at op " + op + ": "
+						+ entry + " names parent " + Long.toHexString(entry.parent()) + ", its entry at op " + (op - 1)
+						+ " is " + previous);
+			}
+			previous = entry;
+		}
 	}
 
 	/**

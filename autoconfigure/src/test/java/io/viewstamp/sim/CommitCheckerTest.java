@@ -63,6 +63,23 @@ class CommitCheckerTest {
 		List<LogEntry> log = new ArrayList<>(chain(0, "a"));
 		log.add(LogEntry.create(CLUSTER_ID, 0, 2, 20, 12345, List.of(request("b"))));
 		assertFailure(() -> this.checker.check(new LogReplica(0, log, 2), 1), Check.HASH_CHAIN,
+				"log does not chain at op 2", "names parent 3039");
+	}
+
+	@Test
+	void aLogThatBreaksInItsUncommittedTailFailsOnceItsCommitMoves() {
+		List<LogEntry> log = new ArrayList<>(chain(0, "a"));
+		log.add(LogEntry.create(CLUSTER_ID, 0, 2, 20, 12345, List.of(request("b"))));
+		assertFailure(() -> this.checker.check(new LogReplica(0, log, 1), 1), Check.HASH_CHAIN,
+				"log does not chain at op 2");
+	}
+
+	@Test
+	void anEntryAfterASnapshotThatDoesNotChainToTheCommittedHistoryFails() {
+		this.checker.check(new LogReplica(0, chain(0, "a"), 1), 1);
+		// Its log starts after a snapshot of op 1, so only the canonical history can tell.
+		LogEntry orphan = LogEntry.create(CLUSTER_ID, 0, 2, 20, 12345, List.of(request("b")));
+		assertFailure(() -> this.checker.check(new LogReplica(1, 1, List.of(orphan), 2), 2), Check.HASH_CHAIN,
 				"whose parent is 3039", "the committed entry at op 1");
 	}
 
@@ -200,8 +217,16 @@ class CommitCheckerTest {
 
 		private long commit;
 
+		/** The op its log starts after, as after a snapshot. */
+		private final long baseOp;
+
 		LogReplica(int index, List<LogEntry> log, long commit) {
+			this(index, 0, log, commit);
+		}
+
+		LogReplica(int index, long baseOp, List<LogEntry> log, long commit) {
 			this.index = index;
+			this.baseOp = baseOp;
 			this.log = log;
 			this.commit = commit;
 		}
@@ -263,7 +288,7 @@ class CommitCheckerTest {
 
 		@Override
 		public long op() {
-			return this.log.size();
+			return this.baseOp + this.log.size();
 		}
 
 		@Override
@@ -273,12 +298,12 @@ class CommitCheckerTest {
 
 		@Override
 		public long logBaseOp() {
-			return 0;
+			return this.baseOp;
 		}
 
 		@Override
 		public LogEntry entry(long op) {
-			return (op >= 1 && op <= this.log.size()) ? this.log.get((int) (op - 1)) : null;
+			return (op > this.baseOp && op <= op()) ? this.log.get((int) (op - this.baseOp - 1)) : null;
 		}
 
 	}

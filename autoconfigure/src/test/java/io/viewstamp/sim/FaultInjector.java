@@ -44,12 +44,34 @@ final class FaultInjector {
 
 	private boolean active;
 
-	FaultInjector(Simulator simulator, SimFaults faults, SplittableRandom random) {
+	/**
+	 * Partitions timed to protocol events, in half the swarm worlds with partitions: right after a
+	 * replica does one of the events, it is cut off from every other replica, in place of whatever
+	 * partition held (a new primary isolated right after its start-view, a voter right after its
+	 * vote), so that the view it just shaped meets the view it left. Drawn as timed crashes are.
+	 */
+	private final EventCrashes eventPartitions;
+
+	/** The replica an event marked to be isolated once the call that did it returns, or -1. */
+	private int isolationDue = -1;
+
+	/** No partition is timed to an event before this tick. */
+	private long eventPartitionQuietUntilTick;
+
+	FaultInjector(Simulator simulator, SimFaults faults, SplittableRandom random, SplittableRandom eventPartitionRandom) {
 		this.simulator = simulator;
 		this.faults = faults;
 		this.random = random;
 		this.restartAtTick = new long[simulator.cluster().replicaCount()];
 		Arrays.fill(this.restartAtTick, -1);
+		boolean eventPartitions = faults.profile() == SimFaults.Profile.SWARM && faults.partitionProbabilityPerTick() > 0
+				&& simulator.cluster().replicaCount() > 1 && eventPartitionRandom.nextBoolean();
+		this.eventPartitions = eventPartitions ? EventCrashes.random(eventPartitionRandom) : EventCrashes.none();
+	}
+
+	/** The partitions timed to protocol events, for reports. */
+	EventCrashes eventPartitions() {
+		return this.eventPartitions;
 	}
 
 	/**
@@ -78,6 +100,9 @@ final class FaultInjector {
 				this.simulator.heal();
 				this.partitionEndTick = -1;
 			}
+			else if (this.faults.profile() == SimFaults.Profile.SWARM && chance(this.faults.partitionProbabilityPerTick())) {
+				overlapOrReshape(now);
+			}
 			return;
 		}
 		if (chance(this.faults.partitionProbabilityPerTick())) {
@@ -87,6 +112,80 @@ final class FaultInjector {
 			int ticksMax = 1 + this.random.nextInt(this.faults.partitionTicksMax());
 			this.partitionEndTick = now + 1 + this.random.nextInt(ticksMax);
 		}
+	}
+
+	/**
+	 * While a partition holds, another starts: on top of it (the cuts add up, as when a second
+	 * switch fails), or in its place with no healed moment between (the network changes shape, and
+	 * a replica that led one side finds itself on the other).
+	 */
+	private void overlapOrReshape(long now) {
+		boolean reshape = this.random.nextBoolean();
+		if (reshape) {
+			this.simulator.heal();
+		}
+		startPartition();
+		this.partitionEndTick = Math.max(this.partitionEndTick, now + 1 + this.random.nextInt(this.faults.partitionTicksMax()));
+		this.simulator.noteFault(reshape ? "the partition changes shape" : "a second partition overlaps the first");
+	}
+
+	/**
+	 * A replica did {@code event}: with the world's chance, it is marked to be isolated as soon as
+	 * the call into it returns ({@link #takeIsolationDue}).
+	 */
+	private void timePartition(int replica, ProtocolEvent event, long now) {
+		if (this.isolationDue >= 0 || now < this.eventPartitionQuietUntilTick || !this.eventPartitions.times(event)
+				|| !chance(this.eventPartitions.probability())) {
+			return;
+		}
+		this.isolationDue = replica;
+		this.eventPartitionQuietUntilTick = now + this.eventPartitions.cooldownTicks();
+	}
+
+	/**
+	 * Isolates the replica an event marked, if it is {@code replica}, in place of any partition.
+	 * @param replica the replica whose call just returned
+	 * @param now the current tick
+	 * @return whether it was isolated
+	 */
+	boolean isolateIfDue(int replica, long now) {
+		if (this.isolationDue != replica) {
+			return false;
+		}
+		this.isolationDue = -1;
+		this.simulator.heal();
+		this.simulator.isolate(replica);
+		int ticksMax = 1 + this.random.nextInt(this.faults.partitionTicksMax());
+		this.partitionEndTick = now + 1 + this.random.nextInt(ticksMax);
+		return true;
+	}
+
+	/**
+	 * A wiped replica restarts where it reaches only a minority that does not hold the newest
+	 * primary: the stale side, whose answers alone must never make its recovery complete.
+	 */
+	private void partitionWithStaleSide(int wiped, long now) {
+		int replicaCount = this.simulator.cluster().replicaCount();
+		int primary = this.simulator.primaryIndex();
+		Set<Integer> stale = new HashSet<>(List.of(wiped));
+		for (int replica : shuffledReplicas()) {
+			if (stale.size() < this.simulator.cluster().faultsMax() && replica != primary) {
+				stale.add(replica);
+			}
+		}
+		Set<Integer> rest = new HashSet<>();
+		for (int replica = 0; replica < replicaCount; replica++) {
+			if (!stale.contains(replica)) {
+				rest.add(replica);
+			}
+		}
+		if (rest.isEmpty()) {
+			return;
+		}
+		this.simulator.heal();
+		this.simulator.partition(stale, rest);
+		this.partitionEndTick = now + 1 + this.random.nextInt(this.faults.partitionTicksMax());
+		this.simulator.noteFault("wiped replica " + wiped + " reaches only the stale side " + stale);
 	}
 
 	private void startPartition() {
@@ -190,6 +289,10 @@ final class FaultInjector {
 			this.simulator.crash(replica, chance(this.faults.tornWriteProbability()));
 			if (wipe) {
 				this.simulator.wipe(replica);
+				if (this.faults.profile() == SimFaults.Profile.SWARM && this.faults.partitionProbabilityPerTick() > 0
+						&& this.random.nextBoolean()) {
+					partitionWithStaleSide(replica, now);
+				}
 			}
 			else if (chance(this.faults.wipeProbability())) {
 				this.simulator.corruptJournal(replica, this.random);
@@ -231,6 +334,7 @@ final class FaultInjector {
 	void stop() {
 		this.active = false;
 		this.crashDue = -1;
+		this.isolationDue = -1;
 	}
 
 	/**
@@ -241,6 +345,9 @@ final class FaultInjector {
 	 * @param now the current tick
 	 */
 	void onEvent(int replica, ProtocolEvent event, long now) {
+		if (this.active) {
+			timePartition(replica, event, now);
+		}
 		EventCrashes eventCrashes = this.faults.eventCrashes();
 		if (!this.active || this.crashDue >= 0 || now < this.eventCrashQuietUntilTick || !eventCrashes.times(event)) {
 			return;

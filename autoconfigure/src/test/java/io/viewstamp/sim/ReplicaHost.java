@@ -12,7 +12,7 @@ final class ReplicaHost {
 
 	private final int index;
 
-	private final SimStorage storage;
+	private final HostDisk storage;
 
 	private SimulatedReplica replica;
 
@@ -27,7 +27,7 @@ final class ReplicaHost {
 
 	private boolean wipedUnrecovered;
 
-	ReplicaHost(int index, SimStorage storage) {
+	ReplicaHost(int index, HostDisk storage) {
 		this.index = index;
 		this.storage = storage;
 	}
@@ -36,7 +36,7 @@ final class ReplicaHost {
 		return this.index;
 	}
 
-	SimStorage storage() {
+	HostDisk storage() {
 		return this.storage;
 	}
 
@@ -96,11 +96,7 @@ final class ReplicaHost {
 		this.stateMachine = null;
 		this.applyThread = null;
 		this.runner = null;
-		if (tearWrite) {
-			return this.storage.crashTearingWrite();
-		}
-		this.storage.crash();
-		return false;
+		return this.storage.crash(tearWrite);
 	}
 
 	/** The data directory is gone too. */

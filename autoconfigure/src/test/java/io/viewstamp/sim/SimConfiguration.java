@@ -27,10 +27,11 @@ import io.viewstamp.vsr.ReplicaOptions;
  * @param livenessTicksMax the ticks the healed cluster has to finish every client's operation and
  * converge
  * @param workload whether clients invent operations on their own; scripted scenarios submit them
+ * @param disks the disks the replicas run on: the modelled storage, the real one, or both
  */
 public record SimConfiguration(long seed, long clusterId, int replicaCount, int clientCount, int keyCount,
 		double putProbability, int thinkTicksMax, ClientOptions clientOptions, boolean clientsBesideReplicas, ReplicaOptions replicaOptions,
-		SimFaults faults, int chaosTicks, int livenessTicksMax, boolean workload) {
+		SimFaults faults, int chaosTicks, int livenessTicksMax, boolean workload, SimDisks disks) {
 
 	/** The most clients a random world has. */
 	public static final int CLIENTS_MAX = 8;
@@ -61,7 +62,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 
 	public SimConfiguration {
 		if (replicaCount < 1 || clientCount < 0 || keyCount < 1 || clientOptions == null || chaosTicks < 0
-				|| livenessTicksMax < 1 || thinkTicksMax < 0) {
+				|| livenessTicksMax < 1 || thinkTicksMax < 0 || disks == null) {
 			throw new IllegalArgumentException("Invalid simulator configuration: " + this);
 		}
 	}
@@ -94,7 +95,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 		return new SimConfiguration(seed, random.nextLong(), replicaCount, clientCount,
 				random.nextInt(KEYS_MIN, KEYS_MAX + 1), random.nextDouble(0.2, 0.8), random.nextInt(0, THINK_TICKS_MAX + 1),
 				clientOptions, true, options, faults, random.nextInt(CHAOS_TICKS_MIN, CHAOS_TICKS_MAX + 1),
-				LIVENESS_TICKS_MAX, true);
+				LIVENESS_TICKS_MAX, true, SimDisks.random(RandomStreams.of(seed, "disks")));
 	}
 
 	/**
@@ -108,7 +109,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	public static SimConfiguration scripted(long seed, int replicaCount, int clientCount) {
 		return new SimConfiguration(seed, 1, replicaCount, clientCount, KEYS_MIN, 0.5, 0,
 				new ClientOptions(1, 1, 30, ClientOptions.REQUEST_TIMEOUT_TICKS_NEVER), false, ReplicaOptions.defaults(),
-				SimFaults.none(), 0, LIVENESS_TICKS_MAX, false);
+				SimFaults.none(), 0, LIVENESS_TICKS_MAX, false, SimDisks.modelled());
 	}
 
 	/**
@@ -119,7 +120,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	public SimConfiguration withClientsBesideReplicas(boolean clientsBesideReplicas) {
 		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
 				this.putProbability, this.thinkTicksMax, this.clientOptions, clientsBesideReplicas, this.replicaOptions,
-				this.faults, this.chaosTicks, this.livenessTicksMax, this.workload);
+				this.faults, this.chaosTicks, this.livenessTicksMax, this.workload, this.disks);
 	}
 
 	/**
@@ -130,7 +131,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	public SimConfiguration withFaults(SimFaults faults) {
 		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
 				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, this.replicaOptions, faults,
-				this.chaosTicks, this.livenessTicksMax, this.workload);
+				this.chaosTicks, this.livenessTicksMax, this.workload, this.disks);
 	}
 
 	/**
@@ -141,7 +142,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	public SimConfiguration withReplicaOptions(ReplicaOptions replicaOptions) {
 		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
 				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, replicaOptions, this.faults,
-				this.chaosTicks, this.livenessTicksMax, this.workload);
+				this.chaosTicks, this.livenessTicksMax, this.workload, this.disks);
 	}
 
 	/**
@@ -152,7 +153,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	public SimConfiguration withReplicaCount(int replicaCount) {
 		return new SimConfiguration(this.seed, this.clusterId, replicaCount, this.clientCount, this.keyCount,
 				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, this.replicaOptions, this.faults,
-				this.chaosTicks, this.livenessTicksMax, this.workload);
+				this.chaosTicks, this.livenessTicksMax, this.workload, this.disks);
 	}
 
 	/**
@@ -163,7 +164,18 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	public SimConfiguration withChaosTicks(int chaosTicks) {
 		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
 				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, this.replicaOptions, this.faults,
-				chaosTicks, this.livenessTicksMax, this.workload);
+				chaosTicks, this.livenessTicksMax, this.workload, this.disks);
+	}
+
+	/**
+	 * A copy whose replicas run on other disks.
+	 * @param disks the disks
+	 * @return the copy
+	 */
+	public SimConfiguration withDisks(SimDisks disks) {
+		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
+				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, this.replicaOptions,
+				this.faults, this.chaosTicks, this.livenessTicksMax, this.workload, disks);
 	}
 
 	/**
@@ -217,8 +229,8 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 				+ " ticks, crashes " + perMillionTicks(this.faults.crashProbabilityPerTick()) + ", power losses "
 				+ perMillionTicks(this.faults.powerLossProbabilityPerTick()) + ", timed crashes "
 				+ this.faults.eventCrashes().describe() + ", wire " + this.faults.wire().describe() + "), clients " + this.clientOptions.sessionsMax()
-				+ " sessions each" + (this.clientsBesideReplicas ? " beside the replicas" : " on their own") + ", chaos "
-				+ this.chaosTicks + " ticks";
+				+ " sessions each" + (this.clientsBesideReplicas ? " beside the replicas" : " on their own") + ", disks "
+				+ this.disks.describe() + ", chaos " + this.chaosTicks + " ticks";
 	}
 
 	private static String perMillionTicks(double probabilityPerTick) {

@@ -20,7 +20,7 @@ import io.viewstamp.vsr.Superblock;
  * completed, so it loses exactly the unsynced suffix that {@link Storage} allows to be lost. A
  * wipe loses the whole image, as when a data directory is gone.
  */
-public final class SimStorage implements Storage {
+public final class SimStorage implements Storage, HostDisk {
 
 	/**
 	 * The most requests queued at once. A replica that writes without end is a bug; stopping with
@@ -83,6 +83,33 @@ public final class SimStorage implements Storage {
 	 */
 	public void attach(Completions completions) {
 		this.completions = completions;
+	}
+
+	@Override
+	public Storage open(Completions completions) {
+		attach(completions);
+		return this;
+	}
+
+	@Override
+	public boolean completeDue(long now, boolean chaos) {
+		completeDue(now);
+		return false;
+	}
+
+	@Override
+	public boolean crash(boolean tearWrite) {
+		if (tearWrite) {
+			return crashTearingWrite();
+		}
+		crash();
+		return false;
+	}
+
+	@Override
+	public String corrupt(SplittableRandom random) {
+		long op = corruptEntry(random);
+		return (op > 0) ? "journal entry of op " + op : null;
 	}
 
 	@Override
@@ -152,6 +179,7 @@ public final class SimStorage implements Storage {
 	 * simulator calls this at the start of every tick.
 	 * @param now the current tick
 	 */
+	@Override
 	public void advanceTo(long now) {
 		this.now = now;
 	}
@@ -184,6 +212,7 @@ public final class SimStorage implements Storage {
 	}
 
 	/** The data directory is gone: the durable image and every pending request are lost. */
+	@Override
 	public void wipe() {
 		crash();
 		this.journal.clear();
@@ -229,11 +258,13 @@ public final class SimStorage implements Storage {
 	 * Whether a corrupt entry is waiting to be written again, or the journal, rewritten, does not yet
 	 * reach as far as it did when the entry was corrupted.
 	 */
+	@Override
 	public boolean hasCorruption() {
 		return !this.corruptOps.isEmpty() || this.damagedThroughOp > 0;
 	}
 
 	/** Whether the disk holds a superblock, that is whether a replica can restart from it. */
+	@Override
 	public boolean hasSuperblock() {
 		return this.superblock != null;
 	}
@@ -244,6 +275,7 @@ public final class SimStorage implements Storage {
 	 * @return the durable state
 	 * @throws IllegalStateException when the disk has no superblock (it was wiped)
 	 */
+	@Override
 	public DurableState durableState() {
 		if (this.superblock == null) {
 			throw new IllegalStateException("Replica " + this.replica + " has no superblock: its storage was wiped");
@@ -278,11 +310,13 @@ public final class SimStorage implements Storage {
 	}
 
 	/** The durable superblock, {@code null} after a wipe. */
+	@Override
 	public Superblock durableSuperblock() {
 		return this.superblock;
 	}
 
 	/** The number of requests not yet completed. */
+	@Override
 	public int pendingCount() {
 		return this.pending.size();
 	}
@@ -326,6 +360,12 @@ public final class SimStorage implements Storage {
 		 * @param op the snapshot's op
 		 */
 		void onSnapshotWritten(long op);
+
+		/**
+		 * The storage stopped on an I/O error; nothing completes after this.
+		 * @param cause what failed
+		 */
+		void onStorageFailed(Exception cause);
 
 	}
 

@@ -183,6 +183,11 @@ class SimStorageTest {
 			}
 
 			@Override
+			public void onStorageFailed(Exception cause) {
+				SimStorageTest.this.completions.add("failed " + cause);
+			}
+
+			@Override
 			public void onSnapshotWritten(long op) {
 				SimStorageTest.this.completions.add("snapshot " + op);
 			}

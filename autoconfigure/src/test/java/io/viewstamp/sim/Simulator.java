@@ -158,7 +158,8 @@ public final class Simulator {
 		this.replyChecker = new ReplyChecker(seed, this.commitChecker);
 		this.stateChecker = new StateChecker(seed);
 		this.historyChecker = new HistoryChecker(seed);
-		this.faultInjector = new FaultInjector(this, configuration.faults(), RandomStreams.of(seed, "faults"));
+		this.faultInjector = new FaultInjector(this, configuration.faults(), RandomStreams.of(seed, "faults"),
+				RandomStreams.of(seed, "event-partitions"));
 		this.clockOffsetNanos = new long[configuration.replicaCount()];
 		this.clockRate = new double[configuration.replicaCount()];
 		SplittableRandom clocks = RandomStreams.of(seed, "clocks");
@@ -178,11 +179,21 @@ public final class Simulator {
 			this.clients.add(new SimClient(client, this.cluster, configuration.clientOptions(), localReplica, workload,
 					RandomStreams.of(seed, "client-" + client), this.registry, clientWorld, clientFactory));
 		}
+		SplittableRandom diskKinds = RandomStreams.of(seed, "disk-kinds");
 		for (int replica = 0; replica < configuration.replicaCount(); replica++) {
-			DurableState formatted = DurableState.formatted(configuration.clusterId(), replica,
-					configuration.replicaCount());
-			this.hosts.add(new ReplicaHost(replica, new SimStorage(replica, formatted,
-					configuration.faults().storageLatencyTicksMax(), RandomStreams.of(seed, "storage-" + replica))));
+			SplittableRandom diskRandom = RandomStreams.of(seed, "storage-" + replica);
+			int latencyTicksMax = configuration.faults().storageLatencyTicksMax();
+			HostDisk disk;
+			if (diskKinds.nextInt(100) < configuration.disks().filesPercent()) {
+				disk = new FileDisk(replica, configuration.clusterId(), configuration.replicaCount(), configuration.disks(),
+						latencyTicksMax, diskRandom);
+			}
+			else {
+				disk = new SimStorage(replica,
+						DurableState.formatted(configuration.clusterId(), replica, configuration.replicaCount()),
+						latencyTicksMax, diskRandom);
+			}
+			this.hosts.add(new ReplicaHost(replica, disk));
 		}
 		for (ReplicaHost host : this.hosts) {
 			start(host);
@@ -433,6 +444,25 @@ public final class Simulator {
 		record("crash " + replica + (torn ? " tearing a write" : ""));
 	}
 
+	/**
+	 * The power of one host failed in the middle of a group commit: its disk already lost what it
+	 * had not synced; the process dies with it, and the fault injector restarts it as any crashed one.
+	 */
+	private void powerLossInWrite(ReplicaHost host) {
+		this.faultCounts.tornWrite();
+		record("power loss of " + host.index() + " in the middle of a write");
+		crash(host.index(), false);
+	}
+
+	/**
+	 * Records a fault the injector made of several steps, for the trace and the fingerprint.
+	 * @param description what happened
+	 */
+	void noteFault(String description) {
+		this.faultCounts.partition();
+		record(description);
+	}
+
 	/** Counts a power loss; the injector then crashes every running replica. */
 	void powerLoss() {
 		this.faultCounts.powerLoss();
@@ -487,10 +517,10 @@ public final class Simulator {
 		if (host.isRunning() || !isWipeWithinBudget(replica)) {
 			return;
 		}
-		long op = host.storage().corruptEntry(random);
-		if (op > 0) {
+		String damaged = host.storage().corrupt(random);
+		if (damaged != null) {
 			this.faultCounts.corruption();
-			record("corrupt replica " + replica + " op " + op);
+			record("corrupt replica " + replica + " " + damaged);
 		}
 	}
 
@@ -636,7 +666,11 @@ public final class Simulator {
 	 * @return the disk
 	 */
 	public SimStorage storage(int index) {
-		return this.hosts.get(index).storage();
+		HostDisk disk = this.hosts.get(index).storage();
+		if (!(disk instanceof SimStorage modelled)) {
+			throw new IllegalStateException("Replica " + index + " runs on the real storage, not the modelled one");
+		}
+		return modelled;
 	}
 
 	/**
@@ -716,6 +750,7 @@ public final class Simulator {
 	/** Every replica's status, view, op and commit, the clients' open requests and the cut links. */
 	public String describeWorld() {
 		StringBuilder description = new StringBuilder(this.configuration.describe());
+		description.append(", isolations timed to events ").append(this.faultInjector.eventPartitions().describe());
 		for (ReplicaHost host : this.hosts) {
 			description.append("; ").append(host.describe());
 		}
@@ -742,8 +777,8 @@ public final class Simulator {
 		}
 		this.network.deliverDue(this.tick, this::deliver);
 		for (ReplicaHost host : this.hosts) {
-			if (host.isRunning()) {
-				host.storage().completeDue(this.tick);
+			if (host.isRunning() && host.storage().completeDue(this.tick, this.chaos)) {
+				powerLossInWrite(host);
 			}
 		}
 		for (ReplicaHost host : this.hosts) {
@@ -831,10 +866,17 @@ public final class Simulator {
 					"replica " + index + "'s state machine failed: " + failure.getMessage(), failure);
 		}, (op, results) -> {
 		});
-		host.storage().attach(new StorageCompletions(host));
+		Storage opened;
+		try {
+			opened = host.storage().open(new StorageCompletions(host));
+		}
+		catch (RuntimeException ex) {
+			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.REPLICA_EXCEPTION,
+					"replica " + index + "'s storage could not be opened: " + ex, ex);
+		}
 		this.commitChecker.replicaStarted(index);
 		boolean recovering = !host.storage().hasSuperblock();
-		Storage storage = new EventStorage(index, host.storage());
+		Storage storage = new EventStorage(index, opened);
 		record((recovering ? "recover " : "restart ") + index);
 		try {
 			SimulatedReplica replica = recovering
@@ -925,6 +967,10 @@ public final class Simulator {
 
 	/** Crashes the replica if an event of its marked it, now that the call into it returned. */
 	private void crashIfDue(ReplicaHost host) {
+		if (this.chaos && this.faultInjector.isolateIfDue(host.index(), this.tick)) {
+			this.faultCounts.partition();
+			record("isolate " + host.index() + " right after its event: " + this.network.describeCuts());
+		}
 		if (this.faultInjector.takeCrashDue(host.index()) && host.isRunning()) {
 			this.faultCounts.timedCrash();
 			record("timed crash of " + host.index());
@@ -1058,9 +1104,9 @@ public final class Simulator {
 
 		private final int replica;
 
-		private final SimStorage disk;
+		private final Storage disk;
 
-		EventStorage(int replica, SimStorage disk) {
+		EventStorage(int replica, Storage disk) {
 			this.replica = replica;
 			this.disk = disk;
 		}
@@ -1136,6 +1182,12 @@ public final class Simulator {
 		public void onSnapshotWritten(long op) {
 			SimulatedReplica replica = this.host.replica();
 			drive(this.host, "completing the write of the snapshot of op " + op, () -> replica.onSnapshotWritten(op));
+		}
+
+		@Override
+		public void onStorageFailed(Exception cause) {
+			throw new SimulationFailure(Simulator.this.configuration.seed(), Simulator.this.tick, Check.REPLICA_EXCEPTION,
+					"replica " + this.host.index() + "'s storage failed: " + cause, cause);
 		}
 
 	}

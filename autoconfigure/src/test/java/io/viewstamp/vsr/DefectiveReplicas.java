@@ -48,7 +48,10 @@ public final class DefectiveReplicas {
 		BACKUP_APPLIES_BEYOND_LOG(Defect.BACKUP_APPLIES_BEYOND_LOG),
 
 		/** The client table lets a request prepared twice run twice. */
-		CLIENT_TABLE_REEXECUTES_DUPLICATE(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE);
+		CLIENT_TABLE_REEXECUTES_DUPLICATE(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE),
+
+		/** A replica takes a view's log without checking that it chains to its own, nor does its log. */
+		HASH_CHAIN_UNCHECKED(Defect.HASH_CHAIN_UNCHECKED);
 
 		private final Defect defect;
 
