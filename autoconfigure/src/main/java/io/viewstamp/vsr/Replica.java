@@ -291,7 +291,7 @@ public final class Replica {
 			restoreSnapshot(state.snapshot(), true);
 		}
 		loadJournal(state.journal());
-		if (!state.faultyOps().isEmpty() && !state.journal().isEmpty()) {
+		if ((!state.faultyOps().isEmpty() || startsPastTheBase(state.journal())) && !state.journal().isEmpty()) {
 			LogEntry newest = state.journal().get(state.journal().size() - 1);
 			this.faultyHead = (newest.op() > this.log.op()) ? newest : null;
 		}
@@ -322,6 +322,21 @@ public final class Replica {
 			beginViewChangeRound();
 			broadcast(new StartViewChange(this.view, this.index));
 		}
+	}
+
+	/**
+	 * Whether the journal's entries begin after a gap above the log's base: the snapshot the journal
+	 * was compacted behind is gone (found corrupt, the storage fell back to an older one), so the ops
+	 * between are missing here, though this replica once held them and vouched for every entry after
+	 * them. It is as damaged as a replica with a corrupt entry: its newest entry is a faulty head.
+	 */
+	private boolean startsPastTheBase(List<LogEntry> journal) {
+		for (LogEntry entry : journal) {
+			if (entry.op() > this.log.baseOp()) {
+				return entry.op() > this.log.baseOp() + 1;
+			}
+		}
+		return false;
 	}
 
 	/** Takes the longest prefix of the journal that is an intact hash chain; all of it is durable. */

@@ -1,14 +1,19 @@
 package io.viewstamp.sim;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 import io.viewstamp.sim.disk.SimFileSystem;
 import io.viewstamp.sim.disk.SimulatedPowerLoss;
+import io.viewstamp.storage.DataDirectoryException;
 import io.viewstamp.storage.StorageCompletions;
 import io.viewstamp.storage.SteppedFileStorage;
 import io.viewstamp.vsr.DurableState;
@@ -31,6 +36,10 @@ final class FileDisk implements HostDisk {
 
 	/** The superblock file and the size of each of its copies, as {@code SuperblockFile} lays it out. */
 	private static final String SUPERBLOCK_FILE = "superblock";
+
+	private static final String JOURNAL_DIRECTORY = "journal";
+
+	private static final String SNAPSHOTS_DIRECTORY = "snapshots";
 
 	private static final int SUPERBLOCK_COPY_BYTES = 4096;
 
@@ -75,6 +84,16 @@ final class FileDisk implements HostDisk {
 	/** A copy of the superblock was corrupted and no superblock write has replaced it yet. */
 	private boolean superblockCopyCorrupt;
 
+	/**
+	 * The op of the newest snapshot, corrupted and not yet superseded by a newer durable one, or 0.
+	 * The storage falls back to the snapshot before it, and the journal no longer reaches back to
+	 * it: the replica lacks ops it once held until it repairs them, so it counts as damaged.
+	 */
+	private long corruptSnapshotOp;
+
+	/** The file whose next read fails, until a process opened the disk; one at a time. */
+	private Path failingRead;
+
 	private long now;
 
 	/** When the next group commit runs, -1 while nothing waits for one. */
@@ -95,8 +114,22 @@ final class FileDisk implements HostDisk {
 	@Override
 	public Storage open(SimStorage.Completions completions) {
 		this.completions = new Completions(completions);
-		this.storage = quietly(() -> SteppedFileStorage.open(dataDirectory(), this.clusterId, this.replica,
-				this.replicaCount, this.disks.segmentSizeBytes(), this.completions, this.disks.forceSkipped()));
+		try {
+			this.storage = quietly(() -> SteppedFileStorage.open(dataDirectory(), this.clusterId, this.replica,
+					this.replicaCount, this.disks.segmentSizeBytes(), this.completions, this.disks.forceSkipped()));
+		}
+		catch (DataDirectoryException ex) {
+			if (isSimulatedReadFailure(ex)) {
+				this.completions = null;
+				throw new Unavailable("replica " + this.replica + " could not read its data directory: " + ex.getMessage(), ex);
+			}
+			throw ex;
+		}
+		if (this.failingRead != null) {
+			// Opened: the failing read happened, or the storage did not need that file this time.
+			this.fileSystem.failReads(this.failingRead, 0);
+			this.failingRead = null;
+		}
 		this.durableSuperblock = this.storage.durableState().map(DurableState::superblock).orElse(null);
 		this.groupCommitTick = -1;
 		return this.storage;
@@ -174,34 +207,82 @@ final class FileDisk implements HostDisk {
 		this.fileSystem = SimFileSystem.create("replica-" + this.replica);
 		this.durableSuperblock = null;
 		this.superblockCopyCorrupt = false;
+		this.corruptSnapshotOp = 0;
+		this.failingRead = null;
 	}
 
 	/**
-	 * Flips a bit in the record of one superblock copy, never in both: the other copy holds the
-	 * newest superblock, so the replica must restart from it as if nothing happened.
+	 * Damages the crashed host's disk in one of three ways: a bit flipped in one superblock copy
+	 * (never in both: the other holds the newest superblock, so the replica must restart from it as
+	 * if nothing happened); a bit flipped in its newest snapshot (the storage falls back to the one
+	 * before, and the replica must repair what that leaves out); or a read of one of its files that
+	 * fails once (the replica does not start, and starts on the next try).
 	 */
 	@Override
 	public String corrupt(SplittableRandom random) {
-		if (this.storage != null || this.durableSuperblock == null || this.superblockCopyCorrupt
-				|| random.nextDouble() >= this.disks.superblockCorruptionProbability()) {
+		if (this.storage != null || this.durableSuperblock == null
+				|| random.nextDouble() >= this.disks.damageProbability()) {
 			return null;
 		}
-		int copy = random.nextInt(2);
-		long offset = (long) copy * SUPERBLOCK_COPY_BYTES + random.nextInt(SUPERBLOCK_RECORD_BYTES);
-		this.fileSystem.flipBit(dataDirectory().resolve(SUPERBLOCK_FILE), offset, random.nextInt(8));
-		this.superblockCopyCorrupt = true;
-		return "superblock copy " + copy + " at byte " + offset;
+		List<Path> snapshots = files(SNAPSHOTS_DIRECTORY, ".snap");
+		// Half the damage goes to the newest snapshot, when there is one: the rarest of the three.
+		int kind = (!snapshots.isEmpty() && random.nextBoolean()) ? 1 : 2 * random.nextInt(2);
+		if (kind == 0 && !this.superblockCopyCorrupt) {
+			int copy = random.nextInt(2);
+			long offset = (long) copy * SUPERBLOCK_COPY_BYTES + random.nextInt(SUPERBLOCK_RECORD_BYTES);
+			this.fileSystem.flipBit(dataDirectory().resolve(SUPERBLOCK_FILE), offset, random.nextInt(8));
+			this.superblockCopyCorrupt = true;
+			return "superblock copy " + copy + " at byte " + offset;
+		}
+		if (kind == 1) {
+			Path newest = snapshots.get(snapshots.size() - 1);
+			long size = this.fileSystem.contents(newest).length;
+			long offset = random.nextLong(size);
+			this.fileSystem.flipBit(newest, offset, random.nextInt(8));
+			String name = newest.getFileName().toString();
+			this.corruptSnapshotOp = Long.parseLong(name.substring(name.indexOf('-') + 1, name.indexOf('.')));
+			return "snapshot of op " + this.corruptSnapshotOp + " at byte " + offset;
+		}
+		if (this.failingRead != null) {
+			return null;
+		}
+		List<Path> readable = new ArrayList<>(files(JOURNAL_DIRECTORY, ".log"));
+		readable.addAll(snapshots);
+		readable.add(dataDirectory().resolve(SUPERBLOCK_FILE));
+		Path failing = readable.get(random.nextInt(readable.size()));
+		this.fileSystem.failReads(failing, 1);
+		this.failingRead = failing;
+		return "a read error on " + failing;
 	}
 
 	@Override
 	public boolean hasCorruption() {
-		// A corrupt superblock copy costs no data, the other copy holds it all; it only must not be hit twice.
-		return false;
+		// A corrupt superblock copy costs no data (the other copy holds it all), nor does a read error.
+		return this.corruptSnapshotOp > 0;
 	}
 
 	@Override
 	public int pendingCount() {
 		return (this.storage == null) ? 0 : this.storage.queuedCount();
+	}
+
+	/** The data directory's files in {@code directory} whose names end with {@code suffix}, in name order. */
+	private List<Path> files(String directory, String suffix) {
+		try (Stream<Path> listed = Files.list(dataDirectory().resolve(directory))) {
+			return listed.filter((file) -> file.getFileName().toString().endsWith(suffix)).sorted().toList();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static boolean isSimulatedReadFailure(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof IOException && String.valueOf(cause.getMessage()).contains("SimFileSystem.failReads")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static <T> T quietly(Supplier<T> call) {
@@ -260,6 +341,10 @@ final class FileDisk implements HostDisk {
 
 		@Override
 		public void onSnapshotWritten(long op) {
+			if (op > FileDisk.this.corruptSnapshotOp) {
+				// A newer snapshot is durable: the replica holds again all it held.
+				FileDisk.this.corruptSnapshotOp = 0;
+			}
 			if (this.processDied) {
 				return;
 			}

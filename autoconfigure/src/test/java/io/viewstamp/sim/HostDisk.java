@@ -17,6 +17,7 @@ interface HostDisk {
 	 * recovery runs), and its completions go to {@code completions} from now on.
 	 * @param completions the new process's callbacks
 	 * @return the storage the process writes to
+	 * @throws Unavailable when a read fails, as a failing sector's may; nothing was changed
 	 */
 	Storage open(SimStorage.Completions completions);
 
@@ -67,5 +68,16 @@ interface HostDisk {
 
 	/** The number of requests not yet completed. */
 	int pendingCount();
+
+	/** The disk could not be read this time: the process does not start, and may on the next try. */
+	final class Unavailable extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		Unavailable(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+	}
 
 }

@@ -35,13 +35,26 @@ final class SeedSearch {
 	 * @return the first catch, or one with a {@code null} failure after {@code seedsMax} seeds
 	 */
 	static Catch firstCatch(long base, int seedsMax, LongFunction<Simulator> world) {
+		return firstCatch(base, seedsMax, world, SIMULATOR_CHECKS);
+	}
+
+	/**
+	 * Runs the worlds of seeds as {@link #firstCatch(long, int, LongFunction)} does, until one fails
+	 * one of {@code checks}.
+	 * @param base the first seed
+	 * @param seedsMax the most seeds to run
+	 * @param world builds the world of a seed
+	 * @param checks the checks that count as a catch
+	 * @return the first catch, or one with a {@code null} failure after {@code seedsMax} seeds
+	 */
+	static Catch firstCatch(long base, int seedsMax, LongFunction<Simulator> world, Set<Check> checks) {
 		// Seeds run in parallel batches; the catch reported is the lowest seed that catches, whatever
 		// the order the batch finished in, so the result does not depend on the machine.
 		for (int batchStart = 0; batchStart < seedsMax; batchStart += BATCH_SEEDS) {
 			int batchEnd = Math.min(seedsMax, batchStart + BATCH_SEEDS);
 			Optional<Catch> first = IntStream.range(batchStart, batchEnd)
 				.parallel()
-				.mapToObj((index) -> caught(base + index, index + 1, world))
+				.mapToObj((index) -> caught(base + index, index + 1, world, checks))
 				.filter(Objects::nonNull)
 				.min(Comparator.comparingInt(Catch::seedsRun));
 			if (first.isPresent()) {
@@ -51,13 +64,13 @@ final class SeedSearch {
 		return new Catch(null, seedsMax);
 	}
 
-	private static Catch caught(long seed, int seedsRun, LongFunction<Simulator> world) {
+	private static Catch caught(long seed, int seedsRun, LongFunction<Simulator> world, Set<Check> checks) {
 		try {
 			world.apply(seed).run();
 			return null;
 		}
 		catch (SimulationFailure failure) {
-			return SIMULATOR_CHECKS.contains(failure.check()) ? new Catch(failure, seedsRun) : null;
+			return checks.contains(failure.check()) ? new Catch(failure, seedsRun) : null;
 		}
 	}
 

@@ -13,12 +13,13 @@ import java.util.SplittableRandom;
  * @param filesPercent the chance, in percent, that a replica runs on the real storage
  * @param powerLossInWriteProbability the chance that a group commit during the chaos phase is cut
  * short by a power loss of its replica, at a random one of its writes and syncs
- * @param superblockCorruptionProbability the chance that a crash of a replica on the real storage
- * also flips a bit in one copy of its superblock (never both: that is the loss of the data directory)
+ * @param damageProbability the chance that a crash of a replica on the real storage, when the
+ * fault budget allows damage, also damages its disk: a bit flipped in one copy of its superblock
+ * (never both: that is the loss of the data directory) or in its newest snapshot, or a read that fails
  * @param segmentSizeBytes the journal's segment size, small so that segments roll over often
  * @param forceSkipped a canary: the real storage skips every {@code fsync} of a file
  */
-public record SimDisks(int filesPercent, double powerLossInWriteProbability, double superblockCorruptionProbability,
+public record SimDisks(int filesPercent, double powerLossInWriteProbability, double damageProbability,
 		long segmentSizeBytes, boolean forceSkipped) {
 
 	/** The segment size of worlds that do not draw one: a few dozen of the simulator's entries. */
@@ -29,7 +30,7 @@ public record SimDisks(int filesPercent, double powerLossInWriteProbability, dou
 			throw new IllegalArgumentException("filesPercent is a percentage, got " + filesPercent);
 		}
 		if (!(powerLossInWriteProbability >= 0 && powerLossInWriteProbability <= 1)
-				|| !(superblockCorruptionProbability >= 0 && superblockCorruptionProbability <= 1)) {
+				|| !(damageProbability >= 0 && damageProbability <= 1)) {
 			throw new IllegalArgumentException("probabilities lie in 0..1: " + this);
 		}
 	}
@@ -57,9 +58,9 @@ public record SimDisks(int filesPercent, double powerLossInWriteProbability, dou
 		int kind = random.nextInt(6);
 		int filesPercent = (kind < 3) ? 0 : (kind == 3) ? 50 : 100;
 		double powerLoss = (random.nextInt(3) == 0) ? 0 : random.nextDouble(0.001, 0.1);
-		double superblockCorruption = random.nextBoolean() ? 0 : random.nextDouble(0.05, 0.5);
+		double damage = random.nextBoolean() ? 0 : random.nextDouble(0.3, 1);
 		long segmentSizeBytes = 4096L * random.nextInt(1, 17);
-		return new SimDisks(filesPercent, powerLoss, superblockCorruption, segmentSizeBytes, false);
+		return new SimDisks(filesPercent, powerLoss, damage, segmentSizeBytes, false);
 	}
 
 	/**
@@ -67,7 +68,7 @@ public record SimDisks(int filesPercent, double powerLossInWriteProbability, dou
 	 * @return the copy, with every replica on the real storage
 	 */
 	public SimDisks withForceSkipped() {
-		return new SimDisks(100, this.powerLossInWriteProbability, this.superblockCorruptionProbability,
+		return new SimDisks(100, this.powerLossInWriteProbability, this.damageProbability,
 				this.segmentSizeBytes, true);
 	}
 
@@ -77,8 +78,8 @@ public record SimDisks(int filesPercent, double powerLossInWriteProbability, dou
 			return "modelled";
 		}
 		return String.format(Locale.ROOT, "files on %d%% of replicas (power loss in %.1f%% of group commits, "
-				+ "superblock copies corrupted in %.0f%% of crashes, segments of %d KiB%s)", this.filesPercent,
-				this.powerLossInWriteProbability * 100, this.superblockCorruptionProbability * 100,
+				+ "damage in %.0f%% of crashes, segments of %d KiB%s)", this.filesPercent,
+				this.powerLossInWriteProbability * 100, this.damageProbability * 100,
 				this.segmentSizeBytes >> 10, this.forceSkipped ? ", fsync of files SKIPPED" : "");
 	}
 

@@ -815,6 +815,10 @@ public final class Simulator {
 		for (ReplicaHost host : this.hosts) {
 			if (!host.isRunning() && !keptDown.contains(host.index())) {
 				start(host);
+				if (!host.isRunning()) {
+					// A read that failed once: the operator starts it again, and the disk reads this time.
+					start(host);
+				}
 			}
 			else if (host.isRunning() && keptDown.contains(host.index())) {
 				crash(host.index());
@@ -869,6 +873,11 @@ public final class Simulator {
 		Storage opened;
 		try {
 			opened = host.storage().open(new StorageCompletions(host));
+		}
+		catch (HostDisk.Unavailable ex) {
+			// The replica refuses to start on a disk it can not read, as it should; it is tried again later.
+			record(ex.getMessage());
+			return;
 		}
 		catch (RuntimeException ex) {
 			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.REPLICA_EXCEPTION,

@@ -108,6 +108,21 @@ class SimulatorSeedsTest {
 		}
 	}
 
+	/**
+	 * Seeds that found a bug with replicas on the real storage, in the world each was found in.
+	 * 880789 (two different ops committed at op 298): a replica whose newest snapshot was corrupt
+	 * restarted from none, its journal beginning after the lost snapshot, and voted in a view change
+	 * with an empty log under its old log view ({@code Replica.open}, {@code LostSnapshotTest}).
+	 */
+	@ParameterizedTest
+	@ValueSource(longs = { 880789L })
+	void aSeedThatOnceFoundABugOnTheRealStoragePasses(long seed) {
+		Outcome outcome = run(seed, null);
+		if (outcome.failure() != null) {
+			fail(report(List.of(outcome), 1));
+		}
+	}
+
 	private static List<Long> seeds() {
 		String seed = System.getProperty("sim.seed", "").trim();
 		if (!seed.isEmpty()) {
