@@ -34,6 +34,9 @@ final class FaultInjector {
 
 	private final long[] restartAtTick;
 
+	/** Wiped replicas that restart reaching only the stale side ({@link #partitionWithStaleSide}). */
+	private final boolean[] strandedAtRestart;
+
 	private long partitionEndTick = -1;
 
 	/** The replica a protocol event marked for a crash, or -1: it crashes once the call that did it returns. */
@@ -64,9 +67,14 @@ final class FaultInjector {
 		this.random = random;
 		this.restartAtTick = new long[simulator.cluster().replicaCount()];
 		Arrays.fill(this.restartAtTick, -1);
+		this.strandedAtRestart = new boolean[simulator.cluster().replicaCount()];
 		boolean eventPartitions = faults.profile() == SimFaults.Profile.SWARM && faults.partitionProbabilityPerTick() > 0
 				&& simulator.cluster().replicaCount() > 1 && eventPartitionRandom.nextBoolean();
-		this.eventPartitions = eventPartitions ? EventCrashes.random(eventPartitionRandom) : EventCrashes.none();
+		// The events that matter here (a start-view, a vote) come once per view change, not per op:
+		// a partition is timed to one with a chance of 5% to certain, not the 0.1-30% of crashes.
+		EventCrashes timing = EventCrashes.random(eventPartitionRandom);
+		this.eventPartitions = eventPartitions ? new EventCrashes(RandomStreams.logUniform(eventPartitionRandom, 0.05, 1),
+				timing.events(), timing.cooldownTicks()) : EventCrashes.none();
 	}
 
 	/** The partitions timed to protocol events, for reports. */
@@ -161,15 +169,21 @@ final class FaultInjector {
 	}
 
 	/**
-	 * A wiped replica restarts where it reaches only a minority that does not hold the newest
-	 * primary: the stale side, whose answers alone must never make its recovery complete.
+	 * A wiped replica restarts where it reaches only the stale side: replicas without the newest
+	 * primary (it and half the cluster, so that with three replicas one other answers), among them,
+	 * often, a primary of an older view that does not know it was deposed. Their answers alone must
+	 * never make its recovery complete.
 	 */
 	private void partitionWithStaleSide(int wiped, long now) {
 		int replicaCount = this.simulator.cluster().replicaCount();
 		int primary = this.simulator.primaryIndex();
 		Set<Integer> stale = new HashSet<>(List.of(wiped));
+		int deposed = deposedPrimary();
+		if (deposed >= 0 && deposed != wiped) {
+			stale.add(deposed);
+		}
 		for (int replica : shuffledReplicas()) {
-			if (stale.size() < this.simulator.cluster().faultsMax() && replica != primary) {
+			if (stale.size() <= replicaCount / 2 && replica != primary) {
 				stale.add(replica);
 			}
 		}
@@ -186,6 +200,26 @@ final class FaultInjector {
 		this.simulator.partition(stale, rest);
 		this.partitionEndTick = now + 1 + this.random.nextInt(this.faults.partitionTicksMax());
 		this.simulator.noteFault("wiped replica " + wiped + " reaches only the stale side " + stale);
+	}
+
+	/**
+	 * A running replica that is primary of a view older than the newest any replica is in, so it
+	 * was deposed while cut off and does not know it yet; -1 when there is none.
+	 */
+	private int deposedPrimary() {
+		long newestView = -1;
+		for (int replica = 0; replica < this.simulator.cluster().replicaCount(); replica++) {
+			if (this.simulator.isRunning(replica)) {
+				newestView = Math.max(newestView, this.simulator.replica(replica).view());
+			}
+		}
+		for (int replica = 0; replica < this.simulator.cluster().replicaCount(); replica++) {
+			if (this.simulator.isRunning(replica) && this.simulator.replica(replica).isPrimary()
+					&& this.simulator.replica(replica).view() < newestView) {
+				return replica;
+			}
+		}
+		return -1;
 	}
 
 	private void startPartition() {
@@ -280,6 +314,10 @@ final class FaultInjector {
 			}
 			else if (now >= this.restartAtTick[replica]) {
 				this.restartAtTick[replica] = -1;
+				if (this.strandedAtRestart[replica]) {
+					this.strandedAtRestart[replica] = false;
+					partitionWithStaleSide(replica, now);
+				}
 				this.simulator.restart(replica);
 			}
 			return;
@@ -289,10 +327,8 @@ final class FaultInjector {
 			this.simulator.crash(replica, chance(this.faults.tornWriteProbability()));
 			if (wipe) {
 				this.simulator.wipe(replica);
-				if (this.faults.profile() == SimFaults.Profile.SWARM && this.faults.partitionProbabilityPerTick() > 0
-						&& this.random.nextBoolean()) {
-					partitionWithStaleSide(replica, now);
-				}
+				this.strandedAtRestart[replica] = this.faults.profile() == SimFaults.Profile.SWARM
+						&& this.faults.partitionProbabilityPerTick() > 0 && this.random.nextBoolean();
 			}
 			else if (chance(this.faults.wipeProbability())) {
 				this.simulator.corruptJournal(replica, this.random);
