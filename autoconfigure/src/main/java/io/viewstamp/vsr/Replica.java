@@ -291,7 +291,11 @@ public final class Replica {
 			restoreSnapshot(state.snapshot(), true);
 		}
 		loadJournal(state.journal());
-		if ((!state.faultyOps().isEmpty() || startsPastTheBase(state.journal())) && !state.journal().isEmpty()) {
+		// A cluster of one has no peer to repair from: what its journal holds past a faulty op is cut
+		// below with the rest of the tail. After a power loss that is a batch whose sectors reached the
+		// disk out of order, never acknowledged; after bit rot it is data lost with the only copy.
+		if ((!state.faultyOps().isEmpty() || startsPastTheBase(state.journal())) && !state.journal().isEmpty()
+				&& this.cluster.replicaCount() > 1) {
 			LogEntry newest = state.journal().get(state.journal().size() - 1);
 			this.faultyHead = (newest.op() > this.log.op()) ? newest : null;
 		}

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,6 +57,41 @@ class StaleJournalTailTest {
 		assertThat(replica.status()).isEqualTo(Status.NORMAL);
 		assertThat(replica.op()).isEqualTo(3);
 		assertThat(this.storage.truncatedAfter).as("ops 4 to 6 leave the disk with the view's log").containsExactly(3L);
+	}
+
+	/**
+	 * A cluster of one has no peer to repair a faulty op from (found by the simulator: after a power
+	 * loss, the sectors of a batch never synced reached the disk out of order, a corrupt entry with an
+	 * intact one after it, and the lone replica asked itself for the missing ones and stopped). It
+	 * cuts its journal after the intact chain and goes on.
+	 */
+	@Test
+	@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // Without the rule the lone replica looks for a peer other than itself without end.
+	void aClusterOfOneCutsItsJournalAtAFaultyOpItCanNotRepair() {
+		List<LogEntry> journal = new ArrayList<>(RegistrationLogs.chain(CLUSTER_ID, 6));
+		journal.remove(2);
+		DurableState state = new DurableState(new Superblock(CLUSTER_ID, 0, 1, 1, 1, 2), null, journal, List.of(3L));
+		List<Integer> recipients = new ArrayList<>();
+		Replica replica = Replica.restart(new Cluster(CLUSTER_ID, 1), 0, ReplicaOptions.defaults(), state, this.storage,
+				new Outbox() {
+
+					@Override
+					public void send(int to, ReplicaMessage message) {
+						recipients.add(to);
+					}
+
+					@Override
+					public void reply(Reply reply) {
+					}
+
+				}, RegistrationLogs.NO_COMMANDS, new SplittableRandom(1));
+		for (int tick = 0; tick < 100; tick++) {
+			replica.tick(tick);
+		}
+
+		assertThat(replica.op()).isEqualTo(2);
+		assertThat(this.storage.truncatedAfter).containsExactly(2L);
+		assertThat(recipients).as("a lone replica sends nothing, to itself least of all").isEmpty();
 	}
 
 	private Replica restart(DurableState state) {
