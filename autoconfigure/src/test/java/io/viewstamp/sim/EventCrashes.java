@@ -61,6 +61,18 @@ public record EventCrashes(double probability, Set<ProtocolEvent> events, int co
 		return new EventCrashes(probability, events, random.nextInt(50, COOLDOWN_TICKS_MAX + 1));
 	}
 
+	/**
+	 * The chance of a crash after one {@code event}: the drawn chance, ten times it (at most
+	 * certain) for the events that come once per view change or recovery rather than once per op
+	 * (a vote, a start-view, an answer to a recovering replica), so that a world that times crashes
+	 * to them meets them at all.
+	 */
+	public double probabilityOf(ProtocolEvent event) {
+		boolean rare = event == ProtocolEvent.DO_VIEW_CHANGE_SENT || event == ProtocolEvent.START_VIEW_SENT
+				|| event == ProtocolEvent.RECOVERY_RESPONSE_SENT;
+		return rare ? Math.min(1, 10 * this.probability) : this.probability;
+	}
+
 	/** Whether a crash may be timed to {@code event}. */
 	public boolean times(ProtocolEvent event) {
 		return this.probability > 0 && this.events.contains(event);

@@ -388,7 +388,7 @@ final class FaultInjector {
 		if (!this.active || this.crashDue >= 0 || now < this.eventCrashQuietUntilTick || !eventCrashes.times(event)) {
 			return;
 		}
-		if (chance(eventCrashes.probability())) {
+		if (chance(eventCrashes.probabilityOf(event))) {
 			this.crashDue = replica;
 			this.eventCrashQuietUntilTick = now + eventCrashes.cooldownTicks();
 		}
