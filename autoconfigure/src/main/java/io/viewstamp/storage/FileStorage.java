@@ -172,11 +172,8 @@ public final class FileStorage implements Storage, AutoCloseable {
 	 * @throws DataDirectoryException when the directory already holds a superblock, or can not be written
 	 */
 	public static void format(Path dataDirectory, long clusterId, int replica, int replicaCount) {
-		format(dataDirectory, clusterId, replica, replicaCount, new Disk());
-	}
-
-	static void format(Path dataDirectory, long clusterId, int replica, int replicaCount, Disk disk) {
 		checkIdentity(replica, replicaCount);
+		Disk disk = new Disk();
 		try (DataDirectory directory = DataDirectory.lock(dataDirectory, disk)) {
 			try {
 				SuperblockFile.deleteLeftovers(directory.superblock);

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import io.viewstamp.sim.disk.SimFileSystem;
 import io.viewstamp.sim.disk.SimulatedPowerLoss;
 import io.viewstamp.storage.DataDirectoryException;
+import io.viewstamp.storage.FileStorage;
 import io.viewstamp.storage.StorageCompletions;
 import io.viewstamp.storage.SteppedFileStorage;
 import io.viewstamp.vsr.DurableState;
@@ -107,7 +108,7 @@ final class FileDisk implements HostDisk {
 		this.latencyTicksMax = latencyTicksMax;
 		this.random = random;
 		this.fileSystem = SimFileSystem.create("replica-" + replica);
-		SteppedFileStorage.format(dataDirectory(), clusterId, replica, replicaCount);
+		FileStorage.format(dataDirectory(), clusterId, replica, replicaCount);
 		this.durableSuperblock = DurableState.formatted(clusterId, replica, replicaCount).superblock();
 	}
 

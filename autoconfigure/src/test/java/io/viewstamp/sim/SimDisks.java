@@ -41,14 +41,6 @@ public record SimDisks(int filesPercent, double powerLossInWriteProbability, dou
 	}
 
 	/**
-	 * Every replica on the real storage, with power losses in a twentieth of its group commits.
-	 * @return the disks
-	 */
-	public static SimDisks files() {
-		return new SimDisks(100, 0.05, 0.1, SEGMENT_SIZE_BYTES, false);
-	}
-
-	/**
 	 * Draws a world's disks: half the worlds keep the modelled storage, a sixth mix both, a third
 	 * run every replica on the real one; power losses strike in up to a tenth of the group commits.
 	 * @param random the seed's stream for disks

@@ -964,7 +964,7 @@ public final class Simulator {
 		if (host.isRunning()) {
 			this.commitChecker.check(host.replica(), this.tick);
 		}
-		crashIfDue(host);
+		faultsDueAfterCall(host);
 	}
 
 	/** A replica did something a crash may be timed to. */
@@ -974,8 +974,11 @@ public final class Simulator {
 		}
 	}
 
-	/** Crashes the replica if an event of its marked it, now that the call into it returned. */
-	private void crashIfDue(ReplicaHost host) {
+	/**
+	 * Isolates or crashes the replica if an event of its marked it for either, now that the call
+	 * into it returned.
+	 */
+	private void faultsDueAfterCall(ReplicaHost host) {
 		if (this.chaos && this.faultInjector.isolateIfDue(host.index(), this.tick)) {
 			this.faultCounts.partition();
 			record("isolate " + host.index() + " right after its event: " + this.network.describeCuts());

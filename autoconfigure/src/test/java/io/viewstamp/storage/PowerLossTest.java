@@ -77,7 +77,7 @@ class PowerLossTest {
 	private static Outcome loseTheSecondGroupCommit(int operations, long seed, boolean forceSkipped) {
 		SimFileSystem disk = SimFileSystem.create("power-loss-" + operations + "-" + seed);
 		Path dataDirectory = disk.getPath("/var/lib/viewstamp");
-		SteppedFileStorage.format(dataDirectory, CLUSTER_ID, REPLICA, REPLICA_COUNT);
+		FileStorage.format(dataDirectory, CLUSTER_ID, REPLICA, REPLICA_COUNT);
 		List<LogEntry> entries = chain(2 * ENTRIES_PER_BATCH, 700);
 		List<LogEntry> acknowledged = new ArrayList<>();
 		TestLogs.Recorder recorder = new TestLogs.Recorder() {

@@ -26,17 +26,6 @@ public final class SteppedFileStorage implements Storage {
 	}
 
 	/**
-	 * Formats a data directory for a new cluster, as {@link FileStorage#format} does.
-	 * @param dataDirectory the directory
-	 * @param clusterId the cluster id
-	 * @param replica the replica's index
-	 * @param replicaCount the number of replicas
-	 */
-	public static void format(Path dataDirectory, long clusterId, int replica, int replicaCount) {
-		FileStorage.format(dataDirectory, clusterId, replica, replicaCount);
-	}
-
-	/**
 	 * Opens a data directory, running the storage's whole recovery of what it holds.
 	 * @param dataDirectory the directory
 	 * @param clusterId the cluster id
