@@ -30,7 +30,7 @@ import io.viewstamp.vsr.Request;
  *
  * <pre>
  * message := version u8 | type u8 | fields
- * i64 and i32 fields are little-endian; a list is a u32 count then its elements;
+ * i64 and i32 fields are little-endian; a flag is a u8, 0 or 1; a list is a u32 count then its elements;
  * a byte array is a u32 length then its bytes; a log entry is {@link LogEntryCodec}'s form.
  * </pre>
  *
@@ -41,8 +41,11 @@ import io.viewstamp.vsr.Request;
  */
 public final class MessageCodec {
 
-	/** The format version written in the first byte; a reader refuses any other. */
-	public static final byte VERSION = 1;
+	/**
+	 * The format version written in the first byte; a reader refuses any other. Version 2 added the
+	 * do-view-change's {@code complete} flag.
+	 */
+	public static final byte VERSION = 2;
 
 	/**
 	 * The most log entries one message may carry; well above the default view-change and repair
@@ -179,7 +182,7 @@ public final class MessageCodec {
 					in.readInt("replica"));
 			case TYPE_DO_VIEW_CHANGE -> new DoViewChange(named(in, "DoViewChange").readLong("view"),
 					in.readInt("replica"), in.readLong("logView"), in.readLong("op"), in.readLong("headChecksum"),
-					in.readLong("commit"), in.readEntries(ENTRIES_PER_MESSAGE_MAX));
+					in.readLong("commit"), in.readFlag("complete"), in.readEntries(ENTRIES_PER_MESSAGE_MAX));
 			case TYPE_START_VIEW -> new StartView(named(in, "StartView").readLong("view"), in.readInt("replica"),
 					in.readLong("op"), in.readLong("headChecksum"), in.readLong("commit"),
 					in.readEntries(ENTRIES_PER_MESSAGE_MAX));
@@ -226,6 +229,7 @@ public final class MessageCodec {
 				.putLong(doViewChange.op())
 				.putLong(doViewChange.headChecksum())
 				.putLong(doViewChange.commit())
+				.putFlag(doViewChange.complete())
 				.putEntries(doViewChange.entries(), ENTRIES_PER_MESSAGE_MAX);
 		}
 		else if (message instanceof StartView startView) {

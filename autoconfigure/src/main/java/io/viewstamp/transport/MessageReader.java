@@ -39,6 +39,15 @@ final class MessageReader {
 		return this.in.get();
 	}
 
+	boolean readFlag(String what) {
+		int offset = offset();
+		byte flag = readByte(what);
+		if (flag != 0 && flag != 1) {
+			throw malformed(offset, what + " is " + flag + ", a flag is 0 or 1");
+		}
+		return flag == 1;
+	}
+
 	int readInt(String what) {
 		require(Integer.BYTES, what);
 		return this.in.getInt();

@@ -25,6 +25,10 @@ final class MessageWriter {
 		return this;
 	}
 
+	MessageWriter putFlag(boolean value) {
+		return putByte(value ? (byte) 1 : (byte) 0);
+	}
+
 	MessageWriter putInt(int value) {
 		ensureRemaining(Integer.BYTES).putInt(value);
 		return this;

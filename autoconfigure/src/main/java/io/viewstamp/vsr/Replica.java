@@ -165,7 +165,8 @@ public final class Replica {
 
 	/**
 	 * The newest intact journal entry beyond a corrupt one, found at startup: this replica vouched
-	 * for it and for every entry before it, so it casts no vote until its log holds it again.
+	 * for it and for every entry before it. Until its log holds it again, its vote claims it but
+	 * says it is incomplete, so that a view change never chooses the log it can not supply.
 	 */
 	private LogEntry faultyHead;
 
@@ -1085,8 +1086,7 @@ public final class Replica {
 	 * view is durable: a vote forgotten in a crash could let the old view commit behind our back.
 	 */
 	private void sendDoViewChange() {
-		if (this.status != Status.VIEW_CHANGE || this.doViewChangeSent || this.awaitingStartView || this.faultyHead != null
-				|| !this.peerHeard
+		if (this.status != Status.VIEW_CHANGE || this.doViewChangeSent || this.awaitingStartView || !this.peerHeard
 				|| (this.superblockDurable.view() < this.view
 						&& !this.defects.contains(Defect.DO_VIEW_CHANGE_BEFORE_VIEW_DURABLE))) {
 			return;
@@ -1099,6 +1099,10 @@ public final class Replica {
 			return;
 		}
 		this.doViewChangeSent = true;
+		castVote();
+	}
+
+	private void castVote() {
 		DoViewChange vote = doViewChange();
 		if (isPrimaryOf(this.view)) {
 			onDoViewChange(vote);
@@ -1109,8 +1113,14 @@ public final class Replica {
 	}
 
 	private DoViewChange doViewChange() {
+		if (this.faultyHead != null && this.faultyHead.op() > this.log.op()) {
+			// What this replica acknowledged reaches its faulty head: it claims that much, or a longer
+			// log it helped commit could lose to a shorter one, and says it can not supply it.
+			return new DoViewChange(this.view, this.index, this.logView, this.faultyHead.op(), this.faultyHead.checksum(),
+					this.commit, false, viewChangeEntries());
+		}
 		return new DoViewChange(this.view, this.index, this.logView, this.log.op(), this.log.headChecksum(), this.commit,
-				viewChangeEntries());
+				true, viewChangeEntries());
 	}
 
 	private void onDoViewChange(DoViewChange message) {
@@ -1144,7 +1154,10 @@ public final class Replica {
 
 	/**
 	 * The paper's rule: the log of the vote with the highest log view, then the highest op. The
-	 * commit number is the highest any vote carries; every op up to it is in the chosen log.
+	 * commit number is the highest any vote carries; every op up to it is in the chosen log. When
+	 * the best log is one its voter can not supply (its journal was damaged), ops in it may be
+	 * committed and nothing else holds them for sure: the choice waits for another vote, or for
+	 * the next view.
 	 */
 	private void chooseLog() {
 		DoViewChange winner = null;
@@ -1154,6 +1167,9 @@ public final class Replica {
 			if (winner == null || ranksAbove(vote, winner)) {
 				winner = vote;
 			}
+		}
+		if (!winner.complete()) {
+			return;
 		}
 		Invariants.check(commitMax <= winner.op() || this.defects.contains(Defect.UNGUARDED),
 				"view %d: committed op %d is missing from the chosen log (head %d)", this.view, commitMax, winner.op());
@@ -1179,6 +1195,10 @@ public final class Replica {
 		if (vote.op() != best.op()) {
 			return vote.op() > best.op();
 		}
+		if (vote.complete() != best.complete()) {
+			// The same claim: take the log that can be supplied.
+			return vote.complete();
+		}
 		// Equal rank: prefer our own log, which needs no repair.
 		return vote.replica() == this.index;
 	}
@@ -1187,6 +1207,7 @@ public final class Replica {
 		Invariants.check(this.status == Status.VIEW_CHANGE && isPrimaryOf(this.view), "only the new primary starts a view");
 		Invariants.check(this.log.contains(this.viewChangeWinner.op(), this.viewChangeWinner.headChecksum()),
 				"the new primary's log must end with the chosen log");
+		forgetFaultyHead();
 		this.status = Status.NORMAL;
 		this.logView = this.view;
 		this.viewChangeWinner = null;
@@ -1269,14 +1290,7 @@ public final class Replica {
 		this.startViewInstalling = null;
 		// A later copy of the start-view may have connected before the repair finished.
 		this.repair = null;
-		// The view's whole log is ours now: whatever a corrupt journal entry held is in it, if it counts.
-		if (this.faultyHead != null && this.faultyHead.op() > this.log.op()
-				&& !this.defects.contains(Defect.STALE_JOURNAL_TAIL_KEPT)) {
-			// The journal still holds the entries after the corrupt one, up to the faulty head; the
-			// view's log ends before them, and a restart must not read them back as part of it.
-			this.storage.truncateAfter(this.log.op());
-		}
-		this.faultyHead = null;
+		forgetFaultyHead();
 		this.status = Status.NORMAL;
 		this.logView = this.view;
 		this.awaitingStartView = false;
@@ -1285,6 +1299,19 @@ public final class Replica {
 		writeSuperblock();
 		learnCommit(startView.commit());
 		sendPrepareOk();
+	}
+
+	/**
+	 * The view's whole log is ours now: whatever a corrupt journal entry held is in it, if it counts.
+	 */
+	private void forgetFaultyHead() {
+		if (this.faultyHead != null && this.faultyHead.op() > this.log.op()
+				&& !this.defects.contains(Defect.STALE_JOURNAL_TAIL_KEPT)) {
+			// The journal still holds the entries after the corrupt one, up to the faulty head; the
+			// view's log ends before them, and a restart must not read them back as part of it.
+			this.storage.truncateAfter(this.log.op());
+		}
+		this.faultyHead = null;
 	}
 
 	/**
@@ -1444,7 +1471,13 @@ public final class Replica {
 		if (this.log.contains(this.faultyHead.op(), this.faultyHead.checksum())
 				|| this.faultyHead.op() <= this.log.baseOp()) {
 			this.faultyHead = null;
-			sendDoViewChange();
+			if (this.status == Status.VIEW_CHANGE && this.doViewChangeSent && !this.awaitingStartView) {
+				// The vote already cast said its log was incomplete: the complete one replaces it.
+				castVote();
+			}
+			else {
+				sendDoViewChange();
+			}
 			return;
 		}
 		if (this.repair == null && this.status != Status.RECOVERING && this.log.op() < this.faultyHead.op()) {

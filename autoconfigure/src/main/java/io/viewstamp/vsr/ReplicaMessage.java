@@ -41,8 +41,14 @@ public sealed interface ReplicaMessage extends Message {
 	 * The sender's vote for the new primary of {@code view}: its log as of the last view in which
 	 * it was normal. {@code entries} holds the newest entries of that log (at most
 	 * {@link ReplicaOptions#viewChangeEntriesMax()}), ending at {@code op}.
+	 *
+	 * <p>A sender whose journal was damaged below its newest entry (a torn batch, bit rot) votes
+	 * with {@code complete} false: it claims the log it acknowledged, up to {@code op} and
+	 * {@code headChecksum}, but its {@code entries} end where its intact journal does. Its vote
+	 * counts toward the quorum and its claim ranks as any other, so no longer log is lost behind
+	 * it; the new primary never chooses an incomplete log, it waits for another vote instead.
 	 */
-	record DoViewChange(long view, int replica, long logView, long op, long headChecksum, long commit,
+	record DoViewChange(long view, int replica, long logView, long op, long headChecksum, long commit, boolean complete,
 			List<LogEntry> entries) implements ReplicaMessage {
 
 		public DoViewChange {

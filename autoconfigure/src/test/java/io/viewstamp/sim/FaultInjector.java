@@ -34,7 +34,10 @@ final class FaultInjector {
 
 	private final long[] restartAtTick;
 
-	/** Wiped replicas that restart reaching only the stale side ({@link #partitionWithStaleSide}). */
+	/**
+	 * Replicas that restart reaching only the stale side ({@link #partitionWithStaleSide}): wiped
+	 * ones, and ones crashed at a protocol event.
+	 */
 	private final boolean[] strandedAtRestart;
 
 	private long partitionEndTick = -1;
@@ -168,18 +171,25 @@ final class FaultInjector {
 		return true;
 	}
 
+	/** Whether this world strands restarted replicas on the stale side at all: swarm worlds with partitions. */
+	private boolean mayStrand() {
+		return this.faults.profile() == SimFaults.Profile.SWARM && this.faults.partitionProbabilityPerTick() > 0;
+	}
+
 	/**
-	 * A wiped replica restarts where it reaches only the stale side: replicas without the newest
-	 * primary (it and half the cluster, so that with three replicas one other answers), among them,
-	 * often, a primary of an older view that does not know it was deposed. Their answers alone must
-	 * never make its recovery complete.
+	 * A restarted replica reaches only the stale side: replicas without the newest primary (it and
+	 * half the cluster, so that with three replicas one other answers), among them, often, a primary
+	 * of an older view that does not know it was deposed. For a wiped replica, their answers alone
+	 * must never make its recovery complete. For one that crashed right after a vote or an
+	 * acknowledgement, what it comes back with must never let the stale side commit an op the
+	 * newer view lacks, nor let its older log win the next view change.
 	 */
-	private void partitionWithStaleSide(int wiped, long now) {
+	private void partitionWithStaleSide(int restarted, long now) {
 		int replicaCount = this.simulator.cluster().replicaCount();
 		int primary = this.simulator.primaryIndex();
-		Set<Integer> stale = new HashSet<>(List.of(wiped));
+		Set<Integer> stale = new HashSet<>(List.of(restarted));
 		int deposed = deposedPrimary();
-		if (deposed >= 0 && deposed != wiped) {
+		if (deposed >= 0 && deposed != restarted) {
 			stale.add(deposed);
 		}
 		for (int replica : shuffledReplicas()) {
@@ -199,7 +209,7 @@ final class FaultInjector {
 		this.simulator.heal();
 		this.simulator.partition(stale, rest);
 		this.partitionEndTick = now + 1 + this.random.nextInt(this.faults.partitionTicksMax());
-		this.simulator.noteFault("wiped replica " + wiped + " reaches only the stale side " + stale);
+		this.simulator.noteFault("restarted replica " + restarted + " reaches only the stale side " + stale);
 	}
 
 	/**
@@ -327,8 +337,7 @@ final class FaultInjector {
 			this.simulator.crash(replica, chance(this.faults.tornWriteProbability()));
 			if (wipe) {
 				this.simulator.wipe(replica);
-				this.strandedAtRestart[replica] = this.faults.profile() == SimFaults.Profile.SWARM
-						&& this.faults.partitionProbabilityPerTick() > 0 && this.random.nextBoolean();
+				this.strandedAtRestart[replica] = mayStrand() && this.random.nextBoolean();
 			}
 			else if (chance(this.faults.wipeProbability())) {
 				this.simulator.corruptJournal(replica, this.random);
@@ -418,6 +427,7 @@ final class FaultInjector {
 	void crashAtEvent(int replica, long now) {
 		this.simulator.crash(replica, chance(this.faults.tornWriteProbability()));
 		this.restartAtTick[replica] = now + 1 + this.random.nextInt(EVENT_CRASH_DOWN_TICKS_MAX);
+		this.strandedAtRestart[replica] = mayStrand() && this.random.nextBoolean();
 	}
 
 	private boolean chance(double probability) {

@@ -57,7 +57,7 @@ class HostilePeerTest {
 			.order(ByteOrder.LITTLE_ENDIAN)
 			.putInt(Frame.PAYLOAD_SIZE_BYTES_MAX + 1)
 			.array();
-		return Stream.of(Arguments.of("a frame of garbage", bytes(Frame.encode(new byte[] { 1, 99, 7, 7, 7 })),
+		return Stream.of(Arguments.of("a frame of garbage", bytes(Frame.encode(new byte[] { MessageCodec.VERSION, 99, 7, 7, 7 })),
 				"unknown message type 99"), Arguments.of("a frame with a bad checksum", bytes(badChecksum), "checksum"),
 				Arguments.of("an oversize length", oversizeLength, "is more than the " + Frame.PAYLOAD_SIZE_BYTES_MAX));
 	}

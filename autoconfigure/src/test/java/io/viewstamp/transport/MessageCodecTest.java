@@ -19,6 +19,7 @@ import io.viewstamp.vsr.Message;
 import io.viewstamp.vsr.Operation;
 import io.viewstamp.vsr.ReplicaMessage;
 import io.viewstamp.vsr.ReplicaMessage.Commit;
+import io.viewstamp.vsr.ReplicaMessage.DoViewChange;
 import io.viewstamp.vsr.ReplicaMessage.Prepare;
 import io.viewstamp.vsr.ReplicaMessage.Prepares;
 import io.viewstamp.vsr.ReplicaMessage.SnapshotChunk;
@@ -112,8 +113,19 @@ class MessageCodecTest {
 	@Test
 	void unknownVersionIsRefused() {
 		byte[] bytes = encodedCommit();
-		bytes[0] = 2;
-		assertMalformed(bytes, "at offset 0", "format version 2");
+		bytes[0] = 1;
+		assertMalformed(bytes, "at offset 0", "format version 1", "reads only version 2");
+	}
+
+	@Test
+	void aFlagOtherThanZeroOrOneIsRefused() {
+		DoViewChange vote = new DoViewChange(3, 1, 2, 10, 0xabcL, 9, true, List.of());
+		byte[] bytes = MessageCodec.encode(vote);
+		// version, type, view, replica, log view, op, head checksum, commit: then the flag.
+		int flagOffset = 1 + 1 + Long.BYTES + Integer.BYTES + 4 * Long.BYTES;
+		assertThat(bytes[flagOffset]).isEqualTo((byte) 1);
+		bytes[flagOffset] = 2;
+		assertMalformed(bytes, "at offset " + flagOffset, "complete is 2, a flag is 0 or 1");
 	}
 
 	@Test

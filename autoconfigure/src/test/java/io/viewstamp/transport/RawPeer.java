@@ -67,7 +67,7 @@ final class RawPeer implements AutoCloseable {
 		return peer;
 	}
 
-	/** A hello: magic "VSTR", handshake version 1, message version 1, kind 1, cluster id, dialer, acceptor. */
+	/** A hello: magic "VSTR", handshake version 1, message version 2, kind 1, cluster id, dialer, acceptor. */
 	static byte[] hello(long clusterId, int dialer, int acceptor) {
 		return prefix(KIND_HELLO, Long.BYTES + 2 * Integer.BYTES).putLong(clusterId).putInt(dialer).putInt(acceptor).array();
 	}
@@ -82,7 +82,7 @@ final class RawPeer implements AutoCloseable {
 			.order(ByteOrder.LITTLE_ENDIAN)
 			.put("VSTR".getBytes(StandardCharsets.US_ASCII))
 			.put((byte) 1)
-			.put((byte) 1)
+			.put((byte) 2)
 			.put(kind);
 	}
 

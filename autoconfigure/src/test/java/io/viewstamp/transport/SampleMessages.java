@@ -48,8 +48,9 @@ final class SampleMessages {
 		messages.add(new PrepareOk(7, 2, 1204, 0x0123_4567_89ab_cdefL));
 		messages.add(new Commit(7, 1, 1204, -1));
 		messages.add(new StartViewChange(8, 2));
-		messages.add(new DoViewChange(8, 2, 7, 1206, 0xdeadbeefL, 1203, entries(1204, 3)));
-		messages.add(new DoViewChange(8, 0, 0, 0, Checksums.root(CLUSTER_ID), 0, List.of()));
+		messages.add(new DoViewChange(8, 2, 7, 1206, 0xdeadbeefL, 1203, true, entries(1204, 3)));
+		messages.add(new DoViewChange(8, 0, 0, 0, Checksums.root(CLUSTER_ID), 0, true, List.of()));
+		messages.add(new DoViewChange(9, 1, 7, 1210, 0xfeedfaceL, 1203, false, entries(1204, 3)));
 		messages.add(new StartView(8, 2, 1206, 0xdeadbeefL, 1204, entries(1204, 3)));
 		messages.add(new StartView(8, 2, 0, Checksums.root(CLUSTER_ID), 0, List.of()));
 		messages.add(new RequestStartView(9, 1));

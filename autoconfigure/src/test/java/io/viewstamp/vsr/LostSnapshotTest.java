@@ -30,7 +30,7 @@ class LostSnapshotTest {
 	private Superblock superblockRequested;
 
 	@Test
-	void aReplicaWhoseJournalBeginsAfterALostSnapshotKeepsItAndDoesNotVote() {
+	void aReplicaWhoseJournalBeginsAfterALostSnapshotKeepsItAndVotesForTheLogItCanNotSupply() {
 		List<LogEntry> log = RegistrationLogs.chain(CLUSTER_ID, 6);
 		// Ops 1 to 3 were compacted into the snapshot now lost; the journal holds ops 4 to 6.
 		DurableState state = new DurableState(new Superblock(CLUSTER_ID, 0, 3, 1, 1, 6), null, log.subList(3, 6),
@@ -46,8 +46,17 @@ class LostSnapshotTest {
 		replica.onSuperblockWritten(this.superblockRequested);
 
 		assertThat(replica.status()).isEqualTo(Status.VIEW_CHANGE);
-		assertThat(this.sent).as("a vote with an empty log under log view 1 would let op 6 be lost")
-			.noneMatch((message) -> message instanceof ReplicaMessage.DoViewChange);
+		// A vote with an empty log under log view 1 would let op 6 be lost: the vote claims op 6, and
+		// says it can not supply it, so that no view change chooses it.
+		assertThat(this.sent).filteredOn(ReplicaMessage.DoViewChange.class::isInstance)
+			.singleElement()
+			.isInstanceOfSatisfying(ReplicaMessage.DoViewChange.class, (vote) -> {
+				assertThat(vote.logView()).isEqualTo(1);
+				assertThat(vote.op()).isEqualTo(6);
+				assertThat(vote.headChecksum()).isEqualTo(log.get(5).checksum());
+				assertThat(vote.complete()).isFalse();
+				assertThat(vote.entries()).isEmpty();
+			});
 	}
 
 	private final class RecordingStorage implements Storage {
