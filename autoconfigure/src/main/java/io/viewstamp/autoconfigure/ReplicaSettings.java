@@ -14,6 +14,7 @@ import io.viewstamp.runtime.NodeConfiguration;
 import io.viewstamp.runtime.RuntimeOptions;
 import io.viewstamp.transport.PeerAddress;
 import io.viewstamp.transport.PeerTls;
+import io.viewstamp.transport.TransportOptions;
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.ReplicaOptions;
 
@@ -119,7 +120,29 @@ final class ReplicaSettings {
 		RuntimeOptions defaults = RuntimeOptions.defaults();
 		return defaults.withRequestTimeout(requestTimeout)
 			.withReplica(defaults.replica().withSnapshots(snapshotInterval, defaults.replica().snapshotChunkBytesMax()))
-			.withStateCheckIntervalOps(stateCheckInterval);
+			.withStateCheckIntervalOps(stateCheckInterval)
+			.withTransport(transportOptions(properties.getTransport(), defaults.transport()));
+	}
+
+	private static TransportOptions transportOptions(ReplicationProperties.Transport transport, TransportOptions defaults) {
+		Duration pingInterval = transport.getPingInterval();
+		if (pingInterval == null || pingInterval.isNegative() || pingInterval.isZero()
+				|| pingInterval.compareTo(TransportOptions.DURATION_MAX) > 0) {
+			throw new InvalidReplicationPropertyException("replication.transport.ping-interval", pingInterval,
+					"the ping interval must be positive and at most " + TransportOptions.DURATION_MAX.toMinutes() + " minutes",
+					"Set replication.transport.ping-interval to a positive duration, e.g. 1s (the default).", null);
+		}
+		Duration idleTimeout = transport.getIdleTimeout();
+		if (idleTimeout == null || idleTimeout.compareTo(pingInterval.multipliedBy(2)) < 0
+				|| idleTimeout.compareTo(TransportOptions.DURATION_MAX) > 0) {
+			throw new InvalidReplicationPropertyException("replication.transport.idle-timeout", idleTimeout,
+					"a connection is given up after this long without a byte from the peer, so it must be at least twice "
+							+ "the ping interval (" + pingInterval + "), or one late ping would close a healthy connection",
+					"Set replication.transport.idle-timeout to at least twice replication.transport.ping-interval, e.g. 5s "
+							+ "(the default) with a ping interval of 1s.",
+					null);
+		}
+		return defaults.withLiveness(pingInterval, idleTimeout);
 	}
 
 	/**

@@ -7,6 +7,8 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import io.viewstamp.transport.TransportOptions;
+
 /**
  * Configuration of this application's replica, under the {@code replication} prefix.
  */
@@ -67,6 +69,11 @@ public class ReplicationProperties {
 	 * empty data directory regardless.
 	 */
 	private boolean initialize;
+
+	/**
+	 * The connections between replicas.
+	 */
+	private final Transport transport = new Transport();
 
 	public String getClusterId() {
 		return this.clusterId;
@@ -138,6 +145,46 @@ public class ReplicationProperties {
 
 	public void setInitialize(boolean initialize) {
 		this.initialize = initialize;
+	}
+
+	public Transport getTransport() {
+		return this.transport;
+	}
+
+	/**
+	 * The connections between replicas.
+	 */
+	public static class Transport {
+
+		/**
+		 * How long a connection to a peer may go without a byte sent before a ping is sent on it,
+		 * so that an idle connection is not taken for a dead one.
+		 */
+		private Duration pingInterval = TransportOptions.PING_INTERVAL;
+
+		/**
+		 * How long a connection to a peer may go without a byte received (a message or a ping)
+		 * before it is closed and redialed: a half-open connection, or a link that silently drops
+		 * every byte, is noticed within this. At least twice the ping interval.
+		 */
+		private Duration idleTimeout = TransportOptions.IDLE_TIMEOUT;
+
+		public Duration getPingInterval() {
+			return this.pingInterval;
+		}
+
+		public void setPingInterval(Duration pingInterval) {
+			this.pingInterval = pingInterval;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
 	}
 
 }

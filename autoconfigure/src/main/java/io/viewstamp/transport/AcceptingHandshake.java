@@ -1,6 +1,5 @@
 package io.viewstamp.transport;
 
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.IntFunction;
 
@@ -18,8 +17,8 @@ final class AcceptingHandshake extends HandshakeHandler {
 
 	private final IntFunction<Peer> peers;
 
-	AcceptingHandshake(Membership membership, IntFunction<Peer> peers, Duration timeout, RefusalLog refusals) {
-		super(timeout, refusals);
+	AcceptingHandshake(Membership membership, IntFunction<Peer> peers, TransportOptions options, RefusalLog refusals) {
+		super(options, refusals);
 		this.membership = membership;
 		this.peers = peers;
 	}

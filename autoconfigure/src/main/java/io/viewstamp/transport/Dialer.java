@@ -76,7 +76,7 @@ final class Dialer {
 					}
 					channel.pipeline()
 						.addLast(HandshakeHandler.FRAME_DECODER, new FrameDecoder(HandshakeCodec.HANDSHAKE_SIZE_BYTES_MAX))
-						.addLast(new DialingHandshake(membership, peer, Dialer.this, options.handshakeTimeout(),
+						.addLast(new DialingHandshake(membership, peer, Dialer.this, options,
 								Dialer.this.refusals));
 				}
 			});

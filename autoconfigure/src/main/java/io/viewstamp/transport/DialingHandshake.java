@@ -1,6 +1,5 @@
 package io.viewstamp.transport;
 
-import java.time.Duration;
 import java.util.Optional;
 
 import io.netty.channel.ChannelHandlerContext;
@@ -21,8 +20,8 @@ final class DialingHandshake extends HandshakeHandler {
 
 	private final Dialer dialer;
 
-	DialingHandshake(Membership membership, Peer peer, Dialer dialer, Duration timeout, RefusalLog refusals) {
-		super(timeout, refusals);
+	DialingHandshake(Membership membership, Peer peer, Dialer dialer, TransportOptions options, RefusalLog refusals) {
+		super(options, refusals);
 		this.membership = membership;
 		this.peer = peer;
 		this.dialer = dialer;

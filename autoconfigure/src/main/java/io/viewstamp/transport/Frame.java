@@ -9,7 +9,8 @@ import java.util.zip.CRC32C;
  * The unit on a connection between replicas: {@code [u32 length][u32 crc32c of payload][payload]},
  * little-endian. The length lets a reader cut a byte stream into messages; the checksum catches
  * corruption that TCP's own weak checksum lets through, so a flipped bit closes the connection
- * instead of reaching the replica. Pure functions, no I/O: the caller owns the buffers.
+ * instead of reaching the replica. A frame with an empty payload is a ping ({@link ConnectionLiveness}).
+ * Pure functions, no I/O: the caller owns the buffers.
  */
 public final class Frame {
 

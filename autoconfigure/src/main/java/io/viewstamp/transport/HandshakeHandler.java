@@ -22,14 +22,17 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	private final Duration timeout;
 
+	private final TransportOptions options;
+
 	private final RefusalLog refusals;
 
 	private ScheduledFuture<?> timer;
 
 	private boolean finished;
 
-	HandshakeHandler(Duration timeout, RefusalLog refusals) {
-		this.timeout = timeout;
+	HandshakeHandler(TransportOptions options, RefusalLog refusals) {
+		this.timeout = options.handshakeTimeout();
+		this.options = options;
 		this.refusals = refusals;
 	}
 
@@ -104,12 +107,17 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 		context.close();
 	}
 
-	/** Hands the authenticated connection to {@code peer}: from now on its frames are messages. */
+	/**
+	 * Hands the authenticated connection to {@code peer}: from now on its frames are messages, and
+	 * pings keep it checked for life.
+	 */
 	final void complete(ChannelHandlerContext context, int localReplica, Peer peer) {
 		this.finished = true;
 		cancelTimer();
 		this.refusals.reset();
 		((FrameDecoder) context.pipeline().get(FRAME_DECODER)).allowPayloadSizeBytes(Frame.PAYLOAD_SIZE_BYTES_MAX);
+		context.pipeline().addBefore(FRAME_DECODER, "liveness",
+				new ConnectionLiveness(localReplica, peer.replica(), this.options.pingInterval(), this.options.idleTimeout()));
 		context.pipeline().replace(this, "messages", new MessageHandler(localReplica, peer));
 		peer.attach(context.channel());
 	}

@@ -37,6 +37,9 @@ final class MessageHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		byte[] payload = (byte[]) frame;
+		if (ConnectionLiveness.isPing(payload)) {
+			return;
+		}
 		if (isHandshake(payload)) {
 			refused(context, payload);
 			return;

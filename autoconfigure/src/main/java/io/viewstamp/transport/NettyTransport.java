@@ -307,7 +307,7 @@ public final class NettyTransport implements AutoCloseable {
 					channel.pipeline()
 						.addLast(HandshakeHandler.FRAME_DECODER, new FrameDecoder(HandshakeCodec.HANDSHAKE_SIZE_BYTES_MAX))
 						.addLast(new AcceptingHandshake(NettyTransport.this.membership, NettyTransport.this.peers::get,
-								options.handshakeTimeout(), refusals));
+								options, refusals));
 				}
 			});
 		ChannelFuture bound = bootstrap.bind(bindAddress);

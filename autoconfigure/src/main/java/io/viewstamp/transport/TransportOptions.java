@@ -16,9 +16,14 @@ import java.util.Objects;
  * has more waiting are dropped, so that a slow peer cannot make the sender run out of memory
  * @param tls mutual TLS between replicas, or {@code null} for plain TCP; every replica of a cluster
  * must use TLS, or none
+ * @param pingInterval how long a connection may go without a byte written before a ping is sent on
+ * it, so that an idle but healthy connection is never taken for a dead one
+ * @param idleTimeout how long a connection may go without a byte read (a message or a ping) before
+ * it is closed and redialed: a half-open connection, or a link that silently drops every byte (a
+ * failed switch, a NAT entry gone), is noticed within this, not after TCP keepalive's hours
  */
 public record TransportOptions(Duration connectTimeout, Duration handshakeTimeout, Duration reconnectDelayMin,
-		Duration reconnectDelayMax, int outboundBytesMax, PeerTls tls) {
+		Duration reconnectDelayMax, int outboundBytesMax, PeerTls tls, Duration pingInterval, Duration idleTimeout) {
 
 	/** Default for {@link #connectTimeout()}. */
 	public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
@@ -35,6 +40,12 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	/** Default for {@link #outboundBytesMax()}. */
 	public static final int OUTBOUND_BYTES_MAX = 64 << 20;
 
+	/** Default for {@link #pingInterval()}. */
+	public static final Duration PING_INTERVAL = Duration.ofSeconds(1);
+
+	/** Default for {@link #idleTimeout()}: several pings may be lost or late before a connection is given up. */
+	public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
+
 	/**
 	 * The smallest {@link #outboundBytesMax()} allowed: less would drop messages of ordinary bursts
 	 * even from a peer that keeps up.
@@ -49,6 +60,13 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 		requirePositive(handshakeTimeout, "handshakeTimeout");
 		requirePositive(reconnectDelayMin, "reconnectDelayMin");
 		requirePositive(reconnectDelayMax, "reconnectDelayMax");
+		requirePositive(pingInterval, "pingInterval");
+		requirePositive(idleTimeout, "idleTimeout");
+		if (idleTimeout.compareTo(pingInterval.multipliedBy(2)) < 0) {
+			throw new IllegalArgumentException("Transport idleTimeout " + idleTimeout + " is less than twice the pingInterval "
+					+ pingInterval + ": a healthy idle connection would be closed whenever one ping is late; give an idle "
+					+ "timeout of at least twice the ping interval (the defaults are 5s and 1s)");
+		}
 		if (reconnectDelayMin.compareTo(reconnectDelayMax) > 0) {
 			throw new IllegalArgumentException("Transport reconnectDelayMin " + reconnectDelayMin
 					+ " is longer than reconnectDelayMax " + reconnectDelayMax + ": give a minimum no longer than the maximum");
@@ -69,12 +87,14 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 */
 	public TransportOptions(Duration connectTimeout, Duration handshakeTimeout, Duration reconnectDelayMin,
 			Duration reconnectDelayMax, int outboundBytesMax) {
-		this(connectTimeout, handshakeTimeout, reconnectDelayMin, reconnectDelayMax, outboundBytesMax, null);
+		this(connectTimeout, handshakeTimeout, reconnectDelayMin, reconnectDelayMax, outboundBytesMax, null, PING_INTERVAL,
+				IDLE_TIMEOUT);
 	}
 
 	/**
 	 * The defaults: connect within 1 s, handshake within 2 s, reconnect after 50 ms doubling up to
-	 * 1 s, and at most 64 MiB waiting for one peer.
+	 * 1 s, at most 64 MiB waiting for one peer, a ping after 1 s without a write, and a connection
+	 * given up after 5 s without a read.
 	 * @return the defaults
 	 */
 	public static TransportOptions defaults() {
@@ -90,7 +110,7 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 */
 	public TransportOptions withTimeouts(Duration connectTimeout, Duration handshakeTimeout) {
 		return new TransportOptions(connectTimeout, handshakeTimeout, this.reconnectDelayMin, this.reconnectDelayMax,
-				this.outboundBytesMax, this.tls);
+				this.outboundBytesMax, this.tls, this.pingInterval, this.idleTimeout);
 	}
 
 	/**
@@ -101,7 +121,7 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 */
 	public TransportOptions withReconnectDelays(Duration reconnectDelayMin, Duration reconnectDelayMax) {
 		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, reconnectDelayMin, reconnectDelayMax,
-				this.outboundBytesMax, this.tls);
+				this.outboundBytesMax, this.tls, this.pingInterval, this.idleTimeout);
 	}
 
 	/**
@@ -111,7 +131,7 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 */
 	public TransportOptions withOutboundBytesMax(int outboundBytesMax) {
 		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, this.reconnectDelayMin,
-				this.reconnectDelayMax, outboundBytesMax, this.tls);
+				this.reconnectDelayMax, outboundBytesMax, this.tls, this.pingInterval, this.idleTimeout);
 	}
 
 	/**
@@ -121,7 +141,18 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 */
 	public TransportOptions withTls(PeerTls tls) {
 		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, this.reconnectDelayMin,
-				this.reconnectDelayMax, this.outboundBytesMax, tls);
+				this.reconnectDelayMax, this.outboundBytesMax, tls, this.pingInterval, this.idleTimeout);
+	}
+
+	/**
+	 * A copy with other liveness checks of connections.
+	 * @param pingInterval see {@link #pingInterval()}
+	 * @param idleTimeout see {@link #idleTimeout()}
+	 * @return the copy
+	 */
+	public TransportOptions withLiveness(Duration pingInterval, Duration idleTimeout) {
+		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, this.reconnectDelayMin,
+				this.reconnectDelayMax, this.outboundBytesMax, this.tls, pingInterval, idleTimeout);
 	}
 
 	private static void requirePositive(Duration duration, String name) {

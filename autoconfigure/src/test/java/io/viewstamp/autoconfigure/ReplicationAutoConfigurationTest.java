@@ -147,7 +147,8 @@ class ReplicationAutoConfigurationTest {
 			.withPropertyValues("replication.cluster-id=demo", "replication.replica=1",
 					"replication.peers=" + String.join(",", peers), "replication.data-dir=" + this.root.resolve("1"),
 					"replication.request-timeout=2s", "replication.snapshot-interval=500",
-					"replication.state-check-interval=700")
+					"replication.state-check-interval=700", "replication.transport.ping-interval=250ms",
+					"replication.transport.idle-timeout=3s")
 			.run((context) -> {
 				NodeConfiguration configuration = context.getBean(ReplicaNodeLifecycle.class).getConfiguration();
 				assertThat(configuration.clusterId()).isEqualTo(ReplicaSettings.clusterId("demo"));
@@ -158,6 +159,8 @@ class ReplicationAutoConfigurationTest {
 				assertThat(options.requestTimeout()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(options.replica().snapshotIntervalOps()).isEqualTo(500);
 				assertThat(options.stateCheckIntervalOps()).isEqualTo(700);
+				assertThat(options.transport().pingInterval()).isEqualTo(Duration.ofMillis(250));
+				assertThat(options.transport().idleTimeout()).isEqualTo(Duration.ofSeconds(3));
 			});
 	}
 

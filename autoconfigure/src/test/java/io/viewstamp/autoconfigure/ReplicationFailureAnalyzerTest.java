@@ -92,6 +92,20 @@ class ReplicationFailureAnalyzerTest {
 	}
 
 	@Test
+	void whenTheIdleTimeoutIsNotTwiceThePingIntervalThenTheFailureNamesBoth() {
+		FailureAnalysis analysis = analyzeStartup("replication.transport.ping-interval=2s",
+				"replication.transport.idle-timeout=3s");
+		assertThat(analysis.getDescription()).contains("replication.transport.idle-timeout", "twice the ping interval");
+		assertThat(analysis.getAction()).contains("replication.transport.ping-interval");
+	}
+
+	@Test
+	void whenThePingIntervalIsNotPositiveThenTheFailureNamesIt() {
+		FailureAnalysis analysis = analyzeStartup("replication.transport.ping-interval=0s");
+		assertThat(analysis.getDescription()).contains("replication.transport.ping-interval");
+	}
+
+	@Test
 	void whenTheStateCheckIntervalIsNegativeThenTheFailureNamesItAndHowToTurnChecksOff() {
 		FailureAnalysis analysis = analyzeStartup("replication.state-check-interval=-1");
 		assertThat(analysis.getDescription()).contains("replication.state-check-interval");

@@ -18,6 +18,20 @@ class TransportOptionsTest {
 		assertThat(options.reconnectDelayMin()).isEqualTo(Duration.ofMillis(50));
 		assertThat(options.reconnectDelayMax()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(options.outboundBytesMax()).isEqualTo(64 << 20);
+		assertThat(options.pingInterval()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(options.idleTimeout()).isEqualTo(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void anIdleTimeoutShorterThanTwoPingsIsRefused() {
+		assertThat(TransportOptions.defaults().withLiveness(Duration.ofMillis(100), Duration.ofMillis(200)).idleTimeout())
+			.isEqualTo(Duration.ofMillis(200));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> TransportOptions.defaults().withLiveness(Duration.ofSeconds(1), Duration.ofMillis(1999)))
+			.withMessageContaining("idleTimeout PT1.999S is less than twice the pingInterval PT1S");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> TransportOptions.defaults().withLiveness(Duration.ZERO, Duration.ofSeconds(5)))
+			.withMessageContaining("pingInterval");
 	}
 
 	@Test
