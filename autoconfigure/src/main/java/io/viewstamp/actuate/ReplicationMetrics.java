@@ -1,7 +1,9 @@
 package io.viewstamp.actuate;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -29,6 +31,9 @@ import io.viewstamp.vsr.Status;
  * <li>{@code replication.peer.lag}: gauge per other replica, tagged {@code peer} with its index,
  * the ops of this replica's log that the peer has not acknowledged. Only the primary knows what
  * its backups acknowledged, so it is NaN on a backup or while a view changes.</li>
+ * <li>{@code replication.peer.refused}: function counter per reason, tagged {@code reason}
+ * ({@code cluster}, {@code version}, {@code peer-list}, {@code secret}, {@code tls},
+ * {@code malformed}, {@code timeout}), the connections this replica refused since it started.</li>
  * </ul>
  * Gauges are NaN while the replica does not run; counters keep their last value, as a counter must
  * not go down.
@@ -46,6 +51,9 @@ public final class ReplicationMetrics implements MeterBinder {
 
 	/** The highest view seen, for the same reason. */
 	private final AtomicLong views = new AtomicLong();
+
+	/** The most refusals seen per reason, for the same reason. */
+	private final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
 
 	/**
 	 * @param status the running replica's status, or {@code null} when it does not run; read at
@@ -83,6 +91,14 @@ public final class ReplicationMetrics implements MeterBinder {
 		Gauge.builder("replication.status", this, ReplicationMetrics::status)
 			.description("The replica's status: 0 normal, 1 view change, 2 recovering, 3 stopped")
 			.register(registry);
+		for (String reason : NodeStatus.PEER_REFUSAL_REASONS) {
+			FunctionCounter.builder("replication.peer.refused", this, (metrics) -> metrics.refusals(reason))
+				.description("Connections this replica refused: a peer of another cluster or release, with a wrong "
+						+ "shared secret or certificate, or not a replica at all")
+				.baseUnit("connections")
+				.tag("reason", reason)
+				.register(registry);
+		}
 		for (int peer = 0; peer < this.replicaCount; peer++) {
 			if (peer == this.replica) {
 				continue;
@@ -104,6 +120,13 @@ public final class ReplicationMetrics implements MeterBinder {
 	private double viewChanges() {
 		NodeStatus current = this.status.get();
 		return (current != null) ? this.views.accumulateAndGet(current.view(), Math::max) : this.views.get();
+	}
+
+	private double refusals(String reason) {
+		NodeStatus current = this.status.get();
+		Long count = (current != null) ? current.peerRefusals().get(reason) : null;
+		return this.refusals.computeIfAbsent(reason, (key) -> new AtomicLong())
+			.accumulateAndGet((count != null) ? count : 0, Math::max);
 	}
 
 	private double read(ToLongFunction<NodeStatus> value) {

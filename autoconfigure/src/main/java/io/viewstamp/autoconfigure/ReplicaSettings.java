@@ -13,6 +13,7 @@ import java.util.Map;
 import io.viewstamp.runtime.NodeConfiguration;
 import io.viewstamp.runtime.RuntimeOptions;
 import io.viewstamp.transport.PeerAddress;
+import io.viewstamp.transport.PeerSecret;
 import io.viewstamp.transport.PeerTls;
 import io.viewstamp.transport.TransportOptions;
 import io.viewstamp.vsr.Cluster;
@@ -143,6 +144,29 @@ final class ReplicaSettings {
 					null);
 		}
 		return defaults.withLiveness(pingInterval, idleTimeout);
+	}
+
+	/**
+	 * The cluster's shared secret from {@code replication.secret}, or {@code null} when there is none.
+	 * @param properties the properties
+	 * @return the secret, or {@code null}
+	 * @throws InvalidReplicationPropertyException when it is too short; the error never shows it
+	 */
+	static PeerSecret peerSecret(ReplicationProperties properties) {
+		String secret = properties.getSecret();
+		if (secret == null || secret.isEmpty()) {
+			return null;
+		}
+		try {
+			return PeerSecret.of(secret);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidReplicationPropertyException("replication.secret",
+					"(hidden, " + secret.strip().length() + " characters)", ex.getMessage(),
+					"Set replication.secret to the same random text of at least " + PeerSecret.LENGTH_MIN
+							+ " characters on every replica, e.g. from the output of: openssl rand -base64 32",
+					null);
+		}
 	}
 
 	/**

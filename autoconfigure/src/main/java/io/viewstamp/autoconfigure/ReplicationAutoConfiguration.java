@@ -5,6 +5,7 @@ import io.viewstamp.beans.ReplicatedBeanPostProcessor;
 import io.viewstamp.runtime.NodeConfiguration;
 import io.viewstamp.runtime.ReplicaNode;
 import io.viewstamp.runtime.RuntimeOptions;
+import io.viewstamp.transport.PeerSecret;
 import io.viewstamp.transport.PeerTls;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -72,8 +73,10 @@ public final class ReplicationAutoConfiguration {
 		NodeConfiguration configuration = ReplicaSettings.nodeConfiguration(properties);
 		RuntimeOptions options = ReplicaSettings.runtimeOptions(properties);
 		PeerTls tls = ReplicaSettings.peerTls(properties, sslBundles.getIfAvailable());
-		return new ReplicaNodeLifecycle(configuration, options.withTransport(options.transport().withTls(tls)),
-				stateMachine, properties.isInitialize());
+		PeerSecret secret = ReplicaSettings.peerSecret(properties);
+		return new ReplicaNodeLifecycle(configuration,
+				options.withTransport(options.transport().withTls(tls).withSecret(secret)), stateMachine,
+				properties.isInitialize());
 	}
 
 }

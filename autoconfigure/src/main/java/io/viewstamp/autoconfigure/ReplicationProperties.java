@@ -63,6 +63,16 @@ public class ReplicationProperties {
 	private String sslBundle;
 
 	/**
+	 * A secret shared by every replica of the cluster, at least 16 characters: each connection's
+	 * two ends prove they know it (an HMAC over fresh nonces) without sending it, and a peer that
+	 * can not is refused. Set it on every replica or on none, from an environment variable
+	 * (REPLICATION_SECRET) or a secret store rather than a file in the application. Without it and
+	 * without an ssl-bundle, any host that can reach a replica's port and knows the cluster id can
+	 * join.
+	 */
+	private String secret;
+
+	/**
 	 * Whether to format an empty data directory as a member of a NEW cluster. Set it on every
 	 * replica for the cluster's first start only; a replica whose data directory was lost must
 	 * start with it false, to recover from its peers. A single replica (no peers) formats its
@@ -137,6 +147,14 @@ public class ReplicationProperties {
 
 	public void setSslBundle(String sslBundle) {
 		this.sslBundle = sslBundle;
+	}
+
+	public String getSecret() {
+		return this.secret;
+	}
+
+	public void setSecret(String secret) {
+		this.secret = secret;
 	}
 
 	public boolean isInitialize() {

@@ -1,9 +1,14 @@
 package io.viewstamp.runtime;
 
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.viewstamp.storage.StorageStatistics;
 import io.viewstamp.transport.PeerStatus;
+import io.viewstamp.transport.RefusalReason;
 import io.viewstamp.vsr.Status;
 
 /**
@@ -28,8 +33,24 @@ import io.viewstamp.vsr.Status;
  * @param lastDivergence the last such contradiction, described, or {@code null}
  * @param lastStateCheckOp the op of the last {@link StateChecks state check} at which this
  * replica's state was the primary's, 0 before the first
+ * @param peerRefusals the connections this replica refused since it started, by reason (the tags of
+ * {@link #PEER_REFUSAL_REASONS}, each present)
  */
 public record NodeStatus(int replica, int replicaCount, Status status, long view, int primary, long op, long commit,
 		int clientSessions, boolean stopped, String stopCause, List<PeerStatus> peers, StorageStatistics storage,
-		List<Long> acknowledgedOps, long divergences, String lastDivergence, long lastStateCheckOp) {
+		List<Long> acknowledgedOps, long divergences, String lastDivergence, long lastStateCheckOp,
+		Map<String, Long> peerRefusals) {
+
+	/** The reasons a connection may be refused for, as {@link #peerRefusals()} names them. */
+	public static final List<String> PEER_REFUSAL_REASONS = Arrays.stream(RefusalReason.values())
+		.map(RefusalReason::tag)
+		.toList();
+
+	/** No refusal yet: every reason at zero. */
+	static Map<String, Long> noPeerRefusals() {
+		Map<String, Long> none = new LinkedHashMap<>();
+		PEER_REFUSAL_REASONS.forEach((reason) -> none.put(reason, 0L));
+		return Collections.unmodifiableMap(none);
+	}
+
 }

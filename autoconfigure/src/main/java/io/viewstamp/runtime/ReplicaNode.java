@@ -3,7 +3,10 @@ package io.viewstamp.runtime;
 import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -195,7 +198,8 @@ public final class ReplicaNode implements AutoCloseable {
 		List<PeerStatus> peers = (this.transport != null) ? this.transport.peers() : List.of();
 		return new NodeStatus(last.replica(), last.replicaCount(), last.status(), last.view(), last.primary(), last.op(),
 				last.commit(), last.clientSessions(), this.stopped, this.stopCause, peers, this.storage.statistics(),
-				last.acknowledgedOps(), this.divergences, this.lastDivergence, this.stateChecks.lastAgreedOp());
+				last.acknowledgedOps(), this.divergences, this.lastDivergence, this.stateChecks.lastAgreedOp(),
+				peerRefusals());
 	}
 
 	/** The configuration the replica runs with. */
@@ -280,7 +284,16 @@ public final class ReplicaNode implements AutoCloseable {
 		this.status = new NodeStatus(this.configuration.replica(), this.cluster.replicaCount(), this.replica.status(),
 				this.replica.view(), this.replica.primaryIndex(), this.replica.op(), this.replica.commit(),
 				this.client.sessions(), this.stopped, this.stopCause, List.of(), null, acknowledgedOps(), this.divergences,
-				this.lastDivergence, this.stateChecks.lastAgreedOp());
+				this.lastDivergence, this.stateChecks.lastAgreedOp(), NodeStatus.noPeerRefusals());
+	}
+
+	private Map<String, Long> peerRefusals() {
+		if (this.transport == null) {
+			return NodeStatus.noPeerRefusals();
+		}
+		Map<String, Long> refusals = new LinkedHashMap<>();
+		this.transport.refusals().forEach((reason, count) -> refusals.put(reason.tag(), count));
+		return Collections.unmodifiableMap(refusals);
 	}
 
 	private List<Long> acknowledgedOps() {

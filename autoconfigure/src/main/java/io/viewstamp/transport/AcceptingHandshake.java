@@ -6,16 +6,24 @@ import java.util.function.IntFunction;
 import io.netty.channel.ChannelHandlerContext;
 import io.viewstamp.transport.Handshake.Accepted;
 import io.viewstamp.transport.Handshake.Hello;
+import io.viewstamp.transport.Handshake.Proven;
 
 /**
  * The acceptor's side of the handshake: waits for the dialer's {@link Hello}, checks it against
- * the {@link Membership}, and answers {@link Accepted} or refuses.
+ * the {@link Membership}, and answers {@link Accepted} or refuses. With a {@link PeerSecret}, its
+ * answer proves the secret over both nonces, and it waits for the dialer's {@link Proven} before
+ * any frame of the connection may reach the replica.
  */
 final class AcceptingHandshake extends HandshakeHandler {
 
 	private final Membership membership;
 
 	private final IntFunction<Peer> peers;
+
+	/** The hello being proven, with the nonce this side sent, or null before the hello. */
+	private Hello hello;
+
+	private byte[] nonce;
 
 	AcceptingHandshake(Membership membership, IntFunction<Peer> peers, TransportOptions options, RefusalLog refusals) {
 		super(options, refusals);
@@ -30,18 +38,65 @@ final class AcceptingHandshake extends HandshakeHandler {
 
 	@Override
 	void received(ChannelHandlerContext context, Handshake handshake) {
-		if (!(handshake instanceof Hello hello)) {
-			refuse(context, "the first frame of a dialer must be a hello, not " + handshake.getClass().getSimpleName());
+		if (this.hello != null) {
+			receivedProof(context, handshake);
 			return;
 		}
-		Optional<String> problem = this.membership.problemWithHello(hello);
+		if (!(handshake instanceof Hello received)) {
+			refuse(context, RefusalReason.MALFORMED,
+					"the first frame of a dialer must be a hello, not " + handshake.getClass().getSimpleName());
+			return;
+		}
+		Optional<String> problem = this.membership.problemWithHello(received);
 		if (problem.isPresent()) {
-			refuse(context, problem.get());
+			refuse(context, (received.clusterId() != this.membership.clusterId()) ? RefusalReason.CLUSTER
+					: RefusalReason.PEER_LIST, problem.get());
 			return;
 		}
-		Accepted accepted = new Accepted(this.membership.clusterId(), this.membership.replica());
+		PeerSecret secret = options().secret();
+		if (secret == null && received.authenticated()) {
+			refuse(context, RefusalReason.SECRET, "the peer, replica " + received.dialer() + ", proves a shared secret "
+					+ "(replication.secret) and this replica has none: set the same replication.secret on every replica, "
+					+ "or on none");
+			return;
+		}
+		if (secret != null && !received.authenticated()) {
+			refuse(context, RefusalReason.SECRET, "the peer, claiming to be replica " + received.dialer() + ", has no "
+					+ "shared secret and this replica requires one (replication.secret): set the same replication.secret "
+					+ "on every replica");
+			return;
+		}
+		byte[] acceptorNonce = Nonces.next();
+		byte[] proof = (secret != null)
+				? secret.acceptorProof(this.membership.clusterId(), received.dialer(), this.membership.replica(),
+						received.nonce(), acceptorNonce)
+				: new byte[PeerSecret.PROOF_SIZE_BYTES];
+		Accepted accepted = new Accepted(this.membership.clusterId(), this.membership.replica(), acceptorNonce, proof);
 		context.writeAndFlush(FrameDecoder.frame(HandshakeCodec.encode(accepted)));
-		complete(context, this.membership.replica(), this.peers.apply(hello.dialer()));
+		if (secret == null) {
+			complete(context, this.membership.replica(), this.peers.apply(received.dialer()));
+			return;
+		}
+		this.hello = received;
+		this.nonce = acceptorNonce;
+	}
+
+	/** The dialer's proof, the frame after an authenticated hello: nothing else may pass before it. */
+	private void receivedProof(ChannelHandlerContext context, Handshake handshake) {
+		if (!(handshake instanceof Proven proven)) {
+			refuse(context, RefusalReason.SECRET, "the peer, claiming to be replica " + this.hello.dialer() + ", sent a "
+					+ handshake.getClass().getSimpleName() + " where the proof of the shared secret was due");
+			return;
+		}
+		byte[] expected = options().secret()
+			.dialerProof(this.membership.clusterId(), this.hello.dialer(), this.membership.replica(), this.hello.nonce(),
+					this.nonce);
+		if (!PeerSecret.matches(expected, proven.proof())) {
+			refuse(context, RefusalReason.SECRET, "the peer, claiming to be replica " + this.hello.dialer() + ", could "
+					+ "not prove it knows the cluster's shared secret: set the same replication.secret on every replica");
+			return;
+		}
+		complete(context, this.membership.replica(), this.peers.apply(this.hello.dialer()));
 	}
 
 	@Override

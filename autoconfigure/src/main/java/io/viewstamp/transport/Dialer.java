@@ -4,9 +4,11 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -37,7 +39,7 @@ final class Dialer {
 
 	private final Backoff backoff;
 
-	private final RefusalLog refusals = new RefusalLog(LOGGER);
+	private final RefusalLog refusals;
 
 	private final Bootstrap bootstrap;
 
@@ -48,7 +50,8 @@ final class Dialer {
 	private volatile boolean failing;
 
 	Dialer(EventLoopGroup group, Membership membership, Peer peer, TransportOptions options, BooleanSupplier closing,
-			Consumer<Channel> opened, Executor lookups, AddressLookup lookup) {
+			Consumer<Channel> opened, Executor lookups, AddressLookup lookup, Map<RefusalReason, LongAdder> refusalCounts) {
+		this.refusals = new RefusalLog(LOGGER, refusalCounts, System::nanoTime);
 		this.group = group;
 		this.lookups = lookups;
 		this.lookup = lookup;
@@ -95,7 +98,7 @@ final class Dialer {
 
 	/** The peer refused the handshake; the attempt ends and another follows after the backoff. */
 	void refused(String reason) {
-		this.refusals.log("Replica " + this.peer.replica() + " at " + this.peer.address() + " refused the connection of "
+		this.refusals.wasRefused("Replica " + this.peer.replica() + " at " + this.peer.address() + " refused the connection of "
 				+ "replica " + this.membership.replica() + " (retrying until the configuration is fixed)", reason);
 	}
 

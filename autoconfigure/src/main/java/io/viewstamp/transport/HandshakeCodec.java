@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 import io.viewstamp.transport.Handshake.Accepted;
 import io.viewstamp.transport.Handshake.Hello;
+import io.viewstamp.transport.Handshake.Proven;
 import io.viewstamp.transport.Handshake.Refused;
 
 /**
@@ -15,9 +16,14 @@ import io.viewstamp.transport.Handshake.Refused;
  * <pre>
  * handshake := magic u32 (0x52545356, the bytes "VSTR") | handshake version u8 | message version u8 | kind u8 | body
  * Hello    (kind 1, dialer to acceptor) := cluster id i64 | dialer index i32 | acceptor index i32
- * Accepted (kind 2, acceptor to dialer) := cluster id i64 | acceptor index i32
+ *                                         | authenticated u8 (0 or 1) | nonce, 16 bytes
+ * Accepted (kind 2, acceptor to dialer) := cluster id i64 | acceptor index i32 | nonce, 16 bytes
+ *                                         | proof, 32 bytes (zeros without a secret)
  * Refused  (kind 3, either way)         := reason length u16 | reason, UTF-8, at most 1024 bytes
+ * Proven   (kind 4, dialer to acceptor) := proof, 32 bytes (only with a secret)
  * </pre>
+ *
+ * <p>The proofs are {@link PeerSecret}'s HMACs over both nonces; version 2 added them.
  *
  * <p>The handshake version is {@link #VERSION}; the message version is {@link MessageCodec#VERSION},
  * so that replicas whose messages would not decode refuse each other at once, with a reason, rather
@@ -32,7 +38,7 @@ final class HandshakeCodec {
 	static final int MAGIC = 0x52545356;
 
 	/** The version of this handshake format; a reader refuses any other. */
-	static final byte VERSION = 1;
+	static final byte VERSION = 2;
 
 	/** The longest reason a refusal carries; a longer one is cut. */
 	static final int REASON_SIZE_BYTES_MAX = 1024;
@@ -49,9 +55,12 @@ final class HandshakeCodec {
 
 	static final byte KIND_REFUSED = 3;
 
-	private static final int HELLO_BODY_SIZE_BYTES = Long.BYTES + 2 * Integer.BYTES;
+	static final byte KIND_PROVEN = 4;
 
-	private static final int ACCEPTED_BODY_SIZE_BYTES = Long.BYTES + Integer.BYTES;
+	private static final int HELLO_BODY_SIZE_BYTES = Long.BYTES + 2 * Integer.BYTES + 1 + PeerSecret.NONCE_SIZE_BYTES;
+
+	private static final int ACCEPTED_BODY_SIZE_BYTES = Long.BYTES + Integer.BYTES + PeerSecret.NONCE_SIZE_BYTES
+			+ PeerSecret.PROOF_SIZE_BYTES;
 
 	private HandshakeCodec() {
 	}
@@ -66,11 +75,20 @@ final class HandshakeCodec {
 			return prefix(KIND_HELLO, HELLO_BODY_SIZE_BYTES).putLong(hello.clusterId())
 				.putInt(hello.dialer())
 				.putInt(hello.acceptor())
+				.put(hello.authenticated() ? (byte) 1 : (byte) 0)
+				.put(sized(hello.nonce(), PeerSecret.NONCE_SIZE_BYTES, "nonce"))
 				.array();
 		}
 		if (handshake instanceof Accepted accepted) {
 			return prefix(KIND_ACCEPTED, ACCEPTED_BODY_SIZE_BYTES).putLong(accepted.clusterId())
 				.putInt(accepted.acceptor())
+				.put(sized(accepted.nonce(), PeerSecret.NONCE_SIZE_BYTES, "nonce"))
+				.put(sized(accepted.proof(), PeerSecret.PROOF_SIZE_BYTES, "proof"))
+				.array();
+		}
+		if (handshake instanceof Proven proven) {
+			return prefix(KIND_PROVEN, PeerSecret.PROOF_SIZE_BYTES)
+				.put(sized(proven.proof(), PeerSecret.PROOF_SIZE_BYTES, "proof"))
 				.array();
 		}
 		byte[] reason = reasonBytes(((Refused) handshake).reason());
@@ -98,17 +116,30 @@ final class HandshakeCodec {
 			return decodeRefused(in);
 		}
 		if (handshakeVersion != VERSION || messageVersion != MessageCodec.VERSION) {
-			throw new MalformedMessageException("the peer speaks handshake version " + handshakeVersion
+			throw new IncompatibleVersionException("the peer speaks handshake version " + handshakeVersion
 					+ " and message version " + messageVersion + ", this replica speaks " + VERSION + " and "
 					+ MessageCodec.VERSION + ": run the same Viewstamp release on every replica");
 		}
 		if (kind == KIND_HELLO) {
 			requireBody(in, HELLO_BODY_SIZE_BYTES, "hello");
-			return new Hello(in.getLong(), in.getInt(), in.getInt());
+			long clusterId = in.getLong();
+			int dialer = in.getInt();
+			int acceptor = in.getInt();
+			byte authenticated = in.get();
+			if (authenticated != 0 && authenticated != 1) {
+				throw new MalformedMessageException("the handshake hello's authenticated flag is " + authenticated
+						+ ", not 0 or 1");
+			}
+			return new Hello(clusterId, dialer, acceptor, authenticated == 1, bytes(in, PeerSecret.NONCE_SIZE_BYTES));
 		}
 		if (kind == KIND_ACCEPTED) {
 			requireBody(in, ACCEPTED_BODY_SIZE_BYTES, "acceptance");
-			return new Accepted(in.getLong(), in.getInt());
+			return new Accepted(in.getLong(), in.getInt(), bytes(in, PeerSecret.NONCE_SIZE_BYTES),
+					bytes(in, PeerSecret.PROOF_SIZE_BYTES));
+		}
+		if (kind == KIND_PROVEN) {
+			requireBody(in, PeerSecret.PROOF_SIZE_BYTES, "proof");
+			return new Proven(bytes(in, PeerSecret.PROOF_SIZE_BYTES));
 		}
 		throw new MalformedMessageException("the handshake has unknown kind " + kind);
 	}
@@ -120,6 +151,19 @@ final class HandshakeCodec {
 			.put(VERSION)
 			.put(MessageCodec.VERSION)
 			.put(kind);
+	}
+
+	private static byte[] sized(byte[] bytes, int sizeBytes, String what) {
+		if (bytes.length != sizeBytes) {
+			throw new IllegalArgumentException("A handshake " + what + " has " + sizeBytes + " bytes, not " + bytes.length);
+		}
+		return bytes;
+	}
+
+	private static byte[] bytes(ByteBuffer in, int sizeBytes) {
+		byte[] bytes = new byte[sizeBytes];
+		in.get(bytes);
+		return bytes;
 	}
 
 	private static void requireBody(ByteBuffer in, int sizeBytes, String what) {
@@ -157,6 +201,17 @@ final class HandshakeCodec {
 		StringBuilder result = new StringBuilder(text.length());
 		text.codePoints().forEach((codePoint) -> result.appendCodePoint(Character.isISOControl(codePoint) ? '?' : codePoint));
 		return result.toString();
+	}
+
+	/** The peer runs a release whose handshake or messages this one does not read. */
+	static final class IncompatibleVersionException extends MalformedMessageException {
+
+		private static final long serialVersionUID = 1L;
+
+		IncompatibleVersionException(String message) {
+			super(message);
+		}
+
 	}
 
 }

@@ -59,7 +59,8 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 			handshake = HandshakeCodec.decode((byte[]) frame);
 		}
 		catch (MalformedMessageException ex) {
-			refuse(context, ex.getMessage());
+			refuse(context, (ex instanceof HandshakeCodec.IncompatibleVersionException) ? RefusalReason.VERSION
+					: RefusalReason.MALFORMED, ex.getMessage());
 			return;
 		}
 		received(context, handshake);
@@ -71,11 +72,16 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 		String tlsProblem = Connections.tlsProblem(cause);
 		if (tlsProblem != null) {
 			// A misconfigured peer retries every second: one warning, not one per attempt.
-			this.refusals.log(describeRefusal(context), tlsProblem);
+			this.refusals.refused(RefusalReason.TLS, describeRefusal(context), tlsProblem);
 			context.close();
 			return;
 		}
 		Connections.closeOnError(context, localReplica(), describePeer(), cause);
+	}
+
+	/** The transport's options, the shared secret among them. */
+	final TransportOptions options() {
+		return this.options;
 	}
 
 	/** This replica's index, for logs. */
@@ -93,10 +99,10 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 	/** Which connection is refused, for the log, e.g. "Replica 1 refuses the connection from 127.0.0.1:54321". */
 	abstract String describeRefusal(ChannelHandlerContext context);
 
-	/** Refuses the connection: logs why, tells the other side, and closes. */
-	final void refuse(ChannelHandlerContext context, String problem) {
+	/** Refuses the connection: counts and logs why, tells the other side, and closes. */
+	final void refuse(ChannelHandlerContext context, RefusalReason reason, String problem) {
 		this.finished = true;
-		this.refusals.log(describeRefusal(context), problem);
+		this.refusals.refused(reason, describeRefusal(context), problem);
 		context.writeAndFlush(FrameDecoder.frame(HandshakeCodec.encode(new Refused(problem))))
 			.addListener(ChannelFutureListener.CLOSE);
 	}
@@ -136,7 +142,7 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 		}
 		if (!this.finished) {
 			this.finished = true;
-			this.refusals.log(describeRefusal(context), "no handshake within " + this.timeout.toMillis() + " ms: the "
+			this.refusals.refused(RefusalReason.TIMEOUT, describeRefusal(context), "no handshake within " + this.timeout.toMillis() + " ms: the "
 					+ "peer is not a Viewstamp replica, or is overloaded");
 		}
 		context.close();

@@ -6,13 +6,16 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -80,6 +83,9 @@ public final class NettyTransport implements AutoCloseable {
 
 	/** Looks up the peers' host names, which may block, off the I/O thread; threads end when idle. */
 	private final ExecutorService lookups;
+
+	/** The connections this replica refused, by reason, as acceptor and as dialer. */
+	private final Map<RefusalReason, LongAdder> refusalCounts = RefusalLog.newCounts();
 
 	private volatile Channel server;
 
@@ -150,12 +156,17 @@ public final class NettyTransport implements AutoCloseable {
 		for (Peer peer : transport.peers) {
 			if (peer != null && peer.replica() > replica) {
 				new Dialer(transport.group, membership, peer, options, transport.closed::get, transport.channels::add,
-						transport.lookups, lookup)
+						transport.lookups, lookup, transport.refusalCounts)
 					.start();
 			}
 		}
 		LOGGER.log(Level.INFO, "Replica " + replica + " of cluster " + clusterId + " listens on "
 				+ membership.localAddress() + " for its " + (peers.size() - 1) + " peers");
+		if (options.tls() == null && options.secret() == null && peers.size() > 1) {
+			LOGGER.log(Level.WARNING, "Replica " + replica + " has neither TLS nor a shared secret: any host that can reach "
+					+ membership.localAddress() + " and knows the cluster id can join as a peer. Set replication.secret "
+					+ "(the same on every replica) or replication.ssl-bundle, unless the network is trusted");
+		}
 		return transport;
 	}
 
@@ -233,6 +244,17 @@ public final class NettyTransport implements AutoCloseable {
 	}
 
 	/**
+	 * The connections this replica refused since it started, as acceptor and as dialer, by reason:
+	 * every reason is there, at zero when none was refused for it.
+	 * @return the counts
+	 */
+	public Map<RefusalReason, Long> refusals() {
+		Map<RefusalReason, Long> refusals = new EnumMap<>(RefusalReason.class);
+		this.refusalCounts.forEach((reason, count) -> refusals.put(reason, count.sum()));
+		return refusals;
+	}
+
+	/**
 	 * This replica's index.
 	 * @return the index in the peer list
 	 */
@@ -289,7 +311,7 @@ public final class NettyTransport implements AutoCloseable {
 			throw new TransportException("Replica " + replica() + " cannot listen on " + local + ": host " + local.host()
 					+ " does not resolve; give replica " + replica() + " an address of this machine in the peer list");
 		}
-		RefusalLog refusals = new RefusalLog(LOGGER);
+		RefusalLog refusals = new RefusalLog(LOGGER, this.refusalCounts, System::nanoTime);
 		ServerBootstrap bootstrap = new ServerBootstrap().group(this.group)
 			.channel(NioServerSocketChannel.class)
 			// A restarted replica rebinds at once, while connections of its predecessor linger.

@@ -16,6 +16,8 @@ import java.util.Objects;
  * has more waiting are dropped, so that a slow peer cannot make the sender run out of memory
  * @param tls mutual TLS between replicas, or {@code null} for plain TCP; every replica of a cluster
  * must use TLS, or none
+ * @param secret the cluster's shared secret, which both ends of every connection prove they know,
+ * or {@code null} for none; every replica of a cluster must have the same, or none
  * @param pingInterval how long a connection may go without a byte written before a ping is sent on
  * it, so that an idle but healthy connection is never taken for a dead one
  * @param idleTimeout how long a connection may go without a byte read (a message or a ping) before
@@ -23,7 +25,8 @@ import java.util.Objects;
  * failed switch, a NAT entry gone), is noticed within this, not after TCP keepalive's hours
  */
 public record TransportOptions(Duration connectTimeout, Duration handshakeTimeout, Duration reconnectDelayMin,
-		Duration reconnectDelayMax, int outboundBytesMax, PeerTls tls, Duration pingInterval, Duration idleTimeout) {
+		Duration reconnectDelayMax, int outboundBytesMax, PeerTls tls, PeerSecret secret, Duration pingInterval,
+		Duration idleTimeout) {
 
 	/** Default for {@link #connectTimeout()}. */
 	public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
@@ -87,7 +90,7 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 */
 	public TransportOptions(Duration connectTimeout, Duration handshakeTimeout, Duration reconnectDelayMin,
 			Duration reconnectDelayMax, int outboundBytesMax) {
-		this(connectTimeout, handshakeTimeout, reconnectDelayMin, reconnectDelayMax, outboundBytesMax, null, PING_INTERVAL,
+		this(connectTimeout, handshakeTimeout, reconnectDelayMin, reconnectDelayMax, outboundBytesMax, null, null, PING_INTERVAL,
 				IDLE_TIMEOUT);
 	}
 
@@ -110,7 +113,7 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 */
 	public TransportOptions withTimeouts(Duration connectTimeout, Duration handshakeTimeout) {
 		return new TransportOptions(connectTimeout, handshakeTimeout, this.reconnectDelayMin, this.reconnectDelayMax,
-				this.outboundBytesMax, this.tls, this.pingInterval, this.idleTimeout);
+				this.outboundBytesMax, this.tls, this.secret, this.pingInterval, this.idleTimeout);
 	}
 
 	/**
@@ -121,7 +124,7 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 */
 	public TransportOptions withReconnectDelays(Duration reconnectDelayMin, Duration reconnectDelayMax) {
 		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, reconnectDelayMin, reconnectDelayMax,
-				this.outboundBytesMax, this.tls, this.pingInterval, this.idleTimeout);
+				this.outboundBytesMax, this.tls, this.secret, this.pingInterval, this.idleTimeout);
 	}
 
 	/**
@@ -131,7 +134,7 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 */
 	public TransportOptions withOutboundBytesMax(int outboundBytesMax) {
 		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, this.reconnectDelayMin,
-				this.reconnectDelayMax, outboundBytesMax, this.tls, this.pingInterval, this.idleTimeout);
+				this.reconnectDelayMax, outboundBytesMax, this.tls, this.secret, this.pingInterval, this.idleTimeout);
 	}
 
 	/**
@@ -141,7 +144,8 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 */
 	public TransportOptions withTls(PeerTls tls) {
 		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, this.reconnectDelayMin,
-				this.reconnectDelayMax, this.outboundBytesMax, tls, this.pingInterval, this.idleTimeout);
+				this.reconnectDelayMax, this.outboundBytesMax, tls, this.secret, this.pingInterval,
+				this.idleTimeout);
 	}
 
 	/**
@@ -152,7 +156,17 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 */
 	public TransportOptions withLiveness(Duration pingInterval, Duration idleTimeout) {
 		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, this.reconnectDelayMin,
-				this.reconnectDelayMax, this.outboundBytesMax, this.tls, pingInterval, idleTimeout);
+				this.reconnectDelayMax, this.outboundBytesMax, this.tls, this.secret, pingInterval, idleTimeout);
+	}
+
+	/**
+	 * A copy with a shared secret between replicas, or without ({@code null}).
+	 * @param secret see {@link #secret()}
+	 * @return the copy
+	 */
+	public TransportOptions withSecret(PeerSecret secret) {
+		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, this.reconnectDelayMin,
+				this.reconnectDelayMax, this.outboundBytesMax, this.tls, secret, this.pingInterval, this.idleTimeout);
 	}
 
 	private static void requirePositive(Duration duration, String name) {

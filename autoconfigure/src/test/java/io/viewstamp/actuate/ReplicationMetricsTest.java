@@ -1,6 +1,8 @@
 package io.viewstamp.actuate;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,9 +67,24 @@ class ReplicationMetricsTest {
 	}
 
 	@Test
+	void refusedConnectionsAreCountedByReasonAndNeverGoDown() {
+		assertThat(refused("secret")).isZero();
+		this.status.set(status(Status.NORMAL, 0, 10, false, List.of(-1L, -1L, -1L), Map.of("secret", 3L, "cluster", 1L)));
+		assertThat(refused("secret")).isEqualTo(3);
+		assertThat(refused("cluster")).isEqualTo(1);
+		assertThat(refused("timeout")).isZero();
+		this.status.set(null);
+		assertThat(refused("secret")).isEqualTo(3);
+	}
+
+	@Test
 	void whenRecoveringThenStatusIsTwo() {
 		this.status.set(status(Status.RECOVERING, 0, 0, false, List.of(-1L, -1L, -1L)));
 		assertThat(gauge("replication.status")).isEqualTo(2);
+	}
+
+	private double refused(String reason) {
+		return this.registry.get("replication.peer.refused").tag("reason", reason).functionCounter().count();
 	}
 
 	private double gauge(String name) {
@@ -80,8 +97,15 @@ class ReplicationMetricsTest {
 
 	/** Replica 0 of 3 in view 4, with {@code commit} two ops behind {@code op}. */
 	private static NodeStatus status(Status status, int primary, long op, boolean stopped, List<Long> acknowledged) {
+		return status(status, primary, op, stopped, acknowledged, Map.of());
+	}
+
+	private static NodeStatus status(Status status, int primary, long op, boolean stopped, List<Long> acknowledged,
+			Map<String, Long> refusals) {
+		Map<String, Long> peerRefusals = new LinkedHashMap<>();
+		NodeStatus.PEER_REFUSAL_REASONS.forEach((reason) -> peerRefusals.put(reason, refusals.getOrDefault(reason, 0L)));
 		return new NodeStatus(0, 3, status, 4, primary, op, Math.max(0, op - 2), 0, stopped, null, List.of(), null,
-				acknowledged, 0, null, 0);
+				acknowledged, 0, null, 0, peerRefusals);
 	}
 
 }

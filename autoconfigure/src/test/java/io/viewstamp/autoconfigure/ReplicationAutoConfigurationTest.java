@@ -148,7 +148,7 @@ class ReplicationAutoConfigurationTest {
 					"replication.peers=" + String.join(",", peers), "replication.data-dir=" + this.root.resolve("1"),
 					"replication.request-timeout=2s", "replication.snapshot-interval=500",
 					"replication.state-check-interval=700", "replication.transport.ping-interval=250ms",
-					"replication.transport.idle-timeout=3s")
+					"replication.transport.idle-timeout=3s", "replication.secret=a shared secret of the cluster")
 			.run((context) -> {
 				NodeConfiguration configuration = context.getBean(ReplicaNodeLifecycle.class).getConfiguration();
 				assertThat(configuration.clusterId()).isEqualTo(ReplicaSettings.clusterId("demo"));
@@ -161,6 +161,7 @@ class ReplicationAutoConfigurationTest {
 				assertThat(options.stateCheckIntervalOps()).isEqualTo(700);
 				assertThat(options.transport().pingInterval()).isEqualTo(Duration.ofMillis(250));
 				assertThat(options.transport().idleTimeout()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(options.transport().secret()).isNotNull();
 			});
 	}
 

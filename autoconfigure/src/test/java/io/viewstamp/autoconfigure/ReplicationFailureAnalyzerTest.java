@@ -100,6 +100,14 @@ class ReplicationFailureAnalyzerTest {
 	}
 
 	@Test
+	void whenTheSecretIsTooShortThenTheFailureNamesThePropertyButNeverShowsTheSecret() {
+		FailureAnalysis analysis = analyzeStartup("replication.secret=hunter2");
+		assertThat(analysis.getDescription()).contains("replication.secret", "fewer than the 16 required")
+			.doesNotContain("hunter2");
+		assertThat(analysis.getAction()).contains("openssl rand -base64 32").doesNotContain("hunter2");
+	}
+
+	@Test
 	void whenThePingIntervalIsNotPositiveThenTheFailureNamesIt() {
 		FailureAnalysis analysis = analyzeStartup("replication.transport.ping-interval=0s");
 		assertThat(analysis.getDescription()).contains("replication.transport.ping-interval");

@@ -62,9 +62,9 @@ class HandshakeCodecTest {
 	@Test
 	void otherVersionsAreRefusedNamingThem() {
 		byte[] bytes = HandshakeCodec.encode(new Hello(42, 0, 1));
-		bytes[4] = 2;
+		bytes[4] = 3;
 		assertThatExceptionOfType(MalformedMessageException.class).isThrownBy(() -> HandshakeCodec.decode(bytes))
-			.withMessageContaining("handshake version 2")
+			.withMessageContaining("handshake version 3")
 			.withMessageContaining("run the same Viewstamp release on every replica");
 		byte[] otherMessages = HandshakeCodec.encode(new Hello(42, 0, 1));
 		otherMessages[5] = 7;
@@ -86,10 +86,10 @@ class HandshakeCodecTest {
 		byte[] hello = HandshakeCodec.encode(new Hello(42, 0, 1));
 		assertThatExceptionOfType(MalformedMessageException.class)
 			.isThrownBy(() -> HandshakeCodec.decode(Arrays.copyOf(hello, hello.length - 1)))
-			.withMessageContaining("not the 16 of its format");
+			.withMessageContaining("not the 33 of its format");
 		assertThatExceptionOfType(MalformedMessageException.class)
 			.isThrownBy(() -> HandshakeCodec.decode(Arrays.copyOf(hello, hello.length + 1)))
-			.withMessageContaining("17 bytes after its kind");
+			.withMessageContaining("34 bytes after its kind");
 		byte[] refusal = HandshakeCodec.encode(new Refused("short"));
 		ByteBuffer.wrap(refusal).order(ByteOrder.LITTLE_ENDIAN).putShort(HandshakeCodec.PREFIX_SIZE_BYTES, (short) 900);
 		assertThatExceptionOfType(MalformedMessageException.class).isThrownBy(() -> HandshakeCodec.decode(refusal))

@@ -46,6 +46,11 @@ final class LogCapture implements AutoCloseable {
 		this.logger.addHandler(this.handler);
 	}
 
+	/** Every message logged, at any level. */
+	List<String> all() {
+		return this.records.stream().map(LogRecord::getMessage).collect(Collectors.toList());
+	}
+
 	/** The messages logged as warnings or worse. */
 	List<String> warnings() {
 		return this.records.stream()

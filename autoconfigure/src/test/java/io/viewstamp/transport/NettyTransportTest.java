@@ -135,7 +135,7 @@ class NettyTransportTest {
 				this.listeners[0]);
 		start(2);
 		RawPeer slow = this.fixture.track(RawPeer.accept(slowPeer));
-		assertThat(slow.readFrame()).isEqualTo(RawPeer.hello(TransportFixture.CLUSTER_ID, 0, 1));
+		RawPeer.assertIsHello(slow.readFrame(), TransportFixture.CLUSTER_ID, 0, 1);
 		slow.writeFrame(RawPeer.accepted(TransportFixture.CLUSTER_ID, 1));
 		await().atMost(TransportFixture.WAIT_MAX).until(() -> this.transports[0].isConnected(1));
 

@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import io.viewstamp.vsr.Message;
 
@@ -67,21 +68,43 @@ final class RawPeer implements AutoCloseable {
 		return peer;
 	}
 
-	/** A hello: magic "VSTR", handshake version 1, message version 2, kind 1, cluster id, dialer, acceptor. */
+	/**
+	 * A hello without a secret: magic "VSTR", handshake version 2, message version 2, kind 1, cluster
+	 * id, dialer, acceptor, not authenticated, a nonce of zeros.
+	 */
 	static byte[] hello(long clusterId, int dialer, int acceptor) {
-		return prefix(KIND_HELLO, Long.BYTES + 2 * Integer.BYTES).putLong(clusterId).putInt(dialer).putInt(acceptor).array();
+		return prefix(KIND_HELLO, Long.BYTES + 2 * Integer.BYTES + 1 + 16).putLong(clusterId)
+			.putInt(dialer)
+			.putInt(acceptor)
+			.put((byte) 0)
+			.put(new byte[16])
+			.array();
 	}
 
-	/** An acceptance: the prefix, kind 2, cluster id, acceptor. */
+	/**
+	 * Checks that {@code frame} is the hello of a dialer without a secret: the documented bytes, up
+	 * to its nonce, which is random.
+	 */
+	static void assertIsHello(byte[] frame, long clusterId, int dialer, int acceptor) {
+		byte[] expected = hello(clusterId, dialer, acceptor);
+		assertThat(frame).hasSameSizeAs(expected);
+		int nonceOffset = expected.length - 16;
+		assertThat(Arrays.copyOf(frame, nonceOffset)).isEqualTo(Arrays.copyOf(expected, nonceOffset));
+	}
+
+	/** An acceptance without a secret: the prefix, kind 2, cluster id, acceptor, a nonce and a proof of zeros. */
 	static byte[] accepted(long clusterId, int acceptor) {
-		return prefix(KIND_ACCEPTED, Long.BYTES + Integer.BYTES).putLong(clusterId).putInt(acceptor).array();
+		return prefix(KIND_ACCEPTED, Long.BYTES + Integer.BYTES + 16 + 32).putLong(clusterId)
+			.putInt(acceptor)
+			.put(new byte[16 + 32])
+			.array();
 	}
 
 	private static ByteBuffer prefix(byte kind, int bodySizeBytes) {
 		return ByteBuffer.allocate(7 + bodySizeBytes)
 			.order(ByteOrder.LITTLE_ENDIAN)
 			.put("VSTR".getBytes(StandardCharsets.US_ASCII))
-			.put((byte) 1)
+			.put((byte) 2)
 			.put((byte) 2)
 			.put(kind);
 	}

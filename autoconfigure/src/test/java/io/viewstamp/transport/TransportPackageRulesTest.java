@@ -19,7 +19,7 @@ class TransportPackageRulesTest {
 			.should()
 			.onlyDependOnClassesThat()
 			.resideInAnyPackage("io.viewstamp.transport..", "io.viewstamp.vsr..", "io.netty..", "java..",
-					"javax.net.ssl..")
+					"javax.net.ssl..", "javax.crypto..")
 			.check(transport);
 	}
 
