@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
 
+import io.viewstamp.faults.NetworkFaults;
 import io.viewstamp.transport.LoopbackPorts;
 import io.viewstamp.transport.PeerAddress;
 import io.viewstamp.vsr.Status;
@@ -96,6 +97,15 @@ final class ProcessCluster implements AutoCloseable {
 	/** Whether each replica printed READY since it was last started; a killed replica is not ready. */
 	private final boolean[] ready = new boolean[REPLICA_COUNT];
 
+	/** Replicas stopped with SIGSTOP and not yet continued. */
+	private final boolean[] paused = new boolean[REPLICA_COUNT];
+
+	/** The proxies between the replicas, or null when they talk directly. */
+	private NetworkFaults network;
+
+	/** More options of every replica's {@code start}. */
+	private List<String> extraStartOptions = List.of();
+
 	private final HttpClient http = HttpClient.newBuilder()
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(CONNECT_TIMEOUT)
@@ -118,7 +128,25 @@ final class ProcessCluster implements AutoCloseable {
 	 * @return the running cluster, every replica ready
 	 */
 	static ProcessCluster start(Path root, Duration requestTimeout, OptionalInt snapshotIntervalOps) {
+		return start(new ProcessCluster(root, requestTimeout, snapshotIntervalOps));
+	}
+
+	/**
+	 * As {@link #start(Path, Duration, OptionalInt)}, with a {@link NetworkFaults} proxy on every
+	 * link between the replicas.
+	 * @param seed the seed of the proxies' jitter
+	 * @param extraStartOptions more options of {@code ReplicaProcess start}, e.g. {@code --idle-timeout-ms}
+	 * @return the running cluster
+	 */
+	static ProcessCluster startWithNetworkFaults(Path root, Duration requestTimeout, OptionalInt snapshotIntervalOps,
+			long seed, List<String> extraStartOptions) {
 		ProcessCluster cluster = new ProcessCluster(root, requestTimeout, snapshotIntervalOps);
+		cluster.network = NetworkFaults.start(cluster.peers, seed);
+		cluster.extraStartOptions = List.copyOf(extraStartOptions);
+		return start(cluster);
+	}
+
+	private static ProcessCluster start(ProcessCluster cluster) {
 		try {
 			for (int replica = 0; replica < REPLICA_COUNT; replica++) {
 				cluster.format(replica);
@@ -164,6 +192,7 @@ final class ProcessCluster implements AutoCloseable {
 		synchronized (this) {
 			this.processes[replica] = null;
 			this.ready[replica] = false;
+			this.paused[replica] = false;
 		}
 	}
 
@@ -188,9 +217,58 @@ final class ProcessCluster implements AutoCloseable {
 		return this.processes[replica] != null && this.processes[replica].isAlive();
 	}
 
-	/** Whether {@code replica} is live and its control server answers: it printed READY. */
+	/** Whether {@code replica} is live, not paused, and its control server answers: it printed READY. */
 	synchronized boolean isReady(int replica) {
-		return isLive(replica) && this.ready[replica];
+		return isLive(replica) && this.ready[replica] && !this.paused[replica];
+	}
+
+	/** The network between the replicas; only for a cluster started with network faults. */
+	NetworkFaults network() {
+		if (this.network == null) {
+			throw new IllegalStateException("This cluster was started without network faults");
+		}
+		return this.network;
+	}
+
+	/** Stops {@code replica} with SIGSTOP, as a long garbage-collection pause would: it neither runs nor dies. */
+	void pause(int replica) {
+		signal(replica, "STOP");
+		synchronized (this) {
+			this.paused[replica] = true;
+		}
+	}
+
+	/** Continues a paused replica with SIGCONT. */
+	void resume(int replica) {
+		signal(replica, "CONT");
+		synchronized (this) {
+			this.paused[replica] = false;
+		}
+	}
+
+	/** Whether {@code replica} is paused. */
+	synchronized boolean isPaused(int replica) {
+		return this.paused[replica];
+	}
+
+	private void signal(int replica, String signal) {
+		Process process = process(replica);
+		if (process == null || !process.isAlive()) {
+			throw new IllegalStateException("Replica " + replica + " is not running: it can not get SIG" + signal);
+		}
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+			if (!kill.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+				throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Sending SIG" + signal + " to replica " + replica + " failed", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while signalling replica " + replica, ex);
+		}
 	}
 
 	/** The replicas started and not killed. */
@@ -297,13 +375,19 @@ final class ProcessCluster implements AutoCloseable {
 		return description.toString();
 	}
 
-	/** Kills every replica. */
+	/** Kills every replica, and closes the proxies between them. */
 	@Override
 	public void close() {
 		for (int replica = 0; replica < REPLICA_COUNT; replica++) {
 			if (isLive(replica)) {
 				kill(replica);
 			}
+			synchronized (this) {
+				this.paused[replica] = false;
+			}
+		}
+		if (this.network != null) {
+			this.network.close();
 		}
 	}
 
@@ -323,8 +407,9 @@ final class ProcessCluster implements AutoCloseable {
 	}
 
 	private List<String> replicaOptions(int replica) {
+		List<PeerAddress> seen = (this.network != null) ? this.network.peersSeenBy(replica) : this.peers;
 		return List.of("--cluster-id", Long.toString(CLUSTER_ID), "--replica", Integer.toString(replica), "--peers",
-				this.peers.stream().map(PeerAddress::toString).collect(Collectors.joining(",")), "--data-dir",
+				seen.stream().map(PeerAddress::toString).collect(Collectors.joining(",")), "--data-dir",
 				dataDirectory(replica).toString());
 	}
 
@@ -343,6 +428,7 @@ final class ProcessCluster implements AutoCloseable {
 				Long.toString(ProcessHandle.current().pid())));
 		this.snapshotIntervalOps
 			.ifPresent((interval) -> command.addAll(List.of("--snapshot-interval", Integer.toString(interval))));
+		command.addAll(this.extraStartOptions);
 		try {
 			Files.createDirectories(this.root.resolve("logs"));
 			Path log;
@@ -538,6 +624,13 @@ final class ProcessCluster implements AutoCloseable {
 	 * @param ids the ids in the order they were applied
 	 */
 	record LedgerState(long checksum, long size, long lastAppliedOp, List<String> ids) {
+
+		/** Without the ids, which run to thousands and would bury a failure's message. */
+		@Override
+		public String toString() {
+			return "LedgerState[checksum=" + Long.toHexString(this.checksum) + ", size=" + this.size + ", lastAppliedOp="
+					+ this.lastAppliedOp + "]";
+		}
 
 		static LedgerState parse(String text) {
 			List<String> lines = text.lines().toList();

@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 
 import io.viewstamp.storage.DataDirectoryException;
 import io.viewstamp.transport.PeerAddress;
+import io.viewstamp.transport.TransportOptions;
 import io.viewstamp.transport.TransportException;
 import io.viewstamp.vsr.ReplicaOptions;
 
@@ -64,7 +65,8 @@ import io.viewstamp.vsr.ReplicaOptions;
  * runs the replica until the process is killed (SIGTERM closes it cleanly, SIGKILL is a crash).
  * Options: {@code --cluster-id N --replica I --peers host:port,... --data-dir DIR}, and for
  * {@code start} {@code --control-port P} and optionally {@code --request-timeout-ms M},
- * {@code --snapshot-interval OPS} and {@code --parent-pid PID} (exit when that process ends, so a
+ * {@code --snapshot-interval OPS}, {@code --idle-timeout-ms M} (the transport's idle timeout, with
+ * a ping every fifth of it) and {@code --parent-pid PID} (exit when that process ends, so a
  * test that dies leaves no replica behind). The control endpoints are described on
  * {@link ControlServer}. A bad argument exits with code 2 and a message naming the option; a data
  * directory or port that can not be used exits with code 1.
@@ -85,12 +87,13 @@ public final class ReplicaProcess {
 	private static final String USAGE = """
 			usage: ReplicaProcess format --cluster-id N --replica I --peers host:port,... --data-dir DIR
 			       ReplicaProcess start  --cluster-id N --replica I --peers host:port,... --data-dir DIR --control-port P
-			                             [--request-timeout-ms M] [--snapshot-interval OPS] [--parent-pid PID]""";
+			                             [--request-timeout-ms M] [--snapshot-interval OPS] [--idle-timeout-ms M]
+			                             [--parent-pid PID]""";
 
 	private static final Set<String> FORMAT_OPTIONS = Set.of("--cluster-id", "--replica", "--peers", "--data-dir");
 
 	private static final Set<String> START_OPTIONS = Set.of("--cluster-id", "--replica", "--peers", "--data-dir",
-			"--control-port", "--request-timeout-ms", "--snapshot-interval", "--parent-pid");
+			"--control-port", "--request-timeout-ms", "--snapshot-interval", "--idle-timeout-ms", "--parent-pid");
 
 	private ReplicaProcess() {
 	}
@@ -190,9 +193,11 @@ public final class ReplicaProcess {
 	 * @param requestTimeout the client's request timeout
 	 * @param snapshotIntervalOps ops between snapshots, or empty for the default
 	 * @param parentPid the process whose end ends this one, or empty
+	 * @param idleTimeout the transport's idle timeout, or empty for the default
 	 */
 	record Arguments(String command, long clusterId, int replica, List<PeerAddress> peers, Path dataDirectory,
-			int controlPort, Duration requestTimeout, Optional<Integer> snapshotIntervalOps, Optional<Long> parentPid) {
+			int controlPort, Duration requestTimeout, Optional<Integer> snapshotIntervalOps, Optional<Long> parentPid,
+			Optional<Duration> idleTimeout) {
 
 		static Arguments parse(String[] args) throws UsageException {
 			if (args.length == 0 || !(args[0].equals("format") || args[0].equals("start"))) {
@@ -217,8 +222,11 @@ public final class ReplicaProcess {
 					? Optional.of((int) number(options, "--snapshot-interval", 1, Integer.MAX_VALUE)) : Optional.empty();
 			Optional<Long> parentPid = options.containsKey("--parent-pid")
 					? Optional.of(number(options, "--parent-pid", 1, Long.MAX_VALUE)) : Optional.empty();
+			Optional<Duration> idleTimeout = options.containsKey("--idle-timeout-ms")
+					? Optional.of(Duration.ofMillis(number(options, "--idle-timeout-ms", 10, TransportOptions.DURATION_MAX.toMillis())))
+					: Optional.empty();
 			Arguments arguments = new Arguments(command, clusterId, replica, peers, dataDirectory, controlPort,
-					requestTimeout, snapshotIntervalOps, parentPid);
+					requestTimeout, snapshotIntervalOps, parentPid, idleTimeout);
 			arguments.checkSnapshotInterval();
 			return arguments;
 		}
@@ -232,7 +240,10 @@ public final class ReplicaProcess {
 			ReplicaOptions replicaOptions = this.snapshotIntervalOps
 				.map((interval) -> defaults.replica().withSnapshots(interval, defaults.replica().snapshotChunkBytesMax()))
 				.orElse(defaults.replica());
-			return defaults.withRequestTimeout(this.requestTimeout).withReplica(replicaOptions);
+			RuntimeOptions options = defaults.withRequestTimeout(this.requestTimeout).withReplica(replicaOptions);
+			return this.idleTimeout
+				.map((idle) -> options.withTransport(options.transport().withLiveness(idle.dividedBy(5), idle)))
+				.orElse(options);
 		}
 
 		private void checkSnapshotInterval() throws UsageException {

@@ -2,11 +2,9 @@ package io.viewstamp.runtime;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
@@ -167,26 +165,7 @@ class ThreeProcessClusterTest {
 	}
 
 	private void assertExactlyOnceAndEqual(Map<Integer, LedgerState> states) {
-		Set<String> acknowledged = this.load.acknowledged();
-		Set<String> unknown = this.load.unknown();
-		assertThat(states).as("replicas that converged").hasSize(ProcessCluster.REPLICA_COUNT);
-		assertThat(this.load.duplicated()).as("acknowledged commands whose apply counted them more than once").isEmpty();
-		LedgerState first = states.get(0);
-		for (Map.Entry<Integer, LedgerState> entry : states.entrySet()) {
-			LedgerState state = entry.getValue();
-			String replica = "replica " + entry.getKey();
-			assertThat(state.checksum()).as(replica + "'s ledger checksum, against replica 0's").isEqualTo(first.checksum());
-			assertThat(state.ids()).as(replica + "'s ledger, against replica 0's").isEqualTo(first.ids());
-			assertThat(state.counts()).as(replica + ": commands applied more than once")
-				.allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
-			Set<String> missing = new HashSet<>(acknowledged);
-			state.ids().forEach(missing::remove);
-			assertThat(missing).as(replica + ": acknowledged commands missing from the ledger").isEmpty();
-			Set<String> unexpected = new HashSet<>(state.ids());
-			unexpected.removeAll(acknowledged);
-			unexpected.removeAll(unknown);
-			assertThat(unexpected).as(replica + ": commands in the ledger that no client submitted").isEmpty();
-		}
+		LedgerChecks.assertExactlyOnceAndEqual(this.load, states);
 	}
 
 	private void awaitAcknowledged(long count) {
