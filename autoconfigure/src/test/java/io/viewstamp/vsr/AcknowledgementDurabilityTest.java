@@ -17,68 +17,31 @@ class AcknowledgementDurabilityTest {
 
 	private static final long CLUSTER_ID = 13;
 
-	private final List<Superblock> superblocks = new ArrayList<>();
+	private final RecordedIo io = new RecordedIo();
 
-	private final List<ReplicaMessage.PrepareOk> acknowledgements = new ArrayList<>();
 
 	@Test
 	void aBackupAcknowledgesANewViewsOpsOnlyOnceItsLogViewIsDurable() {
 		List<LogEntry> log = RegistrationLogs.chain(CLUSTER_ID, 3);
 		Replica backup = Replica.restart(new Cluster(CLUSTER_ID, 3), 0, ReplicaOptions.defaults(),
-				new DurableState(new Superblock(CLUSTER_ID, 0, 3, 1, 1, 0), log), new RecordingStorage(),
-				new RecordingOutbox(), RegistrationLogs.NO_COMMANDS, new SplittableRandom(1));
+				new DurableState(new Superblock(CLUSTER_ID, 0, 3, 1, 1, 0), log), this.io.storage(),
+				this.io.outbox(), RegistrationLogs.NO_COMMANDS, new SplittableRandom(1));
 		LogEntry newOp = LogEntry.create(CLUSTER_ID, 2, 4, 40, log.get(2).checksum(), List.of(Request.register(4, 4)));
 		List<LogEntry> viewLog = new ArrayList<>(log);
 		viewLog.add(newOp);
 
 		backup.receive(new ReplicaMessage.StartView(2, 2, 4, newOp.checksum(), 0, viewLog));
 		assertThat(backup.status()).isEqualTo(Status.NORMAL);
-		assertThat(this.superblocks).extracting(Superblock::view, Superblock::logView)
+		assertThat(this.io.superblocks).extracting(Superblock::view, Superblock::logView)
 			.containsExactly(org.assertj.core.groups.Tuple.tuple(2L, 1L), org.assertj.core.groups.Tuple.tuple(2L, 2L));
 
-		backup.onSuperblockWritten(this.superblocks.get(0));
+		backup.onSuperblockWritten(this.io.superblocks.get(0));
 		backup.onEntryWritten(4, newOp.checksum());
-		assertThat(this.acknowledgements).as("the view is durable, its log view is not").isEmpty();
+		assertThat(this.io.sent(ReplicaMessage.PrepareOk.class)).as("the view is durable, its log view is not").isEmpty();
 
-		backup.onSuperblockWritten(this.superblocks.get(1));
-		assertThat(this.acknowledgements).extracting(ReplicaMessage.PrepareOk::view, ReplicaMessage.PrepareOk::op)
+		backup.onSuperblockWritten(this.io.superblocks.get(1));
+		assertThat(this.io.sent(ReplicaMessage.PrepareOk.class)).extracting(ReplicaMessage.PrepareOk::view, ReplicaMessage.PrepareOk::op)
 			.containsExactly(org.assertj.core.groups.Tuple.tuple(2L, 4L));
-	}
-
-	private final class RecordingStorage implements Storage {
-
-		@Override
-		public void writeEntry(LogEntry entry) {
-		}
-
-		@Override
-		public void truncateAfter(long op) {
-		}
-
-		@Override
-		public void writeSuperblock(Superblock superblock) {
-			AcknowledgementDurabilityTest.this.superblocks.add(superblock);
-		}
-
-		@Override
-		public void writeSnapshot(Snapshot snapshot) {
-		}
-
-	}
-
-	private final class RecordingOutbox implements Outbox {
-
-		@Override
-		public void send(int replica, ReplicaMessage message) {
-			if (message instanceof ReplicaMessage.PrepareOk prepareOk) {
-				AcknowledgementDurabilityTest.this.acknowledgements.add(prepareOk);
-			}
-		}
-
-		@Override
-		public void reply(Reply reply) {
-		}
-
 	}
 
 }

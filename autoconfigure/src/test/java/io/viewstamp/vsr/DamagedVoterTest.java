@@ -29,11 +29,7 @@ class DamagedVoterTest {
 	/** Ops 1 to 6 of view 1, each the registration of client {@code op}. */
 	private static final List<LogEntry> VIEW_1_LOG = RegistrationLogs.chain(CLUSTER_ID, 6);
 
-	private final List<ReplicaMessage> sent = new ArrayList<>();
-
-	private final List<Long> truncatedAfter = new ArrayList<>();
-
-	private Superblock superblockRequested;
+	private final RecordedIo io = new RecordedIo();
 
 	@Test
 	void aDamagedReplicaWhoseLogIsOutrankedVotesAndStartsTheViewWithTheBetterLog() {
@@ -48,7 +44,7 @@ class DamagedVoterTest {
 		assertThat(damaged.status()).as("the view change completes with the two replicas up").isEqualTo(Status.NORMAL);
 		assertThat(damaged.view()).isEqualTo(5);
 		assertThat(damaged.op()).isEqualTo(8);
-		assertThat(this.sent).filteredOn(StartView.class::isInstance)
+		assertThat(this.io.sent).filteredOn(StartView.class::isInstance)
 			.map(StartView.class::cast)
 			.anySatisfy((startView) -> assertThat(startView.headChecksum()).isEqualTo(view3Log.get(7).checksum()));
 	}
@@ -65,13 +61,13 @@ class DamagedVoterTest {
 		damaged.receive(new DoViewChange(5, 0, 1, 6, VIEW_1_LOG.get(5).checksum(), 3, true, VIEW_1_LOG));
 		assertThat(damaged.status()).as("no view starts with a log that may lack committed ops")
 			.isEqualTo(Status.VIEW_CHANGE);
-		assertThat(this.sent).noneMatch(StartView.class::isInstance);
+		assertThat(this.io.sent).noneMatch(StartView.class::isInstance);
 
 		// Replica 1 comes back with the full log of view 3: that one is chosen.
 		damaged.receive(new DoViewChange(5, 1, 3, 8, view3Log.get(7).checksum(), 3, true, view3Log));
 		assertThat(damaged.status()).isEqualTo(Status.NORMAL);
 		assertThat(damaged.op()).isEqualTo(8);
-		assertThat(this.sent).filteredOn(StartView.class::isInstance)
+		assertThat(this.io.sent).filteredOn(StartView.class::isInstance)
 			.map(StartView.class::cast)
 			.anySatisfy((startView) -> assertThat(startView.headChecksum()).isEqualTo(view3Log.get(7).checksum()));
 	}
@@ -85,8 +81,8 @@ class DamagedVoterTest {
 		journal.removeIf((entry) -> entry.op() == lostOp);
 		DurableState state = new DurableState(new Superblock(CLUSTER_ID, 2, 3, logView, logView, 3), null, journal,
 				List.of(lostOp));
-		Replica replica = Replica.restart(CLUSTER, 2, ReplicaOptions.defaults(), state, new RecordingStorage(),
-				new RecordingOutbox(), RegistrationLogs.NO_COMMANDS, new SplittableRandom(1));
+		Replica replica = Replica.restart(CLUSTER, 2, ReplicaOptions.defaults(), state, this.io.storage(),
+				this.io.outbox(), RegistrationLogs.NO_COMMANDS, new SplittableRandom(1));
 		assertThat(replica.op()).isEqualTo(lostOp - 1);
 		return replica;
 	}
@@ -94,7 +90,7 @@ class DamagedVoterTest {
 	/** Replica 0 starts the change to view 5, whose primary the damaged replica 2 is. */
 	private void changeToView5(Replica damaged) {
 		damaged.receive(new StartViewChange(5, 0));
-		damaged.onSuperblockWritten(this.superblockRequested);
+		damaged.onSuperblockWritten(this.io.lastSuperblock());
 		assertThat(damaged.status()).isEqualTo(Status.VIEW_CHANGE);
 	}
 
@@ -108,41 +104,6 @@ class DamagedVoterTest {
 			log.add(head);
 		}
 		return log;
-	}
-
-	private final class RecordingStorage implements Storage {
-
-		@Override
-		public void writeEntry(LogEntry entry) {
-		}
-
-		@Override
-		public void truncateAfter(long op) {
-			DamagedVoterTest.this.truncatedAfter.add(op);
-		}
-
-		@Override
-		public void writeSuperblock(Superblock superblock) {
-			DamagedVoterTest.this.superblockRequested = superblock;
-		}
-
-		@Override
-		public void writeSnapshot(Snapshot snapshot) {
-		}
-
-	}
-
-	private final class RecordingOutbox implements Outbox {
-
-		@Override
-		public void send(int replica, ReplicaMessage message) {
-			DamagedVoterTest.this.sent.add(message);
-		}
-
-		@Override
-		public void reply(Reply reply) {
-		}
-
 	}
 
 }

@@ -1,6 +1,5 @@
 package io.viewstamp.vsr;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -23,11 +22,7 @@ class LostSnapshotTest {
 
 	private static final Cluster CLUSTER = new Cluster(CLUSTER_ID, 3);
 
-	private final List<ReplicaMessage> sent = new ArrayList<>();
-
-	private final List<Long> truncatedAfter = new ArrayList<>();
-
-	private Superblock superblockRequested;
+	private final RecordedIo io = new RecordedIo();
 
 	@Test
 	void aReplicaWhoseJournalBeginsAfterALostSnapshotKeepsItAndVotesForTheLogItCanNotSupply() {
@@ -35,20 +30,20 @@ class LostSnapshotTest {
 		// Ops 1 to 3 were compacted into the snapshot now lost; the journal holds ops 4 to 6.
 		DurableState state = new DurableState(new Superblock(CLUSTER_ID, 0, 3, 1, 1, 6), null, log.subList(3, 6),
 				List.of());
-		Replica replica = Replica.restart(CLUSTER, 0, ReplicaOptions.defaults(), state, new RecordingStorage(),
-				new RecordingOutbox(), RegistrationLogs.NO_COMMANDS, new SplittableRandom(1));
+		Replica replica = Replica.restart(CLUSTER, 0, ReplicaOptions.defaults(), state, this.io.storage(),
+				this.io.outbox(), RegistrationLogs.NO_COMMANDS, new SplittableRandom(1));
 		assertThat(replica.op()).isZero();
-		assertThat(this.truncatedAfter).as("the journal is evidence of what it vouched for").isEmpty();
+		assertThat(this.io.truncatedAfter).as("the journal is evidence of what it vouched for").isEmpty();
 
 		// Replica 2 starts the change to view 2 (whose primary it is); replica 0 joins it.
 		replica.receive(new ReplicaMessage.StartViewChange(2, 2));
 		// Its new view is durable: only its damage may hold its vote back now.
-		replica.onSuperblockWritten(this.superblockRequested);
+		replica.onSuperblockWritten(this.io.lastSuperblock());
 
 		assertThat(replica.status()).isEqualTo(Status.VIEW_CHANGE);
 		// A vote with an empty log under log view 1 would let op 6 be lost: the vote claims op 6, and
 		// says it can not supply it, so that no view change chooses it.
-		assertThat(this.sent).filteredOn(ReplicaMessage.DoViewChange.class::isInstance)
+		assertThat(this.io.sent).filteredOn(ReplicaMessage.DoViewChange.class::isInstance)
 			.singleElement()
 			.isInstanceOfSatisfying(ReplicaMessage.DoViewChange.class, (vote) -> {
 				assertThat(vote.logView()).isEqualTo(1);
@@ -57,41 +52,6 @@ class LostSnapshotTest {
 				assertThat(vote.complete()).isFalse();
 				assertThat(vote.entries()).isEmpty();
 			});
-	}
-
-	private final class RecordingStorage implements Storage {
-
-		@Override
-		public void writeEntry(LogEntry entry) {
-		}
-
-		@Override
-		public void truncateAfter(long op) {
-			LostSnapshotTest.this.truncatedAfter.add(op);
-		}
-
-		@Override
-		public void writeSuperblock(Superblock superblock) {
-			LostSnapshotTest.this.superblockRequested = superblock;
-		}
-
-		@Override
-		public void writeSnapshot(Snapshot snapshot) {
-		}
-
-	}
-
-	private final class RecordingOutbox implements Outbox {
-
-		@Override
-		public void send(int replica, ReplicaMessage message) {
-			LostSnapshotTest.this.sent.add(message);
-		}
-
-		@Override
-		public void reply(Reply reply) {
-		}
-
 	}
 
 }

@@ -22,7 +22,7 @@ class StaleJournalTailTest {
 
 	private static final Cluster CLUSTER = new Cluster(CLUSTER_ID, 3);
 
-	private final RecordingStorage storage = new RecordingStorage();
+	private final RecordedIo io = new RecordedIo();
 
 	@Test
 	void entriesPastTheIntactChainAreTruncatedWhenTheReplicaRestarts() {
@@ -35,7 +35,7 @@ class StaleJournalTailTest {
 		Replica replica = restart(new DurableState(new Superblock(CLUSTER_ID, 0, 3, 1, 1, 0), journal));
 
 		assertThat(replica.op()).isEqualTo(3);
-		assertThat(this.storage.truncatedAfter).containsExactly(3L);
+		assertThat(this.io.truncatedAfter).containsExactly(3L);
 	}
 
 	@Test
@@ -48,7 +48,7 @@ class StaleJournalTailTest {
 		DurableState state = new DurableState(new Superblock(CLUSTER_ID, 0, 3, 1, 1, 0), null, readable, List.of(2L));
 		Replica replica = restart(state);
 		assertThat(replica.op()).isEqualTo(1);
-		assertThat(this.storage.truncatedAfter).isEmpty();
+		assertThat(this.io.truncatedAfter).isEmpty();
 
 		// View 2 (primary 2) kept ops 1 to 3 only: ops 4 to 6 were never committed.
 		LogEntry head = journal.get(2);
@@ -56,7 +56,7 @@ class StaleJournalTailTest {
 
 		assertThat(replica.status()).isEqualTo(Status.NORMAL);
 		assertThat(replica.op()).isEqualTo(3);
-		assertThat(this.storage.truncatedAfter).as("ops 4 to 6 leave the disk with the view's log").containsExactly(3L);
+		assertThat(this.io.truncatedAfter).as("ops 4 to 6 leave the disk with the view's log").containsExactly(3L);
 	}
 
 	/**
@@ -72,7 +72,7 @@ class StaleJournalTailTest {
 		journal.remove(2);
 		DurableState state = new DurableState(new Superblock(CLUSTER_ID, 0, 1, 1, 1, 2), null, journal, List.of(3L));
 		List<Integer> recipients = new ArrayList<>();
-		Replica replica = Replica.restart(new Cluster(CLUSTER_ID, 1), 0, ReplicaOptions.defaults(), state, this.storage,
+		Replica replica = Replica.restart(new Cluster(CLUSTER_ID, 1), 0, ReplicaOptions.defaults(), state, this.io.storage(),
 				new Outbox() {
 
 					@Override
@@ -90,48 +90,13 @@ class StaleJournalTailTest {
 		}
 
 		assertThat(replica.op()).isEqualTo(2);
-		assertThat(this.storage.truncatedAfter).containsExactly(2L);
+		assertThat(this.io.truncatedAfter).containsExactly(2L);
 		assertThat(recipients).as("a lone replica sends nothing, to itself least of all").isEmpty();
 	}
 
 	private Replica restart(DurableState state) {
-		return Replica.restart(CLUSTER, 0, ReplicaOptions.defaults(), state, this.storage, new SilentOutbox(),
+		return Replica.restart(CLUSTER, 0, ReplicaOptions.defaults(), state, this.io.storage(), this.io.outbox(),
 				RegistrationLogs.NO_COMMANDS, new SplittableRandom(1));
-	}
-
-	private static final class RecordingStorage implements Storage {
-
-		final List<Long> truncatedAfter = new ArrayList<>();
-
-		@Override
-		public void writeEntry(LogEntry entry) {
-		}
-
-		@Override
-		public void truncateAfter(long op) {
-			this.truncatedAfter.add(op);
-		}
-
-		@Override
-		public void writeSuperblock(Superblock superblock) {
-		}
-
-		@Override
-		public void writeSnapshot(Snapshot snapshot) {
-		}
-
-	}
-
-	private static final class SilentOutbox implements Outbox {
-
-		@Override
-		public void send(int replica, ReplicaMessage message) {
-		}
-
-		@Override
-		public void reply(Reply reply) {
-		}
-
 	}
 
 }
