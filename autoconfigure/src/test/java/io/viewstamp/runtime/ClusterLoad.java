@@ -48,11 +48,11 @@ final class ClusterLoad implements AutoCloseable {
 	/** Acknowledged ids whose count was not 1, with that count: each is a duplicate apply. */
 	private final Map<String, Long> duplicated = new ConcurrentHashMap<>();
 
-	private final AtomicLongArray acknowledgedOn = new AtomicLongArray(ProcessCluster.REPLICA_COUNT);
+	private final AtomicLongArray acknowledgedOn;
 
-	private final AtomicLongArray timedOutOn = new AtomicLongArray(ProcessCluster.REPLICA_COUNT);
+	private final AtomicLongArray timedOutOn;
 
-	private final AtomicLongArray failedOn = new AtomicLongArray(ProcessCluster.REPLICA_COUNT);
+	private final AtomicLongArray failedOn;
 
 	private volatile boolean stopping;
 
@@ -67,7 +67,10 @@ final class ClusterLoad implements AutoCloseable {
 		this.cluster = cluster;
 		this.prefix = prefix;
 		this.commandsPerThreadMax = commandsPerThreadMax;
-		for (int replica = 0; replica < ProcessCluster.REPLICA_COUNT; replica++) {
+		this.acknowledgedOn = new AtomicLongArray(cluster.size());
+		this.timedOutOn = new AtomicLongArray(cluster.size());
+		this.failedOn = new AtomicLongArray(cluster.size());
+		for (int replica = 0; replica < this.cluster.size(); replica++) {
 			for (int client = 0; client < threadsPerReplica; client++) {
 				int target = replica;
 				String idPrefix = prefix + "-" + replica + "-" + client + "-";
@@ -156,6 +159,11 @@ final class ClusterLoad implements AutoCloseable {
 		}
 	}
 
+	/** The cluster the load runs on. */
+	ProcessCluster cluster() {
+		return this.cluster;
+	}
+
 	/** The acknowledged ids. */
 	Set<String> acknowledged() {
 		return Set.copyOf(this.acknowledged);
@@ -179,7 +187,7 @@ final class ClusterLoad implements AutoCloseable {
 	/** Ids acknowledged so far, on every replica. */
 	long acknowledgedCount() {
 		long total = 0;
-		for (int replica = 0; replica < ProcessCluster.REPLICA_COUNT; replica++) {
+		for (int replica = 0; replica < this.cluster.size(); replica++) {
 			total += this.acknowledgedOn.get(replica);
 		}
 		return total;
@@ -188,7 +196,7 @@ final class ClusterLoad implements AutoCloseable {
 	/** The load's counts per replica, one line, for the test's output. */
 	String summary() {
 		StringBuilder summary = new StringBuilder(this.prefix + ":");
-		for (int replica = 0; replica < ProcessCluster.REPLICA_COUNT; replica++) {
+		for (int replica = 0; replica < this.cluster.size(); replica++) {
 			summary.append(" replica ")
 				.append(replica)
 				.append(" acked=")

@@ -27,7 +27,7 @@ final class LedgerChecks {
 	static void assertExactlyOnceAndEqual(ClusterLoad load, Map<Integer, LedgerState> states) {
 		Set<String> acknowledged = load.acknowledged();
 		Set<String> unknown = load.unknown();
-		assertThat(states).as("replicas that converged").hasSize(ProcessCluster.REPLICA_COUNT);
+		assertThat(states).as("replicas that converged").hasSize(load.cluster().size());
 		assertThat(load.duplicated()).as("acknowledged commands whose apply counted them more than once").isEmpty();
 		LedgerState first = states.get(0);
 		for (Map.Entry<Integer, LedgerState> entry : states.entrySet()) {

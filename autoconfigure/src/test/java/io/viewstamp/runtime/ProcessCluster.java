@@ -48,6 +48,7 @@ import static org.awaitility.Awaitility.await;
  */
 final class ProcessCluster implements AutoCloseable {
 
+	/** The replicas of a cluster unless a test asks for another number. */
 	static final int REPLICA_COUNT = 3;
 
 	static final long CLUSTER_ID = 7;
@@ -90,15 +91,17 @@ final class ProcessCluster implements AutoCloseable {
 
 	private final int[] controlPorts;
 
-	private final Process[] processes = new Process[REPLICA_COUNT];
+	private final int replicaCount;
 
-	private final int[] runs = new int[REPLICA_COUNT];
+	private final Process[] processes;
+
+	private final int[] runs;
 
 	/** Whether each replica printed READY since it was last started; a killed replica is not ready. */
-	private final boolean[] ready = new boolean[REPLICA_COUNT];
+	private final boolean[] ready;
 
 	/** Replicas stopped with SIGSTOP and not yet continued. */
-	private final boolean[] paused = new boolean[REPLICA_COUNT];
+	private final boolean[] paused;
 
 	/** The proxies between the replicas, or null when they talk directly. */
 	private NetworkFaults network;
@@ -111,13 +114,18 @@ final class ProcessCluster implements AutoCloseable {
 		.connectTimeout(CONNECT_TIMEOUT)
 		.build();
 
-	private ProcessCluster(Path root, Duration requestTimeout, OptionalInt snapshotIntervalOps) {
+	private ProcessCluster(Path root, Duration requestTimeout, OptionalInt snapshotIntervalOps, int replicaCount) {
+		this.replicaCount = replicaCount;
+		this.processes = new Process[replicaCount];
+		this.runs = new int[replicaCount];
+		this.ready = new boolean[replicaCount];
+		this.paused = new boolean[replicaCount];
 		this.root = root;
 		this.requestTimeout = requestTimeout;
 		this.snapshotIntervalOps = snapshotIntervalOps;
-		int[] ports = LoopbackPorts.freePorts(2 * REPLICA_COUNT);
-		this.peers = IntStream.range(0, REPLICA_COUNT).mapToObj((index) -> new PeerAddress("127.0.0.1", ports[index])).toList();
-		this.controlPorts = Arrays.copyOfRange(ports, REPLICA_COUNT, 2 * REPLICA_COUNT);
+		int[] ports = LoopbackPorts.freePorts(2 * replicaCount);
+		this.peers = IntStream.range(0, replicaCount).mapToObj((index) -> new PeerAddress("127.0.0.1", ports[index])).toList();
+		this.controlPorts = Arrays.copyOfRange(ports, replicaCount, 2 * replicaCount);
 	}
 
 	/**
@@ -128,19 +136,20 @@ final class ProcessCluster implements AutoCloseable {
 	 * @return the running cluster, every replica ready
 	 */
 	static ProcessCluster start(Path root, Duration requestTimeout, OptionalInt snapshotIntervalOps) {
-		return start(new ProcessCluster(root, requestTimeout, snapshotIntervalOps));
+		return start(new ProcessCluster(root, requestTimeout, snapshotIntervalOps, REPLICA_COUNT));
 	}
 
 	/**
 	 * As {@link #start(Path, Duration, OptionalInt)}, with a {@link NetworkFaults} proxy on every
 	 * link between the replicas.
+	 * @param replicaCount the number of replicas
 	 * @param seed the seed of the proxies' jitter
 	 * @param extraStartOptions more options of {@code ReplicaProcess start}, e.g. {@code --idle-timeout-ms}
 	 * @return the running cluster
 	 */
-	static ProcessCluster startWithNetworkFaults(Path root, Duration requestTimeout, OptionalInt snapshotIntervalOps,
-			long seed, List<String> extraStartOptions) {
-		ProcessCluster cluster = new ProcessCluster(root, requestTimeout, snapshotIntervalOps);
+	static ProcessCluster startWithNetworkFaults(int replicaCount, Path root, Duration requestTimeout,
+			OptionalInt snapshotIntervalOps, long seed, List<String> extraStartOptions) {
+		ProcessCluster cluster = new ProcessCluster(root, requestTimeout, snapshotIntervalOps, replicaCount);
 		cluster.network = NetworkFaults.start(cluster.peers, seed);
 		cluster.extraStartOptions = List.copyOf(extraStartOptions);
 		return start(cluster);
@@ -148,14 +157,14 @@ final class ProcessCluster implements AutoCloseable {
 
 	private static ProcessCluster start(ProcessCluster cluster) {
 		try {
-			for (int replica = 0; replica < REPLICA_COUNT; replica++) {
+			for (int replica = 0; replica < cluster.replicaCount; replica++) {
 				cluster.format(replica);
 			}
 			// Launch every JVM before waiting for any: they start in parallel.
-			for (int replica = 0; replica < REPLICA_COUNT; replica++) {
+			for (int replica = 0; replica < cluster.replicaCount; replica++) {
 				cluster.launch(replica);
 			}
-			for (int replica = 0; replica < REPLICA_COUNT; replica++) {
+			for (int replica = 0; replica < cluster.replicaCount; replica++) {
 				cluster.awaitReady(replica);
 			}
 			return cluster;
@@ -222,6 +231,11 @@ final class ProcessCluster implements AutoCloseable {
 		return isLive(replica) && this.ready[replica] && !this.paused[replica];
 	}
 
+	/** The number of replicas. */
+	int size() {
+		return this.replicaCount;
+	}
+
 	/** The network between the replicas; only for a cluster started with network faults. */
 	NetworkFaults network() {
 		if (this.network == null) {
@@ -273,7 +287,7 @@ final class ProcessCluster implements AutoCloseable {
 
 	/** The replicas started and not killed. */
 	synchronized List<Integer> liveReplicas() {
-		return IntStream.range(0, REPLICA_COUNT).filter(this::isLive).boxed().toList();
+		return IntStream.range(0, this.replicaCount).filter(this::isLive).boxed().toList();
 	}
 
 	/** What {@code replica} reports on {@code /status}; fails if it does not answer. */
@@ -360,7 +374,7 @@ final class ProcessCluster implements AutoCloseable {
 	/** What every live replica reports, and the tail of each replica's log, for a failure's message. */
 	String describe() {
 		StringBuilder description = new StringBuilder();
-		for (int replica = 0; replica < REPLICA_COUNT; replica++) {
+		for (int replica = 0; replica < this.replicaCount; replica++) {
 			description.append("\n--- replica ").append(replica).append(isLive(replica) ? " (live): " : " (not running): ");
 			if (isLive(replica)) {
 				try {
@@ -378,7 +392,7 @@ final class ProcessCluster implements AutoCloseable {
 	/** Kills every replica, and closes the proxies between them. */
 	@Override
 	public void close() {
-		for (int replica = 0; replica < REPLICA_COUNT; replica++) {
+		for (int replica = 0; replica < this.replicaCount; replica++) {
 			if (isLive(replica)) {
 				kill(replica);
 			}

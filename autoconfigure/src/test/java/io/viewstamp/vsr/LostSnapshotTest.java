@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the simulator on the real storage: such a replica voted in a view change with an empty log under
  * its old log view, the new primary chose a log without an op it had helped commit, and two
  * different ops were committed at one op number. It must count itself damaged, as after a corrupt
- * journal entry: keep its journal, and cast no vote until it has repaired up to the journal's end.
+ * journal entry: keep its journal, and until it has repaired up to the journal's end, vote only for
+ * the log it vouched for, marked as one it can not supply.
  */
 class LostSnapshotTest {
 
