@@ -208,8 +208,16 @@ public final class FaultProxy implements AutoCloseable {
 				continue;
 			}
 			Connection connection = new Connection(dialer, acceptor);
-			connection.poisoned = this.blackHoled;
+			// Added before the flags are read: a refuse() or blackHole() that runs meanwhile either
+			// finds the connection in the list or its flag is seen here.
 			this.connections.add(connection);
+			if (this.refusing) {
+				connection.close();
+				continue;
+			}
+			if (this.blackHoled) {
+				connection.poisoned = true;
+			}
 			connection.start();
 		}
 	}
