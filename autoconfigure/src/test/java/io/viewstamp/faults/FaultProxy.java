@@ -32,12 +32,21 @@ import java.util.concurrent.locks.LockSupport;
  * closed at once, as a host that resets connections.
  *
  * <p>Each direction has a reader thread and a writer thread per connection, so that a delay adds
- * latency without limiting throughput; bytes are never reordered. Bytes in flight when a direction
+ * latency without stopping the flow; at most 256 KiB are in flight per direction, so a slow or long
+ * link pushes back on the sender as TCP would; bytes are never reordered. Bytes in flight when a direction
  * starts dropping are lost, like packets on a link that dies.
  */
 public final class FaultProxy implements AutoCloseable {
 
 	private static final int CHUNK_SIZE_BYTES = 64 << 10;
+
+	/**
+	 * Chunks one direction of a connection holds at most (at most 256 KiB): a full pipe stops
+	 * reading, so the sender's TCP window closes as on a real slow or long link. Were it to read
+	 * without bound, a slow link would queue minutes of bytes that reach the other side long after
+	 * the link healed.
+	 */
+	private static final int CHUNKS_IN_FLIGHT_MAX = 4;
 
 	private final String name;
 
@@ -297,7 +306,7 @@ public final class FaultProxy implements AutoCloseable {
 
 		private final OutputStream out;
 
-		private final BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+		private final BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>(CHUNKS_IN_FLIGHT_MAX);
 
 		private long lastDeliverAtNanos;
 
@@ -335,13 +344,30 @@ public final class FaultProxy implements AutoCloseable {
 						FaultProxy.this.bytesDropped.addAndGet(read);
 						continue;
 					}
-					this.queue.add(new Chunk(deliverAt(fault, read), Arrays.copyOf(buffer, read)));
+					enqueue(new Chunk(deliverAt(fault, read), Arrays.copyOf(buffer, read)));
 				}
 			}
 			catch (IOException ex) {
 				// The connection is gone: so is the other direction.
 			}
-			this.queue.add(Chunk.END);
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			try {
+				enqueue(Chunk.END);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+
+		/** Waits for room in the pipe (backpressure), unless the connection closes meanwhile. */
+		private void enqueue(Chunk chunk) throws InterruptedException {
+			while (!this.queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+				if (this.connection.closed) {
+					return;
+				}
+			}
 		}
 
 		/** When a chunk read now is due: never before one read earlier, so bytes stay in order. */
