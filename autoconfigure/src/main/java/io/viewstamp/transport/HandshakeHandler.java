@@ -1,6 +1,5 @@
 package io.viewstamp.transport;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.ChannelFutureListener;
@@ -20,8 +19,6 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 	/** The pipeline name of the {@link FrameDecoder}, whose limit rises once the peer is known. */
 	static final String FRAME_DECODER = "frames";
 
-	private final Duration timeout;
-
 	private final TransportOptions options;
 
 	private final RefusalLog refusals;
@@ -31,14 +28,13 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 	private boolean finished;
 
 	HandshakeHandler(TransportOptions options, RefusalLog refusals) {
-		this.timeout = options.handshakeTimeout();
 		this.options = options;
 		this.refusals = refusals;
 	}
 
 	@Override
 	public final void channelActive(ChannelHandlerContext context) {
-		this.timer = context.executor().schedule(() -> timedOut(context), this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+		this.timer = context.executor().schedule(() -> timedOut(context), this.options.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
 		opened(context);
 		context.fireChannelActive();
 	}
@@ -142,7 +138,7 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 		}
 		if (!this.finished) {
 			this.finished = true;
-			this.refusals.refused(RefusalReason.TIMEOUT, describeRefusal(context), "no handshake within " + this.timeout.toMillis() + " ms: the "
+			this.refusals.refused(RefusalReason.TIMEOUT, describeRefusal(context), "no handshake within " + this.options.handshakeTimeout().toMillis() + " ms: the "
 					+ "peer is not a Viewstamp replica, or is overloaded");
 		}
 		context.close();
