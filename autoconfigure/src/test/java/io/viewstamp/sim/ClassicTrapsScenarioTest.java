@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.viewstamp.sim.linearizability.KvOperation;
+import io.viewstamp.history.KvOperation;
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.ReplicaMessage.Prepare;
 import io.viewstamp.vsr.Request;

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.viewstamp.sim.SimulationFailure.Check;
-import io.viewstamp.sim.linearizability.KvOperation;
-import io.viewstamp.sim.linearizability.LinearizabilityChecker;
+import io.viewstamp.history.KvOperation;
+import io.viewstamp.history.LinearizabilityChecker;
 
 /**
  * Checks that what the clients saw is linearizable. An inconclusive search fails too, with its own

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import io.viewstamp.runtime.ReadBarriers;
-import io.viewstamp.sim.linearizability.KvOperation;
+import io.viewstamp.history.KvOperation;
 import io.viewstamp.vsr.Client;
 import io.viewstamp.vsr.ClientFailure;
 import io.viewstamp.vsr.ClientHost;

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 import io.viewstamp.runtime.ReadBarriers;
-import io.viewstamp.sim.linearizability.KvOperation;
+import io.viewstamp.history.KvOperation;
 import io.viewstamp.vsr.Client;
 import io.viewstamp.vsr.ClientOptions;
 import io.viewstamp.vsr.Cluster;

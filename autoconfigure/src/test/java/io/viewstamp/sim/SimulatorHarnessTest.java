@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import io.viewstamp.sim.SimulationFailure.Check;
 import io.viewstamp.sim.SingleReplicaStandIn.Flaw;
-import io.viewstamp.sim.linearizability.KvOperation;
+import io.viewstamp.history.KvOperation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -2,7 +2,7 @@ package io.viewstamp.sim;
 
 import org.junit.jupiter.api.Test;
 
-import io.viewstamp.sim.linearizability.KvOperation;
+import io.viewstamp.history.KvOperation;
 import io.viewstamp.vsr.Request;
 import io.viewstamp.vsr.Status;
 

@@ -1,4 +1,4 @@
-package io.viewstamp.sim.linearizability;
+package io.viewstamp.history;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,10 +40,12 @@ record RegisterHistory(String key, List<KvOperation> listing, List<RegisterOpera
 			if (operation.isIndeterminate() && cannotAffectVerdict(operation, observations)) {
 				continue;
 			}
-			boolean writes = operation.kind() == KvOperation.Kind.PUT;
+			boolean writes = operation.mayWrite();
+			boolean conditional = operation.kind() == KvOperation.Kind.CAS;
 			boolean resultKnown = !operation.isIndeterminate();
 			searched.add(new RegisterOperation(searched.size(), label, operation, deadline(operation, observations),
-					writes, writes ? numbers.of(operation.value()) : 0, resultKnown,
+					writes, writes ? numbers.of(operation.value()) : 0, conditional,
+					conditional ? numbers.of(operation.expected()) : 0, resultKnown,
 					resultKnown ? numbers.of(operation.result()) : 0));
 		}
 		return new RegisterHistory(key, List.copyOf(listing), List.copyOf(searched), numbers.values());
@@ -66,16 +68,26 @@ record RegisterHistory(String key, List<KvOperation> listing, List<RegisterOpera
 	 * The argument holds for all such PUTs at once, because it uses only the completed calls' results.
 	 * Without this pruning, each such PUT would stay pending until the end of the history, and the
 	 * search would try it at every point.
+	 * <p>
+	 * A CAS with no result is a write that may fail, and the same holds for it, with one more
+	 * condition: no CAS (of any outcome) may expect its value. A CAS depends on the register, so a
+	 * later CAS of unknown outcome that expects the value could take effect only after this one, and
+	 * a completed call could observe what that later CAS wrote. A value that some CAS expects
+	 * therefore counts as observed. Given that, in a linearization where this CAS succeeds, every call
+	 * after it up to the next change of the register has an unknown outcome, none of them a CAS
+	 * expecting its value; leaving it out, and leaving out those CASes that would then succeed on the
+	 * old value, gives the same register after that stretch and the same results to every completed
+	 * call.
 	 */
 	private static boolean cannotAffectVerdict(KvOperation operation, ValueObservations observations) {
-		return operation.kind() == KvOperation.Kind.GET || !observations.wasObserved(operation.value());
+		return !operation.mayWrite() || !observations.wasObserved(operation.value());
 	}
 
 	/**
 	 * The latest time by which the operation must have taken effect.
 	 * <p>
-	 * For a completed call, its completion. For a PUT with unknown outcome, infinity, unless it is the
-	 * only PUT of a (non-null) value that a completed call returned: then every linearization places
+	 * For a completed call, its completion. For a PUT or CAS with unknown outcome, infinity, unless it
+	 * is the only write (PUT or CAS) of a (non-null) value that a completed call returned: then every linearization places
 	 * it before that call, since nothing else can have set the register to its value, and so before
 	 * the completion of the earliest such call. Giving it that deadline adds only real-time
 	 * constraints every linearization already meets (a call invoked after the deadline comes after
@@ -98,7 +110,10 @@ record RegisterHistory(String key, List<KvOperation> listing, List<RegisterOpera
 		return KvOperation.UNKNOWN_COMPLETION;
 	}
 
-	/** Which values the completed calls returned, and how many PUTs wrote each value. */
+	/**
+	 * Which values the completed calls returned or some CAS expects, and how many writes (PUT or CAS)
+	 * wrote each value.
+	 */
 	private record ValueObservations(Map<String, Long> earliestObservationCompletions,
 			Map<String, Integer> writerCounts) {
 
@@ -110,7 +125,12 @@ record RegisterHistory(String key, List<KvOperation> listing, List<RegisterOpera
 				if (!operation.isIndeterminate()) {
 					earliestObservationCompletions.merge(operation.result(), operation.completedAt(), Math::min);
 				}
-				if (operation.kind() == KvOperation.Kind.PUT) {
+				if (operation.kind() == KvOperation.Kind.CAS) {
+					// Not a completion: such a value is never given a deadline from it (see deadline),
+					// only kept from the pruning (see cannotAffectVerdict).
+					earliestObservationCompletions.merge(operation.expected(), KvOperation.UNKNOWN_COMPLETION, Math::min);
+				}
+				if (operation.mayWrite()) {
 					writerCounts.merge(operation.value(), 1, Integer::sum);
 				}
 			}

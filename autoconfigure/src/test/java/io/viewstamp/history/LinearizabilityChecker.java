@@ -1,4 +1,4 @@
-package io.viewstamp.sim.linearizability;
+package io.viewstamp.history;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.viewstamp.sim.linearizability;
+package io.viewstamp.history;
 
 /**
  * One operation of a single key's history in the form the search needs. Values are replaced by
@@ -9,16 +9,19 @@ package io.viewstamp.sim.linearizability;
  * @param label the operation's position in the key's listing, for explanations
  * @param source the call as the test saw it
  * @param deadline the latest time by which the operation must have taken effect
- * @param writes whether it sets the register
+ * @param writes whether it may set the register (a PUT or a CAS)
  * @param written the value number it writes, when it writes
+ * @param conditional whether it writes only when the register holds {@code condition} (a CAS)
+ * @param condition the value number a CAS expects
  * @param resultKnown whether its result must match the register
  * @param expected the value number it returned, when the result is known
  */
 record RegisterOperation(int number, int label, KvOperation source, long deadline, boolean writes, int written,
-		boolean resultKnown, int expected) {
+		boolean conditional, int condition, boolean resultKnown, int expected) {
 
 	/**
-	 * Whether the operation can take effect when the register holds {@code value}.
+	 * Whether the operation can take effect when the register holds {@code value}. Every call
+	 * returns what the register held (a CAS too), so a known result must be that value.
 	 * @param value the register's value number
 	 * @return whether its result is consistent with that value
 	 */
@@ -32,7 +35,10 @@ record RegisterOperation(int number, int label, KvOperation source, long deadlin
 	 * @return the value number after
 	 */
 	int valueAfter(int value) {
-		return this.writes ? this.written : value;
+		if (!this.writes || (this.conditional && value != this.condition)) {
+			return value;
+		}
+		return this.written;
 	}
 
 	long invokedAt() {

@@ -1,4 +1,4 @@
-package io.viewstamp.sim.linearizability;
+package io.viewstamp.history;
 
 import java.util.HashSet;
 import java.util.List;
@@ -91,12 +91,16 @@ final class Explanations {
 	private static String describe(KvOperation operation) {
 		String interval = "[" + operation.invokedAt() + ", "
 				+ (operation.isIndeterminate() ? "?" : String.valueOf(operation.completedAt())) + "]";
-		String call = (operation.kind() == KvOperation.Kind.PUT) ? "PUT " + quoted(operation.value()) : "GET";
+		String call = switch (operation.kind()) {
+			case PUT -> "PUT " + quoted(operation.value());
+			case CAS -> "CAS " + quoted(operation.expected()) + " -> " + quoted(operation.value());
+			case GET -> "GET";
+		};
 		String outcome;
 		if (operation.isIndeterminate()) {
 			outcome = "outcome unknown";
 		}
-		else if (operation.kind() == KvOperation.Kind.PUT) {
+		else if (operation.mayWrite()) {
 			outcome = "returned previous " + quoted(operation.result());
 		}
 		else {

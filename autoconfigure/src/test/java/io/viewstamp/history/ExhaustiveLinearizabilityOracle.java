@@ -1,4 +1,4 @@
-package io.viewstamp.sim.linearizability;
+package io.viewstamp.history;
 
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +44,9 @@ final class ExhaustiveLinearizabilityOracle {
 			String current = store.get(operation.key());
 			if (operation.isIndeterminate() || Objects.equals(operation.result(), current)) {
 				Map<String, String> after = new HashMap<>(store);
-				if (operation.kind() == KvOperation.Kind.PUT) {
+				boolean sets = operation.kind() == KvOperation.Kind.PUT
+						|| (operation.kind() == KvOperation.Kind.CAS && Objects.equals(operation.expected(), current));
+				if (sets) {
 					after.put(operation.key(), operation.value());
 				}
 				if (canComplete(history, doneMask | (1 << index), after)) {

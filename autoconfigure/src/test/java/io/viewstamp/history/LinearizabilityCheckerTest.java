@@ -1,17 +1,19 @@
-package io.viewstamp.sim.linearizability;
+package io.viewstamp.history;
 
-import static io.viewstamp.sim.linearizability.KvOperation.get;
-import static io.viewstamp.sim.linearizability.KvOperation.indeterminateGet;
-import static io.viewstamp.sim.linearizability.KvOperation.indeterminatePut;
-import static io.viewstamp.sim.linearizability.KvOperation.put;
+import static io.viewstamp.history.KvOperation.cas;
+import static io.viewstamp.history.KvOperation.get;
+import static io.viewstamp.history.KvOperation.indeterminateCas;
+import static io.viewstamp.history.KvOperation.indeterminateGet;
+import static io.viewstamp.history.KvOperation.indeterminatePut;
+import static io.viewstamp.history.KvOperation.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import io.viewstamp.sim.linearizability.LinearizabilityChecker.Result;
-import io.viewstamp.sim.linearizability.LinearizabilityChecker.Verdict;
+import io.viewstamp.history.LinearizabilityChecker.Result;
+import io.viewstamp.history.LinearizabilityChecker.Verdict;
 import org.junit.jupiter.api.Test;
 
 class LinearizabilityCheckerTest {
@@ -295,6 +297,87 @@ class LinearizabilityCheckerTest {
 		assertThat(notLinearizable).isGreaterThan(200);
 	}
 
+	@Test
+	void agreesWithExhaustiveSearchOnSmallRandomHistoriesWithCompareAndSet() {
+		Random random = new Random(11);
+		int linearizable = 0;
+		int notLinearizable = 0;
+		int casSucceeded = 0;
+		for (int seed = 0; seed < 2_000; seed++) {
+			int valuePoolSize = (seed % 3 == 0) ? 3 : 0;
+			List<KvOperation> history = new AtomicStoreSimulation(seed, 4, 1 + seed % 2, 0.3, valuePoolSize, 0.4)
+				.history(9);
+			casSucceeded += (int) history.stream()
+				.filter((operation) -> operation.kind() == KvOperation.Kind.CAS && !operation.isIndeterminate()
+						&& java.util.Objects.equals(operation.expected(), operation.result()))
+				.count();
+			if (random.nextBoolean()) {
+				history = withOneResultChanged(history, random);
+			}
+
+			boolean expected = ExhaustiveLinearizabilityOracle.isLinearizable(history);
+			Result result = this.checker.check(history);
+
+			assertThat(result.linearizable()).as("seed %d: %s", seed, history).isEqualTo(expected);
+			assertThat(result.verdict()).isNotEqualTo(Verdict.UNKNOWN);
+			if (expected) {
+				linearizable++;
+			}
+			else {
+				notLinearizable++;
+			}
+		}
+		assertThat(linearizable).isGreaterThan(400);
+		assertThat(notLinearizable).isGreaterThan(400);
+		assertThat(casSucceeded).as("compare-and-sets that succeeded").isGreaterThan(500);
+	}
+
+	@Test
+	void acceptsCompareAndSetThatFailsBecauseAnotherWriteCameFirst() {
+		List<KvOperation> history = List.of(put(0, 0, 2, "k", "a", null), put(1, 3, 5, "k", "b", "a"),
+				cas(2, 6, 8, "k", "a", "c", "b"), get(0, 9, 10, "k", "b"));
+
+		assertThat(this.checker.check(history).linearizable()).isTrue();
+	}
+
+	@Test
+	void rejectsCompareAndSetThatSucceedsOnAValueTheKeyNoLongerHeld() {
+		List<KvOperation> history = List.of(put(0, 0, 2, "k", "a", null), put(1, 3, 5, "k", "b", "a"),
+				cas(2, 6, 8, "k", "a", "c", "a"));
+
+		Result result = this.checker.check(history);
+
+		assertThat(result.verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
+		assertThat(result.explanation()).contains("CAS \"a\" -> \"c\"");
+	}
+
+	@Test
+	void rejectsReadThatMissesASuccessfulCompareAndSet() {
+		List<KvOperation> history = List.of(put(0, 0, 2, "k", "a", null), cas(1, 3, 5, "k", "a", "b", "a"),
+				get(2, 6, 7, "k", "a"));
+
+		assertThat(this.checker.check(history).verdict()).isEqualTo(Verdict.NOT_LINEARIZABLE);
+	}
+
+	@Test
+	void acceptsChainOfCompareAndSetsOfUnknownOutcomeWhoseLastValueIsRead() {
+		// Neither "a" nor "b" is returned by a completed call, but the second CAS can write "b" only
+		// after the first wrote "a": the first must not be left out as unobserved.
+		List<KvOperation> history = List.of(indeterminateCas(0, 0, "k", null, "a"), indeterminateCas(1, 1, "k", "a", "b"),
+				get(2, 10, 11, "k", "b"));
+
+		assertThat(this.checker.check(history).linearizable()).isTrue();
+	}
+
+	@Test
+	void acceptsLargeRandomHistoryWithCompareAndSetWithinTheStepBudget() {
+		List<KvOperation> history = new AtomicStoreSimulation(20261204, 8, 20, 0.05, 0, 0.3).history(5_000);
+
+		Result result = this.checker.check(history);
+
+		assertThat(result.verdict()).as(result.explanation()).isEqualTo(Verdict.LINEARIZABLE);
+	}
+
 	private static List<KvOperation> withOneResultChanged(List<KvOperation> history, Random random) {
 		List<KvOperation> changed = new ArrayList<>(history);
 		int index = random.nextInt(changed.size());
@@ -302,7 +385,7 @@ class LinearizabilityCheckerTest {
 		String[] candidates = { null, "v0", "v1", "v2", "v" + random.nextInt(9) };
 		String result = candidates[random.nextInt(candidates.length)];
 		changed.set(index, new KvOperation(original.client(), original.invokedAt(), original.completedAt(),
-				original.kind(), original.key(), original.value(), result));
+				original.kind(), original.key(), original.value(), result, original.expected()));
 		return changed;
 	}
 
