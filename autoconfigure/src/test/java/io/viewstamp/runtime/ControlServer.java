@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,12 +37,22 @@ import io.viewstamp.transport.PeerStatus;
  * the apply (1, or more for a duplicate), 504 on a request timeout, 503 on another
  * {@link RequestFailedException}, 500 otherwise, each with the message.</li>
  * <li>{@code GET /status}: one line of {@code key=value} pairs (replica, status, view, primary, op,
- * commit, stopped, clientSessions, connected peers).</li>
+ * commit, stopped, clientSessions, divergences found by the state checks, connected peers).</li>
  * <li>{@code GET /state}: {@code checksum=<hex> size=<n> lastAppliedOp=<op> duplicates=<n>}, then the
  * ledger, one id per line, in order.</li>
  * <li>{@code POST /load?clients=C&seconds=S&prefix=X}: a closed-loop load from this process (see
  * {@link ClosedLoopLoad}), answered with its figures.</li>
+ * <li>{@code POST /register} with a {@link RegisterCommand} as body ({@code put k v},
+ * {@code cas k e v}) submits it as {@code /submit} does: 200 with {@code op=<op> previous=<value>
+ * pid=<pid>}, {@code -} standing for no value; failures as for {@code /submit}.</li>
+ * <li>{@code GET /read?key=K&consistency=local|linearizable} reads a register of this replica's
+ * state, after a {@linkplain ReplicationClient#barrier() barrier} when linearizable (what a
+ * {@code @ReadOnly} method does): 200 with {@code op=<op of the state read> value=<value>
+ * pid=<pid>}; a failed barrier as a failed {@code /submit}.</li>
  * </ul>
+ *
+ * The process id in those answers tells one run of a replica from the next: the checks of local
+ * reads hold within one run, as a restarted replica may start behind what the last run returned.
  */
 final class ControlServer {
 
@@ -60,6 +72,8 @@ final class ControlServer {
 	private static final Duration SUBMIT_WAIT_MARGIN = Duration.ofSeconds(5);
 
 	private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
+
+	private static final long PID = ProcessHandle.current().pid();
 
 	private final HttpServer server;
 
@@ -112,6 +126,8 @@ final class ControlServer {
 		server.createContext("/status", (exchange) -> control.handle(exchange, "GET", control::status));
 		server.createContext("/state", (exchange) -> control.handle(exchange, "GET", control::state));
 		server.createContext("/load", (exchange) -> control.handle(exchange, "POST", control::load));
+		server.createContext("/register", (exchange) -> control.handle(exchange, "POST", control::register));
+		server.createContext("/read", (exchange) -> control.handle(exchange, "GET", control::read));
 		server.start();
 		return control;
 	}
@@ -142,11 +158,56 @@ final class ControlServer {
 					+ ((id.length > SUBMIT_BODY_BYTES_MAX) ? "more" : "none"));
 			return;
 		}
-		try {
-			byte[] result = this.node.client()
-				.submit(id)
-				.get(this.requestTimeout.plus(SUBMIT_WAIT_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+		byte[] result = await(exchange, this.node.client().submit(id));
+		if (result != null) {
 			respond(exchange, 200, Long.toString(ByteBuffer.wrap(result).getLong()));
+		}
+	}
+
+	private void register(HttpExchange exchange) throws IOException {
+		String id = new String(readBody(exchange.getRequestBody()), StandardCharsets.UTF_8);
+		Optional<RegisterCommand> command;
+		try {
+			command = RegisterCommand.parse(id);
+		}
+		catch (IllegalArgumentException ex) {
+			respond(exchange, 400, ex.getMessage());
+			return;
+		}
+		if (command.isEmpty()) {
+			respond(exchange, 400, "The body must be 'put <key> <value>' or 'cas <key> <expected> <value>', got '" + id + "'");
+			return;
+		}
+		byte[] result = await(exchange, this.node.client().submit(id.getBytes(StandardCharsets.UTF_8)));
+		if (result != null) {
+			respond(exchange, 200, "op=" + LedgerStateMachine.appliedOp(result) + " previous="
+					+ RegisterCommand.orNone(LedgerStateMachine.previousValue(result)) + " pid=" + PID);
+		}
+	}
+
+	private void read(HttpExchange exchange) throws IOException {
+		Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+		String key = query.get("key");
+		String consistency = query.getOrDefault("consistency", "");
+		if (key == null || key.isBlank() || !(consistency.equals("local") || consistency.equals("linearizable"))) {
+			respond(exchange, 400, "Query parameters: key=<key> and consistency=local or linearizable, got "
+					+ exchange.getRequestURI().getRawQuery());
+			return;
+		}
+		if (consistency.equals("linearizable") && await(exchange, this.node.client().barrier()) == null) {
+			return;
+		}
+		LedgerStateMachine.RegisterRead read = this.ledger.read(key);
+		respond(exchange, 200, "op=" + read.stateOp() + " value=" + RegisterCommand.orNone(read.value()) + " pid=" + PID);
+	}
+
+	/**
+	 * Waits for a submitted command, answering the exchange when it fails.
+	 * @return its result, or {@code null} when it failed and the failure was answered
+	 */
+	private byte[] await(HttpExchange exchange, CompletableFuture<byte[]> submitted) throws IOException {
+		try {
+			return submitted.get(this.requestTimeout.plus(SUBMIT_WAIT_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();
@@ -162,6 +223,7 @@ final class ControlServer {
 			Thread.currentThread().interrupt();
 			respond(exchange, 503, "The control server is stopping");
 		}
+		return null;
 	}
 
 	private void status(HttpExchange exchange) throws IOException {
@@ -173,7 +235,8 @@ final class ControlServer {
 			.collect(Collectors.joining(","));
 		respond(exchange, 200, "replica=" + status.replica() + " status=" + status.status() + " view=" + status.view()
 				+ " primary=" + status.primary() + " op=" + status.op() + " commit=" + status.commit() + " stopped="
-				+ status.stopped() + " clientSessions=" + status.clientSessions() + " connected="
+				+ status.stopped() + " clientSessions=" + status.clientSessions() + " divergences=" + status.divergences()
+				+ " connected="
 				+ (connected.isEmpty() ? "-" : connected));
 	}
 

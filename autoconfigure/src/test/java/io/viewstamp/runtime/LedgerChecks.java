@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a user of a replicated ledger cares about, checked against what the clients of a
- * {@link ClusterLoad} saw: every replica converged; every acknowledged command is in every
+ * {@link ClusterLoad} or a {@link RegisterWorkload} saw: every replica converged; every acknowledged command is in every
  * replica's ledger exactly once; nothing is there that no client submitted (a command whose
  * outcome the client does not know may be there once or not at all); the ledgers are equal.
  */
@@ -25,10 +25,20 @@ final class LedgerChecks {
 	 * @param states each replica's ledger
 	 */
 	static void assertExactlyOnceAndEqual(ClusterLoad load, Map<Integer, LedgerState> states) {
-		Set<String> acknowledged = load.acknowledged();
-		Set<String> unknown = load.unknown();
-		assertThat(states).as("replicas that converged").hasSize(load.cluster().size());
 		assertThat(load.duplicated()).as("acknowledged commands whose apply counted them more than once").isEmpty();
+		assertExactlyOnceAndEqual(load.cluster().size(), load.acknowledged(), load.unknown(), states);
+	}
+
+	/**
+	 * Checks the converged ledgers.
+	 * @param replicaCount the cluster's size
+	 * @param acknowledged the ids of the commands the clients were given a result for
+	 * @param unknown the ids of the commands whose outcome the clients do not know
+	 * @param states each replica's ledger
+	 */
+	static void assertExactlyOnceAndEqual(int replicaCount, Set<String> acknowledged, Set<String> unknown,
+			Map<Integer, LedgerState> states) {
+		assertThat(states).as("replicas that converged").hasSize(replicaCount);
 		LedgerState first = states.get(0);
 		for (Map.Entry<Integer, LedgerState> entry : states.entrySet()) {
 			LedgerState state = entry.getValue();

@@ -13,13 +13,21 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.viewstamp.vsr.StateMachine;
 
 /**
  * A ledger of command ids, the state machine of the multi-process tests: a command is an id (UTF-8
- * text), applying it appends it to the ledger and counts it, and the result is the id's count after
- * this apply as 8 bytes, so that a caller sees 1 for a command applied once and 2 for a duplicate.
+ * text), applying it appends it to the ledger and counts it, and the result starts with the id's
+ * count after this apply as 8 bytes, so that a caller sees 1 for a command applied once and 2 for a
+ * duplicate, followed by the op it was applied at (8 bytes).
+ *
+ * <p>An id that is a {@link RegisterCommand} ({@code put k v}, {@code cas k e v}) also writes a
+ * register, which callers read with {@link #read}: the workload whose history the fault runs check
+ * for linearizability. Its result then ends with the value the register held (see
+ * {@link #previousValue}). The registers follow from the ledger, so a restore replays it to rebuild
+ * them and the snapshot's format stays the ledger's.
  *
  * <p>A checksum chains every applied (op, id) pair in order, so two replicas have the same checksum
  * only if they applied the same ids at the same ops in the same order; snapshots carry it, so it
@@ -43,6 +51,8 @@ public final class LedgerStateMachine implements StateMachine {
 
 	private long checksum = CHECKSUM_EMPTY;
 
+	private final Map<String, String> registers = new HashMap<>();
+
 	private long lastAppliedOp;
 
 	@Override
@@ -57,7 +67,53 @@ public final class LedgerStateMachine implements StateMachine {
 		int count = this.counts.merge(id, 1, Integer::sum);
 		this.checksum = chain(this.checksum, op, command);
 		this.lastAppliedOp = op;
-		return ByteBuffer.allocate(Long.BYTES).putLong(count).array();
+		Optional<RegisterCommand> write = RegisterCommand.parse(id);
+		if (write.isEmpty()) {
+			return ByteBuffer.allocate(2 * Long.BYTES).putLong(count).putLong(op).array();
+		}
+		byte[] previous = RegisterCommand.orNone(writeRegister(write.get())).getBytes(StandardCharsets.UTF_8);
+		return ByteBuffer.allocate(2 * Long.BYTES + previous.length).putLong(count).putLong(op).put(previous).array();
+	}
+
+	/** Applies a register write and returns the value the register held. */
+	private String writeRegister(RegisterCommand write) {
+		String current = this.registers.get(write.key());
+		if (write.setsRegisterHolding(current)) {
+			this.registers.put(write.key(), write.value());
+		}
+		return current;
+	}
+
+	/**
+	 * The value a register write's result says the register held.
+	 * @param result the result of applying a {@link RegisterCommand}
+	 * @return the value, {@code null} for none
+	 */
+	static String previousValue(byte[] result) {
+		if (result.length <= 2 * Long.BYTES) {
+			throw new IllegalArgumentException("A result of " + result.length + " bytes is not a register write's");
+		}
+		return RegisterCommand.fromNone(
+				new String(result, 2 * Long.BYTES, result.length - 2 * Long.BYTES, StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * The op a command's result says it was applied at.
+	 * @param result the result of applying any command
+	 * @return the op
+	 */
+	static long appliedOp(byte[] result) {
+		return ByteBuffer.wrap(result, Long.BYTES, Long.BYTES).getLong();
+	}
+
+	/**
+	 * Reads a register from the state as it is now, with the op of the last command that state holds
+	 * (the read's place in the log, which the checks of local reads need).
+	 * @param key the register's key
+	 * @return its value and the state's op
+	 */
+	public synchronized RegisterRead read(String key) {
+		return new RegisterRead(this.registers.get(key), this.lastAppliedOp);
 	}
 
 	/** The ledger in order, with its checksum and last applied op, so that a restore continues the chain. */
@@ -96,9 +152,11 @@ public final class LedgerStateMachine implements StateMachine {
 			}
 			this.ledger.clear();
 			this.counts.clear();
+			this.registers.clear();
 			for (String id : restoredLedger) {
 				this.ledger.add(id);
 				this.counts.merge(id, 1, Integer::sum);
+				RegisterCommand.parse(id).ifPresent(this::writeRegister);
 			}
 			this.checksum = restoredChecksum;
 			this.lastAppliedOp = restoredLastAppliedOp;
@@ -165,6 +223,15 @@ public final class LedgerStateMachine implements StateMachine {
 	 * @param ids the ids in the order they were applied
 	 */
 	public record LedgerView(long checksum, long lastAppliedOp, List<String> ids) {
+	}
+
+	/**
+	 * A register as a read found it.
+	 *
+	 * @param value its value, {@code null} for none
+	 * @param stateOp the op of the last command in the state it was read from
+	 */
+	public record RegisterRead(String value, long stateOp) {
 	}
 
 }

@@ -61,12 +61,60 @@ class LedgerStateMachineTest {
 			.withMessageContaining("not a ledger snapshot");
 	}
 
+	@Test
+	void registerWritesReturnWhatTheRegisterHeldAndACompareAndSetWritesOnlyOnAMatch() {
+		LedgerStateMachine ledger = new LedgerStateMachine();
+
+		byte[] put = write(ledger, 1, RegisterCommand.put("k", "a"));
+		byte[] failedCas = write(ledger, 2, RegisterCommand.cas("k", "x", "b"));
+		byte[] cas = write(ledger, 3, RegisterCommand.cas("k", "a", "c"));
+		byte[] casOnNone = write(ledger, 4, RegisterCommand.cas("other", null, "d"));
+
+		assertThat(LedgerStateMachine.previousValue(put)).isNull();
+		assertThat(LedgerStateMachine.previousValue(failedCas)).isEqualTo("a");
+		assertThat(LedgerStateMachine.previousValue(cas)).isEqualTo("a");
+		assertThat(LedgerStateMachine.previousValue(casOnNone)).isNull();
+		assertThat(LedgerStateMachine.appliedOp(cas)).isEqualTo(3);
+		assertThat(ledger.read("k")).isEqualTo(new LedgerStateMachine.RegisterRead("c", 4));
+		assertThat(ledger.read("other").value()).isEqualTo("d");
+		assertThat(ledger.read("never").value()).isNull();
+		assertThat(ledger.view().ids()).containsExactly("put k a", "cas k x b", "cas k a c", "cas other - d");
+	}
+
+	@Test
+	void whenRestoredFromASnapshotThenTheRegistersAreRebuiltFromTheLedger() {
+		LedgerStateMachine original = new LedgerStateMachine();
+		write(original, 1, RegisterCommand.put("k", "a"));
+		write(original, 2, RegisterCommand.cas("k", "a", "b"));
+		write(original, 3, RegisterCommand.cas("k", "a", "c"));
+		LedgerStateMachine restored = new LedgerStateMachine();
+		write(restored, 1, RegisterCommand.put("k", "stale"));
+
+		restored.restore(original.snapshot());
+
+		assertThat(restored.read("k")).isEqualTo(original.read("k")).isEqualTo(new LedgerStateMachine.RegisterRead("b", 3));
+	}
+
+	@Test
+	void anIdThatIsNotARegisterCommandWritesNoRegister() {
+		LedgerStateMachine ledger = ledgerOf("put k", "put k a b", "cas k a");
+
+		assertThat(ledger.read("k").value()).isNull();
+		assertThat(RegisterCommand.parse("put k a")).contains(RegisterCommand.put("k", "a"));
+		assertThatIllegalArgumentException().isThrownBy(() -> RegisterCommand.put("k", "-"))
+			.withMessageContaining("one word other than '-'");
+	}
+
 	private static LedgerStateMachine ledgerOf(String... ids) {
 		LedgerStateMachine ledger = new LedgerStateMachine();
 		for (int index = 0; index < ids.length; index++) {
 			apply(ledger, index + 1, ids[index]);
 		}
 		return ledger;
+	}
+
+	private static byte[] write(LedgerStateMachine ledger, long op, RegisterCommand command) {
+		return ledger.apply(op, 0, command.id().getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static long apply(LedgerStateMachine ledger, long op, String id) {

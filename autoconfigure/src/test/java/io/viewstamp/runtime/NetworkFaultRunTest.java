@@ -22,6 +22,9 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.viewstamp.faults.LinkFault;
+import io.viewstamp.history.KvOperation;
+import io.viewstamp.history.LinearizabilityChecker;
+import io.viewstamp.history.LocalReadChecker;
 import io.viewstamp.faults.NetworkFaults;
 import io.viewstamp.runtime.ProcessCluster.LedgerState;
 
@@ -30,16 +33,21 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Jepsen's way, on this machine: three replica JVMs talk through a fault proxy on every link
- * ({@link NetworkFaults}), clients on every replica submit unique ids without pause, and a schedule
- * drawn from a printed seed injects a fault every few seconds, each kind at least once: a
+ * ({@link NetworkFaults}), callers on every replica run a register workload without pause
+ * ({@link RegisterWorkload}: unique writes, compare-and-set, local and linearizable reads), and a
+ * schedule drawn from a printed seed injects a fault every few seconds, each kind at least once: a
  * partition into halves, the primary isolated, a one-way cut, a bridge, delays with jitter, a slow
  * network, a silent black hole around the primary, SIGKILL and restart, SIGSTOP and SIGCONT, a
  * wiped data directory. After each fault heals, the cluster must acknowledge a command again
  * within a bound, and every replica must be normal again before the next fault (the times are
- * printed); at the end every acknowledged command is in every
- * replica's ledger exactly once, nothing no client submitted is there, and the ledgers are equal.
+ * printed). At the end, after the heal and a bounded settle: the history of writes and
+ * linearizable reads is linearizable ({@link LinearizabilityChecker}); no local read missed what its
+ * caller or its replica had already returned ({@link LocalReadChecker}); every acknowledged write is
+ * in every replica's ledger exactly once, nothing no caller submitted is there, and the ledgers are
+ * equal; and no replica's state check found a divergence.
  *
- * <p>{@code -Dfaults.seconds=N} sets the run's length (60 by default), {@code -Dfaults.replicas=5}
+ * <p>{@code -Dfaults.seconds=N} or {@code -Dfaults.minutes=N} sets the run's length (60 s by
+ * default), {@code -Dfaults.replicas=5}
  * runs five JVMs, {@code -Dfaults.seed=S} replays a schedule, {@code -Dfaults.idleTimeoutMs=M} gives
  * the replicas another transport idle timeout. What is printed (faults by kind, outcomes, heal-to-acknowledgement times) is
  * the record; only the correctness of the ledgers and the bound on recovery are asserted.
@@ -54,9 +62,7 @@ class NetworkFaultRunTest {
 	 */
 	private static final int SNAPSHOT_INTERVAL_OPS = Integer.getInteger("faults.snapshotInterval", 300);
 
-	private static final int CLIENTS_PER_REPLICA = 2;
-
-	private static final int COMMANDS_PER_CLIENT_MAX = 1_000_000;
+	private static final int CALLERS_PER_REPLICA = 2;
 
 	/** A healed cluster acknowledges a command again within this: a view change, a redial after an idle timeout. */
 	private static final Duration RECOVERY_MAX = Duration.ofSeconds(30);
@@ -72,7 +78,7 @@ class NetworkFaultRunTest {
 
 	private ProcessCluster cluster;
 
-	private ClusterLoad load;
+	private RegisterWorkload load;
 
 	@AfterEach
 	void stopCluster() {
@@ -87,7 +93,8 @@ class NetworkFaultRunTest {
 	@Test
 	void underEveryFaultEachAcknowledgedCommandIsAppliedOnceEverywhereAndTheClusterRecoversAfterEachHeal() {
 		long seed = Long.getLong("faults.seed", System.nanoTime());
-		Duration runFor = Duration.ofSeconds(Long.getLong("faults.seconds", 60));
+		Duration runFor = (System.getProperty("faults.minutes") != null)
+				? Duration.ofMinutes(Long.getLong("faults.minutes")) : Duration.ofSeconds(Long.getLong("faults.seconds", 60));
 		System.out.println("[fault run] seed " + seed + " (replay with -Dfaults.seed=" + seed + "), " + runFor.toSeconds()
 				+ " s, " + Integer.getInteger("faults.replicas", ProcessCluster.REPLICA_COUNT) + " replicas; logs under "
 				+ this.root);
@@ -100,7 +107,7 @@ class NetworkFaultRunTest {
 		this.cluster = ProcessCluster.startWithNetworkFaults(replicas, this.root, REQUEST_TIMEOUT,
 				OptionalInt.of(SNAPSHOT_INTERVAL_OPS), seed, extraOptions);
 		this.cluster.awaitNormalView(-1);
-		this.load = new ClusterLoad(this.cluster, "faults", CLIENTS_PER_REPLICA, COMMANDS_PER_CLIENT_MAX);
+		this.load = new RegisterWorkload(this.cluster, CALLERS_PER_REPLICA, random.nextLong());
 
 		Map<Fault, Integer> injected = new EnumMap<>(Fault.class);
 		List<Long> recoveryMillis = new ArrayList<>();
@@ -146,13 +153,33 @@ class NetworkFaultRunTest {
 		this.load.stop(REQUEST_TIMEOUT);
 		Map<Integer, LedgerState> states = this.cluster.awaitConverged();
 		System.out.println("[fault run] faults injected: " + injected);
-		System.out.println("[fault run] " + this.load.summary() + " unknown outcome=" + this.load.unknown().size());
+		System.out.println("[fault run] " + this.load.summary());
 		System.out.println("[fault run] heal to first acknowledgement, ms: " + summarize(recoveryMillis));
 		System.out.println("[fault run] heal to every replica normal, ms: " + summarize(settleMillis));
 		System.out.println("[fault run] bytes the proxies swallowed: " + this.cluster.network().bytesDropped());
 		assertThat(injected.keySet()).as("every fault kind at least once").containsExactlyInAnyOrder(Fault.values());
-		assertThat(this.load.acknowledgedCount()).as("commands acknowledged during the run").isPositive();
-		LedgerChecks.assertExactlyOnceAndEqual(this.load, states);
+		assertThat(this.load.acknowledgedCount()).as("writes acknowledged during the run").isPositive();
+
+		List<KvOperation> history = this.load.history();
+		LinearizabilityChecker.Result linearizability = new LinearizabilityChecker().check(history);
+		List<String> localReadViolations = LocalReadChecker.violations(this.load.observations());
+		List<String> divergences = new ArrayList<>();
+		for (int replica = 0; replica < this.cluster.size(); replica++) {
+			long found = this.cluster.status(replica).divergences();
+			if (found > 0) {
+				divergences.add("replica " + replica + " found " + found + " divergences");
+			}
+		}
+		System.out.println("[fault run] linearizability of " + history.size() + " writes and linearizable reads: "
+				+ linearizability.verdict() + "; local reads breaking a promise: " + localReadViolations.size()
+				+ "; state check divergences: " + divergences.size());
+		assertThat(linearizability.verdict()).as("the history's verdict (seed " + seed + "): "
+				+ linearizability.explanation()).isEqualTo(LinearizabilityChecker.Verdict.LINEARIZABLE);
+		assertThat(localReadViolations).as("local reads that missed what was already returned (seed " + seed + ")")
+			.isEmpty();
+		assertThat(divergences).as("divergences the replicas' state checks found").isEmpty();
+		LedgerChecks.assertExactlyOnceAndEqual(this.cluster.size(), this.load.acknowledged(), this.load.unknown(),
+				states);
 		System.out.println("[fault run] violations: none; " + states.get(0).size() + " commands in every ledger");
 	}
 

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -328,10 +330,56 @@ final class ProcessCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until every live replica is normal in one view, newer than {@code viewAfter}, whose
-	 * primary is live.
-	 * @return the view
+	 * Submits a register write through {@code replica}'s client ({@code /register}) and waits for the
+	 * outcome. Never throws.
 	 */
+	RegisterAnswer write(int replica, RegisterCommand command) {
+		return registerCall(replica, HttpRequest.newBuilder(controlUri(replica, "/register"))
+			.timeout(this.requestTimeout.plus(SUBMIT_MARGIN))
+			.POST(HttpRequest.BodyPublishers.ofString(command.id(), StandardCharsets.UTF_8))
+			.build(), "previous");
+	}
+
+	/**
+	 * Reads a register of {@code replica}'s state ({@code /read}), after a barrier when
+	 * {@code linearizable}. Never throws.
+	 */
+	RegisterAnswer read(int replica, String key, boolean linearizable) {
+		return registerCall(replica, HttpRequest
+			.newBuilder(controlUri(replica, "/read?key=" + key + "&consistency=" + (linearizable ? "linearizable" : "local")))
+			.timeout(this.requestTimeout.plus(SUBMIT_MARGIN))
+			.GET()
+			.build(), "value");
+	}
+
+	private RegisterAnswer registerCall(int replica, HttpRequest request, String valueName) {
+		try {
+			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
+			String body = response.body().strip();
+			if (response.statusCode() != 200) {
+				return RegisterAnswer.unknown(response.statusCode() + " " + body);
+			}
+			Map<String, String> pairs = new HashMap<>();
+			for (String pair : body.split(" ")) {
+				int equals = pair.indexOf('=');
+				pairs.put(pair.substring(0, equals), pair.substring(equals + 1));
+			}
+			return new RegisterAnswer(RegisterAnswer.Outcome.OK, Long.parseLong(pairs.get("op")),
+					RegisterCommand.fromNone(pairs.get(valueName)), Long.parseLong(pairs.get("pid")), body);
+		}
+		catch (ConnectException ex) {
+			// Refused at connect: nothing reached the replica.
+			return new RegisterAnswer(RegisterAnswer.Outcome.NOT_SENT, 0, null, 0, ex.toString());
+		}
+		catch (IOException ex) {
+			return RegisterAnswer.unknown(ex.toString());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return RegisterAnswer.unknown("interrupted");
+		}
+	}
+
 	/**
 	 * Runs {@code ReplicaProcess}'s closed-loop load inside replica {@code replica} and returns its
 	 * one-line report ({@code acked=... opsPerSecond=... p50Ms=... p99Ms=...}).
@@ -346,6 +394,11 @@ final class ProcessCluster implements AutoCloseable {
 		return send(replica, request).strip();
 	}
 
+	/**
+	 * Waits until every live replica is normal in one view, newer than {@code viewAfter}, whose
+	 * primary is live.
+	 * @return the view
+	 */
 	ClusterView awaitNormalView(long viewAfter) {
 		Map<Integer, ReplicaStatus> statuses = awaitCluster("a normal view after view " + viewAfter + " with a live primary",
 				VIEW_TIMEOUT, this::statuses,
@@ -614,7 +667,8 @@ final class ProcessCluster implements AutoCloseable {
 	 * @param commit its highest committed and applied op
 	 * @param stopped whether it stopped on a failure or was closed
 	 */
-	record ReplicaStatus(int replica, Status status, long view, int primary, long op, long commit, boolean stopped) {
+	record ReplicaStatus(int replica, Status status, long view, int primary, long op, long commit, boolean stopped,
+			long divergences) {
 
 		static ReplicaStatus parse(String line) {
 			Map<String, String> pairs = new LinkedHashMap<>();
@@ -624,7 +678,8 @@ final class ProcessCluster implements AutoCloseable {
 			}
 			return new ReplicaStatus(Integer.parseInt(pairs.get("replica")), Status.valueOf(pairs.get("status")),
 					Long.parseLong(pairs.get("view")), Integer.parseInt(pairs.get("primary")), Long.parseLong(pairs.get("op")),
-					Long.parseLong(pairs.get("commit")), Boolean.parseBoolean(pairs.get("stopped")));
+					Long.parseLong(pairs.get("commit")), Boolean.parseBoolean(pairs.get("stopped")),
+					Long.parseLong(pairs.get("divergences")));
 		}
 
 	}
@@ -671,6 +726,32 @@ final class ProcessCluster implements AutoCloseable {
 
 	/** What a replica and its ledger reported in one convergence probe. */
 	private record Converged(ReplicaStatus status, LedgerState state) {
+	}
+
+	/**
+	 * The answer to one register call ({@link #write}, {@link #read}).
+	 *
+	 * @param outcome done, unknown, or never sent
+	 * @param op when done, the op the write was applied at, or the op of the state the read saw
+	 * @param value when done, the value the register held before the write, or the value read
+	 * @param pid when done, the process that answered (one run of the replica)
+	 * @param message the answer, for the record
+	 */
+	record RegisterAnswer(Outcome outcome, long op, String value, long pid, String message) {
+
+		static RegisterAnswer unknown(String message) {
+			return new RegisterAnswer(Outcome.UNKNOWN, 0, null, 0, message);
+		}
+
+		enum Outcome {
+			/** Applied on the replica that took it (a write), or read from its state. */
+			OK,
+			/** Timed out, refused after it was sent, or cut off: a write may be applied, once, or not. */
+			UNKNOWN,
+			/** The replica's port refused the connection: the call never reached it. */
+			NOT_SENT
+		}
+
 	}
 
 	/**
