@@ -190,7 +190,30 @@ public final class CommandCodec {
 			generator.writeEndArray();
 			generator.writeEndObject();
 		}
-		return bytes.toByteArray();
+		byte[] command = bytes.toByteArray();
+		requireReadable(beanName, method, command);
+		return command;
+	}
+
+	/**
+	 * Decodes a command just encoded, as every replica will apply it. Jackson writes some values it
+	 * will not read back: a number with more digits, a string longer or a structure nested deeper
+	 * than its read constraints allow, a type whose serializer has no matching deserializer. Such a
+	 * command, once logged, would fail to apply on every replica and stop them all; refused here,
+	 * nothing is submitted and the caller learns which argument and why.
+	 */
+	private void requireReadable(String beanName, ReplicatedMethod method, byte[] command) {
+		try {
+			decodeCall(command, (bean, signature) -> method);
+		}
+		catch (UnreadableArgumentException ex) {
+			JavaType type = method.parameterTypes().get(ex.index);
+			throw new IllegalArgumentException(describe(beanName, method.method()) + " was called with argument "
+					+ (ex.index + 1) + " (" + type.toCanonical() + ") that Jackson writes as JSON but can not read back: "
+					+ ex.getCause().getOriginalMessage() + ". No replica could apply the command, so it was not "
+					+ "submitted. Pass a value within Jackson's read constraints (StreamReadConstraints), or give the "
+					+ "parameter a type Jackson reads as it writes.", ex.getCause());
+		}
 	}
 
 	/**
@@ -232,8 +255,13 @@ public final class CommandCodec {
 			List<JavaType> types = method.parameterTypes();
 			Object[] arguments = new Object[types.size()];
 			for (int i = 0; i < arguments.length; i++) {
-				parser.nextToken();
-				arguments[i] = reader(this.mapper, types.get(i)).readValue(parser);
+				try {
+					parser.nextToken();
+					arguments[i] = reader(this.mapper, types.get(i)).readValue(parser);
+				}
+				catch (JacksonException ex) {
+					throw new UnreadableArgumentException(i, ex);
+				}
 			}
 			expect(parser, parser.nextToken(), JsonToken.END_ARRAY);
 			return new Call(bean, signature, method, arguments);
@@ -372,6 +400,25 @@ public final class CommandCodec {
 			throw new IllegalStateException("Expected " + expected + " but found " + actual + " at "
 					+ parser.currentLocation() + ": the bytes were not written by this version of Viewstamp");
 		}
+	}
+
+	/** An argument of a command that Jackson can not read as its parameter's type. */
+	static final class UnreadableArgumentException extends IllegalStateException {
+
+		private static final long serialVersionUID = 1L;
+
+		private final int index;
+
+		UnreadableArgumentException(int index, JacksonException cause) {
+			super("Argument " + (index + 1) + " of a command can not be read: " + cause.getOriginalMessage(), cause);
+			this.index = index;
+		}
+
+		@Override
+		public synchronized JacksonException getCause() {
+			return (JacksonException) super.getCause();
+		}
+
 	}
 
 	/**

@@ -2,17 +2,20 @@ package io.viewstamp.beans;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.viewstamp.ReplicationException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -173,6 +176,33 @@ class CommandCodecTest {
 			.withMessageContaining("not written by this version of Viewstamp");
 	}
 
+	@Test
+	void aNumberLongerThanJacksonReadsIsRefusedBeforeItIsSubmittedNamingTheArgumentAndTheFix() throws Exception {
+		ReplicatedMethod deposit = describe("deposit", BigInteger.class);
+		BigInteger tooLong = BigInteger.TEN.pow(1_500);
+
+		assertThatIllegalArgumentException().isThrownBy(() -> this.codec.encodeCall("shop", deposit, new Object[] { tooLong }))
+			.withMessageContaining("deposit(java.math.BigInteger) of @Replicated bean 'shop'")
+			.withMessageContaining("argument 1 (java.math.BigInteger)")
+			.withMessageContaining("Number value length")
+			.withMessageContaining("it was not submitted")
+			.withMessageContaining("StreamReadConstraints");
+		assertThat(this.codec.decodeCall(this.codec.encodeCall("shop", deposit, new Object[] { BigInteger.TEN.pow(900) }),
+				(bean, signature) -> deposit)
+			.arguments()).containsExactly(BigInteger.TEN.pow(900));
+	}
+
+	@Test
+	void aValueWrittenInAShapeItsTypeCanNotBeReadFromIsRefusedBeforeItIsSubmitted() throws Exception {
+		ReplicatedMethod label = describe("label", Label.class);
+		Label value = new Label();
+		value.text = "fragile";
+
+		assertThatIllegalArgumentException().isThrownBy(() -> this.codec.encodeCall("shop", label, new Object[] { value }))
+			.withMessageContaining("argument 1 (io.viewstamp.beans.CommandCodecTest$Label)")
+			.withMessageContaining("can not read back");
+	}
+
 	private ReplicatedMethod describe(String name, Class<?>... parameterTypes) throws NoSuchMethodException {
 		return this.codec.describe("shop", Shop.class, Shop.class.getMethod(name, parameterTypes));
 	}
@@ -210,6 +240,24 @@ class CommandCodecTest {
 		}
 
 		public void clear() {
+		}
+
+		public void deposit(BigInteger amount) {
+		}
+
+		public void label(Label label) {
+		}
+
+	}
+
+	/** Written as a bare string ({@code @JsonValue}), but with no creator that reads one. */
+	static class Label {
+
+		public String text;
+
+		@JsonValue
+		String asText() {
+			return this.text;
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.viewstamp.beans;
 
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -66,6 +67,11 @@ public class Inventory {
 
 	public CompletableFuture<Integer> removeLater(String sku, int quantity) {
 		return CompletableFuture.supplyAsync(() -> remove(sku, quantity), Runnable::run);
+	}
+
+	/** A quantity as a number of any size, which must still fit an {@code int}. */
+	public int addExactly(String sku, BigInteger quantity) {
+		return add(sku, quantity.intValueExact());
 	}
 
 	public void addAll(List<StockLine> lines) {

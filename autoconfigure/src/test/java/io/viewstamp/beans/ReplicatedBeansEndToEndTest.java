@@ -1,6 +1,7 @@
 package io.viewstamp.beans;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,6 +99,23 @@ class ReplicatedBeansEndToEndTest {
 			.withMessageContaining("Make it public");
 		assertThat(inventory.count("apple")).isEqualTo(3);
 		assertThat(inventory.toString()).startsWith(Inventory.class.getName());
+	}
+
+	@Test
+	void aCallWhoseArgumentsJacksonCanNotReadBackIsRefusedBeforeItIsLoggedAndTheReplicaServesOn() {
+		Application application = start(new NodeConfiguration(CLUSTER_ID, 0, List.of(), this.root.resolve("alone")));
+		Inventory inventory = application.inventory();
+		inventory.add("apple", 3);
+		long opBefore = application.node.get().status().op();
+
+		assertThatIllegalArgumentException().isThrownBy(() -> inventory.addExactly("apple", BigInteger.TEN.pow(1_200)))
+			.withMessageContaining("addExactly(java.lang.String,java.math.BigInteger)")
+			.withMessageContaining("argument 2 (java.math.BigInteger)")
+			.withMessageContaining("it was not submitted");
+
+		assertThat(application.node.get().status().op()).as("ops logged by the refused call").isEqualTo(opBefore);
+		assertThat(inventory.addExactly("apple", BigInteger.TWO)).isEqualTo(5);
+		assertThat(application.node.get().status().stopped()).isFalse();
 	}
 
 	@Test
