@@ -100,13 +100,14 @@ public final class Replica {
 
 	// Normal status.
 
-	private long primaryHeardTick;
+	/** A backup's wait for its primary, restarted by every message from it; jittered. */
+	private final Timeout primaryTimeout = new Timeout("primary", 0);
 
-	private long primaryTimeoutTicks;
+	/** A primary's interval between heartbeats (commit messages). */
+	private final Timeout heartbeatTimeout;
 
-	private long heartbeatSentTick;
-
-	private long prepareResentTick;
+	/** A primary's interval between resends of unacknowledged prepares. */
+	private final Timeout prepareResendTimeout;
 
 	private long prepareOkSentOp;
 
@@ -124,11 +125,10 @@ public final class Replica {
 
 	// View change status.
 
-	private long viewChangeStartedTick;
+	/** How long a view change may take before the next view is tried; jittered. */
+	private final Timeout viewChangeTimeout = new Timeout("view change", 0);
 
-	private long viewChangeTimeoutTicks;
-
-	private long viewChangeResentTick;
+	private final Timeout viewChangeResendTimeout;
 
 	private final boolean[] startViewChangeVotes;
 
@@ -151,9 +151,10 @@ public final class Replica {
 
 	private long recoveryNonce;
 
-	private long recoveryStartedTick;
+	/** How long a recovery round may take, without progress, before it starts over with a new nonce. */
+	private final Timeout recoveryTimeout;
 
-	private long recoveryResentTick;
+	private final Timeout recoveryResendTimeout;
 
 	private final TreeMap<Integer, RecoveryResponse> recoveryResponses = new TreeMap<>();
 
@@ -265,6 +266,11 @@ public final class Replica {
 		this.clientTable = new ClientTable(options.clientsMax());
 		this.acknowledgedOps = new long[cluster.replicaCount()];
 		this.startViewChangeVotes = new boolean[cluster.replicaCount()];
+		this.heartbeatTimeout = new Timeout("heartbeat", options.heartbeatIntervalTicks());
+		this.prepareResendTimeout = new Timeout("prepare resend", options.resendIntervalTicks());
+		this.viewChangeResendTimeout = new Timeout("view change resend", options.resendIntervalTicks());
+		this.recoveryTimeout = new Timeout("recovery", options.recoveryTimeoutTicks());
+		this.recoveryResendTimeout = new Timeout("recovery resend", options.resendIntervalTicks());
 		if (state == null) {
 			startRecovery();
 		}
@@ -312,7 +318,7 @@ public final class Replica {
 		this.commitKnown = Math.min(superblock.commit(), this.log.op());
 		applyCommitted(false);
 		if (this.logView == this.view && !isPrimaryOf(this.view)) {
-			this.primaryHeardTick = this.ticks;
+			this.primaryTimeout.start(this.ticks);
 			resetPrimaryTimeout();
 		}
 		else if (this.logView == this.view || isPrimaryOf(this.view)) {
@@ -573,7 +579,7 @@ public final class Replica {
 			appendAndWrite(entry);
 			Prepare prepare = new Prepare(this.view, this.index, this.commit, entry);
 			broadcast(prepare);
-			this.heartbeatSentTick = this.ticks;
+			this.heartbeatTimeout.start(this.ticks);
 			if (this.defects.contains(Defect.COMMIT_WITHOUT_QUORUM)) {
 				this.commitKnown = this.log.op();
 				applyCommitted(true);
@@ -623,16 +629,16 @@ public final class Replica {
 
 	private void tickNormal() {
 		if (isPrimary()) {
-			if (this.ticks - this.heartbeatSentTick >= this.options.heartbeatIntervalTicks()) {
+			if (this.heartbeatTimeout.fired(this.ticks)) {
 				broadcast(new Commit(this.view, this.index, this.commit, this.log.checksum(this.commit)));
-				this.heartbeatSentTick = this.ticks;
+				this.heartbeatTimeout.start(this.ticks);
 			}
-			if (this.ticks - this.prepareResentTick >= this.options.resendIntervalTicks()) {
+			if (this.prepareResendTimeout.fired(this.ticks)) {
 				resendUnacknowledgedPrepares();
-				this.prepareResentTick = this.ticks;
+				this.prepareResendTimeout.start(this.ticks);
 			}
 		}
-		else if (this.ticks - this.primaryHeardTick >= this.primaryTimeoutTicks) {
+		else if (this.primaryTimeout.fired(this.ticks)) {
 			startViewChange(this.view + 1);
 		}
 	}
@@ -714,7 +720,7 @@ public final class Replica {
 			return false;
 		}
 		Invariants.check(!isPrimary(), "two primaries in view %d", this.view);
-		this.primaryHeardTick = this.ticks;
+		this.primaryTimeout.start(this.ticks);
 		return true;
 	}
 
@@ -856,7 +862,7 @@ public final class Replica {
 			// No prepare in flight will carry the new commit number, so the backups hear it now
 			// rather than at the next heartbeat: a client on a backup waits for its own replica to apply.
 			broadcast(new Commit(this.view, this.index, this.commit, this.log.checksum(this.commit)));
-			this.heartbeatSentTick = this.ticks;
+			this.heartbeatTimeout.start(this.ticks);
 		}
 	}
 
@@ -1036,10 +1042,9 @@ public final class Replica {
 	}
 
 	private void beginViewChangeRound() {
-		this.viewChangeStartedTick = this.ticks;
-		this.viewChangeResentTick = this.ticks;
-		this.viewChangeTimeoutTicks = this.options.viewChangeTimeoutTicks()
-				+ this.random.nextInt(this.options.viewChangeTimeoutTicks());
+		this.viewChangeTimeout.start(this.ticks);
+		this.viewChangeResendTimeout.start(this.ticks);
+		this.viewChangeTimeout.jitter(this.options.viewChangeTimeoutTicks(), this.random);
 		Arrays.fill(this.startViewChangeVotes, false);
 		this.startViewChangeVotes[this.index] = true;
 		this.doViewChangeVotes.clear();
@@ -1214,8 +1219,8 @@ public final class Replica {
 		this.repair = null;
 		this.viewStartOp = this.log.op();
 		this.commitKnown = Math.max(this.commitKnown, this.viewChangeCommit);
-		this.heartbeatSentTick = this.ticks;
-		this.prepareResentTick = this.ticks;
+		this.heartbeatTimeout.start(this.ticks);
+		this.prepareResendTimeout.start(this.ticks);
 		writeSuperblock();
 		applyCommitted(true);
 		// The requests of ops not handed to the applier yet are in flight; those of the ops it has were
@@ -1294,7 +1299,7 @@ public final class Replica {
 		this.status = Status.NORMAL;
 		this.logView = this.view;
 		this.awaitingStartView = false;
-		this.primaryHeardTick = this.ticks;
+		this.primaryTimeout.start(this.ticks);
 		resetPrimaryTimeout();
 		writeSuperblock();
 		learnCommit(startView.commit());
@@ -1359,12 +1364,12 @@ public final class Replica {
 	}
 
 	private void tickViewChange() {
-		if (this.ticks - this.viewChangeStartedTick >= this.viewChangeTimeoutTicks) {
+		if (this.viewChangeTimeout.fired(this.ticks)) {
 			startViewChange(this.view + 1);
 			return;
 		}
-		if (this.ticks - this.viewChangeResentTick >= this.options.resendIntervalTicks()) {
-			this.viewChangeResentTick = this.ticks;
+		if (this.viewChangeResendTimeout.fired(this.ticks)) {
+			this.viewChangeResendTimeout.start(this.ticks);
 			if (this.awaitingStartView || this.startViewInstalling != null) {
 				this.outbox.send(primaryIndex(), new RequestStartView(this.view, this.index));
 			}
@@ -1414,15 +1419,18 @@ public final class Replica {
 
 		int source;
 
-		long requestedTick;
+		/** Started by each request, so that an unanswered one goes to the next replica. */
+		final Timeout resendTimeout;
 
-		Repair(long nextOp, long anchorOp, long anchorChecksum, long committed, int source, RepairPurpose purpose) {
+		Repair(long nextOp, long anchorOp, long anchorChecksum, long committed, int source, RepairPurpose purpose,
+				int resendIntervalTicks) {
 			this.nextOp = nextOp;
 			this.anchorOp = anchorOp;
 			this.anchorChecksum = anchorChecksum;
 			this.committed = committed;
 			this.source = source;
 			this.purpose = purpose;
+			this.resendTimeout = new Timeout("repair request", resendIntervalTicks);
 		}
 
 	}
@@ -1441,7 +1449,7 @@ public final class Replica {
 		Invariants.check(fromOp >= 1 && fromOp <= anchorOp + 1, "repair from op %d to anchor %d", fromOp, anchorOp);
 		// Whatever our snapshot covers is committed, so on every chain: no need to fetch it again.
 		this.repair = new Repair(Math.max(fromOp, this.log.baseOp() + 1), anchorOp, anchorChecksum, committed, source,
-				purpose);
+				purpose, this.options.resendIntervalTicks());
 		if (isRepaired(this.repair)) {
 			finishRepair();
 			return;
@@ -1488,14 +1496,14 @@ public final class Replica {
 	}
 
 	private void requestRepair() {
-		this.repair.requestedTick = this.ticks;
+		this.repair.resendTimeout.start(this.ticks);
 		this.outbox.send(this.repair.source, new RequestPrepares(this.view, this.index, this.repair.nextOp,
 				this.repair.anchorOp, this.repair.anchorChecksum));
 	}
 
 	private void tickRepair() {
 		repairFaultyEntries();
-		if (this.repair != null && this.ticks - this.repair.requestedTick >= this.options.resendIntervalTicks()) {
+		if (this.repair != null && this.repair.resendTimeout.fired(this.ticks)) {
 			// Try the next replica: the one asked may be down or no longer hold the anchor.
 			int source = this.repair.source;
 			do {
@@ -1654,13 +1662,13 @@ public final class Replica {
 			current.nextOp = entry.op() + 1;
 			if (current.purpose == RepairPurpose.RECOVER) {
 				// Progress: a long log may take longer than one recovery timeout to bring in.
-				this.recoveryStartedTick = this.ticks;
+				this.recoveryTimeout.start(this.ticks);
 			}
 			else if (this.status == Status.VIEW_CHANGE) {
 				// Likewise for the log a view starts from: were the view change to time out, the next
 				// one would start this repair over, and a log longer than one timeout's worth of repair
 				// would never be installed (the simulator found such a cluster, stuck for good).
-				this.viewChangeStartedTick = this.ticks;
+				this.viewChangeTimeout.start(this.ticks);
 			}
 		}
 		// Apply what is committed as it arrives: if this repair is cut short (a view change, a new
@@ -1719,18 +1727,18 @@ public final class Replica {
 	private void restartRecovery() {
 		this.recoveryNonce = this.random.nextLong();
 		this.recoveryResponses.clear();
-		this.recoveryStartedTick = this.ticks;
-		this.recoveryResentTick = this.ticks;
+		this.recoveryTimeout.start(this.ticks);
+		this.recoveryResendTimeout.start(this.ticks);
 		this.repair = null;
 		broadcast(new Recovery(this.view, this.index, this.recoveryNonce));
 	}
 
 	private void tickRecovering() {
-		if (this.ticks - this.recoveryStartedTick >= this.options.recoveryTimeoutTicks()) {
+		if (this.recoveryTimeout.fired(this.ticks)) {
 			restartRecovery();
 		}
-		else if (this.repair == null && this.ticks - this.recoveryResentTick >= this.options.resendIntervalTicks()) {
-			this.recoveryResentTick = this.ticks;
+		else if (this.repair == null && this.recoveryResendTimeout.fired(this.ticks)) {
+			this.recoveryResendTimeout.start(this.ticks);
 			broadcast(new Recovery(this.view, this.index, this.recoveryNonce));
 		}
 	}
@@ -1777,7 +1785,7 @@ public final class Replica {
 		this.status = Status.NORMAL;
 		this.logView = this.view;
 		this.commitKnown = Math.max(this.commitKnown, this.recoveryCommit);
-		this.primaryHeardTick = this.ticks;
+		this.primaryTimeout.start(this.ticks);
 		resetPrimaryTimeout();
 		writeSuperblock();
 		applyCommitted(false);
@@ -1817,8 +1825,7 @@ public final class Replica {
 	}
 
 	private void resetPrimaryTimeout() {
-		this.primaryTimeoutTicks = this.options.primaryTimeoutTicks()
-				+ this.random.nextInt(this.options.primaryTimeoutTicks());
+		this.primaryTimeout.jitter(this.options.primaryTimeoutTicks(), this.random);
 	}
 
 	private void broadcast(ReplicaMessage message) {
