@@ -58,50 +58,57 @@ public final class Replica {
 	 */
 	public static final int APPLY_OPS_IN_FLIGHT_MAX = 64;
 
-	private final Cluster cluster;
+	// The state every room shares is package-private: the rooms (RecoveryHandler, ...) read and
+	// change it directly, as the functions of TigerBeetle's replica.zig do on one struct. Nothing
+	// outside the replica and its rooms touches it; the rooms' own fields are private to them.
 
-	private final int index;
+	final Cluster cluster;
+
+	final int index;
 
 	private final ReplicaOptions options;
 
 	private final Storage storage;
 
-	private final Outbox outbox;
+	final Outbox outbox;
 
 	private final Applier applier;
 
-	private final RandomGenerator random;
+	final RandomGenerator random;
 
-	private final Set<Defect> defects;
+	final Set<Defect> defects;
 
-	private final Log log;
+	final Log log;
 
 	private final ClientTable clientTable;
 
-	private Status status;
+	/** The room of recovery: a replica that lost its state, and the peers that answer it. */
+	private final RecoveryHandler recovery;
 
-	private long view;
+	Status status;
 
-	private long logView;
+	long view;
+
+	long logView;
 
 	/** The highest op this replica has applied; every op up to it is committed. */
-	private long commit;
+	long commit;
 
 	/** The highest commit number heard from the primary of the current view (may exceed the log). */
-	private long commitKnown;
+	long commitKnown;
 
-	private Superblock superblockRequested;
+	Superblock superblockRequested;
 
-	private Superblock superblockDurable;
+	Superblock superblockDurable;
 
-	private long ticks;
+	long ticks;
 
 	private long realtimeNanos;
 
 	// Normal status.
 
 	/** A backup's wait for its primary, restarted by every message from it; jittered. */
-	private final Timeout primaryTimeout = new Timeout("primary", 0);
+	final Timeout primaryTimeout = new Timeout("primary", 0);
 
 	/** A primary's interval between heartbeats (commit messages). */
 	private final Timeout heartbeatTimeout;
@@ -147,22 +154,9 @@ public final class Replica {
 
 	private long viewChangeCommit;
 
-	// Recovering status.
-
-	private long recoveryNonce;
-
-	/** How long a recovery round may take, without progress, before it starts over with a new nonce. */
-	private final Timeout recoveryTimeout;
-
-	private final Timeout recoveryResendTimeout;
-
-	private final TreeMap<Integer, RecoveryResponse> recoveryResponses = new TreeMap<>();
-
-	private long recoveryCommit;
-
 	// Repair of missing entries, in any status.
 
-	private Repair repair;
+	Repair repair;
 
 	/**
 	 * The newest intact journal entry beyond a corrupt one, found at startup: this replica vouched
@@ -176,7 +170,7 @@ public final class Replica {
 	 * restarted from its storage knows its own promises but not what happened while it was down:
 	 * it casts no vote and answers no recovery before a peer has told it the view.
 	 */
-	private boolean peerHeard;
+	boolean peerHeard;
 
 	// Snapshots.
 
@@ -269,10 +263,9 @@ public final class Replica {
 		this.heartbeatTimeout = new Timeout("heartbeat", options.heartbeatIntervalTicks());
 		this.prepareResendTimeout = new Timeout("prepare resend", options.resendIntervalTicks());
 		this.viewChangeResendTimeout = new Timeout("view change resend", options.resendIntervalTicks());
-		this.recoveryTimeout = new Timeout("recovery", options.recoveryTimeoutTicks());
-		this.recoveryResendTimeout = new Timeout("recovery resend", options.resendIntervalTicks());
+		this.recovery = new RecoveryHandler(this, options);
 		if (state == null) {
-			startRecovery();
+			this.recovery.start();
 		}
 		else {
 			open(state);
@@ -377,7 +370,7 @@ public final class Replica {
 		switch (this.status) {
 			case NORMAL -> tickNormal();
 			case VIEW_CHANGE -> tickViewChange();
-			case RECOVERING -> tickRecovering();
+			case RECOVERING -> this.recovery.tick();
 		}
 		tickRepair();
 	}
@@ -431,11 +424,11 @@ public final class Replica {
 		else if (message instanceof SnapshotChunk chunk) {
 			onSnapshotChunk(chunk);
 		}
-		else if (message instanceof Recovery recovery) {
-			onRecovery(recovery);
+		else if (message instanceof Recovery recoveryMessage) {
+			this.recovery.onRecovery(recoveryMessage);
 		}
 		else if (message instanceof RecoveryResponse recoveryResponse) {
-			onRecoveryResponse(recoveryResponse);
+			this.recovery.onRecoveryResponse(recoveryResponse);
 		}
 	}
 
@@ -732,7 +725,7 @@ public final class Replica {
 	}
 
 	/** Acknowledges, to the primary, every op up to the durable head (acknowledgements accumulate). */
-	private void sendPrepareOk() {
+	void sendPrepareOk() {
 		if (this.status != Status.NORMAL || isPrimary() || !isViewDurable() || !this.log.isBaseDurable()) {
 			return;
 		}
@@ -747,7 +740,7 @@ public final class Replica {
 	// Executing committed ops.
 
 	/** Applies every op up to the known commit number that the log holds, in op order. */
-	private void applyCommitted(boolean reply) {
+	void applyCommitted(boolean reply) {
 		applyUpTo(Math.min(this.commitKnown, this.log.op()), reply);
 	}
 
@@ -1384,7 +1377,7 @@ public final class Replica {
 
 	// Repair: bringing in entries that a replica lacks, anchored on a checksum.
 
-	private enum RepairPurpose {
+	enum RepairPurpose {
 
 		/** A normal backup fell behind its primary. */
 		CATCH_UP,
@@ -1441,7 +1434,7 @@ public final class Replica {
 	 * is a prefix of its primary's), which is why no entry is ever dropped that another view may
 	 * still need.
 	 */
-	private void startRepair(long fromOp, long anchorOp, long anchorChecksum, long committed, int source,
+	void startRepair(long fromOp, long anchorOp, long anchorChecksum, long committed, int source,
 			RepairPurpose purpose) {
 		if (this.repair != null && this.repair.purpose == purpose && this.repair.anchorOp >= anchorOp) {
 			return;
@@ -1662,7 +1655,7 @@ public final class Replica {
 			current.nextOp = entry.op() + 1;
 			if (current.purpose == RepairPurpose.RECOVER) {
 				// Progress: a long log may take longer than one recovery timeout to bring in.
-				this.recoveryTimeout.start(this.ticks);
+				this.recovery.progressed();
 			}
 			else if (this.status == Status.VIEW_CHANGE) {
 				// Likewise for the log a view starts from: were the view change to time out, the next
@@ -1708,88 +1701,8 @@ public final class Replica {
 						"a repaired log connects to the chosen log");
 				becomePrimary();
 			}
-			case RECOVER -> finishRecovery();
+			case RECOVER -> this.recovery.finish();
 		}
-	}
-
-	// Recovery: a replica that lost its state.
-
-	private void startRecovery() {
-		this.status = Status.RECOVERING;
-		this.view = 0;
-		this.logView = 0;
-		this.superblockDurable = new Superblock(this.cluster.clusterId(), this.index, this.cluster.replicaCount(), 0, 0,
-				0);
-		this.superblockRequested = this.superblockDurable;
-		restartRecovery();
-	}
-
-	private void restartRecovery() {
-		this.recoveryNonce = this.random.nextLong();
-		this.recoveryResponses.clear();
-		this.recoveryTimeout.start(this.ticks);
-		this.recoveryResendTimeout.start(this.ticks);
-		this.repair = null;
-		broadcast(new Recovery(this.view, this.index, this.recoveryNonce));
-	}
-
-	private void tickRecovering() {
-		if (this.recoveryTimeout.fired(this.ticks)) {
-			restartRecovery();
-		}
-		else if (this.repair == null && this.recoveryResendTimeout.fired(this.ticks)) {
-			this.recoveryResendTimeout.start(this.ticks);
-			broadcast(new Recovery(this.view, this.index, this.recoveryNonce));
-		}
-	}
-
-	private void onRecovery(Recovery message) {
-		if (this.status != Status.NORMAL || !this.peerHeard) {
-			return;
-		}
-		RecoveryResponse response = isPrimary()
-				? new RecoveryResponse(this.view, this.index, message.nonce(), this.log.op(), this.log.headChecksum(),
-						this.commit)
-				: new RecoveryResponse(this.view, this.index, message.nonce(), -1, 0, -1);
-		this.outbox.send(message.replica(), response);
-	}
-
-	/**
-	 * The paper's rule: a quorum of answers to this nonce, among them the primary's of the highest
-	 * view they name. The nonce makes sure the answers describe the world after we lost our state.
-	 */
-	private void onRecoveryResponse(RecoveryResponse message) {
-		if (this.status != Status.RECOVERING || message.nonce() != this.recoveryNonce || this.repair != null) {
-			return;
-		}
-		this.recoveryResponses.put(message.replica(), message);
-		if (this.recoveryResponses.size() < this.cluster.quorum()
-				&& !(this.defects.contains(Defect.RECOVERY_WITHOUT_QUORUM) && message.fromPrimary())) {
-			return;
-		}
-		long viewMax = 0;
-		for (RecoveryResponse response : this.recoveryResponses.values()) {
-			viewMax = Math.max(viewMax, response.view());
-		}
-		RecoveryResponse primary = this.recoveryResponses.get(this.cluster.primaryOf(viewMax));
-		if (primary == null || primary.view() != viewMax || !primary.fromPrimary()) {
-			return;
-		}
-		this.view = viewMax;
-		this.recoveryCommit = primary.commit();
-		startRepair(this.commit + 1, primary.op(), primary.headChecksum(), primary.commit(), primary.replica(),
-				RepairPurpose.RECOVER);
-	}
-
-	private void finishRecovery() {
-		this.status = Status.NORMAL;
-		this.logView = this.view;
-		this.commitKnown = Math.max(this.commitKnown, this.recoveryCommit);
-		this.primaryTimeout.start(this.ticks);
-		resetPrimaryTimeout();
-		writeSuperblock();
-		applyCommitted(false);
-		sendPrepareOk();
 	}
 
 	// Helpers.
@@ -1815,7 +1728,7 @@ public final class Replica {
 		this.storage.truncateAfter(op);
 	}
 
-	private void writeSuperblock() {
+	void writeSuperblock() {
 		Superblock superblock = new Superblock(this.cluster.clusterId(), this.index, this.cluster.replicaCount(),
 				this.view, this.logView, this.commit);
 		if (!superblock.equals(this.superblockRequested)) {
@@ -1824,11 +1737,11 @@ public final class Replica {
 		}
 	}
 
-	private void resetPrimaryTimeout() {
+	void resetPrimaryTimeout() {
 		this.primaryTimeout.jitter(this.options.primaryTimeoutTicks(), this.random);
 	}
 
-	private void broadcast(ReplicaMessage message) {
+	void broadcast(ReplicaMessage message) {
 		for (int replica = 0; replica < this.cluster.replicaCount(); replica++) {
 			if (replica != this.index) {
 				this.outbox.send(replica, message);
