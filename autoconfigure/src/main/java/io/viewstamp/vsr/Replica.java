@@ -66,13 +66,14 @@ public final class Replica {
 
 	final int index;
 
-	private final ReplicaOptions options;
+	final ReplicaOptions options;
 
-	private final Storage storage;
+	final Storage storage;
 
 	final Outbox outbox;
 
-	private final Applier applier;
+	/** The room of execution: committed ops through the applier, and snapshots. */
+	private final Execution execution;
 
 	final RandomGenerator random;
 
@@ -80,7 +81,7 @@ public final class Replica {
 
 	final Log log;
 
-	private final ClientTable clientTable;
+	final ClientTable clientTable;
 
 	/** The room of recovery: a replica that lost its state, and the peers that answer it. */
 	private final RecoveryHandler recovery;
@@ -111,7 +112,7 @@ public final class Replica {
 	final Timeout primaryTimeout = new Timeout("primary", 0);
 
 	/** A primary's interval between heartbeats (commit messages). */
-	private final Timeout heartbeatTimeout;
+	final Timeout heartbeatTimeout;
 
 	/** A primary's interval between resends of unacknowledged prepares. */
 	private final Timeout prepareResendTimeout;
@@ -122,10 +123,10 @@ public final class Replica {
 	private final long[] acknowledgedOps;
 
 	/** Requests waiting for room in the pipeline (primary only). */
-	private final ArrayDeque<Request> requestQueue = new ArrayDeque<>();
+	final ArrayDeque<Request> requestQueue = new ArrayDeque<>();
 
 	/** Clients with a request in the pipeline or queue, by client id (primary only). */
-	private final Map<Long, Long> requestsInFlight = new HashMap<>();
+	final Map<Long, Long> requestsInFlight = new HashMap<>();
 
 	/** The op of the newest entry inherited when this primary started its view. */
 	private long viewStartOp;
@@ -174,33 +175,8 @@ public final class Replica {
 
 	// Snapshots.
 
-	/** The newest snapshot taken or installed (durable once {@link #snapshotWritingOp} is 0). */
-	private Snapshot lastSnapshot;
-
-	/** The op of the snapshot being written, 0 when none is. */
-	private long snapshotWritingOp;
-
 	/** A snapshot arriving in chunks from a peer, while a repair needs it. */
 	private SnapshotAssembly snapshotAssembly;
-
-	// Applying committed ops, one op at a time, through the applier.
-
-	/** The highest op known committed on this replica's chain; ops up to it are applied in turn. */
-	private long applyTarget;
-
-	/** The ops handed to the applier and not finished yet, in op order, with their requests' outcomes. */
-	private final ArrayDeque<Execution> applying = new ArrayDeque<>();
-
-	/** The op whose state the applier is capturing for a snapshot, 0 when none. */
-	private long capturingOp;
-
-	/** Completions of applies and captures asked before a snapshot replaced the state; dropped when they come. */
-	private int staleApplies;
-
-	private int staleCaptures;
-
-	/** Whether {@link #drainApplies} is running: a completion that arrives within it only records its result. */
-	private boolean draining;
 
 	/** Starts a replica from what its storage holds; it runs {@code stateMachine} in place. */
 	public static Replica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state,
@@ -253,7 +229,7 @@ public final class Replica {
 		this.options = options;
 		this.storage = storage;
 		this.outbox = outbox;
-		this.applier = (applier != null) ? applier : new InPlaceApplier(stateMachine);
+		this.execution = new Execution(this, (applier != null) ? applier : new InPlaceApplier(stateMachine));
 		this.random = random;
 		this.defects = (defects.isEmpty()) ? EnumSet.noneOf(Defect.class) : EnumSet.copyOf(defects);
 		this.log = new Log(cluster.clusterId(), !this.defects.contains(Defect.HASH_CHAIN_UNCHECKED));
@@ -288,7 +264,7 @@ public final class Replica {
 		this.logView = superblock.logView();
 		this.status = (this.logView == this.view) ? Status.NORMAL : Status.VIEW_CHANGE;
 		if (state.snapshot() != null) {
-			restoreSnapshot(state.snapshot(), true);
+			this.execution.restoreSnapshot(state.snapshot(), true);
 		}
 		loadJournal(state.journal());
 		// A cluster of one has no peer to repair from: what its journal holds past a faulty op is cut
@@ -443,10 +419,9 @@ public final class Replica {
 	 * the entries it covers, and a snapshot installed from a peer now counts as durable.
 	 */
 	public void onSnapshotWritten(long op) {
-		if (op != this.snapshotWritingOp) {
+		if (!this.execution.snapshotWritten(op)) {
 			return;
 		}
-		this.snapshotWritingOp = 0;
 		if (this.log.baseOp() == op) {
 			this.log.markBaseDurable();
 		}
@@ -519,11 +494,11 @@ public final class Replica {
 		}
 		if (request.operation() == Operation.REGISTER) {
 			ClientTable.Session session = this.clientTable.get(request.clientId());
-			if (isRegisterResend(session, request)) {
+			if (Execution.isRegisterResend(session, request)) {
 				// Answered only once its op is applied here, as every reply is: the session's op
 				// may still be with the applier (the client table runs ahead of it).
 				if (session.session <= this.commit) {
-					this.outbox.reply(registerReply(request, session.session));
+					this.outbox.reply(this.execution.registerReply(request, session.session));
 				}
 				return;
 			}
@@ -537,7 +512,7 @@ public final class Replica {
 			}
 			boolean reexecute = this.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE);
 			if (request.requestNumber() == session.requestNumber && session.reply != null && !reexecute) {
-				this.outbox.reply(withView(session.reply));
+				this.outbox.reply(this.execution.withView(session.reply));
 				return;
 			}
 			if (request.requestNumber() != session.requestNumber + 1
@@ -554,7 +529,7 @@ public final class Replica {
 	}
 
 	/** Prepares queued requests while the pipeline has room, batching as many as fit in one op. */
-	private void prepareQueued() {
+	void prepareQueued() {
 		while (!this.requestQueue.isEmpty() && this.log.op() - this.commit < this.options.pipelinePreparesMax()) {
 			List<Request> batch = new ArrayList<>();
 			long batchBodyBytes = 0;
@@ -737,126 +712,11 @@ public final class Replica {
 		this.prepareOkSentOp = op;
 	}
 
-	// Executing committed ops.
+	// Executing committed ops: see Execution.
 
 	/** Applies every op up to the known commit number that the log holds, in op order. */
 	void applyCommitted(boolean reply) {
-		applyUpTo(Math.min(this.commitKnown, this.log.op()), reply);
-	}
-
-	/**
-	 * Applies ops up to {@code target}, which the caller knows are committed and on the right chain,
-	 * through the applier, so this may return before they are all applied. The primary replies once
-	 * an op's results are in, whichever call started it; so {@code reply} is only what the caller
-	 * expects, kept for readability at the call sites.
-	 */
-	private void applyUpTo(long target, boolean reply) {
-		this.applyTarget = Math.max(this.applyTarget, target);
-		drainApplies();
-	}
-
-	/**
-	 * Hands committed ops to the applier in op order, up to {@link #APPLY_OPS_IN_FLIGHT_MAX} at a
-	 * time, and finishes each when its results are in, in op order. When a snapshot is due, it
-	 * hands nothing more over until the ops before it are finished and the state is captured. A
-	 * completion that arrives while this runs (an applier that runs in place) is finished by this
-	 * loop rather than by a nested call.
-	 */
-	private void drainApplies() {
-		if (this.draining) {
-			return;
-		}
-		this.draining = true;
-		try {
-			while (true) {
-				Execution head = this.applying.peekFirst();
-				if (head != null && head.results != null) {
-					this.applying.pollFirst();
-					finishApply(head);
-					continue;
-				}
-				if (this.capturingOp != 0) {
-					return;
-				}
-				if (this.applying.isEmpty() && isSnapshotDueAt(this.commit)) {
-					takeSnapshot();
-					continue;
-				}
-				long handedOp = handedOp();
-				if (this.applying.size() < APPLY_OPS_IN_FLIGHT_MAX && handedOp < this.applyTarget
-						&& handedOp < this.log.op() && !isSnapshotDueAt(handedOp)) {
-					startApply(this.log.entry(handedOp + 1));
-					continue;
-				}
-				return;
-			}
-		}
-		finally {
-			this.draining = false;
-		}
-	}
-
-	/** The newest op handed to the applier: its requests are settled with the client table. */
-	private long handedOp() {
-		Execution newest = this.applying.peekLast();
-		return (newest != null) ? newest.entry.op() : this.commit;
-	}
-
-	/**
-	 * Settles every request of {@code entry} with the client table, as execution order demands,
-	 * and hands the commands that must run to the applier. The client table records them at once,
-	 * their replies to follow with the results, so the next op sees the sessions as they will be.
-	 */
-	private void startApply(LogEntry entry) {
-		Execution execution = new Execution(entry);
-		this.applying.addLast(execution);
-		for (Request request : entry.requests()) {
-			execution.replies.add(settle(entry, request, execution));
-		}
-		if (execution.commands.isEmpty()) {
-			execution.results = List.of();
-		}
-		else {
-			this.applier.apply(entry.op(), entry.timestamp(), execution.commands);
-		}
-	}
-
-	/** The results of the oldest op in progress are in: replies complete, the op is applied. */
-	private void finishApply(Execution execution) {
-		LogEntry entry = execution.entry;
-		Invariants.check(entry.op() == this.commit + 1, "replica %d finishes op %d at commit %d", this.index, entry.op(),
-				this.commit);
-		Invariants.check(execution.results.size() == execution.commands.size(),
-				"op %d: %d results for %d commands", entry.op(), execution.results.size(), execution.commands.size());
-		int result = 0;
-		for (int position = 0; position < entry.requests().size(); position++) {
-			Reply reply = execution.replies.get(position);
-			if (execution.executed.get(position)) {
-				Request request = entry.requests().get(position);
-				reply = new Reply(this.view, this.index, request.clientId(), request.session(), request.requestNumber(),
-						entry.op(), ReplyStatus.OK, execution.results.get(result++));
-				ClientTable.Session current = this.clientTable.get(request.clientId());
-				boolean reexecuted = current != null && current.requestNumber == request.requestNumber() && current.reply != null;
-				if (!reexecuted || !this.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE)) {
-					this.clientTable.fillReply(request.clientId(), request.session(), request.requestNumber(), reply);
-				}
-			}
-			if (reply != null && this.status == Status.NORMAL && isPrimary()) {
-				this.outbox.reply(reply);
-			}
-		}
-		this.commit = entry.op();
-		if (this.status == Status.NORMAL && isPrimary() && !this.requestQueue.isEmpty()) {
-			// The pipeline counts ops until they are applied: this one leaving makes room.
-			prepareQueued();
-		}
-		if (this.options.commitAnnouncedAtOnce() && this.status == Status.NORMAL && isPrimary()
-				&& this.log.op() == this.commit && this.applying.isEmpty()) {
-			// No prepare in flight will carry the new commit number, so the backups hear it now
-			// rather than at the next heartbeat: a client on a backup waits for its own replica to apply.
-			broadcast(new Commit(this.view, this.index, this.commit, this.log.checksum(this.commit)));
-			this.heartbeatTimeout.start(this.ticks);
-		}
+		this.execution.applyCommitted(reply);
 	}
 
 	/**
@@ -866,45 +726,7 @@ public final class Replica {
 	 * @param results one result per command handed over
 	 */
 	public void onApplied(long op, List<byte[]> results) {
-		if (this.staleApplies > 0) {
-			// Asked before a snapshot replaced the state; the snapshot covers the op.
-			this.staleApplies--;
-			return;
-		}
-		Execution running = null;
-		for (Execution execution : this.applying) {
-			if (execution.results == null) {
-				running = execution;
-				break;
-			}
-		}
-		Invariants.check(running != null && running.entry.op() == op,
-				"replica %d: results of op %d, but %s is the oldest op being applied", this.index, op, running);
-		running.results = List.copyOf(results);
-		drainApplies();
-	}
-
-	/**
-	 * Whether a snapshot is due once {@code op} is applied, and could be taken now: ops after it
-	 * wait, so that the state captured and the client table are both those of {@code op}.
-	 */
-	private boolean isSnapshotDueAt(long op) {
-		long lastSnapshotOp = (this.lastSnapshot == null) ? 0 : this.lastSnapshot.op();
-		return op - lastSnapshotOp >= this.options.snapshotIntervalOps() && this.snapshotWritingOp == 0
-				&& this.log.isBaseDurable();
-	}
-
-	/**
-	 * Every {@code snapshotIntervalOps} applied ops, a checkpoint: the state machine and client
-	 * table right after the op just applied. The applier captures the state; no op is handed over
-	 * until it has, so the client table stays as it is at that op. One write at a time; none while
-	 * a snapshot installed from a peer is still being written ({@link #isSnapshotDueAt}).
-	 */
-	private void takeSnapshot() {
-		Invariants.check(this.applying.isEmpty() && this.capturingOp == 0, "replica %d: a snapshot while ops are applied",
-				this.index);
-		this.capturingOp = this.commit;
-		this.applier.capture(this.commit);
+		this.execution.onApplied(op, results);
 	}
 
 	/**
@@ -913,111 +735,7 @@ public final class Replica {
 	 * @param state the state's bytes
 	 */
 	public void onCaptured(long op, byte[] state) {
-		if (this.staleCaptures > 0) {
-			this.staleCaptures--;
-			return;
-		}
-		Invariants.check(this.capturingOp == op && this.commit == op && this.applying.isEmpty(),
-				"replica %d: state of op %d captured, expected %d at commit %d", this.index, op, this.capturingOp,
-				this.commit);
-		this.capturingOp = 0;
-		LogEntry entry = this.log.entry(op);
-		Snapshot snapshot = new Snapshot(op, entry.checksum(), entry.timestamp(), state, this.clientTable.encode());
-		this.lastSnapshot = snapshot;
-		this.snapshotWritingOp = snapshot.op();
-		this.storage.writeSnapshot(snapshot);
-		drainApplies();
-	}
-
-	/** Makes {@code snapshot} this replica's state: state machine, client table, log base, commit. */
-	private void restoreSnapshot(Snapshot snapshot, boolean durable) {
-		Invariants.check(snapshot.op() > this.commit, "replica %d restores snapshot %d at commit %d", this.index,
-				snapshot.op(), this.commit);
-		if (this.log.resetTo(snapshot, durable)) {
-			this.storage.truncateAfter(snapshot.op());
-		}
-		// What the applier is doing now happens before the restore, which supersedes it.
-		for (Execution execution : this.applying) {
-			if (execution.results == null) {
-				this.staleApplies++;
-			}
-		}
-		this.applying.clear();
-		if (this.capturingOp != 0) {
-			this.staleCaptures++;
-			this.capturingOp = 0;
-		}
-		this.applier.restore(snapshot.op(), snapshot.stateMachine());
-		this.clientTable.decode(snapshot.clientTable(), this.index);
-		this.commit = snapshot.op();
-		this.commitKnown = Math.max(this.commitKnown, snapshot.op());
-		this.applyTarget = Math.max(this.applyTarget, snapshot.op());
-		this.lastSnapshot = snapshot;
-	}
-
-	/**
-	 * Settles one committed request with the client table and returns its reply, or {@code null}
-	 * for none; a request that must run is recorded in {@code execution} and its reply comes with
-	 * its result.
-	 */
-	private Reply settle(LogEntry entry, Request request, Execution execution) {
-		execution.executed.add(false);
-		if (this.status == Status.NORMAL && isPrimary()) {
-			Long inFlight = this.requestsInFlight.get(request.clientId());
-			if (inFlight != null && inFlight == request.requestNumber()) {
-				this.requestsInFlight.remove(request.clientId());
-			}
-		}
-		if (request.operation() == Operation.REGISTER) {
-			ClientTable.Session existing = this.clientTable.get(request.clientId());
-			if (isRegisterResend(existing, request)) {
-				return registerReply(request, existing.session);
-			}
-			Reply reply = registerReply(request, entry.op());
-			this.clientTable.register(request.clientId(), request.incarnation(), entry.op(), reply);
-			return reply;
-		}
-		ClientTable.Session session = this.clientTable.get(request.clientId());
-		if (session == null || session.session != request.session()) {
-			return new Reply(this.view, this.index, request.clientId(), request.session(), request.requestNumber(),
-					entry.op(), ReplyStatus.SESSION_EVICTED, new byte[0]);
-		}
-		if (request.requestNumber() == session.requestNumber && session.reply != null
-				&& this.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE)) {
-			execution.commands.add(request.body());
-			execution.executed.set(execution.executed.size() - 1, true);
-			return null;
-		}
-		if (request.requestNumber() <= session.requestNumber) {
-			// The same request prepared twice (for example resent through a view change): it ran
-			// once already, so it must not run again.
-			return (request.requestNumber() == session.requestNumber && session.reply != null)
-					? withView(session.reply) : null;
-		}
-		this.clientTable.commit(request.clientId(), request.requestNumber(), null);
-		execution.commands.add(request.body());
-		execution.executed.set(execution.executed.size() - 1, true);
-		return null;
-	}
-
-	/**
-	 * Whether a register only repeats the one that opened {@code session}: same process (incarnation)
-	 * and no command committed in the session yet, so the client lost nothing but the reply. A client
-	 * that registers again after commands (it believed its session evicted) gets a new session: with
-	 * the old one it would number its requests from 1 again and collide with its own committed ones.
-	 */
-	private static boolean isRegisterResend(ClientTable.Session session, Request request) {
-		return session != null && session.incarnation == request.incarnation() && session.requestNumber == 0;
-	}
-
-	/** A register's reply names the session and, as its result, the incarnation it answers. */
-	private Reply registerReply(Request request, long session) {
-		return new Reply(this.view, this.index, request.clientId(), session, 0, session, ReplyStatus.OK, request.body());
-	}
-
-	private Reply withView(Reply reply) {
-		return new Reply(this.view, this.index, reply.clientId(), reply.session(), reply.requestNumber(), reply.op(),
-				reply.status(), reply.result());
+		this.execution.onCaptured(op, state);
 	}
 
 	// View change.
@@ -1218,7 +936,7 @@ public final class Replica {
 		applyCommitted(true);
 		// The requests of ops not handed to the applier yet are in flight; those of the ops it has were
 		// settled with the client table already, and would never be cleared.
-		for (long op = handedOp() + 1; op <= this.log.op(); op++) {
+		for (long op = this.execution.handedOp() + 1; op <= this.log.op(); op++) {
 			for (Request request : this.log.entry(op).requests()) {
 				this.requestsInFlight.put(request.clientId(), request.requestNumber());
 			}
@@ -1524,8 +1242,8 @@ public final class Replica {
 	}
 
 	private void sendSnapshot(RequestPrepares message) {
-		Snapshot snapshot = this.lastSnapshot;
-		if (snapshot == null || this.snapshotWritingOp == snapshot.op() || snapshot.op() != this.log.baseOp()) {
+		Snapshot snapshot = this.execution.snapshotToSend();
+		if (snapshot == null) {
 			return;
 		}
 		byte[] content = SnapshotContent.encode(snapshot);
@@ -1560,15 +1278,13 @@ public final class Replica {
 			return;
 		}
 		this.snapshotAssembly = null;
-		if (this.snapshotWritingOp != 0) {
+		if (this.execution.isWritingSnapshot()) {
 			// One snapshot write at a time: the repair asks again once ours is durable.
 			return;
 		}
 		Snapshot snapshot = SnapshotContent.decode(chunk.snapshotOp(), chunk.snapshotChecksum(), chunk.snapshotTimestamp(),
 				content);
-		restoreSnapshot(snapshot, false);
-		this.snapshotWritingOp = snapshot.op();
-		this.storage.writeSnapshot(snapshot);
+		this.execution.installFromPeer(snapshot);
 		current.nextOp = snapshot.op() + 1;
 		if (isRepaired(current)) {
 			finishRepair();
@@ -1666,7 +1382,7 @@ public final class Replica {
 		}
 		// Apply what is committed as it arrives: if this repair is cut short (a view change, a new
 		// recovery round), the next one starts after it instead of from the same old commit.
-		applyUpTo(Math.min(current.committed, current.nextOp - 1), false);
+		this.execution.applyUpTo(Math.min(current.committed, current.nextOp - 1), false);
 		if (isRepaired(current)) {
 			finishRepair();
 		}
@@ -1826,35 +1542,6 @@ public final class Replica {
 	public String toString() {
 		return "Replica[" + this.index + ", " + this.status + ", view=" + this.view + ", logView=" + this.logView
 				+ ", op=" + this.log.op() + ", commit=" + this.commit + ", durable=" + this.log.durableOp() + "]";
-	}
-
-	/** One committed op on its way through the applier: each request's reply, and the commands that run. */
-	private static final class Execution {
-
-		final LogEntry entry;
-
-		/** Per request, its reply when the client table gave it, else {@code null}. */
-		final List<Reply> replies = new ArrayList<>();
-
-		/** Per request, whether it runs on the state machine (its reply comes with its result). */
-		final List<Boolean> executed = new ArrayList<>();
-
-		/** The bodies of the requests that run, in order. */
-		final List<byte[]> commands = new ArrayList<>();
-
-		/** The applier's results, once in. */
-		List<byte[]> results;
-
-		Execution(LogEntry entry) {
-			this.entry = entry;
-		}
-
-		@Override
-		public String toString() {
-			return "op " + this.entry.op() + " (" + this.commands.size() + " commands, "
-					+ ((this.results == null) ? "running" : "done") + ")";
-		}
-
 	}
 
 	/** Runs a plain state machine in place: each request completes before the call returns. */
