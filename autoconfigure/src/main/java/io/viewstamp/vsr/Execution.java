@@ -94,7 +94,8 @@ final class Execution {
 
 	/** Applies every op up to the known commit number that the log holds, in op order. */
 	void applyCommitted(boolean reply) {
-		applyUpTo(Math.min(this.replica.commitKnown, this.replica.log.op()), reply);
+		Replica replica = this.replica;
+		applyUpTo(Math.min(replica.commitKnown, replica.log.op()), reply);
 	}
 
 	/**
@@ -116,6 +117,7 @@ final class Execution {
 	 * loop rather than by a nested call.
 	 */
 	private void drainApplies() {
+		Replica replica = this.replica;
 		if (this.draining) {
 			return;
 		}
@@ -131,14 +133,14 @@ final class Execution {
 				if (this.capturingOp != 0) {
 					return;
 				}
-				if (this.applying.isEmpty() && isSnapshotDueAt(this.replica.commit)) {
+				if (this.applying.isEmpty() && isSnapshotDueAt(replica.commit)) {
 					takeSnapshot();
 					continue;
 				}
 				long handedOp = handedOp();
 				if (this.applying.size() < Replica.APPLY_OPS_IN_FLIGHT_MAX && handedOp < this.applyTarget
-						&& handedOp < this.replica.log.op() && !isSnapshotDueAt(handedOp)) {
-					startApply(this.replica.log.entry(handedOp + 1));
+						&& handedOp < replica.log.op() && !isSnapshotDueAt(handedOp)) {
+					startApply(replica.log.entry(handedOp + 1));
 					continue;
 				}
 				return;
@@ -176,9 +178,10 @@ final class Execution {
 
 	/** The results of the oldest op in progress are in: replies complete, the op is applied. */
 	private void finishApply(OpInFlight execution) {
+		Replica replica = this.replica;
 		LogEntry entry = execution.entry;
-		Invariants.check(entry.op() == this.replica.commit + 1, "replica %d finishes op %d at commit %d", this.replica.index, entry.op(),
-				this.replica.commit);
+		Invariants.check(entry.op() == replica.commit + 1, "replica %d finishes op %d at commit %d", replica.index,
+				entry.op(), replica.commit);
 		Invariants.check(execution.results.size() == execution.commands.size(),
 				"op %d: %d results for %d commands", entry.op(), execution.results.size(), execution.commands.size());
 		int result = 0;
@@ -186,29 +189,29 @@ final class Execution {
 			Reply reply = execution.replies.get(position);
 			if (execution.executed.get(position)) {
 				Request request = entry.requests().get(position);
-				reply = new Reply(this.replica.view, this.replica.index, request.clientId(), request.session(), request.requestNumber(),
+				reply = new Reply(replica.view, replica.index, request.clientId(), request.session(), request.requestNumber(),
 						entry.op(), ReplyStatus.OK, execution.results.get(result++));
-				ClientTable.Session current = this.replica.clientTable.get(request.clientId());
+				ClientTable.Session current = replica.clientTable.get(request.clientId());
 				boolean reexecuted = current != null && current.requestNumber == request.requestNumber() && current.reply != null;
-				if (!reexecuted || !this.replica.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE)) {
-					this.replica.clientTable.fillReply(request.clientId(), request.session(), request.requestNumber(), reply);
+				if (!reexecuted || !replica.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE)) {
+					replica.clientTable.fillReply(request.clientId(), request.session(), request.requestNumber(), reply);
 				}
 			}
-			if (reply != null && this.replica.status == Status.NORMAL && this.replica.isPrimary()) {
-				this.replica.outbox.reply(reply);
+			if (reply != null && replica.status == Status.NORMAL && replica.isPrimary()) {
+				replica.outbox.reply(reply);
 			}
 		}
-		this.replica.commit = entry.op();
-		if (this.replica.status == Status.NORMAL && this.replica.isPrimary() && !this.replica.requestQueue.isEmpty()) {
+		replica.commit = entry.op();
+		if (replica.status == Status.NORMAL && replica.isPrimary() && replica.pipeline.hasQueued()) {
 			// The pipeline counts ops until they are applied: this one leaving makes room.
-			this.replica.prepareQueued();
+			replica.pipeline.prepareQueued();
 		}
-		if (this.replica.options.commitAnnouncedAtOnce() && this.replica.status == Status.NORMAL && this.replica.isPrimary()
-				&& this.replica.log.op() == this.replica.commit && this.applying.isEmpty()) {
+		if (replica.options.commitAnnouncedAtOnce() && replica.status == Status.NORMAL && replica.isPrimary()
+				&& replica.log.op() == replica.commit && this.applying.isEmpty()) {
 			// No prepare in flight will carry the new commit number, so the backups hear it now
 			// rather than at the next heartbeat: a client on a backup waits for its own replica to apply.
-			this.replica.broadcast(new Commit(this.replica.view, this.replica.index, this.replica.commit, this.replica.log.checksum(this.replica.commit)));
-			this.replica.heartbeatTimeout.start(this.replica.ticks);
+			replica.broadcast(new Commit(replica.view, replica.index, replica.commit, replica.log.checksum(replica.commit)));
+			replica.pipeline.heartbeatSent();
 		}
 	}
 
@@ -242,9 +245,10 @@ final class Execution {
 	 * wait, so that the state captured and the client table are both those of {@code op}.
 	 */
 	private boolean isSnapshotDueAt(long op) {
+		Replica replica = this.replica;
 		long lastSnapshotOp = (this.lastSnapshot == null) ? 0 : this.lastSnapshot.op();
-		return op - lastSnapshotOp >= this.replica.options.snapshotIntervalOps() && this.snapshotWritingOp == 0
-				&& this.replica.log.isBaseDurable();
+		return op - lastSnapshotOp >= replica.options.snapshotIntervalOps() && this.snapshotWritingOp == 0
+				&& replica.log.isBaseDurable();
 	}
 
 	/**
@@ -254,10 +258,11 @@ final class Execution {
 	 * a snapshot installed from a peer is still being written ({@link #isSnapshotDueAt}).
 	 */
 	private void takeSnapshot() {
+		Replica replica = this.replica;
 		Invariants.check(this.applying.isEmpty() && this.capturingOp == 0, "replica %d: a snapshot while ops are applied",
-				this.replica.index);
-		this.capturingOp = this.replica.commit;
-		this.applier.capture(this.replica.commit);
+				replica.index);
+		this.capturingOp = replica.commit;
+		this.applier.capture(replica.commit);
 	}
 
 	/**
@@ -266,28 +271,30 @@ final class Execution {
 	 * @param state the state's bytes
 	 */
 	void onCaptured(long op, byte[] state) {
+		Replica replica = this.replica;
 		if (this.staleCaptures > 0) {
 			this.staleCaptures--;
 			return;
 		}
-		Invariants.check(this.capturingOp == op && this.replica.commit == op && this.applying.isEmpty(),
-				"replica %d: state of op %d captured, expected %d at commit %d", this.replica.index, op, this.capturingOp,
-				this.replica.commit);
+		Invariants.check(this.capturingOp == op && replica.commit == op && this.applying.isEmpty(),
+				"replica %d: state of op %d captured, expected %d at commit %d", replica.index, op, this.capturingOp,
+				replica.commit);
 		this.capturingOp = 0;
-		LogEntry entry = this.replica.log.entry(op);
-		Snapshot snapshot = new Snapshot(op, entry.checksum(), entry.timestamp(), state, this.replica.clientTable.encode());
+		LogEntry entry = replica.log.entry(op);
+		Snapshot snapshot = new Snapshot(op, entry.checksum(), entry.timestamp(), state, replica.clientTable.encode());
 		this.lastSnapshot = snapshot;
 		this.snapshotWritingOp = snapshot.op();
-		this.replica.storage.writeSnapshot(snapshot);
+		replica.storage.writeSnapshot(snapshot);
 		drainApplies();
 	}
 
 	/** Makes {@code snapshot} this replica's state: state machine, client table, log base, commit. */
 	void restoreSnapshot(Snapshot snapshot, boolean durable) {
-		Invariants.check(snapshot.op() > this.replica.commit, "replica %d restores snapshot %d at commit %d", this.replica.index,
-				snapshot.op(), this.replica.commit);
-		if (this.replica.log.resetTo(snapshot, durable)) {
-			this.replica.storage.truncateAfter(snapshot.op());
+		Replica replica = this.replica;
+		Invariants.check(snapshot.op() > replica.commit, "replica %d restores snapshot %d at commit %d", replica.index,
+				snapshot.op(), replica.commit);
+		if (replica.log.resetTo(snapshot, durable)) {
+			replica.storage.truncateAfter(snapshot.op());
 		}
 		// What the applier is doing now happens before the restore, which supersedes it.
 		for (OpInFlight execution : this.applying) {
@@ -301,9 +308,9 @@ final class Execution {
 			this.capturingOp = 0;
 		}
 		this.applier.restore(snapshot.op(), snapshot.stateMachine());
-		this.replica.clientTable.decode(snapshot.clientTable(), this.replica.index);
-		this.replica.commit = snapshot.op();
-		this.replica.commitKnown = Math.max(this.replica.commitKnown, snapshot.op());
+		replica.clientTable.decode(snapshot.clientTable(), replica.index);
+		replica.commit = snapshot.op();
+		replica.commitKnown = Math.max(replica.commitKnown, snapshot.op());
 		this.applyTarget = Math.max(this.applyTarget, snapshot.op());
 		this.lastSnapshot = snapshot;
 	}
@@ -314,29 +321,27 @@ final class Execution {
 	 * its result.
 	 */
 	private Reply settle(LogEntry entry, Request request, OpInFlight execution) {
+		Replica replica = this.replica;
 		execution.executed.add(false);
-		if (this.replica.status == Status.NORMAL && this.replica.isPrimary()) {
-			Long inFlight = this.replica.requestsInFlight.get(request.clientId());
-			if (inFlight != null && inFlight == request.requestNumber()) {
-				this.replica.requestsInFlight.remove(request.clientId());
-			}
+		if (replica.status == Status.NORMAL && replica.isPrimary()) {
+			replica.pipeline.settled(request);
 		}
 		if (request.operation() == Operation.REGISTER) {
-			ClientTable.Session existing = this.replica.clientTable.get(request.clientId());
+			ClientTable.Session existing = replica.clientTable.get(request.clientId());
 			if (isRegisterResend(existing, request)) {
 				return registerReply(request, existing.session);
 			}
 			Reply reply = registerReply(request, entry.op());
-			this.replica.clientTable.register(request.clientId(), request.incarnation(), entry.op(), reply);
+			replica.clientTable.register(request.clientId(), request.incarnation(), entry.op(), reply);
 			return reply;
 		}
-		ClientTable.Session session = this.replica.clientTable.get(request.clientId());
+		ClientTable.Session session = replica.clientTable.get(request.clientId());
 		if (session == null || session.session != request.session()) {
-			return new Reply(this.replica.view, this.replica.index, request.clientId(), request.session(), request.requestNumber(),
+			return new Reply(replica.view, replica.index, request.clientId(), request.session(), request.requestNumber(),
 					entry.op(), ReplyStatus.SESSION_EVICTED, new byte[0]);
 		}
 		if (request.requestNumber() == session.requestNumber && session.reply != null
-				&& this.replica.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE)) {
+				&& replica.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE)) {
 			execution.commands.add(request.body());
 			execution.executed.set(execution.executed.size() - 1, true);
 			return null;
@@ -347,7 +352,7 @@ final class Execution {
 			return (request.requestNumber() == session.requestNumber && session.reply != null)
 					? withView(session.reply) : null;
 		}
-		this.replica.clientTable.commit(request.clientId(), request.requestNumber(), null);
+		replica.clientTable.commit(request.clientId(), request.requestNumber(), null);
 		execution.commands.add(request.body());
 		execution.executed.set(execution.executed.size() - 1, true);
 		return null;
@@ -365,11 +370,14 @@ final class Execution {
 
 	/** A register's reply names the session and, as its result, the incarnation it answers. */
 	Reply registerReply(Request request, long session) {
-		return new Reply(this.replica.view, this.replica.index, request.clientId(), session, 0, session, ReplyStatus.OK, request.body());
+		Replica replica = this.replica;
+		return new Reply(replica.view, replica.index, request.clientId(), session, 0, session, ReplyStatus.OK,
+				request.body());
 	}
 
 	Reply withView(Reply reply) {
-		return new Reply(this.replica.view, this.replica.index, reply.clientId(), reply.session(), reply.requestNumber(), reply.op(),
+		Replica replica = this.replica;
+		return new Reply(replica.view, replica.index, reply.clientId(), reply.session(), reply.requestNumber(), reply.op(),
 				reply.status(), reply.result());
 	}
 

@@ -1,13 +1,10 @@
 package io.viewstamp.vsr;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
@@ -72,8 +69,11 @@ public final class Replica {
 
 	final Outbox outbox;
 
+	/** The room of the primary's pipeline: requests, prepares, acknowledgements, commits. */
+	final PrimaryPipeline pipeline;
+
 	/** The room of execution: committed ops through the applier, and snapshots. */
-	private final Execution execution;
+	final Execution execution;
 
 	final RandomGenerator random;
 
@@ -104,32 +104,14 @@ public final class Replica {
 
 	long ticks;
 
-	private long realtimeNanos;
+	long realtimeNanos;
 
 	// Normal status.
 
 	/** A backup's wait for its primary, restarted by every message from it; jittered. */
 	final Timeout primaryTimeout = new Timeout("primary", 0);
 
-	/** A primary's interval between heartbeats (commit messages). */
-	final Timeout heartbeatTimeout;
-
-	/** A primary's interval between resends of unacknowledged prepares. */
-	private final Timeout prepareResendTimeout;
-
 	private long prepareOkSentOp;
-
-	/** Per backup: the highest op it acknowledged in this view (primary only). */
-	private final long[] acknowledgedOps;
-
-	/** Requests waiting for room in the pipeline (primary only). */
-	final ArrayDeque<Request> requestQueue = new ArrayDeque<>();
-
-	/** Clients with a request in the pipeline or queue, by client id (primary only). */
-	final Map<Long, Long> requestsInFlight = new HashMap<>();
-
-	/** The op of the newest entry inherited when this primary started its view. */
-	private long viewStartOp;
 
 	// View change status.
 
@@ -234,10 +216,8 @@ public final class Replica {
 		this.defects = (defects.isEmpty()) ? EnumSet.noneOf(Defect.class) : EnumSet.copyOf(defects);
 		this.log = new Log(cluster.clusterId(), !this.defects.contains(Defect.HASH_CHAIN_UNCHECKED));
 		this.clientTable = new ClientTable(options.clientsMax());
-		this.acknowledgedOps = new long[cluster.replicaCount()];
 		this.startViewChangeVotes = new boolean[cluster.replicaCount()];
-		this.heartbeatTimeout = new Timeout("heartbeat", options.heartbeatIntervalTicks());
-		this.prepareResendTimeout = new Timeout("prepare resend", options.resendIntervalTicks());
+		this.pipeline = new PrimaryPipeline(this, cluster, options);
 		this.viewChangeResendTimeout = new Timeout("view change resend", options.resendIntervalTicks());
 		this.recovery = new RecoveryHandler(this, options);
 		if (state == null) {
@@ -354,7 +334,7 @@ public final class Replica {
 	/** Handles one message from a client or another replica. */
 	public void receive(Message message) {
 		if (message instanceof Request request) {
-			onRequest(request);
+			this.pipeline.onRequest(request);
 		}
 		else if (message instanceof ReplicaMessage replicaMessage) {
 			if (replicaMessage.replica() < 0 || replicaMessage.replica() >= this.cluster.replicaCount()
@@ -374,7 +354,7 @@ public final class Replica {
 			onPrepare(prepare);
 		}
 		else if (message instanceof PrepareOk prepareOk) {
-			onPrepareOk(prepareOk);
+			this.pipeline.onPrepareOk(prepareOk);
 		}
 		else if (message instanceof Commit commitMessage) {
 			onCommit(commitMessage);
@@ -461,7 +441,7 @@ public final class Replica {
 			return;
 		}
 		if (isPrimary()) {
-			commitPrepared();
+			this.pipeline.commitPrepared();
 		}
 		else {
 			sendPrepareOk();
@@ -475,152 +455,23 @@ public final class Replica {
 	 * change, where a longer stale log of that older view could win and lose the ops it helped
 	 * commit. TigerBeetle waits for both as well.
 	 */
-	private boolean isViewDurable() {
+	boolean isViewDurable() {
 		return this.superblockDurable.view() == this.view && (this.superblockDurable.logView() == this.logView
 				|| this.defects.contains(Defect.ACKNOWLEDGE_BEFORE_LOG_VIEW_DURABLE));
 	}
 
-	// Normal operation: the primary.
+	// Normal operation: the primary, see PrimaryPipeline.
 
-	private void onRequest(Request request) {
-		if (this.status != Status.NORMAL || !isPrimary() || this.commit < this.viewStartOp) {
-			// Backups do not take requests; a new primary first commits what it inherited, so
-			// that its client table knows every session a client may have been told about.
-			return;
-		}
-		Long inFlight = this.requestsInFlight.get(request.clientId());
-		if (inFlight != null) {
-			return;
-		}
-		if (request.operation() == Operation.REGISTER) {
-			ClientTable.Session session = this.clientTable.get(request.clientId());
-			if (Execution.isRegisterResend(session, request)) {
-				// Answered only once its op is applied here, as every reply is: the session's op
-				// may still be with the applier (the client table runs ahead of it).
-				if (session.session <= this.commit) {
-					this.outbox.reply(this.execution.registerReply(request, session.session));
-				}
-				return;
-			}
-		}
-		if (request.operation() == Operation.COMMAND) {
-			ClientTable.Session session = this.clientTable.get(request.clientId());
-			if (session == null || session.session != request.session()) {
-				this.outbox.reply(new Reply(this.view, this.index, request.clientId(), request.session(),
-						request.requestNumber(), 0, ReplyStatus.SESSION_EVICTED, new byte[0]));
-				return;
-			}
-			boolean reexecute = this.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE);
-			if (request.requestNumber() == session.requestNumber && session.reply != null && !reexecute) {
-				this.outbox.reply(this.execution.withView(session.reply));
-				return;
-			}
-			if (request.requestNumber() != session.requestNumber + 1
-					&& !(reexecute && request.requestNumber() == session.requestNumber)) {
-				return;
-			}
-		}
-		if (this.requestQueue.size() >= this.options.requestQueueMax()) {
-			return;
-		}
-		this.requestQueue.add(request);
-		this.requestsInFlight.put(request.clientId(), request.requestNumber());
-		prepareQueued();
-	}
-
-	/** Prepares queued requests while the pipeline has room, batching as many as fit in one op. */
 	void prepareQueued() {
-		while (!this.requestQueue.isEmpty() && this.log.op() - this.commit < this.options.pipelinePreparesMax()) {
-			List<Request> batch = new ArrayList<>();
-			long batchBodyBytes = 0;
-			// Bounded by bytes as well as by count, so that one entry, and the view-change and repair
-			// messages that carry many entries, stay far below what the journal and the wire take.
-			while (!this.requestQueue.isEmpty() && batch.size() < this.options.prepareRequestsMax()
-					&& (batch.isEmpty() || batchBodyBytes + this.requestQueue.peek().body().length <= PREPARE_BODY_BYTES_MAX)) {
-				Request request = this.requestQueue.poll();
-				batchBodyBytes += request.body().length;
-				batch.add(request);
-			}
-			long timestamp = Math.max(this.log.headTimestamp() + 1, this.realtimeNanos);
-			LogEntry entry = LogEntry.create(this.cluster.clusterId(), this.view, this.log.op() + 1, timestamp,
-					this.log.headChecksum(), batch);
-			appendAndWrite(entry);
-			Prepare prepare = new Prepare(this.view, this.index, this.commit, entry);
-			broadcast(prepare);
-			this.heartbeatTimeout.start(this.ticks);
-			if (this.defects.contains(Defect.COMMIT_WITHOUT_QUORUM)) {
-				this.commitKnown = this.log.op();
-				applyCommitted(true);
-			}
-		}
-		Invariants.check(this.log.op() - this.commit <= this.options.pipelinePreparesMax() || this.commit < this.viewStartOp,
-				"pipeline over its bound: op %d, commit %d", this.log.op(), this.commit);
-	}
-
-	private void onPrepareOk(PrepareOk prepareOk) {
-		if (this.status != Status.NORMAL || prepareOk.view() != this.view || !isPrimary()) {
-			return;
-		}
-		if (!this.log.contains(prepareOk.op(), prepareOk.checksum())) {
-			return;
-		}
-		if (prepareOk.op() > this.acknowledgedOps[prepareOk.replica()]) {
-			this.acknowledgedOps[prepareOk.replica()] = prepareOk.op();
-			commitPrepared();
-		}
-	}
-
-	/** Commits, in op order, every op that a quorum holds durably in this view. */
-	private void commitPrepared() {
-		Invariants.check(this.status == Status.NORMAL && isPrimary(), "only a normal primary commits");
-		boolean ownVoteCounts = isViewDurable() && this.log.isBaseDurable();
-		long committable = this.commit;
-		while (committable < this.log.op()) {
-			long op = committable + 1;
-			int holders = (ownVoteCounts && this.log.durableOp() >= op) ? 1 : 0;
-			for (int replica = 0; replica < this.cluster.replicaCount(); replica++) {
-				if (replica != this.index && this.acknowledgedOps[replica] >= op) {
-					holders++;
-				}
-			}
-			if (holders < this.cluster.quorum()) {
-				break;
-			}
-			committable = op;
-		}
-		if (committable > this.commitKnown) {
-			this.commitKnown = committable;
-		}
-		applyCommitted(true);
-		prepareQueued();
+		this.pipeline.prepareQueued();
 	}
 
 	private void tickNormal() {
 		if (isPrimary()) {
-			if (this.heartbeatTimeout.fired(this.ticks)) {
-				broadcast(new Commit(this.view, this.index, this.commit, this.log.checksum(this.commit)));
-				this.heartbeatTimeout.start(this.ticks);
-			}
-			if (this.prepareResendTimeout.fired(this.ticks)) {
-				resendUnacknowledgedPrepares();
-				this.prepareResendTimeout.start(this.ticks);
-			}
+			this.pipeline.tick();
 		}
 		else if (this.primaryTimeout.fired(this.ticks)) {
 			startViewChange(this.view + 1);
-		}
-	}
-
-	private void resendUnacknowledgedPrepares() {
-		for (int replica = 0; replica < this.cluster.replicaCount(); replica++) {
-			if (replica == this.index) {
-				continue;
-			}
-			long from = Math.max(this.acknowledgedOps[replica], this.commit) + 1;
-			long to = Math.min(this.log.op(), from + this.options.pipelinePreparesMax() - 1);
-			for (long op = from; op <= to; op++) {
-				this.outbox.send(replica, new Prepare(this.view, this.index, this.commit, this.log.entry(op)));
-			}
 		}
 	}
 
@@ -764,10 +615,8 @@ public final class Replica {
 		this.startViewInstalling = null;
 		this.viewChangeWinner = null;
 		this.repair = null;
-		this.requestQueue.clear();
-		this.requestsInFlight.clear();
+		this.pipeline.reset();
 		this.prepareOkSentOp = 0;
-		Arrays.fill(this.acknowledgedOps, 0);
 	}
 
 	/** Moves to a view that has already started elsewhere, and asks its primary for the log. */
@@ -928,21 +777,19 @@ public final class Replica {
 		this.logView = this.view;
 		this.viewChangeWinner = null;
 		this.repair = null;
-		this.viewStartOp = this.log.op();
+		this.pipeline.startView(this.log.op());
 		this.commitKnown = Math.max(this.commitKnown, this.viewChangeCommit);
-		this.heartbeatTimeout.start(this.ticks);
-		this.prepareResendTimeout.start(this.ticks);
 		writeSuperblock();
 		applyCommitted(true);
 		// The requests of ops not handed to the applier yet are in flight; those of the ops it has were
 		// settled with the client table already, and would never be cleared.
 		for (long op = this.execution.handedOp() + 1; op <= this.log.op(); op++) {
 			for (Request request : this.log.entry(op).requests()) {
-				this.requestsInFlight.put(request.clientId(), request.requestNumber());
+				this.pipeline.markInFlight(request);
 			}
 		}
 		broadcast(startView());
-		commitPrepared();
+		this.pipeline.commitPrepared();
 	}
 
 	private StartView startView() {
@@ -1423,7 +1270,7 @@ public final class Replica {
 
 	// Helpers.
 
-	private void appendAndWrite(LogEntry entry) {
+	void appendAndWrite(LogEntry entry) {
 		this.log.append(entry);
 		this.storage.writeEntry(entry);
 	}
@@ -1515,7 +1362,7 @@ public final class Replica {
 		if (this.status != Status.NORMAL || !isPrimary()) {
 			return -1;
 		}
-		return (replica == this.index) ? this.log.durableOp() : this.acknowledgedOps[replica];
+		return (replica == this.index) ? this.log.durableOp() : this.pipeline.acknowledgedOp(replica);
 	}
 
 	/** The highest op this replica has committed and applied. */
