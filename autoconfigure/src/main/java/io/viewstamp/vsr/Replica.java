@@ -72,6 +72,9 @@ public final class Replica {
 	/** The room of the primary's pipeline: requests, prepares, acknowledgements, commits. */
 	final PrimaryPipeline pipeline;
 
+	/** The room of view changes: votes, the choice of a log, start-views. */
+	final ViewChange viewChange;
+
 	/** The room of execution: committed ops through the applier, and snapshots. */
 	final Execution execution;
 
@@ -111,31 +114,7 @@ public final class Replica {
 	/** A backup's wait for its primary, restarted by every message from it; jittered. */
 	final Timeout primaryTimeout = new Timeout("primary", 0);
 
-	private long prepareOkSentOp;
-
-	// View change status.
-
-	/** How long a view change may take before the next view is tried; jittered. */
-	private final Timeout viewChangeTimeout = new Timeout("view change", 0);
-
-	private final Timeout viewChangeResendTimeout;
-
-	private final boolean[] startViewChangeVotes;
-
-	private final TreeMap<Integer, DoViewChange> doViewChangeVotes = new TreeMap<>();
-
-	private boolean doViewChangeSent;
-
-	/** Whether this replica knows the view has started and only waits for its start-view. */
-	private boolean awaitingStartView;
-
-	/** The start-view being installed, while its log is repaired. */
-	private StartView startViewInstalling;
-
-	/** The chosen do-view-change, while the new primary repairs its log to it. */
-	private DoViewChange viewChangeWinner;
-
-	private long viewChangeCommit;
+	long prepareOkSentOp;
 
 	// Repair of missing entries, in any status.
 
@@ -146,7 +125,7 @@ public final class Replica {
 	 * for it and for every entry before it. Until its log holds it again, its vote claims it but
 	 * says it is incomplete, so that a view change never chooses the log it can not supply.
 	 */
-	private LogEntry faultyHead;
+	LogEntry faultyHead;
 
 	/**
 	 * Whether this replica has heard a peer in its view or a newer one since it started. A replica
@@ -216,9 +195,8 @@ public final class Replica {
 		this.defects = (defects.isEmpty()) ? EnumSet.noneOf(Defect.class) : EnumSet.copyOf(defects);
 		this.log = new Log(cluster.clusterId(), !this.defects.contains(Defect.HASH_CHAIN_UNCHECKED));
 		this.clientTable = new ClientTable(options.clientsMax());
-		this.startViewChangeVotes = new boolean[cluster.replicaCount()];
+		this.viewChange = new ViewChange(this, cluster, options);
 		this.pipeline = new PrimaryPipeline(this, cluster, options);
-		this.viewChangeResendTimeout = new Timeout("view change resend", options.resendIntervalTicks());
 		this.recovery = new RecoveryHandler(this, options);
 		if (state == null) {
 			this.recovery.start();
@@ -276,10 +254,10 @@ public final class Replica {
 			// change in progress: it may have started the view (sent its start-view and prepares)
 			// before its log view was durable, and starting it again with another log would give
 			// one view two logs.
-			startViewChange(this.view + 1);
+			this.viewChange.start(this.view + 1);
 		}
 		else {
-			beginViewChangeRound();
+			this.viewChange.beginRound();
 			broadcast(new StartViewChange(this.view, this.index));
 		}
 	}
@@ -325,7 +303,7 @@ public final class Replica {
 		this.realtimeNanos = realtimeNanos;
 		switch (this.status) {
 			case NORMAL -> tickNormal();
-			case VIEW_CHANGE -> tickViewChange();
+			case VIEW_CHANGE -> this.viewChange.tick();
 			case RECOVERING -> this.recovery.tick();
 		}
 		tickRepair();
@@ -348,7 +326,7 @@ public final class Replica {
 	private void receiveFromReplica(ReplicaMessage message) {
 		if (!this.peerHeard && message.view() >= this.view && !(message instanceof Recovery)) {
 			this.peerHeard = true;
-			sendDoViewChange();
+			this.viewChange.sendDoViewChange();
 		}
 		if (message instanceof Prepare prepare) {
 			onPrepare(prepare);
@@ -360,16 +338,16 @@ public final class Replica {
 			onCommit(commitMessage);
 		}
 		else if (message instanceof StartViewChange startViewChange) {
-			onStartViewChange(startViewChange);
+			this.viewChange.onStartViewChange(startViewChange);
 		}
 		else if (message instanceof DoViewChange doViewChange) {
-			onDoViewChange(doViewChange);
+			this.viewChange.onDoViewChange(doViewChange);
 		}
 		else if (message instanceof StartView startView) {
-			onStartView(startView);
+			this.viewChange.onStartView(startView);
 		}
 		else if (message instanceof RequestStartView requestStartView) {
-			onRequestStartView(requestStartView);
+			this.viewChange.onRequestStartView(requestStartView);
 		}
 		else if (message instanceof RequestPrepares requestPrepares) {
 			onRequestPrepares(requestPrepares);
@@ -430,7 +408,7 @@ public final class Replica {
 				this.superblockDurable.view(), superblock.view());
 		this.superblockDurable = superblock;
 		if (this.status == Status.VIEW_CHANGE) {
-			sendDoViewChange();
+			this.viewChange.sendDoViewChange();
 		}
 		acknowledgeDurable();
 	}
@@ -471,7 +449,7 @@ public final class Replica {
 			this.pipeline.tick();
 		}
 		else if (this.primaryTimeout.fired(this.ticks)) {
-			startViewChange(this.view + 1);
+			this.viewChange.start(this.view + 1);
 		}
 	}
 
@@ -535,7 +513,7 @@ public final class Replica {
 			return false;
 		}
 		if (messageView > this.view || this.status == Status.VIEW_CHANGE) {
-			awaitStartView(messageView);
+			this.viewChange.awaitStartView(messageView);
 			return false;
 		}
 		Invariants.check(!isPrimary(), "two primaries in view %d", this.view);
@@ -543,7 +521,7 @@ public final class Replica {
 		return true;
 	}
 
-	private void learnCommit(long primaryCommit) {
+	void learnCommit(long primaryCommit) {
 		if (primaryCommit > this.commitKnown) {
 			this.commitKnown = primaryCommit;
 		}
@@ -589,357 +567,6 @@ public final class Replica {
 		this.execution.onCaptured(op, state);
 	}
 
-	// View change.
-
-	/** Gives up on the current view and moves to {@code newView}. */
-	private void startViewChange(long newView) {
-		Invariants.check(newView > this.view, "view change to %d from view %d", newView, this.view);
-		Invariants.check(this.status != Status.RECOVERING, "a recovering replica takes no part in view changes");
-		this.view = newView;
-		this.status = Status.VIEW_CHANGE;
-		beginViewChangeRound();
-		writeSuperblock();
-		broadcast(new StartViewChange(this.view, this.index));
-		sendDoViewChange();
-	}
-
-	private void beginViewChangeRound() {
-		this.viewChangeTimeout.start(this.ticks);
-		this.viewChangeResendTimeout.start(this.ticks);
-		this.viewChangeTimeout.jitter(this.options.viewChangeTimeoutTicks(), this.random);
-		Arrays.fill(this.startViewChangeVotes, false);
-		this.startViewChangeVotes[this.index] = true;
-		this.doViewChangeVotes.clear();
-		this.doViewChangeSent = false;
-		this.awaitingStartView = false;
-		this.startViewInstalling = null;
-		this.viewChangeWinner = null;
-		this.repair = null;
-		this.pipeline.reset();
-		this.prepareOkSentOp = 0;
-	}
-
-	/** Moves to a view that has already started elsewhere, and asks its primary for the log. */
-	private void awaitStartView(long newView) {
-		if (newView > this.view) {
-			this.view = newView;
-			this.status = Status.VIEW_CHANGE;
-			beginViewChangeRound();
-			writeSuperblock();
-		}
-		if (!this.awaitingStartView) {
-			this.awaitingStartView = true;
-			this.outbox.send(primaryIndex(), new RequestStartView(this.view, this.index));
-		}
-	}
-
-	private void onStartViewChange(StartViewChange message) {
-		if (this.status == Status.RECOVERING || message.view() < this.view) {
-			return;
-		}
-		if (message.view() > this.view) {
-			startViewChange(message.view());
-		}
-		if (this.status == Status.VIEW_CHANGE) {
-			this.startViewChangeVotes[message.replica()] = true;
-			sendDoViewChange();
-		}
-	}
-
-	/**
-	 * Votes for the new primary once a quorum gave up on the old view, and only after this replica's
-	 * view is durable: a vote forgotten in a crash could let the old view commit behind our back.
-	 */
-	private void sendDoViewChange() {
-		if (this.status != Status.VIEW_CHANGE || this.doViewChangeSent || this.awaitingStartView || !this.peerHeard
-				|| (this.superblockDurable.view() < this.view
-						&& !this.defects.contains(Defect.DO_VIEW_CHANGE_BEFORE_VIEW_DURABLE))) {
-			return;
-		}
-		int votes = 0;
-		for (boolean vote : this.startViewChangeVotes) {
-			votes += vote ? 1 : 0;
-		}
-		if (votes < viewChangeQuorum()) {
-			return;
-		}
-		this.doViewChangeSent = true;
-		castVote();
-	}
-
-	private void castVote() {
-		DoViewChange vote = doViewChange();
-		if (isPrimaryOf(this.view)) {
-			onDoViewChange(vote);
-		}
-		else {
-			this.outbox.send(primaryIndex(), vote);
-		}
-	}
-
-	private DoViewChange doViewChange() {
-		if (this.faultyHead != null && this.faultyHead.op() > this.log.op()) {
-			// What this replica acknowledged reaches its faulty head: it claims that much, or a longer
-			// log it helped commit could lose to a shorter one, and says it can not supply it.
-			return new DoViewChange(this.view, this.index, this.logView, this.faultyHead.op(), this.faultyHead.checksum(),
-					this.commit, false, viewChangeEntries());
-		}
-		return new DoViewChange(this.view, this.index, this.logView, this.log.op(), this.log.headChecksum(), this.commit,
-				true, viewChangeEntries());
-	}
-
-	private void onDoViewChange(DoViewChange message) {
-		if (this.status == Status.RECOVERING || message.view() < this.view || !isPrimaryOf(message.view())) {
-			return;
-		}
-		if (message.view() > this.view) {
-			startViewChange(message.view());
-		}
-		if (this.status == Status.NORMAL) {
-			// The view has started; the sender missed the start-view.
-			this.outbox.send(message.replica(), startView());
-			return;
-		}
-		if (this.awaitingStartView || this.viewChangeWinner != null) {
-			return;
-		}
-		this.doViewChangeVotes.put(message.replica(), message);
-		if (message.replica() != this.index) {
-			// A vote implies its sender gave up on the old view; our own vote may follow now, and
-			// that (nested) call may already have chosen the log.
-			this.startViewChangeVotes[message.replica()] = true;
-			sendDoViewChange();
-		}
-		if (this.status == Status.VIEW_CHANGE && this.viewChangeWinner == null
-				&& this.doViewChangeVotes.size() >= viewChangeQuorum()
-				&& this.doViewChangeVotes.containsKey(this.index)) {
-			chooseLog();
-		}
-	}
-
-	/**
-	 * The paper's rule: the log of the vote with the highest log view, then the highest op. The
-	 * commit number is the highest any vote carries; every op up to it is in the chosen log. When
-	 * the best log is one its voter can not supply (its journal was damaged), ops in it may be
-	 * committed and nothing else holds them for sure: the choice waits for another vote, or for
-	 * the next view.
-	 */
-	private void chooseLog() {
-		DoViewChange winner = null;
-		long commitMax = 0;
-		for (DoViewChange vote : this.doViewChangeVotes.values()) {
-			commitMax = Math.max(commitMax, vote.commit());
-			if (winner == null || ranksAbove(vote, winner)) {
-				winner = vote;
-			}
-		}
-		if (!winner.complete()) {
-			return;
-		}
-		Invariants.check(commitMax <= winner.op() || this.defects.contains(Defect.UNGUARDED),
-				"view %d: committed op %d is missing from the chosen log (head %d)", this.view, commitMax, winner.op());
-		this.viewChangeWinner = winner;
-		this.viewChangeCommit = commitMax;
-		if (installLog(winner.entries(), winner.op(), winner.headChecksum())) {
-			becomePrimary();
-		}
-		else {
-			startRepair(this.commit + 1, winner.op(), winner.headChecksum(), commitMax, winner.replica(),
-					RepairPurpose.BECOME_PRIMARY);
-		}
-	}
-
-	private int viewChangeQuorum() {
-		return this.defects.contains(Defect.VIEW_CHANGE_QUORUM_ONE_SHORT) ? this.cluster.quorum() - 1 : this.cluster.quorum();
-	}
-
-	private boolean ranksAbove(DoViewChange vote, DoViewChange best) {
-		if (!this.defects.contains(Defect.VIEW_CHANGE_LOG_BY_OP_ONLY) && vote.logView() != best.logView()) {
-			return vote.logView() > best.logView();
-		}
-		if (vote.op() != best.op()) {
-			return vote.op() > best.op();
-		}
-		if (vote.complete() != best.complete()) {
-			// The same claim: take the log that can be supplied.
-			return vote.complete();
-		}
-		// Equal rank: prefer our own log, which needs no repair.
-		return vote.replica() == this.index;
-	}
-
-	private void becomePrimary() {
-		Invariants.check(this.status == Status.VIEW_CHANGE && isPrimaryOf(this.view), "only the new primary starts a view");
-		Invariants.check(this.log.contains(this.viewChangeWinner.op(), this.viewChangeWinner.headChecksum()),
-				"the new primary's log must end with the chosen log");
-		forgetFaultyHead();
-		this.status = Status.NORMAL;
-		this.logView = this.view;
-		this.viewChangeWinner = null;
-		this.repair = null;
-		this.pipeline.startView(this.log.op());
-		this.commitKnown = Math.max(this.commitKnown, this.viewChangeCommit);
-		writeSuperblock();
-		applyCommitted(true);
-		// The requests of ops not handed to the applier yet are in flight; those of the ops it has were
-		// settled with the client table already, and would never be cleared.
-		for (long op = this.execution.handedOp() + 1; op <= this.log.op(); op++) {
-			for (Request request : this.log.entry(op).requests()) {
-				this.pipeline.markInFlight(request);
-			}
-		}
-		broadcast(startView());
-		this.pipeline.commitPrepared();
-	}
-
-	private StartView startView() {
-		return new StartView(this.view, this.index, this.log.op(), this.log.headChecksum(), this.commit,
-				viewChangeEntries());
-	}
-
-	/**
-	 * The newest entries a view-change message carries, within its bounds: a replica that can not
-	 * connect them to its own log repairs the rest from the sender.
-	 */
-	private List<LogEntry> viewChangeEntries() {
-		return this.log.newest(this.options.viewChangeEntriesMax(), 1, this.options.messageEntriesBytesMax());
-	}
-
-	private void onRequestStartView(RequestStartView message) {
-		if (this.status == Status.NORMAL && message.view() == this.view && isPrimary()) {
-			this.outbox.send(message.replica(), startView());
-		}
-	}
-
-	private void onStartView(StartView message) {
-		if (this.status == Status.RECOVERING || message.view() < this.view
-				|| (message.view() == this.view && this.status == Status.NORMAL)
-				|| message.replica() != this.cluster.primaryOf(message.view())) {
-			return;
-		}
-		if (message.view() > this.view) {
-			// The new view must be durable before the log changes for it (see Storage's order).
-			this.view = message.view();
-			this.status = Status.VIEW_CHANGE;
-			beginViewChangeRound();
-			writeSuperblock();
-		}
-		if (installLog(message.entries(), message.op(), message.headChecksum())) {
-			this.startViewInstalling = message;
-			becomeBackup();
-		}
-		else if (this.repair == null || this.repair.purpose != RepairPurpose.INSTALL_START_VIEW) {
-			// A start-view that arrives during its repair is dropped: the repair completes the one
-			// it is anchored on, and that log is a prefix of the primary's as much as the newer one.
-			// Any other repair (of a corrupt entry, say) gives way: the view's log supersedes it.
-			this.startViewInstalling = message;
-			startRepair(this.commit + 1, message.op(), message.headChecksum(), message.commit(), message.replica(),
-					RepairPurpose.INSTALL_START_VIEW);
-			if (this.defects.contains(Defect.LOG_VIEW_BEFORE_REPAIR)) {
-				this.logView = this.view;
-				writeSuperblock();
-			}
-			if (this.defects.contains(Defect.BACKUP_APPLIES_BEYOND_LOG)) {
-				this.commitKnown = Math.max(this.commitKnown, message.commit());
-				applyCommitted(false);
-			}
-		}
-	}
-
-	private void becomeBackup() {
-		StartView startView = this.startViewInstalling;
-		Invariants.check(this.log.contains(startView.op(), startView.headChecksum()),
-				"the backup's log must end with the start-view's log");
-		this.startViewInstalling = null;
-		// A later copy of the start-view may have connected before the repair finished.
-		this.repair = null;
-		forgetFaultyHead();
-		this.status = Status.NORMAL;
-		this.logView = this.view;
-		this.awaitingStartView = false;
-		this.primaryTimeout.start(this.ticks);
-		resetPrimaryTimeout();
-		writeSuperblock();
-		learnCommit(startView.commit());
-		sendPrepareOk();
-	}
-
-	/**
-	 * The view's whole log is ours now: whatever a corrupt journal entry held is in it, if it counts.
-	 */
-	private void forgetFaultyHead() {
-		if (this.faultyHead != null && this.faultyHead.op() > this.log.op()
-				&& !this.defects.contains(Defect.STALE_JOURNAL_TAIL_KEPT)) {
-			// The journal still holds the entries after the corrupt one, up to the faulty head; the
-			// view's log ends before them, and a restart must not read them back as part of it.
-			this.storage.truncateAfter(this.log.op());
-		}
-		this.faultyHead = null;
-	}
-
-	/**
-	 * Makes the log end with {@code headOp}/{@code headChecksum}, using {@code entries} (the newest
-	 * entries of that log) where our own log differs. Returns false when our log does not connect
-	 * to the first of them, so a repair must bring the missing entries first.
-	 */
-	private boolean installLog(List<LogEntry> entries, long headOp, long headChecksum) {
-		if (!this.log.contains(headOp, headChecksum)) {
-			boolean chainChecked = !this.defects.contains(Defect.HASH_CHAIN_UNCHECKED);
-			if (chainChecked && !isChain(entries, headOp, headChecksum)) {
-				return false;
-			}
-			// Entries at or below our base are committed and in our snapshot already.
-			List<LogEntry> above = entries.stream().filter((entry) -> entry.op() > this.log.baseOp()).toList();
-			if (above.isEmpty() || above.get(0).op() - 1 > this.log.op()
-					|| (chainChecked && !this.log.contains(above.get(0).op() - 1, above.get(0).parent()))) {
-				return false;
-			}
-			for (LogEntry entry : above) {
-				if (!this.log.contains(entry.op(), entry.checksum())) {
-					replaceFrom(entry);
-				}
-			}
-		}
-		if (this.log.op() > headOp) {
-			truncateAndWrite(headOp);
-		}
-		return true;
-	}
-
-	private boolean isChain(List<LogEntry> entries, long headOp, long headChecksum) {
-		if (entries.isEmpty()) {
-			return false;
-		}
-		LogEntry previous = null;
-		for (LogEntry entry : entries) {
-			if (!entry.isIntact(this.cluster.clusterId())
-					|| (previous != null && (entry.op() != previous.op() + 1 || entry.parent() != previous.checksum()))) {
-				return false;
-			}
-			previous = entry;
-		}
-		return previous.op() == headOp && previous.checksum() == headChecksum;
-	}
-
-	private void tickViewChange() {
-		if (this.viewChangeTimeout.fired(this.ticks)) {
-			startViewChange(this.view + 1);
-			return;
-		}
-		if (this.viewChangeResendTimeout.fired(this.ticks)) {
-			this.viewChangeResendTimeout.start(this.ticks);
-			if (this.awaitingStartView || this.startViewInstalling != null) {
-				this.outbox.send(primaryIndex(), new RequestStartView(this.view, this.index));
-			}
-			else {
-				broadcast(new StartViewChange(this.view, this.index));
-				if (this.doViewChangeSent && !isPrimaryOf(this.view)) {
-					this.outbox.send(primaryIndex(), doViewChange());
-				}
-			}
-		}
-	}
-
 	// Repair: bringing in entries that a replica lacks, anchored on a checksum.
 
 	enum RepairPurpose {
@@ -962,7 +589,7 @@ public final class Replica {
 	}
 
 	/** An ongoing repair: entries from {@code nextOp} up to the anchor, which names the chain. */
-	private static final class Repair {
+	static final class Repair {
 
 		final long anchorOp;
 
@@ -1037,12 +664,12 @@ public final class Replica {
 		if (this.log.contains(this.faultyHead.op(), this.faultyHead.checksum())
 				|| this.faultyHead.op() <= this.log.baseOp()) {
 			this.faultyHead = null;
-			if (this.status == Status.VIEW_CHANGE && this.doViewChangeSent && !this.awaitingStartView) {
+			if (this.status == Status.VIEW_CHANGE && this.viewChange.hasVotedAndWaits()) {
 				// The vote already cast said its log was incomplete: the complete one replaces it.
-				castVote();
+				this.viewChange.castVote();
 			}
 			else {
-				sendDoViewChange();
+				this.viewChange.sendDoViewChange();
 			}
 			return;
 		}
@@ -1224,7 +851,7 @@ public final class Replica {
 				// Likewise for the log a view starts from: were the view change to time out, the next
 				// one would start this repair over, and a log longer than one timeout's worth of repair
 				// would never be installed (the simulator found such a cluster, stuck for good).
-				this.viewChangeTimeout.start(this.ticks);
+				this.viewChange.progressed();
 			}
 		}
 		// Apply what is committed as it arrives: if this repair is cut short (a view change, a new
@@ -1252,18 +879,8 @@ public final class Replica {
 				applyCommitted(false);
 				repairFaultyEntries();
 			}
-			case INSTALL_START_VIEW -> {
-				StartView startView = this.startViewInstalling;
-				Invariants.check(installLog(startView.entries(), startView.op(), startView.headChecksum()),
-						"a repaired log connects to its start-view");
-				becomeBackup();
-			}
-			case BECOME_PRIMARY -> {
-				DoViewChange winner = this.viewChangeWinner;
-				Invariants.check(installLog(winner.entries(), winner.op(), winner.headChecksum()),
-						"a repaired log connects to the chosen log");
-				becomePrimary();
-			}
+			case INSTALL_START_VIEW -> this.viewChange.startViewRepaired();
+			case BECOME_PRIMARY -> this.viewChange.chosenLogRepaired();
 			case RECOVER -> this.recovery.finish();
 		}
 	}
@@ -1276,14 +893,14 @@ public final class Replica {
 	}
 
 	/** Puts {@code entry} at its op, dropping whatever our log held from that op on. */
-	private void replaceFrom(LogEntry entry) {
+	void replaceFrom(LogEntry entry) {
 		if (this.log.op() >= entry.op()) {
 			truncateAndWrite(entry.op() - 1);
 		}
 		appendAndWrite(entry);
 	}
 
-	private void truncateAndWrite(long op) {
+	void truncateAndWrite(long op) {
 		Invariants.check(op >= this.commit || this.defects.contains(Defect.UNGUARDED),
 				"replica %d would truncate committed op %d (commit %d)", this.index, op + 1,
 				this.commit);
@@ -1312,7 +929,7 @@ public final class Replica {
 		}
 	}
 
-	private boolean isPrimaryOf(long someView) {
+	boolean isPrimaryOf(long someView) {
 		return this.cluster.primaryOf(someView) == this.index;
 	}
 
