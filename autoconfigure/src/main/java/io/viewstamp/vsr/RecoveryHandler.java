@@ -53,7 +53,7 @@ final class RecoveryHandler {
 		this.responses.clear();
 		this.timeout.start(this.replica.ticks);
 		this.resendTimeout.start(this.replica.ticks);
-		this.replica.repair = null;
+		this.replica.repairs.cancel();
 		this.replica.broadcast(new Recovery(this.replica.view, this.replica.index, this.nonce));
 	}
 
@@ -62,7 +62,7 @@ final class RecoveryHandler {
 		if (this.timeout.fired(now)) {
 			startRound();
 		}
-		else if (this.replica.repair == null && this.resendTimeout.fired(now)) {
+		else if (!this.replica.repairs.isActive() && this.resendTimeout.fired(now)) {
 			this.resendTimeout.start(now);
 			this.replica.broadcast(new Recovery(this.replica.view, this.replica.index, this.nonce));
 		}
@@ -92,7 +92,7 @@ final class RecoveryHandler {
 	 */
 	void onRecoveryResponse(RecoveryResponse message) {
 		Replica replica = this.replica;
-		if (replica.status != Status.RECOVERING || message.nonce() != this.nonce || replica.repair != null) {
+		if (replica.status != Status.RECOVERING || message.nonce() != this.nonce || replica.repairs.isActive()) {
 			return;
 		}
 		this.responses.put(message.replica(), message);
@@ -110,8 +110,8 @@ final class RecoveryHandler {
 		}
 		replica.view = viewMax;
 		this.primaryCommit = primary.commit();
-		replica.startRepair(replica.commit + 1, primary.op(), primary.headChecksum(), primary.commit(),
-				primary.replica(), Replica.RepairPurpose.RECOVER);
+		replica.repairs.start(replica.commit + 1, primary.op(), primary.headChecksum(), primary.commit(),
+				primary.replica(), RepairPurpose.RECOVER);
 	}
 
 	/** The primary's log is in: the replica is a normal backup of the view it learned. */

@@ -1,12 +1,9 @@
 package io.viewstamp.vsr;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.BitSet;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
 import io.viewstamp.vsr.ReplicaMessage.Commit;
@@ -72,6 +69,9 @@ public final class Replica {
 	/** The room of the primary's pipeline: requests, prepares, acknowledgements, commits. */
 	final PrimaryPipeline pipeline;
 
+	/** The room of repairs and state transfer: entries and snapshots a replica lacks. */
+	final LogRepair repairs;
+
 	/** The room of view changes: votes, the choice of a log, start-views. */
 	final ViewChange viewChange;
 
@@ -87,7 +87,7 @@ public final class Replica {
 	final ClientTable clientTable;
 
 	/** The room of recovery: a replica that lost its state, and the peers that answer it. */
-	private final RecoveryHandler recovery;
+	final RecoveryHandler recovery;
 
 	Status status;
 
@@ -116,9 +116,7 @@ public final class Replica {
 
 	long prepareOkSentOp;
 
-	// Repair of missing entries, in any status.
-
-	Repair repair;
+	// Repair of missing entries, in any status: see LogRepair.
 
 	/**
 	 * The newest intact journal entry beyond a corrupt one, found at startup: this replica vouched
@@ -136,8 +134,6 @@ public final class Replica {
 
 	// Snapshots.
 
-	/** A snapshot arriving in chunks from a peer, while a repair needs it. */
-	private SnapshotAssembly snapshotAssembly;
 
 	/** Starts a replica from what its storage holds; it runs {@code stateMachine} in place. */
 	public static Replica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state,
@@ -197,6 +193,7 @@ public final class Replica {
 		this.clientTable = new ClientTable(options.clientsMax());
 		this.viewChange = new ViewChange(this, cluster, options);
 		this.pipeline = new PrimaryPipeline(this, cluster, options);
+		this.repairs = new LogRepair(this);
 		this.recovery = new RecoveryHandler(this, options);
 		if (state == null) {
 			this.recovery.start();
@@ -306,7 +303,7 @@ public final class Replica {
 			case VIEW_CHANGE -> this.viewChange.tick();
 			case RECOVERING -> this.recovery.tick();
 		}
-		tickRepair();
+		this.repairs.tick();
 	}
 
 	/** Handles one message from a client or another replica. */
@@ -350,13 +347,13 @@ public final class Replica {
 			this.viewChange.onRequestStartView(requestStartView);
 		}
 		else if (message instanceof RequestPrepares requestPrepares) {
-			onRequestPrepares(requestPrepares);
+			this.repairs.onRequestPrepares(requestPrepares);
 		}
 		else if (message instanceof Prepares prepares) {
-			onPrepares(prepares);
+			this.repairs.onPrepares(prepares);
 		}
 		else if (message instanceof SnapshotChunk chunk) {
-			onSnapshotChunk(chunk);
+			this.repairs.onSnapshotChunk(chunk);
 		}
 		else if (message instanceof Recovery recoveryMessage) {
 			this.recovery.onRecovery(recoveryMessage);
@@ -481,7 +478,7 @@ public final class Replica {
 			sendPrepareOk();
 		}
 		else if (entry.op() > this.log.op() + 1) {
-			startRepair(this.log.op() + 1, entry.op() - 1, entry.parent(), prepare.commit(), prepare.replica(),
+			this.repairs.start(this.log.op() + 1, entry.op() - 1, entry.parent(), prepare.commit(), prepare.replica(),
 					RepairPurpose.CATCH_UP);
 		}
 		learnCommit(prepare.commit());
@@ -492,7 +489,7 @@ public final class Replica {
 			return;
 		}
 		if (commitMessage.commit() > this.log.op()) {
-			startRepair(this.log.op() + 1, commitMessage.commit(), commitMessage.commitChecksum(),
+			this.repairs.start(this.log.op() + 1, commitMessage.commit(), commitMessage.commitChecksum(),
 					commitMessage.commit(), commitMessage.replica(), RepairPurpose.CATCH_UP);
 		}
 		else if (commitMessage.commit() >= this.log.baseOp()) {
@@ -565,324 +562,6 @@ public final class Replica {
 	 */
 	public void onCaptured(long op, byte[] state) {
 		this.execution.onCaptured(op, state);
-	}
-
-	// Repair: bringing in entries that a replica lacks, anchored on a checksum.
-
-	enum RepairPurpose {
-
-		/** A normal backup fell behind its primary. */
-		CATCH_UP,
-
-		/** A backup installs a start-view whose log does not connect to its own. */
-		INSTALL_START_VIEW,
-
-		/** The new primary's log does not connect to the chosen one. */
-		BECOME_PRIMARY,
-
-		/** A replica that lost its state brings in the primary's log. */
-		RECOVER,
-
-		/** A replica whose journal had a corrupt entry brings back what it held beyond it. */
-		FAULTY
-
-	}
-
-	/** An ongoing repair: entries from {@code nextOp} up to the anchor, which names the chain. */
-	static final class Repair {
-
-		final long anchorOp;
-
-		final long anchorChecksum;
-
-		/** An op known committed on the anchor's chain: entries up to it may be applied on arrival. */
-		final long committed;
-
-		final RepairPurpose purpose;
-
-		long nextOp;
-
-		int source;
-
-		/** Started by each request, so that an unanswered one goes to the next replica. */
-		final Timeout resendTimeout;
-
-		Repair(long nextOp, long anchorOp, long anchorChecksum, long committed, int source, RepairPurpose purpose,
-				int resendIntervalTicks) {
-			this.nextOp = nextOp;
-			this.anchorOp = anchorOp;
-			this.anchorChecksum = anchorChecksum;
-			this.committed = committed;
-			this.source = source;
-			this.purpose = purpose;
-			this.resendTimeout = new Timeout("repair request", resendIntervalTicks);
-		}
-
-	}
-
-	/**
-	 * Starts bringing in entries {@code fromOp..anchorOp} of the log that holds the anchor. Every
-	 * entry before {@code fromOp} must already be on that log (it is committed, or the replica's log
-	 * is a prefix of its primary's), which is why no entry is ever dropped that another view may
-	 * still need.
-	 */
-	void startRepair(long fromOp, long anchorOp, long anchorChecksum, long committed, int source,
-			RepairPurpose purpose) {
-		if (this.repair != null && this.repair.purpose == purpose && this.repair.anchorOp >= anchorOp) {
-			return;
-		}
-		Invariants.check(fromOp >= 1 && fromOp <= anchorOp + 1, "repair from op %d to anchor %d", fromOp, anchorOp);
-		// Whatever our snapshot covers is committed, so on every chain: no need to fetch it again.
-		this.repair = new Repair(Math.max(fromOp, this.log.baseOp() + 1), anchorOp, anchorChecksum, committed, source,
-				purpose, this.options.resendIntervalTicks());
-		if (isRepaired(this.repair)) {
-			finishRepair();
-			return;
-		}
-		requestRepair();
-	}
-
-	/**
-	 * Whether the log now reaches the repair's anchor. A backup catching up may also have moved past
-	 * it into a snapshot of its own, which only ever covers committed ops of its primary's log.
-	 */
-	private boolean isRepaired(Repair current) {
-		return this.log.contains(current.anchorOp, current.anchorChecksum)
-				|| ((current.purpose == RepairPurpose.CATCH_UP || current.purpose == RepairPurpose.FAULTY)
-						&& current.anchorOp <= this.log.baseOp());
-	}
-
-	/**
-	 * Brings back the entries from a corrupt one up to the faulty head, anchored on the head itself
-	 * so that only a replica on the same chain answers. Any other repair that filled the gap (a
-	 * catch-up, a snapshot) counts too.
-	 */
-	private void repairFaultyEntries() {
-		if (this.faultyHead == null) {
-			return;
-		}
-		if (this.log.contains(this.faultyHead.op(), this.faultyHead.checksum())
-				|| this.faultyHead.op() <= this.log.baseOp()) {
-			this.faultyHead = null;
-			if (this.status == Status.VIEW_CHANGE && this.viewChange.hasVotedAndWaits()) {
-				// The vote already cast said its log was incomplete: the complete one replaces it.
-				this.viewChange.castVote();
-			}
-			else {
-				this.viewChange.sendDoViewChange();
-			}
-			return;
-		}
-		if (this.repair == null && this.status != Status.RECOVERING && this.log.op() < this.faultyHead.op()) {
-			int source = (this.index + 1) % this.cluster.replicaCount();
-			startRepair(this.log.op() + 1, this.faultyHead.op(), this.faultyHead.checksum(), this.commitKnown, source,
-					RepairPurpose.FAULTY);
-		}
-	}
-
-	private void requestRepair() {
-		this.repair.resendTimeout.start(this.ticks);
-		this.outbox.send(this.repair.source, new RequestPrepares(this.view, this.index, this.repair.nextOp,
-				this.repair.anchorOp, this.repair.anchorChecksum));
-	}
-
-	private void tickRepair() {
-		repairFaultyEntries();
-		if (this.repair != null && this.repair.resendTimeout.fired(this.ticks)) {
-			// Try the next replica: the one asked may be down or no longer hold the anchor.
-			int source = this.repair.source;
-			do {
-				source = (source + 1) % this.cluster.replicaCount();
-			}
-			while (source == this.index);
-			this.repair.source = source;
-			requestRepair();
-		}
-	}
-
-	private void onRequestPrepares(RequestPrepares message) {
-		if (this.status == Status.RECOVERING || !this.log.contains(message.anchorOp(), message.anchorChecksum())
-				|| message.fromOp() < 1 || message.fromOp() > message.anchorOp()) {
-			return;
-		}
-		if (message.fromOp() <= this.log.baseOp()) {
-			// The entries were compacted away: the snapshot that covers them goes instead.
-			sendSnapshot(message);
-			return;
-		}
-		long to = Math.min(message.anchorOp(), message.fromOp() + this.options.repairEntriesMax() - 1);
-		this.outbox.send(message.replica(), new Prepares(this.view, this.index, message.anchorOp(),
-				message.anchorChecksum(), this.log.range(message.fromOp(), to, this.options.messageEntriesBytesMax())));
-	}
-
-	private void sendSnapshot(RequestPrepares message) {
-		Snapshot snapshot = this.execution.snapshotToSend();
-		if (snapshot == null) {
-			return;
-		}
-		byte[] content = SnapshotContent.encode(snapshot);
-		long contentChecksum = Checksums.bytes(content);
-		int chunkBytesMax = this.options.snapshotChunkBytesMax();
-		for (int offset = 0; offset == 0 || offset < content.length; offset += chunkBytesMax) {
-			byte[] bytes = Arrays.copyOfRange(content, offset, Math.min(content.length, offset + chunkBytesMax));
-			this.outbox.send(message.replica(),
-					new SnapshotChunk(this.view, this.index, message.anchorOp(), message.anchorChecksum(), snapshot.op(),
-							snapshot.checksum(), snapshot.timestamp(), contentChecksum, content.length, offset, bytes));
-		}
-	}
-
-	/**
-	 * A piece of a snapshot for the current repair. Once every piece is in and the whole checks out,
-	 * the snapshot replaces the state, and the repair goes on from the op after it.
-	 */
-	private void onSnapshotChunk(SnapshotChunk chunk) {
-		Repair current = this.repair;
-		if (current == null || chunk.anchorOp() != current.anchorOp || chunk.anchorChecksum() != current.anchorChecksum
-				|| chunk.snapshotOp() <= this.commit || chunk.snapshotOp() > current.anchorOp) {
-			return;
-		}
-		if (this.snapshotAssembly == null || !this.snapshotAssembly.isFor(chunk)) {
-			this.snapshotAssembly = SnapshotAssembly.start(chunk);
-			if (this.snapshotAssembly == null) {
-				return;
-			}
-		}
-		byte[] content = this.snapshotAssembly.add(chunk);
-		if (content == null) {
-			return;
-		}
-		this.snapshotAssembly = null;
-		if (this.execution.isWritingSnapshot()) {
-			// One snapshot write at a time: the repair asks again once ours is durable.
-			return;
-		}
-		Snapshot snapshot = SnapshotContent.decode(chunk.snapshotOp(), chunk.snapshotChecksum(), chunk.snapshotTimestamp(),
-				content);
-		this.execution.installFromPeer(snapshot);
-		current.nextOp = snapshot.op() + 1;
-		if (isRepaired(current)) {
-			finishRepair();
-		}
-		else {
-			requestRepair();
-		}
-	}
-
-	/** Collects the chunks of one snapshot; bounded by the size the first chunk announces. */
-	private static final class SnapshotAssembly {
-
-		/** The largest snapshot a replica accepts from a peer. */
-		static final int SNAPSHOT_BYTES_MAX = 1 << 30;
-
-		final long snapshotOp;
-
-		final long contentChecksum;
-
-		final byte[] content;
-
-		final BitSet received = new BitSet();
-
-		int receivedBytes;
-
-		private SnapshotAssembly(long snapshotOp, long contentChecksum, int contentBytes) {
-			this.snapshotOp = snapshotOp;
-			this.contentChecksum = contentChecksum;
-			this.content = new byte[contentBytes];
-		}
-
-		static SnapshotAssembly start(SnapshotChunk chunk) {
-			if (chunk.contentBytes() < 0 || chunk.contentBytes() > SNAPSHOT_BYTES_MAX) {
-				return null;
-			}
-			return new SnapshotAssembly(chunk.snapshotOp(), chunk.contentChecksum(), chunk.contentBytes());
-		}
-
-		boolean isFor(SnapshotChunk chunk) {
-			return chunk.snapshotOp() == this.snapshotOp && chunk.contentChecksum() == this.contentChecksum
-					&& chunk.contentBytes() == this.content.length;
-		}
-
-		/** Adds a chunk; returns the whole content once complete and intact, else {@code null}. */
-		byte[] add(SnapshotChunk chunk) {
-			int offset = chunk.offset();
-			if (offset < 0 || offset > this.content.length - chunk.bytes().length || this.received.get(offset)) {
-				return null;
-			}
-			System.arraycopy(chunk.bytes(), 0, this.content, offset, chunk.bytes().length);
-			this.received.set(offset);
-			this.receivedBytes += chunk.bytes().length;
-			if (this.receivedBytes < this.content.length) {
-				return null;
-			}
-			return (Checksums.bytes(this.content) == this.contentChecksum) ? this.content : null;
-		}
-
-	}
-
-	private void onPrepares(Prepares message) {
-		Repair current = this.repair;
-		if (current == null || message.anchorOp() != current.anchorOp
-				|| message.anchorChecksum() != current.anchorChecksum) {
-			return;
-		}
-		// Our own snapshot may have compacted past where the repair started.
-		current.nextOp = Math.max(current.nextOp, this.log.baseOp() + 1);
-		long nextOpBefore = current.nextOp;
-		for (LogEntry entry : message.entries()) {
-			if (entry.op() < current.nextOp) {
-				continue;
-			}
-			if (entry.op() > current.nextOp || !entry.isIntact(this.cluster.clusterId())) {
-				break;
-			}
-			if (!this.log.contains(entry.op(), entry.checksum())) {
-				Invariants.check(this.log.contains(entry.op() - 1, entry.parent()),
-						"replica %d: repaired op %d does not chain to op %d", this.index, entry.op(), entry.op() - 1);
-				Invariants.check(current.purpose != RepairPurpose.CATCH_UP || this.log.op() < entry.op(),
-						"replica %d: catching up must not replace op %d", this.index, entry.op());
-				replaceFrom(entry);
-			}
-			current.nextOp = entry.op() + 1;
-			if (current.purpose == RepairPurpose.RECOVER) {
-				// Progress: a long log may take longer than one recovery timeout to bring in.
-				this.recovery.progressed();
-			}
-			else if (this.status == Status.VIEW_CHANGE) {
-				// Likewise for the log a view starts from: were the view change to time out, the next
-				// one would start this repair over, and a log longer than one timeout's worth of repair
-				// would never be installed (the simulator found such a cluster, stuck for good).
-				this.viewChange.progressed();
-			}
-		}
-		// Apply what is committed as it arrives: if this repair is cut short (a view change, a new
-		// recovery round), the next one starts after it instead of from the same old commit.
-		this.execution.applyUpTo(Math.min(current.committed, current.nextOp - 1), false);
-		if (isRepaired(current)) {
-			finishRepair();
-		}
-		else if (current.nextOp > nextOpBefore) {
-			// Only an answer that brought progress asks for more at once. Every answer asking again
-			// would let each duplicated or resent answer start a chain of requests of its own; with
-			// few entries per answer, a long repair multiplied them until the network drowned. An
-			// answer that brought nothing waits for the resend.
-			current.source = message.replica();
-			requestRepair();
-		}
-	}
-
-	private void finishRepair() {
-		RepairPurpose purpose = this.repair.purpose;
-		this.repair = null;
-		switch (purpose) {
-			case CATCH_UP, FAULTY -> {
-				sendPrepareOk();
-				applyCommitted(false);
-				repairFaultyEntries();
-			}
-			case INSTALL_START_VIEW -> this.viewChange.startViewRepaired();
-			case BECOME_PRIMARY -> this.viewChange.chosenLogRepaired();
-			case RECOVER -> this.recovery.finish();
-		}
 	}
 
 	// Helpers.

@@ -1,6 +1,5 @@
 package io.viewstamp.vsr;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
@@ -105,7 +104,7 @@ final class ViewChange {
 		this.awaitingStartView = false;
 		this.startViewInstalling = null;
 		this.viewChangeWinner = null;
-		replica.repair = null;
+		replica.repairs.cancel();
 		replica.pipeline.reset();
 		replica.prepareOkSentOp = 0;
 	}
@@ -242,8 +241,8 @@ final class ViewChange {
 			becomePrimary();
 		}
 		else {
-			replica.startRepair(replica.commit + 1, winner.op(), winner.headChecksum(), commitMax, winner.replica(),
-					Replica.RepairPurpose.BECOME_PRIMARY);
+			replica.repairs.start(replica.commit + 1, winner.op(), winner.headChecksum(), commitMax, winner.replica(),
+					RepairPurpose.BECOME_PRIMARY);
 		}
 	}
 
@@ -279,7 +278,7 @@ final class ViewChange {
 		replica.status = Status.NORMAL;
 		replica.logView = replica.view;
 		this.viewChangeWinner = null;
-		replica.repair = null;
+		replica.repairs.cancel();
 		replica.pipeline.startView(replica.log.op());
 		replica.commitKnown = Math.max(replica.commitKnown, this.viewChangeCommit);
 		replica.writeSuperblock();
@@ -335,13 +334,13 @@ final class ViewChange {
 			this.startViewInstalling = message;
 			becomeBackup();
 		}
-		else if (replica.repair == null || replica.repair.purpose != Replica.RepairPurpose.INSTALL_START_VIEW) {
+		else if (!replica.repairs.isActive(RepairPurpose.INSTALL_START_VIEW)) {
 			// A start-view that arrives during its repair is dropped: the repair completes the one
 			// it is anchored on, and that log is a prefix of the primary's as much as the newer one.
 			// Any other repair (of a corrupt entry, say) gives way: the view's log supersedes it.
 			this.startViewInstalling = message;
-			replica.startRepair(replica.commit + 1, message.op(), message.headChecksum(), message.commit(), message.replica(),
-					Replica.RepairPurpose.INSTALL_START_VIEW);
+			replica.repairs.start(replica.commit + 1, message.op(), message.headChecksum(), message.commit(), message.replica(),
+					RepairPurpose.INSTALL_START_VIEW);
 			if (replica.defects.contains(Defect.LOG_VIEW_BEFORE_REPAIR)) {
 				replica.logView = replica.view;
 				replica.writeSuperblock();
@@ -360,7 +359,7 @@ final class ViewChange {
 				"the backup's log must end with the start-view's log");
 		this.startViewInstalling = null;
 		// A later copy of the start-view may have connected before the repair finished.
-		replica.repair = null;
+		replica.repairs.cancel();
 		forgetFaultyHead();
 		replica.status = Status.NORMAL;
 		replica.logView = replica.view;
