@@ -262,7 +262,7 @@ final class LogRepair {
 		this.repair = null;
 		switch (purpose) {
 			case CATCH_UP, FAULTY -> {
-				replica.sendPrepareOk();
+				replica.backup.sendPrepareOk();
 				replica.applyCommitted(false);
 				repairFaultyEntries();
 			}

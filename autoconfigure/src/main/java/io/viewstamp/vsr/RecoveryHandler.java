@@ -124,7 +124,7 @@ final class RecoveryHandler {
 		replica.resetPrimaryTimeout();
 		replica.writeSuperblock();
 		replica.applyCommitted(false);
-		replica.sendPrepareOk();
+		replica.backup.sendPrepareOk();
 	}
 
 }

@@ -69,6 +69,9 @@ public final class Replica {
 	/** The room of the primary's pipeline: requests, prepares, acknowledgements, commits. */
 	final PrimaryPipeline pipeline;
 
+	/** The room of a backup's normal operation: prepares, acknowledgements, commits. */
+	final BackupFollower backup;
+
 	/** The room of repairs and state transfer: entries and snapshots a replica lacks. */
 	final LogRepair repairs;
 
@@ -113,8 +116,6 @@ public final class Replica {
 
 	/** A backup's wait for its primary, restarted by every message from it; jittered. */
 	final Timeout primaryTimeout = new Timeout("primary", 0);
-
-	long prepareOkSentOp;
 
 	// Repair of missing entries, in any status: see LogRepair.
 
@@ -193,6 +194,7 @@ public final class Replica {
 		this.clientTable = new ClientTable(options.clientsMax());
 		this.viewChange = new ViewChange(this, cluster, options);
 		this.pipeline = new PrimaryPipeline(this, cluster, options);
+		this.backup = new BackupFollower(this);
 		this.repairs = new LogRepair(this);
 		this.recovery = new RecoveryHandler(this, options);
 		if (state == null) {
@@ -326,13 +328,13 @@ public final class Replica {
 			this.viewChange.sendDoViewChange();
 		}
 		if (message instanceof Prepare prepare) {
-			onPrepare(prepare);
+			this.backup.onPrepare(prepare);
 		}
 		else if (message instanceof PrepareOk prepareOk) {
 			this.pipeline.onPrepareOk(prepareOk);
 		}
 		else if (message instanceof Commit commitMessage) {
-			onCommit(commitMessage);
+			this.backup.onCommit(commitMessage);
 		}
 		else if (message instanceof StartViewChange startViewChange) {
 			this.viewChange.onStartViewChange(startViewChange);
@@ -419,7 +421,7 @@ public final class Replica {
 			this.pipeline.commitPrepared();
 		}
 		else {
-			sendPrepareOk();
+			this.backup.sendPrepareOk();
 		}
 	}
 
@@ -450,93 +452,7 @@ public final class Replica {
 		}
 	}
 
-	// Normal operation: backups.
-
-	private void onPrepare(Prepare prepare) {
-		if (!followPrimary(prepare.view(), prepare.replica())) {
-			return;
-		}
-		LogEntry entry = prepare.entry();
-		if (!entry.isIntact(this.cluster.clusterId())) {
-			return;
-		}
-		if (entry.op() <= this.log.baseOp()) {
-			// Committed and compacted into our snapshot long ago: nothing to do.
-		}
-		else if (entry.op() <= this.log.op()) {
-			// A resend: our log is a prefix of the primary's, so we must hold the same entry.
-			Invariants.check(this.log.contains(entry.op(), entry.checksum()),
-					"replica %d holds another entry than primary %d at op %d in view %d", this.index, prepare.replica(),
-					entry.op(), this.view);
-			this.prepareOkSentOp = Math.min(this.prepareOkSentOp, entry.op() - 1);
-			sendPrepareOk();
-		}
-		else if (entry.op() == this.log.op() + 1) {
-			Invariants.check(entry.parent() == this.log.headChecksum(),
-					"prepare %d of view %d does not chain to replica %d's log", entry.op(), this.view, this.index);
-			appendAndWrite(entry);
-			sendPrepareOk();
-		}
-		else if (entry.op() > this.log.op() + 1) {
-			this.repairs.start(this.log.op() + 1, entry.op() - 1, entry.parent(), prepare.commit(), prepare.replica(),
-					RepairPurpose.CATCH_UP);
-		}
-		learnCommit(prepare.commit());
-	}
-
-	private void onCommit(Commit commitMessage) {
-		if (!followPrimary(commitMessage.view(), commitMessage.replica())) {
-			return;
-		}
-		if (commitMessage.commit() > this.log.op()) {
-			this.repairs.start(this.log.op() + 1, commitMessage.commit(), commitMessage.commitChecksum(),
-					commitMessage.commit(), commitMessage.replica(), RepairPurpose.CATCH_UP);
-		}
-		else if (commitMessage.commit() >= this.log.baseOp()) {
-			Invariants.check(this.log.contains(commitMessage.commit(), commitMessage.commitChecksum()),
-					"replica %d's log differs from primary %d's at committed op %d", this.index, commitMessage.replica(),
-					commitMessage.commit());
-		}
-		learnCommit(commitMessage.commit());
-	}
-
-	/**
-	 * Checks that a message from a primary applies to this backup now. A message of a newer view
-	 * means that view started without us: we ask for its start-view rather than follow blindly.
-	 */
-	private boolean followPrimary(long messageView, int sender) {
-		if (this.status == Status.RECOVERING || messageView < this.view
-				|| sender != this.cluster.primaryOf(messageView)) {
-			return false;
-		}
-		if (messageView > this.view || this.status == Status.VIEW_CHANGE) {
-			this.viewChange.awaitStartView(messageView);
-			return false;
-		}
-		Invariants.check(!isPrimary(), "two primaries in view %d", this.view);
-		this.primaryTimeout.start(this.ticks);
-		return true;
-	}
-
-	void learnCommit(long primaryCommit) {
-		if (primaryCommit > this.commitKnown) {
-			this.commitKnown = primaryCommit;
-		}
-		applyCommitted(false);
-	}
-
-	/** Acknowledges, to the primary, every op up to the durable head (acknowledgements accumulate). */
-	void sendPrepareOk() {
-		if (this.status != Status.NORMAL || isPrimary() || !isViewDurable() || !this.log.isBaseDurable()) {
-			return;
-		}
-		long op = this.defects.contains(Defect.PREPARE_OK_BEFORE_DURABLE) ? this.log.op() : this.log.durableOp();
-		if (op == 0 || op <= this.prepareOkSentOp) {
-			return;
-		}
-		this.outbox.send(primaryIndex(), new PrepareOk(this.view, this.index, op, this.log.checksum(op)));
-		this.prepareOkSentOp = op;
-	}
+	// Normal operation: backups, see BackupFollower.
 
 	// Executing committed ops: see Execution.
 

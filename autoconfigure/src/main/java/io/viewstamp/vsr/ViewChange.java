@@ -106,7 +106,7 @@ final class ViewChange {
 		this.viewChangeWinner = null;
 		replica.repairs.cancel();
 		replica.pipeline.reset();
-		replica.prepareOkSentOp = 0;
+		replica.backup.reset();
 	}
 
 	/** Moves to a view that has already started elsewhere, and asks its primary for the log. */
@@ -367,8 +367,8 @@ final class ViewChange {
 		replica.primaryTimeout.start(replica.ticks);
 		replica.resetPrimaryTimeout();
 		replica.writeSuperblock();
-		replica.learnCommit(startView.commit());
-		replica.sendPrepareOk();
+		replica.backup.learnCommit(startView.commit());
+		replica.backup.sendPrepareOk();
 	}
 
 	/**
