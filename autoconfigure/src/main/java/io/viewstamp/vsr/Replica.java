@@ -1,6 +1,5 @@
 package io.viewstamp.vsr;
 
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -187,7 +186,7 @@ public final class Replica {
 		this.options = options;
 		this.storage = storage;
 		this.outbox = outbox;
-		this.execution = new Execution(this, (applier != null) ? applier : new InPlaceApplier(stateMachine));
+		this.execution = new Execution(this, (applier != null) ? applier : new InPlaceApplier(this, stateMachine));
 		this.random = random;
 		this.defects = (defects.isEmpty()) ? EnumSet.noneOf(Defect.class) : EnumSet.copyOf(defects);
 		this.log = new Log(cluster.clusterId(), !this.defects.contains(Defect.HASH_CHAIN_UNCHECKED));
@@ -601,36 +600,6 @@ public final class Replica {
 	public String toString() {
 		return "Replica[" + this.index + ", " + this.status + ", view=" + this.view + ", logView=" + this.logView
 				+ ", op=" + this.log.op() + ", commit=" + this.commit + ", durable=" + this.log.durableOp() + "]";
-	}
-
-	/** Runs a plain state machine in place: each request completes before the call returns. */
-	private final class InPlaceApplier implements Applier {
-
-		private final StateMachine stateMachine;
-
-		InPlaceApplier(StateMachine stateMachine) {
-			this.stateMachine = stateMachine;
-		}
-
-		@Override
-		public void apply(long op, long timestamp, List<byte[]> commands) {
-			List<byte[]> results = new ArrayList<>(commands.size());
-			for (byte[] command : commands) {
-				results.add(this.stateMachine.apply(op, timestamp, command));
-			}
-			onApplied(op, results);
-		}
-
-		@Override
-		public void capture(long op) {
-			onCaptured(op, this.stateMachine.snapshot());
-		}
-
-		@Override
-		public void restore(long op, byte[] state) {
-			this.stateMachine.restore(state);
-		}
-
 	}
 
 }
