@@ -34,6 +34,9 @@ import io.viewstamp.vsr.Status;
  * <li>{@code replication.peer.refused}: function counter per reason, tagged {@code reason}
  * ({@code cluster}, {@code version}, {@code peer-list}, {@code secret}, {@code tls},
  * {@code malformed}, {@code timeout}), the connections this replica refused since it started.</li>
+ * <li>{@code replication.messages.ignored}: function counter per reason, tagged {@code reason} (the
+ * tags of {@link io.viewstamp.vsr.IgnoreReason}), the messages the replica turned away since it
+ * started: a few during view changes and restarts are normal, a steady stream is worth a look.</li>
  * </ul>
  * Gauges are NaN while the replica does not run; counters keep their last value, as a counter must
  * not go down.
@@ -54,6 +57,9 @@ public final class ReplicationMetrics implements MeterBinder {
 
 	/** The most refusals seen per reason, for the same reason. */
 	private final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
+
+	/** The most ignored messages seen per reason, for the same reason. */
+	private final Map<String, AtomicLong> ignored = new ConcurrentHashMap<>();
 
 	/**
 	 * @param status the running replica's status, or {@code null} when it does not run; read at
@@ -99,6 +105,13 @@ public final class ReplicationMetrics implements MeterBinder {
 				.tag("reason", reason)
 				.register(registry);
 		}
+		for (String reason : NodeStatus.IGNORE_REASONS) {
+			FunctionCounter.builder("replication.messages.ignored", this, (metrics) -> metrics.ignored(reason))
+				.description("Messages this replica ignored, by the reason its protocol code names")
+				.baseUnit("messages")
+				.tag("reason", reason)
+				.register(registry);
+		}
 		for (int peer = 0; peer < this.replicaCount; peer++) {
 			if (peer == this.replica) {
 				continue;
@@ -126,6 +139,13 @@ public final class ReplicationMetrics implements MeterBinder {
 		NodeStatus current = this.status.get();
 		Long count = (current != null) ? current.peerRefusals().get(reason) : null;
 		return this.refusals.computeIfAbsent(reason, (key) -> new AtomicLong())
+			.accumulateAndGet((count != null) ? count : 0, Math::max);
+	}
+
+	private double ignored(String reason) {
+		NodeStatus current = this.status.get();
+		Long count = (current != null) ? current.ignoredMessages().get(reason) : null;
+		return this.ignored.computeIfAbsent(reason, (key) -> new AtomicLong())
 			.accumulateAndGet((count != null) ? count : 0, Math::max);
 	}
 

@@ -1,6 +1,7 @@
 package io.viewstamp.actuate;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the {@code replication} endpoint shows about this application's replica.
@@ -22,11 +23,14 @@ import java.util.List;
  * @param lastDivergence the last such contradiction, described, or {@code null}
  * @param lastStateCheckOp the op of the last check at which this replica's whole state was the
  * primary's (their digests compared), 0 before the first
+ * @param ignoredMessages the messages the replica ignored since it started, by reason (the tags of
+ * {@link io.viewstamp.vsr.IgnoreReason})
  * @param beans each replicated bean with the commands applied to it since the process started
  */
 public record ReplicationReport(String clusterId, int replica, int replicaCount, String status, long view, int primary,
 		long opNumber, long commitNumber, long appliedNumber, boolean stopped, String stopCause, List<Peer> peers,
-		Journal journal, long divergences, String lastDivergence, long lastStateCheckOp, List<Bean> beans) {
+		Journal journal, long divergences, String lastDivergence, long lastStateCheckOp,
+		Map<String, Long> ignoredMessages, List<Bean> beans) {
 
 	/**
 	 * One {@code @Replicated} bean.

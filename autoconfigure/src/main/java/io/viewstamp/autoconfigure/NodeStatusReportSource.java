@@ -46,7 +46,7 @@ final class NodeStatusReportSource implements ReplicationReportSource {
 		return new ReplicationReport(this.clusterId, status.replica(), status.replicaCount(), status.status().name(),
 				status.view(), status.primary(), status.op(), status.commit(), status.commit(), status.stopped(),
 				status.stopCause(), peers, journal, status.divergences(), status.lastDivergence(),
-				status.lastStateCheckOp(),
+				status.lastStateCheckOp(), status.ignoredMessages(),
 				this.beans.commandsApplied()
 					.entrySet()
 					.stream()

@@ -9,6 +9,7 @@ import java.util.Map;
 import io.viewstamp.storage.StorageStatistics;
 import io.viewstamp.transport.PeerStatus;
 import io.viewstamp.transport.RefusalReason;
+import io.viewstamp.vsr.IgnoreReason;
 import io.viewstamp.vsr.Status;
 
 /**
@@ -35,16 +36,36 @@ import io.viewstamp.vsr.Status;
  * replica's state was the primary's, 0 before the first
  * @param peerRefusals the connections this replica refused since it started, by reason (the tags of
  * {@link #PEER_REFUSAL_REASONS}, each present)
+ * @param ignoredMessages the messages the replica ignored since it started, by reason (the tags of
+ * {@link IgnoreReason}, each present)
  */
 public record NodeStatus(int replica, int replicaCount, Status status, long view, int primary, long op, long commit,
 		int clientSessions, boolean stopped, String stopCause, List<PeerStatus> peers, StorageStatistics storage,
 		List<Long> acknowledgedOps, long divergences, String lastDivergence, long lastStateCheckOp,
-		Map<String, Long> peerRefusals) {
+		Map<String, Long> peerRefusals, Map<String, Long> ignoredMessages) {
+
+	/** The reasons a message may be ignored for, as {@link #ignoredMessages()} names them. */
+	public static final List<String> IGNORE_REASONS = Arrays.stream(IgnoreReason.values())
+		.map(IgnoreReason::tag)
+		.toList();
 
 	/** The reasons a connection may be refused for, as {@link #peerRefusals()} names them. */
 	public static final List<String> PEER_REFUSAL_REASONS = Arrays.stream(RefusalReason.values())
 		.map(RefusalReason::tag)
 		.toList();
+
+	/**
+	 * The counts of a replica's ignored messages, keyed by tag, every reason present.
+	 * @param counts the counts by reason
+	 * @return an unmodifiable map in the order of {@link #IGNORE_REASONS}
+	 */
+	public static Map<String, Long> ignoreCounts(Map<IgnoreReason, Long> counts) {
+		Map<String, Long> tagged = new LinkedHashMap<>();
+		for (IgnoreReason reason : IgnoreReason.values()) {
+			tagged.put(reason.tag(), counts.getOrDefault(reason, 0L));
+		}
+		return Collections.unmodifiableMap(tagged);
+	}
 
 	/** No refusal yet: every reason at zero. */
 	static Map<String, Long> noPeerRefusals() {

@@ -90,6 +90,11 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private volatile NodeStatus status;
 
+	/** Loop only: the ignored messages as last published, rebuilt only when their total moves. */
+	private Map<String, Long> ignoredMessages = NodeStatus.ignoreCounts(Map.of());
+
+	private long ignoredMessagesTotal;
+
 	private volatile boolean stopped;
 
 	private volatile String stopCause;
@@ -199,7 +204,7 @@ public final class ReplicaNode implements AutoCloseable {
 		return new NodeStatus(last.replica(), last.replicaCount(), last.status(), last.view(), last.primary(), last.op(),
 				last.commit(), last.clientSessions(), this.stopped, this.stopCause, peers, this.storage.statistics(),
 				last.acknowledgedOps(), this.divergences, this.lastDivergence, this.stateChecks.lastAgreedOp(),
-				peerRefusals());
+				peerRefusals(), last.ignoredMessages());
 	}
 
 	/** The configuration the replica runs with. */
@@ -281,10 +286,14 @@ public final class ReplicaNode implements AutoCloseable {
 	}
 
 	private void publishStatus() {
+		if (this.replica.ignoredMessagesTotal() != this.ignoredMessagesTotal) {
+			this.ignoredMessagesTotal = this.replica.ignoredMessagesTotal();
+			this.ignoredMessages = NodeStatus.ignoreCounts(this.replica.ignoredMessages());
+		}
 		this.status = new NodeStatus(this.configuration.replica(), this.cluster.replicaCount(), this.replica.status(),
 				this.replica.view(), this.replica.primaryIndex(), this.replica.op(), this.replica.commit(),
 				this.client.sessions(), this.stopped, this.stopCause, List.of(), null, acknowledgedOps(), this.divergences,
-				this.lastDivergence, this.stateChecks.lastAgreedOp(), NodeStatus.noPeerRefusals());
+				this.lastDivergence, this.stateChecks.lastAgreedOp(), NodeStatus.noPeerRefusals(), this.ignoredMessages);
 	}
 
 	private Map<String, Long> peerRefusals() {

@@ -36,6 +36,7 @@ final class BackupFollower {
 		}
 		LogEntry entry = prepare.entry();
 		if (!entry.isIntact(replica.cluster.clusterId())) {
+			replica.ignore(IgnoreReason.PREPARE_CORRUPT);
 			return;
 		}
 		if (entry.op() <= replica.log.baseOp()) {
@@ -87,9 +88,11 @@ final class BackupFollower {
 		Replica replica = this.replica;
 		if (replica.status == Status.RECOVERING || messageView < replica.view
 				|| sender != replica.cluster.primaryOf(messageView)) {
+			replica.ignore(IgnoreReason.NOT_FROM_PRIMARY);
 			return false;
 		}
 		if (messageView > replica.view || replica.status == Status.VIEW_CHANGE) {
+			replica.ignore(IgnoreReason.AWAITING_START_VIEW);
 			replica.viewChange.awaitStartView(messageView);
 			return false;
 		}

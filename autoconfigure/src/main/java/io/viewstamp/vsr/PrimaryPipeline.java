@@ -114,10 +114,12 @@ final class PrimaryPipeline {
 		if (replica.status != Status.NORMAL || !replica.isPrimary() || replica.commit < this.viewStartOp) {
 			// Backups do not take requests; a new primary first commits what it inherited, so
 			// that its client table knows every session a client may have been told about.
+			replica.ignore(IgnoreReason.REQUEST_NOT_SERVING);
 			return;
 		}
 		Long inFlight = this.requestsInFlight.get(request.clientId());
 		if (inFlight != null) {
+			replica.ignore(IgnoreReason.REQUEST_IN_FLIGHT);
 			return;
 		}
 		if (request.operation() == Operation.REGISTER) {
@@ -145,10 +147,12 @@ final class PrimaryPipeline {
 			}
 			if (request.requestNumber() != session.requestNumber + 1
 					&& !(reexecute && request.requestNumber() == session.requestNumber)) {
+				replica.ignore(IgnoreReason.REQUEST_OUT_OF_ORDER);
 				return;
 			}
 		}
 		if (this.requestQueue.size() >= replica.options.requestQueueMax()) {
+			replica.ignore(IgnoreReason.REQUEST_QUEUE_FULL);
 			return;
 		}
 		this.requestQueue.add(request);
@@ -190,16 +194,34 @@ final class PrimaryPipeline {
 
 	void onPrepareOk(PrepareOk prepareOk) {
 		Replica replica = this.replica;
-		if (replica.status != Status.NORMAL || prepareOk.view() != replica.view || !replica.isPrimary()) {
+		IgnoreReason ignored = ignorePrepareOk(prepareOk);
+		if (ignored != null) {
+			replica.ignore(ignored);
 			return;
 		}
-		if (!replica.log.contains(prepareOk.op(), prepareOk.checksum())) {
-			return;
-		}
+		Invariants.check(replica.status == Status.NORMAL && replica.isPrimary() && prepareOk.view() == replica.view,
+				"replica %d counts a PrepareOk of view %d as the primary of view %d", replica.index, prepareOk.view(),
+				replica.view);
 		if (prepareOk.op() > this.acknowledgedOps[prepareOk.replica()]) {
 			this.acknowledgedOps[prepareOk.replica()] = prepareOk.op();
 			commitPrepared();
 		}
+	}
+
+	/**
+	 * Why a PrepareOk can not count, or {@code null} when it can: only the normal primary of its
+	 * view counts acknowledgements, and only of entries its own log holds (the checksum names the
+	 * chain, so an acknowledgement of another log's entry at the same op never counts).
+	 */
+	private IgnoreReason ignorePrepareOk(PrepareOk prepareOk) {
+		Replica replica = this.replica;
+		if (replica.status != Status.NORMAL || prepareOk.view() != replica.view || !replica.isPrimary()) {
+			return IgnoreReason.PREPARE_OK_NOT_PRIMARY;
+		}
+		if (!replica.log.contains(prepareOk.op(), prepareOk.checksum())) {
+			return IgnoreReason.PREPARE_OK_UNKNOWN_ENTRY;
+		}
+		return null;
 	}
 
 	/** Commits, in op order, every op that a quorum holds durably in this view. */

@@ -77,6 +77,7 @@ final class RecoveryHandler {
 	void onRecovery(Recovery message) {
 		Replica replica = this.replica;
 		if (replica.status != Status.NORMAL || !replica.peerHeard) {
+			replica.ignore(IgnoreReason.RECOVERY_NOT_ANSWERABLE);
 			return;
 		}
 		RecoveryResponse response = replica.isPrimary()
@@ -93,6 +94,7 @@ final class RecoveryHandler {
 	void onRecoveryResponse(RecoveryResponse message) {
 		Replica replica = this.replica;
 		if (replica.status != Status.RECOVERING || message.nonce() != this.nonce || replica.repairs.isActive()) {
+			replica.ignore(IgnoreReason.RECOVERY_RESPONSE_STALE);
 			return;
 		}
 		this.responses.put(message.replica(), message);

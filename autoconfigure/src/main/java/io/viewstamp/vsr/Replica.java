@@ -1,7 +1,9 @@
 package io.viewstamp.vsr;
 
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -110,6 +112,11 @@ public final class Replica {
 	long ticks;
 
 	long realtimeNanos;
+
+	/** Messages ignored, by {@link IgnoreReason}. */
+	private final long[] ignoredMessages = new long[IgnoreReason.values().length];
+
+	private long ignoredMessagesTotal;
 
 	// Normal status.
 
@@ -594,6 +601,29 @@ public final class Replica {
 	/** The number of client sessions in the client table. */
 	public int clientSessions() {
 		return this.clientTable.size();
+	}
+
+	/** Counts a message ignored for {@code reason}; the guard that drops it says why. */
+	void ignore(IgnoreReason reason) {
+		this.ignoredMessages[reason.ordinal()]++;
+		this.ignoredMessagesTotal++;
+	}
+
+	/**
+	 * The messages this replica ignored since it started, by reason, every reason present.
+	 * @return a new map
+	 */
+	public Map<IgnoreReason, Long> ignoredMessages() {
+		Map<IgnoreReason, Long> counts = new EnumMap<>(IgnoreReason.class);
+		for (IgnoreReason reason : IgnoreReason.values()) {
+			counts.put(reason, this.ignoredMessages[reason.ordinal()]);
+		}
+		return counts;
+	}
+
+	/** The messages this replica ignored since it started, all reasons together: cheap to poll for a change. */
+	public long ignoredMessagesTotal() {
+		return this.ignoredMessagesTotal;
 	}
 
 	@Override

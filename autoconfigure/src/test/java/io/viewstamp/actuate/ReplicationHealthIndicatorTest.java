@@ -1,6 +1,7 @@
 package io.viewstamp.actuate;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,7 @@ class ReplicationHealthIndicatorTest {
 	@Test
 	void whenASingleReplicaIsNormalThenUp() {
 		ReplicationReport alone = new ReplicationReport("demo", 0, 1, "NORMAL", 0, 0, 5, 5, 5, false, null, List.of(),
-				journal(), 0, null, 0, List.of());
+				journal(), 0, null, 0, Map.of(), List.of());
 		assertThat(health(alone).getStatus()).isEqualTo(Status.UP);
 	}
 
@@ -79,7 +80,8 @@ class ReplicationHealthIndicatorTest {
 	@Test
 	void whenThisReplicaContradictedThePrimaryThenDownWithTheDivergence() {
 		ReplicationReport diverged = new ReplicationReport("demo", 0, 1, "NORMAL", 0, 0, 5, 5, 5, false, null, List.of(),
-				journal(), 1, "The primary's result for op 5 is not any result this replica computed", 0, List.of());
+				journal(), 1, "The primary's result for op 5 is not any result this replica computed", 0, Map.of(),
+				List.of());
 		Health health = health(diverged);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails().get("reason")).asString().contains("op 5");
@@ -89,7 +91,7 @@ class ReplicationHealthIndicatorTest {
 		List<ReplicationReport.Peer> peers = List.of(new ReplicationReport.Peer(1, "localhost:7402", first, null),
 				new ReplicationReport.Peer(2, "localhost:7403", second, null));
 		return new ReplicationReport("demo", 0, 3, status, 3, 0, 10, 9, 9, stopped, stopped ? "disk full" : null, peers,
-				journal(), 0, null, 0, List.of());
+				journal(), 0, null, 0, Map.of(), List.of());
 	}
 
 	private static ReplicationReport.Journal journal() {

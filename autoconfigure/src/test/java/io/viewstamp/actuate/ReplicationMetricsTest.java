@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.viewstamp.runtime.NodeStatus;
+import io.viewstamp.vsr.IgnoreReason;
 import io.viewstamp.vsr.Status;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +79,22 @@ class ReplicationMetricsTest {
 	}
 
 	@Test
+	void ignoredMessagesAreCountedByReasonAndNeverGoDown() {
+		assertThat(ignored("prepare-ok-not-primary")).isZero();
+		NodeStatus base = status(Status.NORMAL, 0, 10, false, List.of(-1L, -1L, -1L));
+		this.status.set(new NodeStatus(base.replica(), base.replicaCount(), base.status(), base.view(), base.primary(),
+				base.op(), base.commit(), base.clientSessions(), base.stopped(), base.stopCause(), base.peers(),
+				base.storage(), base.acknowledgedOps(), base.divergences(), base.lastDivergence(),
+				base.lastStateCheckOp(), base.peerRefusals(),
+				NodeStatus.ignoreCounts(Map.of(IgnoreReason.PREPARE_OK_NOT_PRIMARY, 5L, IgnoreReason.REQUEST_QUEUE_FULL, 2L))));
+		assertThat(ignored("prepare-ok-not-primary")).isEqualTo(5);
+		assertThat(ignored("request-queue-full")).isEqualTo(2);
+		assertThat(ignored("not-from-primary")).isZero();
+		this.status.set(null);
+		assertThat(ignored("prepare-ok-not-primary")).isEqualTo(5);
+	}
+
+	@Test
 	void whenRecoveringThenStatusIsTwo() {
 		this.status.set(status(Status.RECOVERING, 0, 0, false, List.of(-1L, -1L, -1L)));
 		assertThat(gauge("replication.status")).isEqualTo(2);
@@ -85,6 +102,10 @@ class ReplicationMetricsTest {
 
 	private double refused(String reason) {
 		return this.registry.get("replication.peer.refused").tag("reason", reason).functionCounter().count();
+	}
+
+	private double ignored(String reason) {
+		return this.registry.get("replication.messages.ignored").tag("reason", reason).functionCounter().count();
 	}
 
 	private double gauge(String name) {
@@ -105,7 +126,7 @@ class ReplicationMetricsTest {
 		Map<String, Long> peerRefusals = new LinkedHashMap<>();
 		NodeStatus.PEER_REFUSAL_REASONS.forEach((reason) -> peerRefusals.put(reason, refusals.getOrDefault(reason, 0L)));
 		return new NodeStatus(0, 3, status, 4, primary, op, Math.max(0, op - 2), 0, stopped, null, List.of(), null,
-				acknowledged, 0, null, 0, peerRefusals);
+				acknowledged, 0, null, 0, peerRefusals, NodeStatus.ignoreCounts(Map.of()));
 	}
 
 }

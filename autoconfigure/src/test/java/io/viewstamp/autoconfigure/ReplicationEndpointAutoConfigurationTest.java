@@ -6,6 +6,7 @@ import java.time.Duration;
 import io.viewstamp.actuate.ReplicationEndpoint;
 import io.viewstamp.actuate.ReplicationHealthIndicator;
 import io.viewstamp.actuate.ReplicationReport;
+import io.viewstamp.runtime.NodeStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +57,8 @@ class ReplicationEndpointAutoConfigurationTest {
 				assertThat(report.journal().lastOp()).isGreaterThanOrEqualTo(report.commitNumber());
 				assertThat(report.beans()).containsExactly(new ReplicationReport.Bean("counter", 1));
 				assertThat(report.divergences()).isZero();
+				assertThat(report.ignoredMessages()).containsOnlyKeys(NodeStatus.IGNORE_REASONS)
+					.containsEntry("prepare-ok-not-primary", 0L);
 			});
 	}
 
