@@ -120,7 +120,7 @@ final class ReplicaSettings {
 		}
 		RuntimeOptions defaults = RuntimeOptions.defaults();
 		return defaults.withRequestTimeout(requestTimeout)
-			.withReplica(defaults.replica().withSnapshots(snapshotInterval, defaults.replica().snapshotChunkBytesMax()))
+			.withReplica(defaults.replica().toBuilder().snapshotIntervalOps(snapshotInterval).build())
 			.withStateCheckIntervalOps(stateCheckInterval)
 			.withTransport(transportOptions(properties.getTransport(), defaults.transport()));
 	}

@@ -59,6 +59,24 @@ public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, in
 	/** The most {@link #messageEntriesBytesMax()} may be, so that every such message fits the transport's. */
 	public static final int MESSAGE_ENTRIES_BYTES_LIMIT = 16 << 20;
 
+	/** Default for {@link #heartbeatIntervalTicks()}: a tenth of a second at the runtime's 10 ms tick. */
+	public static final int HEARTBEAT_INTERVAL_TICKS = 10;
+
+	/**
+	 * Default for {@link #primaryTimeoutTicks()}: five heartbeats, so that one or two lost ones do
+	 * not start a view change; the replica adds up to as much again at random.
+	 */
+	public static final int PRIMARY_TIMEOUT_TICKS = 50;
+
+	/** Default for {@link #viewChangeTimeoutTicks()}; the replica adds up to as much again at random. */
+	public static final int VIEW_CHANGE_TIMEOUT_TICKS = 100;
+
+	/** Default for {@link #resendIntervalTicks()}. */
+	public static final int RESEND_INTERVAL_TICKS = 5;
+
+	/** Default for {@link #recoveryTimeoutTicks()}. */
+	public static final int RECOVERY_TIMEOUT_TICKS = 100;
+
 	/** Default for {@link #snapshotIntervalOps()}. */
 	public static final int SNAPSHOT_INTERVAL_OPS = 10_000;
 
@@ -93,55 +111,181 @@ public record ReplicaOptions(int pipelinePreparesMax, int prepareRequestsMax, in
 
 	/** The defaults, for a tick of about 10 ms. */
 	public static ReplicaOptions defaults() {
-		return new ReplicaOptions(PIPELINE_PREPARES_MAX, PREPARE_REQUESTS_MAX, REQUEST_QUEUE_MAX, CLIENTS_MAX,
-				VIEW_CHANGE_ENTRIES_MAX, REPAIR_ENTRIES_MAX, MESSAGE_ENTRIES_BYTES_MAX, 10, 50, 100, 5, 100,
-				SNAPSHOT_INTERVAL_OPS,
-				SNAPSHOT_CHUNK_BYTES_MAX, true);
+		return builder().build();
 	}
 
-	/** A copy with another pipeline depth and batch size. */
-	public ReplicaOptions withPipeline(int pipelinePreparesMax, int prepareRequestsMax) {
-		return new ReplicaOptions(pipelinePreparesMax, prepareRequestsMax, this.requestQueueMax, this.clientsMax,
-				this.viewChangeEntriesMax, this.repairEntriesMax, this.messageEntriesBytesMax,
-				this.heartbeatIntervalTicks, this.primaryTimeoutTicks, this.viewChangeTimeoutTicks,
-				this.resendIntervalTicks, this.recoveryTimeoutTicks, this.snapshotIntervalOps, this.snapshotChunkBytesMax,
-				this.commitAnnouncedAtOnce);
+	/**
+	 * A builder that starts from the defaults.
+	 * @return the builder
+	 */
+	public static Builder builder() {
+		return new Builder();
 	}
 
-	/** A copy with another snapshot interval and chunk size. */
-	public ReplicaOptions withSnapshots(int snapshotIntervalOps, int snapshotChunkBytesMax) {
-		return new ReplicaOptions(this.pipelinePreparesMax, this.prepareRequestsMax, this.requestQueueMax,
-				this.clientsMax, this.viewChangeEntriesMax, this.repairEntriesMax, this.messageEntriesBytesMax,
-				this.heartbeatIntervalTicks, this.primaryTimeoutTicks, this.viewChangeTimeoutTicks,
-				this.resendIntervalTicks, this.recoveryTimeoutTicks, snapshotIntervalOps, snapshotChunkBytesMax,
-				this.commitAnnouncedAtOnce);
+	/**
+	 * A builder that starts from these options.
+	 * @return the builder
+	 */
+	public Builder toBuilder() {
+		return new Builder().pipelinePreparesMax(this.pipelinePreparesMax)
+			.prepareRequestsMax(this.prepareRequestsMax)
+			.requestQueueMax(this.requestQueueMax)
+			.clientsMax(this.clientsMax)
+			.viewChangeEntriesMax(this.viewChangeEntriesMax)
+			.repairEntriesMax(this.repairEntriesMax)
+			.messageEntriesBytesMax(this.messageEntriesBytesMax)
+			.heartbeatIntervalTicks(this.heartbeatIntervalTicks)
+			.primaryTimeoutTicks(this.primaryTimeoutTicks)
+			.viewChangeTimeoutTicks(this.viewChangeTimeoutTicks)
+			.resendIntervalTicks(this.resendIntervalTicks)
+			.recoveryTimeoutTicks(this.recoveryTimeoutTicks)
+			.snapshotIntervalOps(this.snapshotIntervalOps)
+			.snapshotChunkBytesMax(this.snapshotChunkBytesMax)
+			.commitAnnouncedAtOnce(this.commitAnnouncedAtOnce);
 	}
 
-	/** A copy that announces commits at once, or only with heartbeats and prepares. */
-	public ReplicaOptions withCommitAnnouncedAtOnce(boolean commitAnnouncedAtOnce) {
-		return new ReplicaOptions(this.pipelinePreparesMax, this.prepareRequestsMax, this.requestQueueMax,
-				this.clientsMax, this.viewChangeEntriesMax, this.repairEntriesMax, this.messageEntriesBytesMax,
-				this.heartbeatIntervalTicks, this.primaryTimeoutTicks, this.viewChangeTimeoutTicks,
-				this.resendIntervalTicks, this.recoveryTimeoutTicks, this.snapshotIntervalOps, this.snapshotChunkBytesMax,
-				commitAnnouncedAtOnce);
-	}
+	/**
+	 * Options built one setting at a time, starting from the defaults; {@link #build()} checks them
+	 * together (the record's rules), so an invalid combination fails there, naming the setting.
+	 */
+	public static final class Builder {
 
-	/** A copy with another client table size. */
-	public ReplicaOptions withClientsMax(int clientsMax) {
-		return new ReplicaOptions(this.pipelinePreparesMax, this.prepareRequestsMax, this.requestQueueMax, clientsMax,
-				this.viewChangeEntriesMax, this.repairEntriesMax, this.messageEntriesBytesMax,
-				this.heartbeatIntervalTicks, this.primaryTimeoutTicks, this.viewChangeTimeoutTicks,
-				this.resendIntervalTicks, this.recoveryTimeoutTicks, this.snapshotIntervalOps, this.snapshotChunkBytesMax,
-				this.commitAnnouncedAtOnce);
-	}
+		private int pipelinePreparesMax = PIPELINE_PREPARES_MAX;
 
-	/** A copy with another bound on the entry bytes of view-change and repair messages. */
-	public ReplicaOptions withMessageEntriesBytesMax(int messageEntriesBytesMax) {
-		return new ReplicaOptions(this.pipelinePreparesMax, this.prepareRequestsMax, this.requestQueueMax,
-				this.clientsMax, this.viewChangeEntriesMax, this.repairEntriesMax, messageEntriesBytesMax,
-				this.heartbeatIntervalTicks, this.primaryTimeoutTicks, this.viewChangeTimeoutTicks,
-				this.resendIntervalTicks, this.recoveryTimeoutTicks, this.snapshotIntervalOps, this.snapshotChunkBytesMax,
-				this.commitAnnouncedAtOnce);
+		private int prepareRequestsMax = PREPARE_REQUESTS_MAX;
+
+		private int requestQueueMax = REQUEST_QUEUE_MAX;
+
+		private int clientsMax = CLIENTS_MAX;
+
+		private int viewChangeEntriesMax = VIEW_CHANGE_ENTRIES_MAX;
+
+		private int repairEntriesMax = REPAIR_ENTRIES_MAX;
+
+		private int messageEntriesBytesMax = MESSAGE_ENTRIES_BYTES_MAX;
+
+		private int heartbeatIntervalTicks = HEARTBEAT_INTERVAL_TICKS;
+
+		private int primaryTimeoutTicks = PRIMARY_TIMEOUT_TICKS;
+
+		private int viewChangeTimeoutTicks = VIEW_CHANGE_TIMEOUT_TICKS;
+
+		private int resendIntervalTicks = RESEND_INTERVAL_TICKS;
+
+		private int recoveryTimeoutTicks = RECOVERY_TIMEOUT_TICKS;
+
+		private int snapshotIntervalOps = SNAPSHOT_INTERVAL_OPS;
+
+		private int snapshotChunkBytesMax = SNAPSHOT_CHUNK_BYTES_MAX;
+
+		private boolean commitAnnouncedAtOnce = true;
+
+		private Builder() {
+		}
+
+		/** See {@link ReplicaOptions#pipelinePreparesMax()}. */
+		public Builder pipelinePreparesMax(int value) {
+			this.pipelinePreparesMax = value;
+			return this;
+		}
+
+		/** See {@link ReplicaOptions#prepareRequestsMax()}. */
+		public Builder prepareRequestsMax(int value) {
+			this.prepareRequestsMax = value;
+			return this;
+		}
+
+		/** See {@link ReplicaOptions#requestQueueMax()}. */
+		public Builder requestQueueMax(int value) {
+			this.requestQueueMax = value;
+			return this;
+		}
+
+		/** See {@link ReplicaOptions#clientsMax()}. */
+		public Builder clientsMax(int value) {
+			this.clientsMax = value;
+			return this;
+		}
+
+		/** See {@link ReplicaOptions#viewChangeEntriesMax()}. */
+		public Builder viewChangeEntriesMax(int value) {
+			this.viewChangeEntriesMax = value;
+			return this;
+		}
+
+		/** See {@link ReplicaOptions#repairEntriesMax()}. */
+		public Builder repairEntriesMax(int value) {
+			this.repairEntriesMax = value;
+			return this;
+		}
+
+		/** See {@link ReplicaOptions#messageEntriesBytesMax()}. */
+		public Builder messageEntriesBytesMax(int value) {
+			this.messageEntriesBytesMax = value;
+			return this;
+		}
+
+		/** See {@link ReplicaOptions#heartbeatIntervalTicks()}. */
+		public Builder heartbeatIntervalTicks(int value) {
+			this.heartbeatIntervalTicks = value;
+			return this;
+		}
+
+		/** See {@link ReplicaOptions#primaryTimeoutTicks()}. */
+		public Builder primaryTimeoutTicks(int value) {
+			this.primaryTimeoutTicks = value;
+			return this;
+		}
+
+		/** See {@link ReplicaOptions#viewChangeTimeoutTicks()}. */
+		public Builder viewChangeTimeoutTicks(int value) {
+			this.viewChangeTimeoutTicks = value;
+			return this;
+		}
+
+		/** See {@link ReplicaOptions#resendIntervalTicks()}. */
+		public Builder resendIntervalTicks(int value) {
+			this.resendIntervalTicks = value;
+			return this;
+		}
+
+		/** See {@link ReplicaOptions#recoveryTimeoutTicks()}. */
+		public Builder recoveryTimeoutTicks(int value) {
+			this.recoveryTimeoutTicks = value;
+			return this;
+		}
+
+		/** See {@link ReplicaOptions#snapshotIntervalOps()}. */
+		public Builder snapshotIntervalOps(int value) {
+			this.snapshotIntervalOps = value;
+			return this;
+		}
+
+		/** See {@link ReplicaOptions#snapshotChunkBytesMax()}. */
+		public Builder snapshotChunkBytesMax(int value) {
+			this.snapshotChunkBytesMax = value;
+			return this;
+		}
+
+		/** See {@link ReplicaOptions#commitAnnouncedAtOnce()}. */
+		public Builder commitAnnouncedAtOnce(boolean value) {
+			this.commitAnnouncedAtOnce = value;
+			return this;
+		}
+
+		/**
+		 * The options.
+		 * @return them, checked
+		 * @throws Invariants.InvariantViolation naming the first rule the settings break
+		 */
+		public ReplicaOptions build() {
+			return new ReplicaOptions(this.pipelinePreparesMax, this.prepareRequestsMax, this.requestQueueMax,
+					this.clientsMax, this.viewChangeEntriesMax, this.repairEntriesMax, this.messageEntriesBytesMax,
+					this.heartbeatIntervalTicks, this.primaryTimeoutTicks, this.viewChangeTimeoutTicks,
+					this.resendIntervalTicks, this.recoveryTimeoutTicks, this.snapshotIntervalOps,
+					this.snapshotChunkBytesMax, this.commitAnnouncedAtOnce);
+		}
+
 	}
 
 }

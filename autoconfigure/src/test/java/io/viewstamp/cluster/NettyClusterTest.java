@@ -40,7 +40,10 @@ class NettyClusterTest extends ReplicatedClusterContract {
 
 	/** How every replica runs; a subclass may run them otherwise. */
 	RuntimeOptions options() {
-		return RuntimeOptions.defaults().withReplica(ReplicaOptions.defaults().withSnapshots(SNAPSHOT_INTERVAL_OPS, 1024));
+		return RuntimeOptions.defaults().withReplica(ReplicaOptions.builder()
+			.snapshotIntervalOps(SNAPSHOT_INTERVAL_OPS)
+			.snapshotChunkBytesMax(1024)
+			.build());
 	}
 
 	@Override

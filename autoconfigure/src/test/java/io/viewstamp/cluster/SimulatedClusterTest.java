@@ -15,7 +15,11 @@ class SimulatedClusterTest extends ReplicatedClusterContract {
 	TestCluster startCluster() {
 		SimConfiguration configuration = SimConfiguration.scripted(1, 3, 3);
 		configuration = configuration.withReplicaOptions(
-				configuration.replicaOptions().withSnapshots(SNAPSHOT_INTERVAL_OPS, 1024));
+				configuration.replicaOptions()
+					.toBuilder()
+					.snapshotIntervalOps(SNAPSHOT_INTERVAL_OPS)
+					.snapshotChunkBytesMax(1024)
+					.build());
 		return new SimulatedCluster(new Simulator(configuration, ReplicaFactory.standard()));
 	}
 

@@ -238,7 +238,7 @@ public final class ReplicaProcess {
 		RuntimeOptions options() {
 			RuntimeOptions defaults = RuntimeOptions.defaults();
 			ReplicaOptions replicaOptions = this.snapshotIntervalOps
-				.map((interval) -> defaults.replica().withSnapshots(interval, defaults.replica().snapshotChunkBytesMax()))
+				.map((interval) -> defaults.replica().toBuilder().snapshotIntervalOps(interval).build())
 				.orElse(defaults.replica());
 			RuntimeOptions options = defaults.withRequestTimeout(this.requestTimeout).withReplica(replicaOptions);
 			return this.idleTimeout

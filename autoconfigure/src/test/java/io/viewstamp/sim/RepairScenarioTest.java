@@ -24,7 +24,7 @@ class RepairScenarioTest {
 		SimFaults slow = new SimFaults(SimFaults.Profile.NONE, 0, 0, 8, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0);
 		Simulator simulator = new Simulator(SimConfiguration.scripted(1, 3, 1)
 			.withFaults(slow)
-			.withReplicaOptions(ReplicaOptions.defaults().withMessageEntriesBytesMax(1)), ReplicaFactory.standard());
+			.withReplicaOptions(ReplicaOptions.builder().messageEntriesBytesMax(1).build()), ReplicaFactory.standard());
 		simulator.client(0).submitPut("k", "first");
 		simulator.runUntilConverged(TICKS_MAX);
 		int lagging = (simulator.primaryIndex() + 1) % 3;

@@ -81,11 +81,13 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 		int clientCount = random.nextInt(1, CLIENTS_MAX + 1);
 		ReplicaOptions options = ReplicaOptions.defaults();
 		if (clientCount >= 2 && random.nextInt(5) == 0) {
-			options = options.withClientsMax(random.nextInt((clientCount + 1) / 2, clientCount));
+			options = options.toBuilder().clientsMax(random.nextInt((clientCount + 1) / 2, clientCount)).build();
 		}
 		options = withRandomPipeline(options, RandomStreams.of(seed, "pipeline"));
 		options = withRandomSnapshots(options, RandomStreams.of(seed, "snapshots"));
-		options = options.withCommitAnnouncedAtOnce(RandomStreams.of(seed, "commit-announcement").nextBoolean());
+		options = options.toBuilder()
+			.commitAnnouncedAtOnce(RandomStreams.of(seed, "commit-announcement").nextBoolean())
+			.build();
 		options = withRandomMessageEntriesBytes(options, RandomStreams.of(seed, "message-entries-bytes"));
 		SimFaults faults = SimFaults.random(random);
 		int resendIntervalTicks = 4 * faults.delayTicksMax() + 2 * faults.storageLatencyTicksMax() + 20
@@ -187,7 +189,11 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 		if (random.nextInt(3) != 0) {
 			return options;
 		}
-		return options.withPipeline(random.nextInt(1, 5), random.nextInt(2, 9));
+		int pipelinePreparesMax = random.nextInt(1, 5);
+		return options.toBuilder()
+			.pipelinePreparesMax(pipelinePreparesMax)
+			.prepareRequestsMax(random.nextInt(2, 9))
+			.build();
 	}
 
 	/**
@@ -198,7 +204,10 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 		if (random.nextBoolean()) {
 			return options;
 		}
-		return options.withSnapshots(random.nextInt(options.pipelinePreparesMax() + 1, 400), 1024);
+		return options.toBuilder()
+			.snapshotIntervalOps(random.nextInt(options.pipelinePreparesMax() + 1, 400))
+			.snapshotChunkBytesMax(1024)
+			.build();
 	}
 
 	/**
@@ -211,7 +220,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 		if (random.nextInt(3) != 0) {
 			return options;
 		}
-		return options.withMessageEntriesBytesMax(random.nextInt(1024, 16 * 1024 + 1));
+		return options.toBuilder().messageEntriesBytesMax(random.nextInt(1024, 16 * 1024 + 1)).build();
 	}
 
 	/** A one-line description for reports. */

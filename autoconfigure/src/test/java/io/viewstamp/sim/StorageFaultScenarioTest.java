@@ -45,7 +45,7 @@ class StorageFaultScenarioTest {
 	@Test
 	void aReplicaFarBehindReceivesASnapshotInChunksAndCatchesUp() {
 		Simulator simulator = new Simulator(SimConfiguration.scripted(1, 3, 1)
-			.withReplicaOptions(ReplicaOptions.defaults().withSnapshots(40, 1024)), ReplicaFactory.standard());
+			.withReplicaOptions(ReplicaOptions.builder().snapshotIntervalOps(40).snapshotChunkBytesMax(1024).build()), ReplicaFactory.standard());
 		int lagging = 2;
 		simulator.crash(lagging);
 		for (int write = 0; write < 120; write++) {

@@ -50,7 +50,7 @@ class ReplicaOnFileStorageTest {
 
 	private static final Duration CONVERGENCE_TIMEOUT = Duration.ofSeconds(30);
 
-	private static final ReplicaOptions OPTIONS = ReplicaOptions.defaults().withSnapshots(40, 4096);
+	private static final ReplicaOptions OPTIONS = ReplicaOptions.builder().snapshotIntervalOps(40).snapshotChunkBytesMax(4096).build();
 
 	@TempDir
 	Path root;

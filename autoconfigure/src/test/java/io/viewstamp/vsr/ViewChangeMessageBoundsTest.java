@@ -64,8 +64,9 @@ class ViewChangeMessageBoundsTest {
 	@Test
 	void aBoundBeyondWhatOneMessageCarriesIsRefused() {
 		assertThatExceptionOfType(Invariants.InvariantViolation.class)
-			.isThrownBy(() -> ReplicaOptions.defaults()
-				.withMessageEntriesBytesMax(ReplicaOptions.MESSAGE_ENTRIES_BYTES_LIMIT + 1))
+			.isThrownBy(() -> ReplicaOptions.builder()
+				.messageEntriesBytesMax(ReplicaOptions.MESSAGE_ENTRIES_BYTES_LIMIT + 1)
+				.build())
 			.withMessageContaining("messageEntriesBytesMax");
 	}
 
