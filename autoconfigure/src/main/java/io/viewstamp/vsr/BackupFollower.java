@@ -116,7 +116,7 @@ final class BackupFollower {
 				|| !replica.log.isBaseDurable()) {
 			return;
 		}
-		long op = replica.defects.contains(Defect.PREPARE_OK_BEFORE_DURABLE) ? replica.log.op() : replica.log.durableOp();
+		long op = replica.rules.acknowledgeableOp(replica.log);
 		if (op == 0 || op <= this.prepareOkSentOp) {
 			return;
 		}

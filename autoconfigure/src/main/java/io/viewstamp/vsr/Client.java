@@ -4,14 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 
 /**
@@ -62,7 +60,8 @@ public final class Client {
 
 	private final RandomGenerator incarnations;
 
-	private final EnumSet<Defect> defects;
+	/** The protocol's rules: {@link ProtocolRules#STANDARD} but in the tests' defective clients. */
+	private final ProtocolRules rules;
 
 	private final ArrayDeque<Submission> waiting = new ArrayDeque<>();
 
@@ -105,12 +104,12 @@ public final class Client {
 	 */
 	public Client(Cluster cluster, int localReplica, ClientOptions options, ClientHost host, RandomGenerator clientIds,
 			RandomGenerator incarnations) {
-		this(cluster, localReplica, options, host, clientIds, incarnations, EnumSet.noneOf(Defect.class));
+		this(cluster, localReplica, options, host, clientIds, incarnations, ProtocolRules.STANDARD);
 	}
 
-	/** A client with deliberate bugs, for tests that show the simulator catches them. */
+	/** A client that keeps {@code rules}: only tests give it other than the standard ones. */
 	Client(Cluster cluster, int localReplica, ClientOptions options, ClientHost host, RandomGenerator clientIds,
-			RandomGenerator incarnations, Set<Defect> defects) {
+			RandomGenerator incarnations, ProtocolRules rules) {
 		Invariants.check(localReplica == NO_LOCAL_REPLICA || (localReplica >= 0 && localReplica < cluster.replicaCount()),
 				"local replica %d outside 0..%d", localReplica, cluster.replicaCount() - 1);
 		this.cluster = cluster;
@@ -119,7 +118,7 @@ public final class Client {
 		this.host = host;
 		this.clientIds = clientIds;
 		this.incarnations = incarnations;
-		this.defects = defects.isEmpty() ? EnumSet.noneOf(Defect.class) : EnumSet.copyOf(defects);
+		this.rules = rules;
 	}
 
 	// Inputs.
@@ -297,7 +296,7 @@ public final class Client {
 		}
 		boolean echoesIncarnation = reply.result().length == Long.BYTES
 				&& ByteBuffer.wrap(reply.result()).order(ByteOrder.LITTLE_ENDIAN).getLong() == session.incarnation;
-		if (!echoesIncarnation && !this.defects.contains(Defect.CLIENT_IGNORES_INCARNATION)) {
+		if (!echoesIncarnation && this.rules.clientChecksIncarnation()) {
 			// A predecessor's registration with the same client id: its session is not this one's.
 			return null;
 		}
@@ -343,7 +342,7 @@ public final class Client {
 	/** Completes the callers whose ops the local replica has applied, in op order. */
 	private void completeApplied() {
 		boolean answerAtOnce = this.localReplica == NO_LOCAL_REPLICA
-				|| this.defects.contains(Defect.CLIENT_ANSWERS_BEFORE_LOCAL_APPLY);
+				|| !this.rules.clientAnswersOnlyAfterLocalApply();
 		while (!this.awaitingApply.isEmpty() && (answerAtOnce || this.awaitingApply.peek().op() <= this.localAppliedOp)) {
 			Committed done = this.awaitingApply.poll();
 			this.unfinished--;

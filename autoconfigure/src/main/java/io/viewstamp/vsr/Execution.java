@@ -193,7 +193,7 @@ final class Execution {
 						entry.op(), ReplyStatus.OK, execution.results.get(result++));
 				ClientTable.Session current = replica.clientTable.get(request.clientId());
 				boolean reexecuted = current != null && current.requestNumber == request.requestNumber() && current.reply != null;
-				if (!reexecuted || !replica.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE)) {
+				if (!reexecuted || replica.rules.runsEachRequestOnce()) {
 					replica.clientTable.fillReply(request.clientId(), request.session(), request.requestNumber(), reply);
 				}
 			}
@@ -341,7 +341,7 @@ final class Execution {
 					entry.op(), ReplyStatus.SESSION_EVICTED, new byte[0]);
 		}
 		if (request.requestNumber() == session.requestNumber && session.reply != null
-				&& replica.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE)) {
+				&& !replica.rules.runsEachRequestOnce()) {
 			execution.commands.add(request.body());
 			execution.executed.set(execution.executed.size() - 1, true);
 			return null;

@@ -29,7 +29,10 @@ final class Log {
 
 	private long durableOp;
 
-	/** Off only in the {@link Defect#HASH_CHAIN_UNCHECKED} canary, so that the simulator's checker must see it. */
+	/**
+	 * Off only where the tests break the rule ({@link ProtocolRules#checksHashChains()}), so that the
+	 * simulator must see it.
+	 */
 	private final boolean chainChecked;
 
 	Log(long clusterId) {

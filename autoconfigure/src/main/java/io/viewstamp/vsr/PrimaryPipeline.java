@@ -140,7 +140,7 @@ final class PrimaryPipeline {
 						request.requestNumber(), 0, ReplyStatus.SESSION_EVICTED, new byte[0]));
 				return;
 			}
-			boolean reexecute = replica.defects.contains(Defect.CLIENT_TABLE_REEXECUTES_DUPLICATE);
+			boolean reexecute = !replica.rules.runsEachRequestOnce();
 			if (request.requestNumber() == session.requestNumber && session.reply != null && !reexecute) {
 				replica.outbox.reply(replica.execution.withView(session.reply));
 				return;
@@ -182,7 +182,7 @@ final class PrimaryPipeline {
 			Prepare prepare = new Prepare(replica.view, replica.index, replica.commit, entry);
 			replica.broadcast(prepare);
 			this.heartbeatTimeout.start(replica.ticks);
-			if (replica.defects.contains(Defect.COMMIT_WITHOUT_QUORUM)) {
+			if (!replica.rules.commitsOnlyByQuorum()) {
 				replica.commitKnown = replica.log.op();
 				replica.applyCommitted(true);
 			}

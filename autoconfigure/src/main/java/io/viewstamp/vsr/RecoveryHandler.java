@@ -99,7 +99,7 @@ final class RecoveryHandler {
 		}
 		this.responses.put(message.replica(), message);
 		if (this.responses.size() < replica.cluster.quorum()
-				&& !(replica.defects.contains(Defect.RECOVERY_WITHOUT_QUORUM) && message.fromPrimary())) {
+				&& (replica.rules.recoversOnlyFromQuorum() || !message.fromPrimary())) {
 			return;
 		}
 		long viewMax = 0;

@@ -1,10 +1,8 @@
 package io.viewstamp.vsr;
 
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.random.RandomGenerator;
 
 import io.viewstamp.vsr.ReplicaMessage.Commit;
@@ -84,7 +82,8 @@ public final class Replica {
 
 	final RandomGenerator random;
 
-	final Set<Defect> defects;
+	/** The protocol's rules: {@link ProtocolRules#STANDARD} but in the tests' defective replicas. */
+	final ProtocolRules rules;
 
 	final Log log;
 
@@ -146,21 +145,21 @@ public final class Replica {
 	public static Replica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state,
 			Storage storage, Outbox outbox, StateMachine stateMachine, RandomGenerator random) {
 		return new Replica(cluster, index, options, state, storage, outbox, stateMachine, random,
-				EnumSet.noneOf(Defect.class));
+				ProtocolRules.STANDARD);
 	}
 
 	/** Starts a replica from what its storage holds; it runs its state machine through {@code applier}. */
 	public static Replica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state,
 			Storage storage, Outbox outbox, Applier applier, RandomGenerator random) {
 		return new Replica(cluster, index, options, state, storage, outbox, null, applier, random,
-				EnumSet.noneOf(Defect.class));
+				ProtocolRules.STANDARD);
 	}
 
 	/** Starts a replica whose storage was lost, running its state machine through {@code applier}. */
 	public static Replica recover(Cluster cluster, int index, ReplicaOptions options, Storage storage, Outbox outbox,
 			Applier applier, RandomGenerator random) {
 		return new Replica(cluster, index, options, null, storage, outbox, null, applier, random,
-				EnumSet.noneOf(Defect.class));
+				ProtocolRules.STANDARD);
 	}
 
 	/**
@@ -170,21 +169,21 @@ public final class Replica {
 	public static Replica recover(Cluster cluster, int index, ReplicaOptions options, Storage storage, Outbox outbox,
 			StateMachine stateMachine, RandomGenerator random) {
 		return new Replica(cluster, index, options, null, storage, outbox, stateMachine, random,
-				EnumSet.noneOf(Defect.class));
+				ProtocolRules.STANDARD);
 	}
 
 	Replica(Cluster cluster, int index, ReplicaOptions options, DurableState state, Storage storage, Outbox outbox,
-			StateMachine stateMachine, RandomGenerator random, Set<Defect> defects) {
-		this(cluster, index, options, state, storage, outbox, stateMachine, null, random, defects);
+			StateMachine stateMachine, RandomGenerator random, ProtocolRules rules) {
+		this(cluster, index, options, state, storage, outbox, stateMachine, null, random, rules);
 	}
 
 	Replica(Cluster cluster, int index, ReplicaOptions options, DurableState state, Storage storage, Outbox outbox,
-			Applier applier, RandomGenerator random, Set<Defect> defects) {
-		this(cluster, index, options, state, storage, outbox, null, applier, random, defects);
+			Applier applier, RandomGenerator random, ProtocolRules rules) {
+		this(cluster, index, options, state, storage, outbox, null, applier, random, rules);
 	}
 
 	private Replica(Cluster cluster, int index, ReplicaOptions options, DurableState state, Storage storage,
-			Outbox outbox, StateMachine stateMachine, Applier applier, RandomGenerator random, Set<Defect> defects) {
+			Outbox outbox, StateMachine stateMachine, Applier applier, RandomGenerator random, ProtocolRules rules) {
 		Invariants.check((stateMachine == null) != (applier == null), "a replica needs a state machine or an applier");
 		Invariants.check(index >= 0 && index < cluster.replicaCount(), "replica index %d outside 0..%d", index,
 				cluster.replicaCount() - 1);
@@ -195,8 +194,8 @@ public final class Replica {
 		this.outbox = outbox;
 		this.execution = new Execution(this, (applier != null) ? applier : new InPlaceApplier(this, stateMachine));
 		this.random = random;
-		this.defects = (defects.isEmpty()) ? EnumSet.noneOf(Defect.class) : EnumSet.copyOf(defects);
-		this.log = new Log(cluster.clusterId(), !this.defects.contains(Defect.HASH_CHAIN_UNCHECKED));
+		this.rules = rules;
+		this.log = new Log(cluster.clusterId(), this.rules.checksHashChains());
 		this.clientTable = new ClientTable(options.clientsMax());
 		this.viewChange = new ViewChange(this, cluster, options);
 		this.pipeline = new PrimaryPipeline(this, cluster, options);
@@ -240,7 +239,7 @@ public final class Replica {
 		}
 		if (this.faultyHead == null && !state.journal().isEmpty()
 				&& state.journal().get(state.journal().size() - 1).op() > this.log.op()
-				&& !this.defects.contains(Defect.STALE_JOURNAL_TAIL_KEPT)) {
+				&& this.rules.cutsJournalBeyondLog()) {
 			// Entries past the intact chain are not this log's: were they left on disk, rewriting the
 			// entry they name as parent would make them chain again, and a later restart would read
 			// them back as part of whatever log this replica holds by then.
@@ -440,7 +439,7 @@ public final class Replica {
 	 */
 	boolean isViewDurable() {
 		return this.superblockDurable.view() == this.view && (this.superblockDurable.logView() == this.logView
-				|| this.defects.contains(Defect.ACKNOWLEDGE_BEFORE_LOG_VIEW_DURABLE));
+				|| !this.rules.acknowledgesOnlyOnceLogViewDurable());
 	}
 
 	// Normal operation: the primary, see PrimaryPipeline.
@@ -502,7 +501,7 @@ public final class Replica {
 	}
 
 	void truncateAndWrite(long op) {
-		Invariants.check(op >= this.commit || this.defects.contains(Defect.UNGUARDED),
+		Invariants.check(op >= this.commit || !this.rules.stopsBeforeLosingCommittedOps(),
 				"replica %d would truncate committed op %d (commit %d)", this.index, op + 1,
 				this.commit);
 		this.log.truncateAfter(op);

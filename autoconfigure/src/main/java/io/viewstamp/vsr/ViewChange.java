@@ -146,7 +146,7 @@ final class ViewChange {
 		Replica replica = this.replica;
 		if (replica.status != Status.VIEW_CHANGE || this.doViewChangeSent || this.awaitingStartView || !replica.peerHeard
 				|| (replica.superblockDurable.view() < replica.view
-						&& !replica.defects.contains(Defect.DO_VIEW_CHANGE_BEFORE_VIEW_DURABLE))) {
+						&& replica.rules.votesOnlyOnceViewDurable())) {
 			return;
 		}
 		int votes = 0;
@@ -233,7 +233,7 @@ final class ViewChange {
 		if (!winner.complete()) {
 			return;
 		}
-		Invariants.check(commitMax <= winner.op() || replica.defects.contains(Defect.UNGUARDED),
+		Invariants.check(commitMax <= winner.op() || !replica.rules.stopsBeforeLosingCommittedOps(),
 				"view %d: committed op %d is missing from the chosen log (head %d)", replica.view, commitMax, winner.op());
 		this.viewChangeWinner = winner;
 		this.viewChangeCommit = commitMax;
@@ -248,13 +248,12 @@ final class ViewChange {
 
 	private int quorum() {
 		Replica replica = this.replica;
-		int quorum = replica.cluster.quorum();
-		return replica.defects.contains(Defect.VIEW_CHANGE_QUORUM_ONE_SHORT) ? quorum - 1 : quorum;
+		return this.replica.rules.viewChangeQuorum(this.replica.cluster);
 	}
 
 	private boolean ranksAbove(DoViewChange vote, DoViewChange best) {
 		Replica replica = this.replica;
-		if (!replica.defects.contains(Defect.VIEW_CHANGE_LOG_BY_OP_ONLY) && vote.logView() != best.logView()) {
+		if (replica.rules.ranksLogViewFirst() && vote.logView() != best.logView()) {
 			return vote.logView() > best.logView();
 		}
 		if (vote.op() != best.op()) {
@@ -341,11 +340,11 @@ final class ViewChange {
 			this.startViewInstalling = message;
 			replica.repairs.start(replica.commit + 1, message.op(), message.headChecksum(), message.commit(), message.replica(),
 					RepairPurpose.INSTALL_START_VIEW);
-			if (replica.defects.contains(Defect.LOG_VIEW_BEFORE_REPAIR)) {
+			if (!replica.rules.takesLogViewOnlyOnceRepaired()) {
 				replica.logView = replica.view;
 				replica.writeSuperblock();
 			}
-			if (replica.defects.contains(Defect.BACKUP_APPLIES_BEYOND_LOG)) {
+			if (!replica.rules.appliesOnlyWithinRepairedLog()) {
 				replica.commitKnown = Math.max(replica.commitKnown, message.commit());
 				replica.applyCommitted(false);
 			}
@@ -377,7 +376,7 @@ final class ViewChange {
 	private void forgetFaultyHead() {
 		Replica replica = this.replica;
 		if (replica.faultyHead != null && replica.faultyHead.op() > replica.log.op()
-				&& !replica.defects.contains(Defect.STALE_JOURNAL_TAIL_KEPT)) {
+				&& replica.rules.cutsJournalBeyondLog()) {
 			// The journal still holds the entries after the corrupt one, up to the faulty head; the
 			// view's log ends before them, and a restart must not read them back as part of it.
 			replica.storage.truncateAfter(replica.log.op());
@@ -393,7 +392,7 @@ final class ViewChange {
 	private boolean installLog(List<LogEntry> entries, long headOp, long headChecksum) {
 		Replica replica = this.replica;
 		if (!replica.log.contains(headOp, headChecksum)) {
-			boolean chainChecked = !replica.defects.contains(Defect.HASH_CHAIN_UNCHECKED);
+			boolean chainChecked = replica.rules.checksHashChains();
 			if (chainChecked && !isChain(entries, headOp, headChecksum)) {
 				return false;
 			}

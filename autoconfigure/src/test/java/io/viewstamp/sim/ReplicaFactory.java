@@ -71,7 +71,7 @@ public interface ReplicaFactory {
 	 * Real replicas built by one constructor-shaped function, for example the package-private
 	 * {@code Replica} constructor with a set of defects: {@code ReplicaFactory.of((cluster, index,
 	 * options, state, storage, outbox, applier, random) -> new Replica(cluster, index, options,
-	 * state, storage, outbox, applier, random, EnumSet.of(defect)))}.
+	 * state, storage, outbox, applier, random, new DefectiveRules(EnumSet.of(defect))))}.
 	 * @param constructor builds a replica; it receives {@code null} state for a replica that recovers
 	 * @return the factory
 	 */

@@ -33,7 +33,8 @@ public final class DefectiveClients {
 	/** Like the {@link Client} constructor, with {@code bug} switched on. */
 	public static Client create(Bug bug, Cluster cluster, int localReplica, ClientOptions options, ClientHost host,
 			RandomGenerator clientIds, RandomGenerator incarnations) {
-		return new Client(cluster, localReplica, options, host, clientIds, incarnations, EnumSet.of(bug.defect));
+		return new Client(cluster, localReplica, options, host, clientIds, incarnations,
+				new DefectiveRules(EnumSet.of(bug.defect)));
 	}
 
 }

@@ -5,7 +5,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Builds replicas with a deliberate protocol bug, so that tests can show the simulator's checkers
- * catch it. The defects live in the package-private {@link Defect}; this is the only way in. Every
+ * catch it. The defects live in the test-only {@link Defect}, and reach the replica as the
+ * {@link ProtocolRules} it asks ({@link DefectiveRules}); this is the only way in. Every
  * defective replica also runs {@link Defect#UNGUARDED}: without the backstops that stop a replica
  * before it loses a committed op, so that what catches the bug is the simulator, not the replica.
  */
@@ -64,13 +65,15 @@ public final class DefectiveReplicas {
 	/** Like {@link Replica#restart}, with {@code bug} switched on. */
 	public static Replica restart(Bug bug, Cluster cluster, int index, ReplicaOptions options, DurableState state,
 			Storage storage, Outbox outbox, Applier applier, RandomGenerator random) {
-		return new Replica(cluster, index, options, state, storage, outbox, applier, random, EnumSet.of(bug.defect, Defect.UNGUARDED));
+		return new Replica(cluster, index, options, state, storage, outbox, applier, random,
+				new DefectiveRules(EnumSet.of(bug.defect, Defect.UNGUARDED)));
 	}
 
 	/** Like {@link Replica#recover}, with {@code bug} switched on. */
 	public static Replica recover(Bug bug, Cluster cluster, int index, ReplicaOptions options, Storage storage,
 			Outbox outbox, Applier applier, RandomGenerator random) {
-		return new Replica(cluster, index, options, null, storage, outbox, applier, random, EnumSet.of(bug.defect, Defect.UNGUARDED));
+		return new Replica(cluster, index, options, null, storage, outbox, applier, random,
+				new DefectiveRules(EnumSet.of(bug.defect, Defect.UNGUARDED)));
 	}
 
 }
