@@ -1,5 +1,6 @@
 package io.viewstamp.autoconfigure;
 
+import io.viewstamp.actuate.NodeStatusReportSource;
 import io.viewstamp.actuate.ReplicationEndpoint;
 import io.viewstamp.actuate.ReplicationHealthIndicator;
 import io.viewstamp.actuate.ReplicationReportSource;
@@ -30,7 +31,7 @@ public final class ReplicationEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	ReplicationReportSource replicationReportSource(ReplicaNodeLifecycle lifecycle, ReplicationProperties properties,
 			BeanStateMachine beans) {
-		return new NodeStatusReportSource(lifecycle, properties.getClusterId(), beans);
+		return new NodeStatusReportSource(lifecycle::getStatus, properties.getClusterId(), beans);
 	}
 
 	@Bean

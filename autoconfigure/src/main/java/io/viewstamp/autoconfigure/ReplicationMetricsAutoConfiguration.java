@@ -1,6 +1,7 @@
 package io.viewstamp.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.viewstamp.actuate.CommandLatencyMetrics;
 import io.viewstamp.actuate.ReplicationMetrics;
 import io.viewstamp.beans.ReplicatedBeanPostProcessor;
 import io.viewstamp.runtime.NodeConfiguration;

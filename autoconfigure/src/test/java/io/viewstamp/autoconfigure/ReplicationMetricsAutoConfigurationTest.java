@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.viewstamp.actuate.CommandLatencyMetrics;
 import io.viewstamp.actuate.ReplicationMetrics;
 import io.viewstamp.beans.CommandObserver;
 import io.viewstamp.beans.ReplicatedBeanPostProcessor;

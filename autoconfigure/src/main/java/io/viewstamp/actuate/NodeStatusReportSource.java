@@ -1,9 +1,8 @@
-package io.viewstamp.autoconfigure;
+package io.viewstamp.actuate;
 
 import java.util.List;
+import java.util.function.Supplier;
 
-import io.viewstamp.actuate.ReplicationReport;
-import io.viewstamp.actuate.ReplicationReportSource;
 import io.viewstamp.beans.BeanStateMachine;
 import io.viewstamp.runtime.NodeStatus;
 import io.viewstamp.storage.StorageStatistics;
@@ -11,26 +10,30 @@ import io.viewstamp.transport.PeerStatus;
 
 /**
  * The running replica's {@link NodeStatus}, as the endpoint and the health indicator show it.
- * It lives here, not in the actuate package, because only this package may see the transport's
- * and the storage's types.
  */
-final class NodeStatusReportSource implements ReplicationReportSource {
+public final class NodeStatusReportSource implements ReplicationReportSource {
 
-	private final ReplicaNodeLifecycle lifecycle;
+	private final Supplier<NodeStatus> status;
 
 	private final String clusterId;
 
 	private final BeanStateMachine beans;
 
-	NodeStatusReportSource(ReplicaNodeLifecycle lifecycle, String clusterId, BeanStateMachine beans) {
-		this.lifecycle = lifecycle;
+	/**
+	 * A source of reports.
+	 * @param status the replica's latest status, {@code null} while it does not run
+	 * @param clusterId the configured cluster id
+	 * @param beans the replicated beans' state machine, for their command counts
+	 */
+	public NodeStatusReportSource(Supplier<NodeStatus> status, String clusterId, BeanStateMachine beans) {
+		this.status = status;
 		this.clusterId = clusterId;
 		this.beans = beans;
 	}
 
 	@Override
 	public ReplicationReport report() {
-		NodeStatus status = this.lifecycle.getStatus();
+		NodeStatus status = this.status.get();
 		if (status == null) {
 			return null;
 		}

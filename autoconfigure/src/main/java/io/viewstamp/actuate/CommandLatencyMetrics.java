@@ -1,4 +1,4 @@
-package io.viewstamp.autoconfigure;
+package io.viewstamp.actuate;
 
 import java.util.Map;
 import java.util.Objects;
