@@ -17,6 +17,7 @@ import io.viewstamp.transport.PeerSecret;
 import io.viewstamp.transport.PeerTls;
 import io.viewstamp.transport.TransportOptions;
 import io.viewstamp.vsr.Cluster;
+import io.viewstamp.vsr.LogEntryCodec;
 import io.viewstamp.vsr.ReplicaOptions;
 
 import org.springframework.boot.ssl.NoSuchSslBundleException;
@@ -30,6 +31,12 @@ import org.springframework.util.StringUtils;
  * the runtime in its own terms.
  */
 final class ReplicaSettings {
+
+	/** The deepest pipeline a property may ask for: far beyond any use, well within memory. */
+	static final int PIPELINE_DEPTH_LIMIT = 4096;
+
+	/** The longest protocol timeout in ticks (some 11 hours at 10 ms a tick). */
+	private static final int TICKS_LIMIT = 4_000_000;
 
 	private ReplicaSettings() {
 	}
@@ -101,13 +108,23 @@ final class ReplicaSettings {
 					"the request timeout must be positive", "Set replication.request-timeout to a positive duration, e.g. 5s.",
 					null);
 		}
+		int pipelineDepth = within(properties.getPipelineDepth(), "replication.pipeline-depth", 1,
+				PIPELINE_DEPTH_LIMIT, "ops in flight", ReplicaOptions.PIPELINE_PREPARES_MAX);
+		int batchSize = within(properties.getBatchSize(), "replication.batch-size", 1, LogEntryCodec.ENTRY_REQUESTS_MAX,
+				"requests in one op (one journal entry)", ReplicaOptions.PREPARE_REQUESTS_MAX);
+		int clientSessions = within(properties.getClientSessions(), "replication.client-sessions", 1,
+				ReplicaOptions.CLIENTS_MAX, "sessions of this replica's callers (the cluster's client table keeps "
+						+ ReplicaOptions.CLIENTS_MAX + " for all replicas)",
+				RuntimeOptions.CLIENT_SESSIONS_MAX);
+		int pendingRequests = within(properties.getPendingRequests(), "replication.pending-requests", 1,
+				Integer.MAX_VALUE, "commands waiting for the cluster", RuntimeOptions.PENDING_REQUESTS_MAX);
 		int snapshotInterval = properties.getSnapshotInterval();
-		if (snapshotInterval <= ReplicaOptions.PIPELINE_PREPARES_MAX) {
+		if (snapshotInterval <= pipelineDepth) {
 			throw new InvalidReplicationPropertyException("replication.snapshot-interval", snapshotInterval,
-					"a snapshot must never cover an op still in flight, of which there may be "
-							+ ReplicaOptions.PIPELINE_PREPARES_MAX,
-					"Set replication.snapshot-interval to more than " + ReplicaOptions.PIPELINE_PREPARES_MAX
-							+ " ops (the default is " + ReplicaOptions.SNAPSHOT_INTERVAL_OPS + ").",
+					"a snapshot must never cover an op still in flight, of which there may be " + pipelineDepth
+							+ " (replication.pipeline-depth)",
+					"Set replication.snapshot-interval to more than " + pipelineDepth + " ops (the default is "
+							+ ReplicaOptions.SNAPSHOT_INTERVAL_OPS + ").",
 					null);
 		}
 		long stateCheckInterval = properties.getStateCheckInterval();
@@ -119,10 +136,63 @@ final class ReplicaSettings {
 					null);
 		}
 		RuntimeOptions defaults = RuntimeOptions.defaults();
+		Duration tick = defaults.tickInterval();
+		int heartbeatTicks = ticks(properties.getHeartbeatInterval(), "replication.heartbeat-interval", tick,
+				"an idle primary's heartbeats", "100ms");
+		int primaryTimeoutTicks = ticks(properties.getPrimaryTimeout(), "replication.primary-timeout", tick,
+				"a backup's wait for its primary", "500ms");
+		if (primaryTimeoutTicks <= 2 * heartbeatTicks) {
+			throw new InvalidReplicationPropertyException("replication.primary-timeout", properties.getPrimaryTimeout(),
+					"a backup would start a view change after missing only one or two heartbeats of its primary ("
+							+ "replication.heartbeat-interval is " + properties.getHeartbeatInterval() + ")",
+					"Set replication.primary-timeout to more than twice replication.heartbeat-interval, e.g. 500ms "
+							+ "(the default) with heartbeats every 100ms.",
+					null);
+		}
+		int viewChangeTimeoutTicks = ticks(properties.getViewChangeTimeout(), "replication.view-change-timeout", tick,
+				"a view change", "1s");
+		ReplicaOptions replica = defaults.replica()
+			.toBuilder()
+			.pipelinePreparesMax(pipelineDepth)
+			.viewChangeEntriesMax(Math.max(ReplicaOptions.VIEW_CHANGE_ENTRIES_MAX, 2 * pipelineDepth))
+			.prepareRequestsMax(batchSize)
+			.heartbeatIntervalTicks(heartbeatTicks)
+			.primaryTimeoutTicks(primaryTimeoutTicks)
+			.viewChangeTimeoutTicks(viewChangeTimeoutTicks)
+			.snapshotIntervalOps(snapshotInterval)
+			.build();
 		return defaults.withRequestTimeout(requestTimeout)
-			.withReplica(defaults.replica().toBuilder().snapshotIntervalOps(snapshotInterval).build())
+			.withReplica(replica)
+			.withClientSessionsMax(clientSessions)
+			.withPendingRequestsMax(pendingRequests)
 			.withStateCheckIntervalOps(stateCheckInterval)
 			.withTransport(transportOptions(properties.getTransport(), defaults.transport()));
+	}
+
+	/** Checks a count against its bounds, naming the property and its default when it is outside. */
+	private static int within(int value, String property, int min, int max, String what, int defaultValue) {
+		if (value < min || value > max) {
+			throw new InvalidReplicationPropertyException(property, value,
+					"the number of " + what + " must be within " + min + ".." + max,
+					"Set " + property + " within " + min + ".." + max + " (the default is " + defaultValue + ").", null);
+		}
+		return value;
+	}
+
+	/**
+	 * A duration of the protocol in the replica's ticks, rounded up: at least one tick, and at most
+	 * what an {@code int} of ticks holds.
+	 */
+	private static int ticks(Duration duration, String property, Duration tick, String what, String example) {
+		long tickNanos = tick.toNanos();
+		Duration max = tick.multipliedBy(TICKS_LIMIT);
+		if (duration == null || duration.compareTo(tick) < 0 || duration.compareTo(max) > 0) {
+			throw new InvalidReplicationPropertyException(property, duration,
+					"the time of " + what + " must be at least one tick of the replica (" + tick.toMillis()
+							+ " ms) and at most " + max.toHours() + " hours",
+					"Set " + property + " to a duration such as " + example + " (the default).", null);
+		}
+		return (int) ((duration.toNanos() + tickNanos - 1) / tickNanos);
 	}
 
 	private static TransportOptions transportOptions(ReplicationProperties.Transport transport, TransportOptions defaults) {

@@ -7,7 +7,9 @@ import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import io.viewstamp.runtime.RuntimeOptions;
 import io.viewstamp.transport.TransportOptions;
+import io.viewstamp.vsr.ReplicaOptions;
 
 /**
  * Configuration of this application's replica, under the {@code replication} prefix.
@@ -46,6 +48,46 @@ public class ReplicationProperties {
 	 * Number of ops between two snapshots. The journal keeps only the ops after the last one.
 	 */
 	private int snapshotInterval = 10_000;
+
+	/**
+	 * Ops the primary may have prepared and not yet committed: the depth of its pipeline. Deeper
+	 * keeps more in flight on a slow disk or network; each op may carry a batch of requests.
+	 */
+	private int pipelineDepth = ReplicaOptions.PIPELINE_PREPARES_MAX;
+
+	/**
+	 * Requests the primary batches into one op (one journal entry, one round of prepares).
+	 */
+	private int batchSize = ReplicaOptions.PREPARE_REQUESTS_MAX;
+
+	/**
+	 * Client sessions this replica's callers hold at once: how many commands from here may be in
+	 * flight together (each session has one at a time).
+	 */
+	private int clientSessions = RuntimeOptions.CLIENT_SESSIONS_MAX;
+
+	/**
+	 * Commands this replica's callers may have waiting for the cluster at once; a command beyond
+	 * them is refused at once, unsent, rather than queued without bound.
+	 */
+	private int pendingRequests = RuntimeOptions.PENDING_REQUESTS_MAX;
+
+	/**
+	 * How often an idle primary tells the backups it is alive (and what it has committed).
+	 */
+	private Duration heartbeatInterval = Duration.ofMillis(100);
+
+	/**
+	 * How long a backup waits to hear from its primary before it starts a view change, plus up to
+	 * as much again at random. More than two heartbeat intervals.
+	 */
+	private Duration primaryTimeout = Duration.ofMillis(500);
+
+	/**
+	 * How long a view change may take before the next view is tried, plus up to as much again at
+	 * random.
+	 */
+	private Duration viewChangeTimeout = Duration.ofSeconds(1);
 
 	/**
 	 * Number of ops applied between two checks that this replica's state is the primary's: a
@@ -123,6 +165,62 @@ public class ReplicationProperties {
 
 	public void setRequestTimeout(Duration requestTimeout) {
 		this.requestTimeout = requestTimeout;
+	}
+
+	public int getPipelineDepth() {
+		return this.pipelineDepth;
+	}
+
+	public void setPipelineDepth(int pipelineDepth) {
+		this.pipelineDepth = pipelineDepth;
+	}
+
+	public int getBatchSize() {
+		return this.batchSize;
+	}
+
+	public void setBatchSize(int batchSize) {
+		this.batchSize = batchSize;
+	}
+
+	public int getClientSessions() {
+		return this.clientSessions;
+	}
+
+	public void setClientSessions(int clientSessions) {
+		this.clientSessions = clientSessions;
+	}
+
+	public int getPendingRequests() {
+		return this.pendingRequests;
+	}
+
+	public void setPendingRequests(int pendingRequests) {
+		this.pendingRequests = pendingRequests;
+	}
+
+	public Duration getHeartbeatInterval() {
+		return this.heartbeatInterval;
+	}
+
+	public void setHeartbeatInterval(Duration heartbeatInterval) {
+		this.heartbeatInterval = heartbeatInterval;
+	}
+
+	public Duration getPrimaryTimeout() {
+		return this.primaryTimeout;
+	}
+
+	public void setPrimaryTimeout(Duration primaryTimeout) {
+		this.primaryTimeout = primaryTimeout;
+	}
+
+	public Duration getViewChangeTimeout() {
+		return this.viewChangeTimeout;
+	}
+
+	public void setViewChangeTimeout(Duration viewChangeTimeout) {
+		this.viewChangeTimeout = viewChangeTimeout;
 	}
 
 	public int getSnapshotInterval() {

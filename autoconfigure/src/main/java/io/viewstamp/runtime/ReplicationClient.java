@@ -124,8 +124,8 @@ public final class ReplicationClient {
 		if (this.admitted.incrementAndGet() > this.options.pendingRequestsMax()) {
 			this.admitted.decrementAndGet();
 			return CompletableFuture.failedFuture(new RequestFailedException(this.options.pendingRequestsMax()
-					+ " commands already wait for the cluster (RuntimeOptions.pendingRequestsMax): it does not keep up. "
-					+ "Nothing was submitted; retry later or slow down."));
+					+ " commands already wait for the cluster (replication.pending-requests, RuntimeOptions.pendingRequestsMax): "
+					+ "it does not keep up. Nothing was submitted; retry later or slow down."));
 		}
 		PendingCommand caller = new PendingCommand(command, new CompletableFuture<>(), stateCheck);
 		try {
@@ -210,8 +210,8 @@ public final class ReplicationClient {
 			case NOT_SENT -> new RequestTimeoutException("The command waited for a free session and was never sent within "
 					+ "the request timeout (" + timeout + "); it was not applied. No session was free: either the cluster "
 					+ "does not answer (check that a majority of replicas is running and connected) or more commands are in "
-					+ "flight than RuntimeOptions.clientSessionsMax (" + this.options.clientSessionsMax()
-					+ ") sessions carry.");
+					+ "flight than this replica's " + this.options.clientSessionsMax() + " sessions carry "
+					+ "(replication.client-sessions, RuntimeOptions.clientSessionsMax).");
 			case OUTCOME_UNKNOWN -> new RequestTimeoutException("The command was sent but not acknowledged within the "
 					+ "request timeout (" + timeout + "); it may still be applied, once. Check that a majority of replicas "
 					+ "is running and connected.");
@@ -219,8 +219,9 @@ public final class ReplicationClient {
 					+ " but this replica had not applied it within the request timeout (" + timeout + "): it is lagging "
 					+ "behind the cluster. The command will be applied, once; do not submit it again.", op);
 			case SESSION_EVICTED -> new SessionEvictedException("The cluster evicted this client's session while a "
-					+ "command was in flight; it may or may not have been applied. More clients are active than "
-					+ "ReplicaOptions.clientsMax allows.");
+					+ "command was in flight; it may or may not have been applied. More sessions are active across the "
+					+ "cluster than its client table keeps (ReplicaOptions.clientsMax, the same on every replica): lower "
+					+ "replication.client-sessions on the replicas, or run fewer of them.");
 			case STOPPED -> stopped(this.stopCause);
 		};
 	}

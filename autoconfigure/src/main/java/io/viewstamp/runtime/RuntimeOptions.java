@@ -82,6 +82,13 @@ public record RuntimeOptions(Duration tickInterval, Duration requestTimeout, Dur
 				this.clientSessionsMax, this.pendingRequestsMax, this.stateCheckIntervalOps, replica, this.storage, this.transport);
 	}
 
+	/** A copy with another bound on the commands waiting for the cluster. */
+	public RuntimeOptions withPendingRequestsMax(int pendingRequestsMax) {
+		return new RuntimeOptions(this.tickInterval, this.requestTimeout, this.requestResendInterval,
+				this.clientSessionsMax, pendingRequestsMax, this.stateCheckIntervalOps, this.replica, this.storage,
+				this.transport);
+	}
+
 	/** A copy with another number of client sessions. */
 	public RuntimeOptions withClientSessionsMax(int clientSessionsMax) {
 		return new RuntimeOptions(this.tickInterval, this.requestTimeout, this.requestResendInterval, clientSessionsMax,

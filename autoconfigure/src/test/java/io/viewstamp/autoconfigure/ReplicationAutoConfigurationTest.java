@@ -148,7 +148,10 @@ class ReplicationAutoConfigurationTest {
 					"replication.peers=" + String.join(",", peers), "replication.data-dir=" + this.root.resolve("1"),
 					"replication.request-timeout=2s", "replication.snapshot-interval=500",
 					"replication.state-check-interval=700", "replication.transport.ping-interval=250ms",
-					"replication.transport.idle-timeout=3s", "replication.secret=a shared secret of the cluster")
+					"replication.transport.idle-timeout=3s", "replication.secret=a shared secret of the cluster",
+					"replication.pipeline-depth=100", "replication.batch-size=16", "replication.client-sessions=8",
+					"replication.pending-requests=1000", "replication.heartbeat-interval=50ms",
+					"replication.primary-timeout=301ms", "replication.view-change-timeout=2s")
 			.run((context) -> {
 				NodeConfiguration configuration = context.getBean(ReplicaNodeLifecycle.class).getConfiguration();
 				assertThat(configuration.clusterId()).isEqualTo(ReplicaSettings.clusterId("demo"));
@@ -162,7 +165,26 @@ class ReplicationAutoConfigurationTest {
 				assertThat(options.transport().pingInterval()).isEqualTo(Duration.ofMillis(250));
 				assertThat(options.transport().idleTimeout()).isEqualTo(Duration.ofSeconds(3));
 				assertThat(options.transport().secret()).isNotNull();
+				assertThat(options.replica().pipelinePreparesMax()).isEqualTo(100);
+				assertThat(options.replica().viewChangeEntriesMax()).as("covers the pipeline").isEqualTo(200);
+				assertThat(options.replica().prepareRequestsMax()).isEqualTo(16);
+				assertThat(options.clientSessionsMax()).isEqualTo(8);
+				assertThat(options.pendingRequestsMax()).isEqualTo(1000);
+				// In ticks of 10 ms, rounded up.
+				assertThat(options.replica().heartbeatIntervalTicks()).isEqualTo(5);
+				assertThat(options.replica().primaryTimeoutTicks()).isEqualTo(31);
+				assertThat(options.replica().viewChangeTimeoutTicks()).isEqualTo(200);
 			});
+	}
+
+	@Test
+	void theDefaultsOfTheProtocolPropertiesAreTheProtocolsOwn() {
+		this.runner.withPropertyValues("replication.data-dir=" + this.root.resolve("alone")).run((context) -> {
+			RuntimeOptions options = context.getBean(ReplicaNodeLifecycle.class).getOptions();
+			assertThat(options.replica()).isEqualTo(RuntimeOptions.defaults().replica());
+			assertThat(options.clientSessionsMax()).isEqualTo(RuntimeOptions.defaults().clientSessionsMax());
+			assertThat(options.pendingRequestsMax()).isEqualTo(RuntimeOptions.defaults().pendingRequestsMax());
+		});
 	}
 
 	@Test

@@ -100,6 +100,39 @@ class ReplicationFailureAnalyzerTest {
 	}
 
 	@Test
+	void whenThePipelineDepthIsZeroThenTheFailureNamesItAndItsRange() {
+		FailureAnalysis analysis = analyzeStartup("replication.pipeline-depth=0");
+		assertThat(analysis.getDescription()).contains("replication.pipeline-depth", "within 1..4096");
+		assertThat(analysis.getAction()).contains("the default is 32");
+	}
+
+	@Test
+	void whenTheBatchSizeIsMoreThanOneJournalEntryHoldsThenTheFailureNamesIt() {
+		FailureAnalysis analysis = analyzeStartup("replication.batch-size=100000");
+		assertThat(analysis.getDescription()).contains("replication.batch-size", "one journal entry");
+	}
+
+	@Test
+	void whenThePrimaryTimeoutIsNotMoreThanTwoHeartbeatsThenTheFailureNamesBoth() {
+		FailureAnalysis analysis = analyzeStartup("replication.heartbeat-interval=300ms",
+				"replication.primary-timeout=500ms");
+		assertThat(analysis.getDescription()).contains("replication.primary-timeout", "replication.heartbeat-interval");
+		assertThat(analysis.getAction()).contains("more than twice replication.heartbeat-interval");
+	}
+
+	@Test
+	void whenAProtocolTimeoutIsShorterThanOneTickThenTheFailureNamesIt() {
+		FailureAnalysis analysis = analyzeStartup("replication.view-change-timeout=1ms");
+		assertThat(analysis.getDescription()).contains("replication.view-change-timeout", "at least one tick");
+	}
+
+	@Test
+	void whenTheSnapshotIntervalIsWithinTheConfiguredPipelineThenTheFailureNamesBoth() {
+		FailureAnalysis analysis = analyzeStartup("replication.pipeline-depth=600", "replication.snapshot-interval=500");
+		assertThat(analysis.getDescription()).contains("replication.snapshot-interval", "replication.pipeline-depth");
+	}
+
+	@Test
 	void whenTheSecretIsTooShortThenTheFailureNamesThePropertyButNeverShowsTheSecret() {
 		FailureAnalysis analysis = analyzeStartup("replication.secret=hunter2");
 		assertThat(analysis.getDescription()).contains("replication.secret", "fewer than the 16 required")
