@@ -1,19 +1,30 @@
 package io.viewstamp.autoconfigure;
 
-import io.viewstamp.runtime.NodeConfiguration;
+import io.viewstamp.runtime.InvalidNodeConfigurationException;
 import io.viewstamp.storage.DataDirectoryException;
-import io.viewstamp.transport.PeerAddress;
+import io.viewstamp.transport.InvalidPeerAddressException;
 import io.viewstamp.transport.TransportException;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.Ordered;
 
 /**
  * Explains a replica that could not start because of its configuration or its environment: a
  * {@code replication.*} property with a wrong value, a data directory of another replica or
  * cluster, an address that can not be bound.
  */
-public class ReplicationFailureAnalyzer implements FailureAnalyzer {
+public class ReplicationFailureAnalyzer implements FailureAnalyzer, Ordered {
+
+	/**
+	 * First, before Boot's analyzer of {@code InvalidConfigurationPropertyValueException}, which
+	 * would show a property's problem without what to do about it.
+	 */
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
 
 	@Override
 	public FailureAnalysis analyze(Throwable failure) {
@@ -50,7 +61,8 @@ public class ReplicationFailureAnalyzer implements FailureAnalyzer {
 							+ "replication.peers on every replica.",
 					transport);
 		}
-		if (cause instanceof IllegalArgumentException invalid && thrownBy(invalid, PeerAddress.class, NodeConfiguration.class)) {
+		if (cause instanceof InvalidPeerAddressException || cause instanceof InvalidNodeConfigurationException) {
+			IllegalArgumentException invalid = (IllegalArgumentException) cause;
 			// Reached only when the application builds the configuration itself; the properties are checked earlier.
 			return new FailureAnalysis("The replica's configuration is invalid: " + invalid.getMessage(),
 					"Check replication.peers (host:port, each address once) and replication.replica (this replica's "
@@ -58,19 +70,6 @@ public class ReplicationFailureAnalyzer implements FailureAnalyzer {
 					invalid);
 		}
 		return null;
-	}
-
-	private static boolean thrownBy(Throwable exception, Class<?>... types) {
-		StackTraceElement[] trace = exception.getStackTrace();
-		if (trace.length == 0) {
-			return false;
-		}
-		for (Class<?> type : types) {
-			if (type.getName().equals(trace[0].getClassName())) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 }

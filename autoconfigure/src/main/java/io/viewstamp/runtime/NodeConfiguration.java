@@ -26,19 +26,19 @@ public record NodeConfiguration(long clusterId, int replica, List<PeerAddress> p
 		Objects.requireNonNull(dataDirectory, "dataDirectory");
 		peers = List.copyOf(peers);
 		if (peers.size() > Cluster.REPLICAS_MAX) {
-			throw new IllegalArgumentException(peers.size() + " peers are configured, more than the " + Cluster.REPLICAS_MAX
+			throw new InvalidNodeConfigurationException(peers.size() + " peers are configured, more than the " + Cluster.REPLICAS_MAX
 					+ " replicas a cluster may have: list at most " + Cluster.REPLICAS_MAX + " addresses");
 		}
 		int replicaCount = Math.max(1, peers.size());
 		if (replica < 0 || replica >= replicaCount) {
-			throw new IllegalArgumentException("Replica index " + replica + " is outside the " + replicaCount
+			throw new InvalidNodeConfigurationException("Replica index " + replica + " is outside the " + replicaCount
 					+ " configured peers: use an index from 0 to " + (replicaCount - 1)
 					+ ", the position of this replica's own address in the peer list");
 		}
 		Set<PeerAddress> seen = new HashSet<>();
 		for (PeerAddress peer : peers) {
 			if (!seen.add(peer)) {
-				throw new IllegalArgumentException("Peer " + peer + " is listed twice in " + peers
+				throw new InvalidNodeConfigurationException("Peer " + peer + " is listed twice in " + peers
 						+ ": every replica needs an address of its own");
 			}
 		}

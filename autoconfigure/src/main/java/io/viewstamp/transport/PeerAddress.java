@@ -20,15 +20,15 @@ public record PeerAddress(String host, int port) {
 	public PeerAddress {
 		Objects.requireNonNull(host, "host");
 		if (host.isBlank() || !host.strip().equals(host)) {
-			throw new IllegalArgumentException("Peer host '" + host + "' is blank or has surrounding spaces: give a "
+			throw new InvalidPeerAddressException("Peer host '" + host + "' is blank or has surrounding spaces: give a "
 					+ "host name or address, e.g. localhost or 10.0.0.5");
 		}
 		if (host.indexOf('[') >= 0 || host.indexOf(']') >= 0) {
-			throw new IllegalArgumentException("Peer host '" + host + "' has brackets: give an IPv6 address without "
+			throw new InvalidPeerAddressException("Peer host '" + host + "' has brackets: give an IPv6 address without "
 					+ "them (brackets belong only in the text form [::1]:7401)");
 		}
 		if (port < 1 || port > PORT_MAX) {
-			throw new IllegalArgumentException("Peer port " + port + " of host " + host + " is outside 1.." + PORT_MAX
+			throw new InvalidPeerAddressException("Peer port " + port + " of host " + host + " is outside 1.." + PORT_MAX
 					+ ": give the TCP port the replica listens on, e.g. 7401");
 		}
 	}
@@ -37,11 +37,11 @@ public record PeerAddress(String host, int port) {
 	 * Reads an address written {@code host:port} or {@code [ipv6]:port}; spaces around it are ignored.
 	 * @param text the address
 	 * @return the address
-	 * @throws IllegalArgumentException when the text is not of that form, naming the text
+	 * @throws InvalidPeerAddressException when the text is not of that form, naming the text
 	 */
 	public static PeerAddress parse(String text) {
 		if (text == null) {
-			throw new IllegalArgumentException("Peer address is missing: expected " + EXPECTED_FORM);
+			throw new InvalidPeerAddressException("Peer address is missing: expected " + EXPECTED_FORM);
 		}
 		String address = text.strip();
 		String host;
@@ -98,8 +98,8 @@ public record PeerAddress(String host, int port) {
 		return number;
 	}
 
-	private static IllegalArgumentException malformed(String text, String problem) {
-		return new IllegalArgumentException(
+	private static InvalidPeerAddressException malformed(String text, String problem) {
+		return new InvalidPeerAddressException(
 				"Peer address '" + text + "' is not valid (" + problem + "): expected " + EXPECTED_FORM);
 	}
 

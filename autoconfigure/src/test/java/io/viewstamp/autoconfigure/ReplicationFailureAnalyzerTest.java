@@ -5,15 +5,18 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 
+import io.viewstamp.transport.InvalidPeerAddressException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.Ordered;
 import org.springframework.core.io.support.SpringFactoriesLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,6 +107,25 @@ class ReplicationFailureAnalyzerTest {
 		FailureAnalysis analysis = analyzeStartup("replication.pipeline-depth=0");
 		assertThat(analysis.getDescription()).contains("replication.pipeline-depth", "within 1..4096");
 		assertThat(analysis.getAction()).contains("the default is 32");
+	}
+
+	@Test
+	void aBadPropertyIsBootsInvalidConfigurationPropertyValueExceptionAndThisAnalyzerComesFirst() {
+		this.runner.withPropertyValues("replication.data-dir=" + this.root.resolve("data"), "replication.batch-size=0")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.extracting((failure) -> ((InvalidConfigurationPropertyValueException) failure).getName())
+				.isEqualTo("replication.batch-size"));
+		assertThat(new ReplicationFailureAnalyzer().getOrder()).isEqualTo(Ordered.HIGHEST_PRECEDENCE);
+	}
+
+	@Test
+	void aPeerAddressTheApplicationBuiltItselfIsAnalyzedByItsTypeAndNamesThePeersProperty() {
+		FailureAnalysis analysis = new ReplicationFailureAnalyzer()
+			.analyze(new IllegalStateException("wrapped", new InvalidPeerAddressException("Peer address 'x' is bad")));
+		assertThat(analysis.getDescription()).contains("Peer address 'x' is bad");
+		assertThat(analysis.getAction()).contains("replication.peers");
+		assertThat(new ReplicationFailureAnalyzer().analyze(new IllegalArgumentException("anything else"))).isNull();
 	}
 
 	@Test
