@@ -1,9 +1,9 @@
 package io.viewstamp.autoconfigure;
 
 import io.viewstamp.beans.BeanStateMachine;
+import io.viewstamp.beans.CommandObserver;
 import io.viewstamp.beans.ReplicatedBeanPostProcessor;
 import io.viewstamp.runtime.NodeConfiguration;
-import io.viewstamp.runtime.ReplicaNode;
 import io.viewstamp.runtime.RuntimeOptions;
 import io.viewstamp.transport.PeerSecret;
 import io.viewstamp.transport.PeerTls;
@@ -12,7 +12,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
@@ -23,11 +22,12 @@ import org.springframework.context.annotation.Role;
  * Auto-configuration of replicated beans: the state machine that applies committed commands to
  * the {@code @Replicated} beans, the post-processor that puts a proxy in front of each of them,
  * and the replica that runs while the application does. Every piece backs off when the
- * application defines its own.
+ * application defines its own. No class condition: everything it needs (Netty, Jackson) is a
+ * required dependency of the starter, and an application that lacks one should fail to start,
+ * not lose its replication without a word.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration" })
-@ConditionalOnClass(ReplicaNode.class)
 @EnableConfigurationProperties(ReplicationProperties.class)
 public final class ReplicationAutoConfiguration {
 
@@ -51,11 +51,11 @@ public final class ReplicationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	static ReplicatedBeanPostProcessor replicatedBeanPostProcessor(ObjectProvider<BeanStateMachine> stateMachine,
-			ObjectProvider<ReplicaNodeLifecycle> lifecycle) {
+			ObjectProvider<ReplicaNodeLifecycle> lifecycle, ObjectProvider<CommandObserver> commandObservers) {
 		return new ReplicatedBeanPostProcessor(stateMachine::getObject, () -> {
 			ReplicaNodeLifecycle running = lifecycle.getIfAvailable();
 			return (running != null) ? running.getClient() : null;
-		});
+		}, commandObservers);
 	}
 
 	/** Every replica needs every replicated bean before the first command: none may be lazy. */

@@ -3,10 +3,8 @@ package io.viewstamp.autoconfigure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.viewstamp.actuate.CommandLatencyMetrics;
 import io.viewstamp.actuate.ReplicationMetrics;
-import io.viewstamp.beans.ReplicatedBeanPostProcessor;
 import io.viewstamp.runtime.NodeConfiguration;
 
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -47,17 +45,14 @@ public final class ReplicationMetricsAutoConfiguration {
 	}
 
 	/**
-	 * The command timer, set on the post-processor of replicated beans. That post-processor was
-	 * created before the registry existed, and its proxies read the observer at each command, so
-	 * setting it now times every command, including those of beans already proxied.
+	 * The command timer: a {@code CommandObserver} bean, which the post-processor of replicated
+	 * beans takes from its {@code ObjectProvider} once every singleton exists, so that every
+	 * command is timed, including those of beans proxied before the registry existed.
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	CommandLatencyMetrics commandLatencyMetrics(MeterRegistry registry,
-			ObjectProvider<ReplicatedBeanPostProcessor> postProcessors) {
-		CommandLatencyMetrics metrics = new CommandLatencyMetrics(registry);
-		postProcessors.orderedStream().forEach((postProcessor) -> postProcessor.setCommandObserver(metrics));
-		return metrics;
+	CommandLatencyMetrics commandLatencyMetrics(MeterRegistry registry) {
+		return new CommandLatencyMetrics(registry);
 	}
 
 }

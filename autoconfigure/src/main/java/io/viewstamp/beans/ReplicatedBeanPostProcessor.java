@@ -1,5 +1,6 @@
 package io.viewstamp.beans;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -8,6 +9,8 @@ import io.viewstamp.runtime.ReplicationClient;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
@@ -21,13 +24,16 @@ import org.springframework.util.function.SingletonSupplier;
  *
  * <p>The replica starts after the application context, so the client is looked up at the first call.
  */
-public final class ReplicatedBeanPostProcessor implements BeanPostProcessor {
+public final class ReplicatedBeanPostProcessor implements BeanPostProcessor, SmartInitializingSingleton {
 
 	private final Supplier<BeanStateMachine> stateMachine;
 
 	private final Supplier<ReplicationClient> client;
 
-	/** Read at each command, so that an observer set after the proxies were made still sees them. */
+	/** The application's observers of commands, resolved once every singleton exists. */
+	private final ObjectProvider<CommandObserver> observers;
+
+	/** Read at each command, so that observers resolved after the proxies were made still see them. */
 	private volatile CommandObserver commandObserver = CommandObserver.NONE;
 
 	/**
@@ -35,7 +41,7 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor {
 	 * @param client this replica's client, looked up at each command; {@code null} until the replica runs
 	 */
 	public ReplicatedBeanPostProcessor(BeanStateMachine stateMachine, Supplier<ReplicationClient> client) {
-		this(singleton(Objects.requireNonNull(stateMachine, "stateMachine")), client);
+		this(singleton(Objects.requireNonNull(stateMachine, "stateMachine")), client, null);
 	}
 
 	/**
@@ -44,10 +50,15 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor {
 	 * beans, and creating the state machine then would create the JSON mapper it needs too early
 	 * for the other post-processors to see it
 	 * @param client this replica's client, looked up at each command; {@code null} until the replica runs
+	 * @param observers the {@link CommandObserver} beans, told of every command; looked up once every
+	 * singleton exists (a post-processor is created before the beans, such as a meter registry, an
+	 * observer needs), or {@code null} for none
 	 */
-	public ReplicatedBeanPostProcessor(Supplier<BeanStateMachine> stateMachine, Supplier<ReplicationClient> client) {
+	public ReplicatedBeanPostProcessor(Supplier<BeanStateMachine> stateMachine, Supplier<ReplicationClient> client,
+			ObjectProvider<CommandObserver> observers) {
 		this.stateMachine = SingletonSupplier.of(Objects.requireNonNull(stateMachine, "stateMachine"));
 		this.client = Objects.requireNonNull(client, "client");
+		this.observers = observers;
 	}
 
 	private static Supplier<BeanStateMachine> singleton(BeanStateMachine stateMachine) {
@@ -55,16 +66,24 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor {
 	}
 
 	/**
-	 * Sets who is told of each command's outcome and duration. A setter rather than a constructor
-	 * argument because a post-processor is created before the beans (such as a meter registry)
-	 * that an observer needs.
-	 * @param commandObserver the observer, or {@code null} for none
+	 * Resolves the observers now that every singleton exists; the proxies made before read them at
+	 * each command, so every command is observed. No command runs before: the replica starts after.
 	 */
-	public void setCommandObserver(CommandObserver commandObserver) {
-		this.commandObserver = (commandObserver != null) ? commandObserver : CommandObserver.NONE;
+	@Override
+	public void afterSingletonsInstantiated() {
+		if (this.observers == null) {
+			return;
+		}
+		List<CommandObserver> all = this.observers.orderedStream().toList();
+		this.commandObserver = switch (all.size()) {
+			case 0 -> CommandObserver.NONE;
+			case 1 -> all.get(0);
+			default -> (bean, method, nanos, failed) -> all
+				.forEach((observer) -> observer.commandCompleted(bean, method, nanos, failed));
+		};
 	}
 
-	/** Who is told of each command; {@link CommandObserver#NONE} unless one was set. */
+	/** Who is told of each command; {@link CommandObserver#NONE} when no observer bean exists. */
 	public CommandObserver getCommandObserver() {
 		return this.commandObserver;
 	}

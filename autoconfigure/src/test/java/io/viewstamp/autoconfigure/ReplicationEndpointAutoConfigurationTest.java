@@ -28,7 +28,7 @@ class ReplicationEndpointAutoConfigurationTest {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ReplicationAutoConfiguration.class,
-				ReplicationEndpointAutoConfiguration.class))
+				ReplicationEndpointAutoConfiguration.class, ReplicationHealthContributorAutoConfiguration.class))
 		.withUserConfiguration(ReplicationAutoConfigurationTest.CounterConfiguration.class);
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
@@ -84,6 +84,15 @@ class ReplicationEndpointAutoConfigurationTest {
 			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"),
 					"management.health.replication.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(ReplicationHealthIndicator.class));
+	}
+
+	@Test
+	void theHealthContributorWorksWithoutTheEndpointClass() {
+		this.runner.withClassLoader(new FilteredClassLoader(Endpoint.class))
+			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(ReplicationEndpoint.class)
+				.hasSingleBean(ReplicationHealthIndicator.class));
 	}
 
 	@Test
