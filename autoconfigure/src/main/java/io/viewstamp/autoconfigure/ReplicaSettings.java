@@ -161,12 +161,14 @@ final class ReplicaSettings {
 			.viewChangeTimeoutTicks(viewChangeTimeoutTicks)
 			.snapshotIntervalOps(snapshotInterval)
 			.build();
-		return defaults.withRequestTimeout(requestTimeout)
-			.withReplica(replica)
-			.withClientSessionsMax(clientSessions)
-			.withPendingRequestsMax(pendingRequests)
-			.withStateCheckIntervalOps(stateCheckInterval)
-			.withTransport(transportOptions(properties.getTransport(), defaults.transport()));
+		return defaults.toBuilder()
+			.requestTimeout(requestTimeout)
+			.replica(replica)
+			.clientSessionsMax(clientSessions)
+			.pendingRequestsMax(pendingRequests)
+			.stateCheckIntervalOps(stateCheckInterval)
+			.transport(transportOptions(properties.getTransport(), defaults.transport()))
+			.build();
 	}
 
 	/** Checks a count against its bounds, naming the property and its default when it is outside. */

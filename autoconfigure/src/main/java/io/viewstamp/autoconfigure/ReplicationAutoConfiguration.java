@@ -68,15 +68,16 @@ public final class ReplicationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ReplicaNodeLifecycle replicaNodeLifecycle(ReplicationProperties properties, BeanStateMachine stateMachine,
-			ObjectProvider<SslBundles> sslBundles) {
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<ReplicationCustomizer> customizers) {
 		// Checked here, while the context is created, so a mistake names its property before anything starts.
 		NodeConfiguration configuration = ReplicaSettings.nodeConfiguration(properties);
-		RuntimeOptions options = ReplicaSettings.runtimeOptions(properties);
+		RuntimeOptions fromProperties = ReplicaSettings.runtimeOptions(properties);
 		PeerTls tls = ReplicaSettings.peerTls(properties, sslBundles.getIfAvailable());
 		PeerSecret secret = ReplicaSettings.peerSecret(properties);
-		return new ReplicaNodeLifecycle(configuration,
-				options.withTransport(options.transport().withTls(tls).withSecret(secret)), stateMachine,
-				properties.isInitialize());
+		RuntimeOptions.Builder options = fromProperties.toBuilder()
+			.transport(fromProperties.transport().withTls(tls).withSecret(secret));
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(options));
+		return new ReplicaNodeLifecycle(configuration, options.build(), stateMachine, properties.isInitialize());
 	}
 
 }

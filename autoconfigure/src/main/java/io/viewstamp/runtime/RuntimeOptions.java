@@ -70,43 +70,132 @@ public record RuntimeOptions(Duration tickInterval, Duration requestTimeout, Dur
 				TransportOptions.defaults());
 	}
 
-	/** A copy with another request timeout. */
-	public RuntimeOptions withRequestTimeout(Duration requestTimeout) {
-		return new RuntimeOptions(this.tickInterval, requestTimeout, this.requestResendInterval, this.clientSessionsMax,
-				this.pendingRequestsMax, this.stateCheckIntervalOps, this.replica, this.storage, this.transport);
+	/**
+	 * A builder that starts from the defaults.
+	 * @return the builder
+	 */
+	public static Builder builder() {
+		return defaults().toBuilder();
 	}
 
-	/** A copy with other protocol options. */
-	public RuntimeOptions withReplica(ReplicaOptions replica) {
-		return new RuntimeOptions(this.tickInterval, this.requestTimeout, this.requestResendInterval,
-				this.clientSessionsMax, this.pendingRequestsMax, this.stateCheckIntervalOps, replica, this.storage, this.transport);
+	/**
+	 * A builder that starts from these options.
+	 * @return the builder
+	 */
+	public Builder toBuilder() {
+		return new Builder(this);
 	}
 
-	/** A copy with another bound on the commands waiting for the cluster. */
-	public RuntimeOptions withPendingRequestsMax(int pendingRequestsMax) {
-		return new RuntimeOptions(this.tickInterval, this.requestTimeout, this.requestResendInterval,
-				this.clientSessionsMax, pendingRequestsMax, this.stateCheckIntervalOps, this.replica, this.storage,
-				this.transport);
-	}
+	/**
+	 * Options built one setting at a time; {@link #build()} checks them together.
+	 */
+	public static final class Builder {
 
-	/** A copy with another number of client sessions. */
-	public RuntimeOptions withClientSessionsMax(int clientSessionsMax) {
-		return new RuntimeOptions(this.tickInterval, this.requestTimeout, this.requestResendInterval, clientSessionsMax,
-				this.pendingRequestsMax, this.stateCheckIntervalOps, this.replica, this.storage, this.transport);
-	}
+		private Duration tickInterval;
 
-	/** A copy with other network options. */
-	public RuntimeOptions withTransport(TransportOptions transport) {
-		return new RuntimeOptions(this.tickInterval, this.requestTimeout, this.requestResendInterval,
-				this.clientSessionsMax, this.pendingRequestsMax, this.stateCheckIntervalOps, this.replica, this.storage,
-				transport);
-	}
+		private Duration requestTimeout;
 
-	/** A copy with another interval between state checks (0 turns them off). */
-	public RuntimeOptions withStateCheckIntervalOps(long stateCheckIntervalOps) {
-		return new RuntimeOptions(this.tickInterval, this.requestTimeout, this.requestResendInterval,
-				this.clientSessionsMax, this.pendingRequestsMax, stateCheckIntervalOps, this.replica, this.storage,
-				this.transport);
+		private Duration requestResendInterval;
+
+		private int clientSessionsMax;
+
+		private int pendingRequestsMax;
+
+		private long stateCheckIntervalOps;
+
+		private ReplicaOptions replica;
+
+		private FileStorageOptions storage;
+
+		private TransportOptions transport;
+
+		private Builder(RuntimeOptions from) {
+			this.tickInterval = from.tickInterval;
+			this.requestTimeout = from.requestTimeout;
+			this.requestResendInterval = from.requestResendInterval;
+			this.clientSessionsMax = from.clientSessionsMax;
+			this.pendingRequestsMax = from.pendingRequestsMax;
+			this.stateCheckIntervalOps = from.stateCheckIntervalOps;
+			this.replica = from.replica;
+			this.storage = from.storage;
+			this.transport = from.transport;
+		}
+
+		/** See {@link RuntimeOptions#tickInterval()}. */
+		public Builder tickInterval(Duration value) {
+			this.tickInterval = value;
+			return this;
+		}
+
+		/** See {@link RuntimeOptions#requestTimeout()}. */
+		public Builder requestTimeout(Duration value) {
+			this.requestTimeout = value;
+			return this;
+		}
+
+		/** See {@link RuntimeOptions#requestResendInterval()}. */
+		public Builder requestResendInterval(Duration value) {
+			this.requestResendInterval = value;
+			return this;
+		}
+
+		/** See {@link RuntimeOptions#clientSessionsMax()}. */
+		public Builder clientSessionsMax(int value) {
+			this.clientSessionsMax = value;
+			return this;
+		}
+
+		/** See {@link RuntimeOptions#pendingRequestsMax()}. */
+		public Builder pendingRequestsMax(int value) {
+			this.pendingRequestsMax = value;
+			return this;
+		}
+
+		/** See {@link RuntimeOptions#stateCheckIntervalOps()}. */
+		public Builder stateCheckIntervalOps(long value) {
+			this.stateCheckIntervalOps = value;
+			return this;
+		}
+
+		/** See {@link RuntimeOptions#replica()}. */
+		public Builder replica(ReplicaOptions value) {
+			this.replica = value;
+			return this;
+		}
+
+		/** See {@link RuntimeOptions#storage()}. */
+		public Builder storage(FileStorageOptions value) {
+			this.storage = value;
+			return this;
+		}
+
+		/** See {@link RuntimeOptions#transport()}. */
+		public Builder transport(TransportOptions value) {
+			this.transport = value;
+			return this;
+		}
+
+		/** The protocol's options as they stand, to derive new ones from ({@code replica().toBuilder()}). */
+		public ReplicaOptions replica() {
+			return this.replica;
+		}
+
+		/** The network's options as they stand, to derive new ones from. */
+		public TransportOptions transport() {
+			return this.transport;
+		}
+
+		/**
+		 * The options.
+		 * @return them, checked
+		 * @throws IllegalArgumentException naming the first setting that can not be used
+		 */
+		public RuntimeOptions build() {
+			return new RuntimeOptions(this.tickInterval, this.requestTimeout, this.requestResendInterval,
+					this.clientSessionsMax, this.pendingRequestsMax, this.stateCheckIntervalOps, this.replica,
+					this.storage, this.transport);
+		}
+
 	}
 
 	private static void requirePositive(Duration duration, String name) {

@@ -27,6 +27,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -178,6 +179,28 @@ class ReplicationAutoConfigurationTest {
 	}
 
 	@Test
+	void customizersChangeWhatThePropertiesGaveInTheirOrder() {
+		this.runner.withUserConfiguration(CustomizerConfiguration.class)
+			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"), "replication.request-timeout=2s")
+			.run((context) -> {
+				RuntimeOptions options = context.getBean(ReplicaNodeLifecycle.class).getOptions();
+				assertThat(options.requestTimeout()).as("from the properties").isEqualTo(Duration.ofSeconds(2));
+				assertThat(options.tickInterval()).isEqualTo(Duration.ofMillis(20));
+				assertThat(options.requestResendInterval()).as("the later customizer's").isEqualTo(Duration.ofMillis(300));
+			});
+	}
+
+	@Test
+	void aCustomizerThatSetsAnUnusableValueFailsStartupNamingIt() {
+		this.runner.withBean(ReplicationCustomizer.class, () -> (options) -> options.clientSessionsMax(0))
+			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("clientSessionsMax is 0"));
+	}
+
+	@Test
 	void theDefaultsOfTheProtocolPropertiesAreTheProtocolsOwn() {
 		this.runner.withPropertyValues("replication.data-dir=" + this.root.resolve("alone")).run((context) -> {
 			RuntimeOptions options = context.getBean(ReplicaNodeLifecycle.class).getOptions();
@@ -260,6 +283,23 @@ class ReplicationAutoConfigurationTest {
 		@Lazy
 		Counter lazyCounter() {
 			return new Counter();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomizerConfiguration {
+
+		@Bean
+		@Order(2)
+		ReplicationCustomizer later() {
+			return (options) -> options.requestResendInterval(Duration.ofMillis(300));
+		}
+
+		@Bean
+		@Order(1)
+		ReplicationCustomizer earlier() {
+			return (options) -> options.tickInterval(Duration.ofMillis(20)).requestResendInterval(Duration.ofMillis(250));
 		}
 
 	}

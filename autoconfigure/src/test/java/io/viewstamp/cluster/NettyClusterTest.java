@@ -40,10 +40,9 @@ class NettyClusterTest extends ReplicatedClusterContract {
 
 	/** How every replica runs; a subclass may run them otherwise. */
 	RuntimeOptions options() {
-		return RuntimeOptions.defaults().withReplica(ReplicaOptions.builder()
-			.snapshotIntervalOps(SNAPSHOT_INTERVAL_OPS)
-			.snapshotChunkBytesMax(1024)
-			.build());
+		return RuntimeOptions.builder()
+			.replica(ReplicaOptions.builder().snapshotIntervalOps(SNAPSHOT_INTERVAL_OPS).snapshotChunkBytesMax(1024).build())
+			.build();
 	}
 
 	@Override

@@ -12,7 +12,7 @@ class NettyTlsClusterTest extends NettyClusterTest {
 	@Override
 	RuntimeOptions options() {
 		RuntimeOptions plain = super.options();
-		return plain.withTransport(plain.transport().withTls(TestKeyStores.peerTls("replica")));
+		return plain.toBuilder().transport(plain.transport().withTls(TestKeyStores.peerTls("replica"))).build();
 	}
 
 }

@@ -196,7 +196,7 @@ class ReplicaNodeTest {
 
 	@Test
 	void withoutAMajorityACommandTimesOutWithAnErrorThatSaysWhy() throws Exception {
-		startCluster(RuntimeOptions.defaults().withRequestTimeout(Duration.ofMillis(500)));
+		startCluster(RuntimeOptions.builder().requestTimeout(Duration.ofMillis(500)).build());
 		int lonely = primary();
 		this.nodes[(lonely + 1) % 3].close();
 		this.nodes[(lonely + 2) % 3].close();
@@ -229,7 +229,7 @@ class ReplicaNodeTest {
 	@Test
 	void aCommandCommittedButNotYetAppliedHereAtTheTimeoutSaysItCommitted() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
-		startCluster(RuntimeOptions.defaults().withRequestTimeout(Duration.ofMillis(500)),
+		startCluster(RuntimeOptions.builder().requestTimeout(Duration.ofMillis(500)).build(),
 				(index) -> applyingWith(index, (op, timestamp, command) -> {
 					if (index == this.laggingReplica && KvCommand.decode(command).key().equals("lagging")) {
 						awaitQuietly(release);
@@ -299,7 +299,7 @@ class ReplicaNodeTest {
 		// One backup's state machine quietly writes one key more than the others, while every result
 		// it returns is the same as theirs: only comparing states finds it.
 		AtomicInteger divergent = new AtomicInteger(-1);
-		startCluster(RuntimeOptions.defaults().withStateCheckIntervalOps(5),
+		startCluster(RuntimeOptions.builder().stateCheckIntervalOps(5).build(),
 				(index) -> applyingWith(index, (op, timestamp, command) -> {
 					if (divergent.get() == index) {
 						this.stateMachines[index].apply(op, timestamp, KvCommand.put("shadow", "!").encode());

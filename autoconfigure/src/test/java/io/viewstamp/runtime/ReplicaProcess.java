@@ -240,9 +240,11 @@ public final class ReplicaProcess {
 			ReplicaOptions replicaOptions = this.snapshotIntervalOps
 				.map((interval) -> defaults.replica().toBuilder().snapshotIntervalOps(interval).build())
 				.orElse(defaults.replica());
-			RuntimeOptions options = defaults.withRequestTimeout(this.requestTimeout).withReplica(replicaOptions);
+			RuntimeOptions options = defaults.toBuilder().requestTimeout(this.requestTimeout).replica(replicaOptions).build();
 			return this.idleTimeout
-				.map((idle) -> options.withTransport(options.transport().withLiveness(idle.dividedBy(5), idle)))
+				.map((idle) -> options.toBuilder()
+					.transport(options.transport().withLiveness(idle.dividedBy(5), idle))
+					.build())
 				.orElse(options);
 		}
 

@@ -33,7 +33,7 @@ class ReplicationClientTest {
 	private final ScriptedReplica replica = new ScriptedReplica();
 
 	private final ReplicationClient client = new ReplicationClient(this.replica,
-			RuntimeOptions.defaults().withRequestTimeout(TIMEOUT).withClientSessionsMax(2), Runnable::run);
+			RuntimeOptions.builder().requestTimeout(TIMEOUT).clientSessionsMax(2).build(), Runnable::run);
 
 	@Test
 	void theClientsLimitsAreTheRuntimesInTicks() {
