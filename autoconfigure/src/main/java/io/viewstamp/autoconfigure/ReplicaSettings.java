@@ -6,10 +6,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
+import io.viewstamp.runtime.InvalidNodeConfigurationException;
 import io.viewstamp.runtime.NodeConfiguration;
 import io.viewstamp.runtime.RuntimeOptions;
 import io.viewstamp.transport.PeerAddress;
@@ -71,28 +70,42 @@ final class ReplicaSettings {
 					"Set replication.cluster-id to the same name on every replica of the cluster.", null);
 		}
 		List<PeerAddress> peers = peers(properties.getPeers());
-		int replicaCount = Math.max(1, peers.size());
-		int replica = properties.getReplica();
-		if (replica < 0 || replica >= replicaCount) {
-			String action = peers.isEmpty()
-					? "Remove replication.replica (a single replica is replica 0), or list every replica's address in replication.peers."
-					: "Set replication.replica to the position of this replica's own address in replication.peers, from 0 to "
-							+ (replicaCount - 1) + ".";
-			throw new InvalidReplicationPropertyException("replication.replica", replica,
-					"it is outside the " + replicaCount + " configured replica(s)", action, null);
-		}
 		if (properties.getDataDir() == null) {
 			throw new InvalidReplicationPropertyException("replication.data-dir", null, "no data directory is set",
 					"Set replication.data-dir to a directory of this replica's own.", null);
 		}
 		try {
-			return new NodeConfiguration(clusterId(clusterName), replica, peers, properties.getDataDir());
+			// The rules of peers and replica index are NodeConfiguration's, checked there once; here
+			// they only get the name of the property that broke them.
+			return new NodeConfiguration(clusterId(clusterName), properties.getReplica(), peers, properties.getDataDir());
 		}
-		catch (IllegalArgumentException ex) {
-			// The checks above cover what is known today; a rule added to NodeConfiguration later still names the peers.
-			throw new InvalidReplicationPropertyException("replication.peers", properties.getPeers(), ex.getMessage(),
-					"Fix replication.peers as the message says.", ex);
+		catch (InvalidNodeConfigurationException ex) {
+			throw asProperty(ex, properties);
 		}
+	}
+
+	private static InvalidReplicationPropertyException asProperty(InvalidNodeConfigurationException ex,
+			ReplicationProperties properties) {
+		List<String> texts = (properties.getPeers() != null) ? properties.getPeers() : List.of();
+		return switch (ex.getProblem()) {
+			case TOO_MANY_PEERS -> new InvalidReplicationPropertyException("replication.peers", texts,
+					texts.size() + " addresses are listed, more than the " + Cluster.REPLICAS_MAX
+							+ " replicas a cluster may have",
+					"List at most " + Cluster.REPLICAS_MAX + " addresses in replication.peers.", ex);
+			case REPLICA_OUTSIDE_PEERS -> {
+				int replicaCount = Math.max(1, texts.size());
+				String action = texts.isEmpty()
+						? "Remove replication.replica (a single replica is replica 0), or list every replica's address "
+								+ "in replication.peers."
+						: "Set replication.replica to the position of this replica's own address in replication.peers, "
+								+ "from 0 to " + (replicaCount - 1) + ".";
+				yield new InvalidReplicationPropertyException("replication.replica", properties.getReplica(),
+						"it is outside the " + replicaCount + " configured replica(s)", action, ex);
+			}
+			case PEER_LISTED_TWICE -> new InvalidReplicationPropertyException("replication.peers[" + ex.getIndex() + "]",
+					texts.get(ex.getIndex()), "it is the same address as replication.peers[" + ex.getFirstIndex() + "]",
+					"Give every replica an address of its own in replication.peers.", ex);
+		};
 	}
 
 	/**
@@ -299,30 +312,15 @@ final class ReplicaSettings {
 		if (texts == null) {
 			return peers;
 		}
-		if (texts.size() > Cluster.REPLICAS_MAX) {
-			throw new InvalidReplicationPropertyException("replication.peers", texts,
-					texts.size() + " addresses are listed, more than the " + Cluster.REPLICAS_MAX
-							+ " replicas a cluster may have",
-					"List at most " + Cluster.REPLICAS_MAX + " addresses in replication.peers.", null);
-		}
-		Map<PeerAddress, Integer> seen = new HashMap<>();
 		for (int i = 0; i < texts.size(); i++) {
 			String property = "replication.peers[" + i + "]";
-			PeerAddress peer;
 			try {
-				peer = PeerAddress.parse(texts.get(i));
+				peers.add(PeerAddress.parse(texts.get(i)));
 			}
 			catch (IllegalArgumentException ex) {
 				throw new InvalidReplicationPropertyException(property, texts.get(i), ex.getMessage(),
 						"Write " + property + " as host:port, e.g. localhost:7401 or [::1]:7401.", ex);
 			}
-			Integer first = seen.putIfAbsent(peer, i);
-			if (first != null) {
-				throw new InvalidReplicationPropertyException(property, texts.get(i),
-						"it is the same address as replication.peers[" + first + "]",
-						"Give every replica an address of its own in replication.peers.", null);
-			}
-			peers.add(peer);
 		}
 		return peers;
 	}

@@ -1,11 +1,12 @@
 package io.viewstamp.runtime;
 
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
+import io.viewstamp.runtime.InvalidNodeConfigurationException.Problem;
 import io.viewstamp.transport.PeerAddress;
 import io.viewstamp.vsr.Cluster;
 
@@ -26,20 +27,23 @@ public record NodeConfiguration(long clusterId, int replica, List<PeerAddress> p
 		Objects.requireNonNull(dataDirectory, "dataDirectory");
 		peers = List.copyOf(peers);
 		if (peers.size() > Cluster.REPLICAS_MAX) {
-			throw new InvalidNodeConfigurationException(peers.size() + " peers are configured, more than the " + Cluster.REPLICAS_MAX
-					+ " replicas a cluster may have: list at most " + Cluster.REPLICAS_MAX + " addresses");
+			throw new InvalidNodeConfigurationException(Problem.TOO_MANY_PEERS,
+					peers.size() + " peers are configured, more than the " + Cluster.REPLICAS_MAX
+							+ " replicas a cluster may have: list at most " + Cluster.REPLICAS_MAX + " addresses",
+					-1, -1);
 		}
 		int replicaCount = Math.max(1, peers.size());
 		if (replica < 0 || replica >= replicaCount) {
-			throw new InvalidNodeConfigurationException("Replica index " + replica + " is outside the " + replicaCount
-					+ " configured peers: use an index from 0 to " + (replicaCount - 1)
-					+ ", the position of this replica's own address in the peer list");
+			throw new InvalidNodeConfigurationException(Problem.REPLICA_OUTSIDE_PEERS, "Replica index " + replica
+					+ " is outside the " + replicaCount + " configured peers: use an index from 0 to " + (replicaCount - 1)
+					+ ", the position of this replica's own address in the peer list", replica, -1);
 		}
-		Set<PeerAddress> seen = new HashSet<>();
-		for (PeerAddress peer : peers) {
-			if (!seen.add(peer)) {
-				throw new InvalidNodeConfigurationException("Peer " + peer + " is listed twice in " + peers
-						+ ": every replica needs an address of its own");
+		Map<PeerAddress, Integer> seen = new HashMap<>();
+		for (int index = 0; index < peers.size(); index++) {
+			Integer first = seen.putIfAbsent(peers.get(index), index);
+			if (first != null) {
+				throw new InvalidNodeConfigurationException(Problem.PEER_LISTED_TWICE, "Peer " + peers.get(index)
+						+ " is listed twice in " + peers + ": every replica needs an address of its own", index, first);
 			}
 		}
 	}

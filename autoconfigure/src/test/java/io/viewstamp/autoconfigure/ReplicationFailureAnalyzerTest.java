@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 
 import io.viewstamp.transport.InvalidPeerAddressException;
+import io.viewstamp.vsr.Cluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,17 @@ class ReplicationFailureAnalyzerTest {
 		FailureAnalysis analysis = analyzeStartup("replication.peers=localhost:7401,localhost:7402,localhost:7401");
 		assertThat(analysis.getDescription()).contains("replication.peers[2]").contains("replication.peers[0]");
 		assertThat(analysis.getAction()).contains("address of its own");
+	}
+
+	@Test
+	void whenMorePeersAreListedThanAClusterMayHaveThenTheFailureNamesThePeersProperty() {
+		String peers = java.util.stream.IntStream.rangeClosed(1, Cluster.REPLICAS_MAX + 1)
+			.mapToObj((port) -> "localhost:" + (7000 + port))
+			.collect(java.util.stream.Collectors.joining(","));
+		FailureAnalysis analysis = analyzeStartup("replication.peers=" + peers);
+		assertThat(analysis.getDescription()).contains("replication.peers")
+			.contains("more than the " + Cluster.REPLICAS_MAX + " replicas a cluster may have");
+		assertThat(analysis.getAction()).contains("List at most " + Cluster.REPLICAS_MAX);
 	}
 
 	@Test
