@@ -444,10 +444,6 @@ public final class Replica {
 
 	// Normal operation: the primary, see PrimaryPipeline.
 
-	void prepareQueued() {
-		this.pipeline.prepareQueued();
-	}
-
 	private void tickNormal() {
 		if (isPrimary()) {
 			this.pipeline.tick();
