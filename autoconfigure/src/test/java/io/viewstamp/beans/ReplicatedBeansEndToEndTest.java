@@ -106,15 +106,19 @@ class ReplicatedBeansEndToEndTest {
 		Application application = start(new NodeConfiguration(CLUSTER_ID, 0, List.of(), this.root.resolve("alone")));
 		Inventory inventory = application.inventory();
 		inventory.add("apple", 3);
-		long opBefore = application.node.get().status().op();
+		// Counted on the apply path, so exact once the call returned (the published status may lag a step).
+		long appliedBefore = application.stateMachine.commandsApplied().get("inventory");
 
 		assertThatIllegalArgumentException().isThrownBy(() -> inventory.addExactly("apple", BigInteger.TEN.pow(1_200)))
 			.withMessageContaining("addExactly(java.lang.String,java.math.BigInteger)")
 			.withMessageContaining("argument 2 (java.math.BigInteger)")
 			.withMessageContaining("it was not submitted");
 
-		assertThat(application.node.get().status().op()).as("ops logged by the refused call").isEqualTo(opBefore);
+		assertThat(application.stateMachine.commandsApplied().get("inventory")).as("commands applied by the refused call")
+			.isEqualTo(appliedBefore);
+		// Had the refused command been logged, applying it would have stopped the replica before this one.
 		assertThat(inventory.addExactly("apple", BigInteger.TWO)).isEqualTo(5);
+		assertThat(application.stateMachine.commandsApplied().get("inventory")).isEqualTo(appliedBefore + 1);
 		assertThat(application.node.get().status().stopped()).isFalse();
 	}
 
