@@ -19,8 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.viewstamp.sim.KvCommand;
-import io.viewstamp.sim.LockedKvStateMachine;
+import io.viewstamp.sim.workload.KvCommand;
+import io.viewstamp.sim.workload.LockedKvStateMachine;
 import io.viewstamp.transport.LoopbackPorts;
 import io.viewstamp.transport.MessageCodec;
 import io.viewstamp.transport.PeerAddress;

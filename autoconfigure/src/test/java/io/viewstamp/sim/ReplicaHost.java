@@ -1,6 +1,7 @@
 package io.viewstamp.sim;
 
 import io.viewstamp.runtime.StateMachineRunner;
+import io.viewstamp.sim.workload.KvStateMachine;
 import io.viewstamp.vsr.Status;
 
 /**

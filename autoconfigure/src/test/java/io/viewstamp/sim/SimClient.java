@@ -6,8 +6,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.SplittableRandom;
 
-import io.viewstamp.runtime.ReadBarriers;
 import io.viewstamp.history.KvOperation;
+import io.viewstamp.runtime.ReadBarriers;
+import io.viewstamp.sim.check.RequestRegistry;
+import io.viewstamp.sim.workload.KvCommand;
+import io.viewstamp.sim.workload.SimWorkload;
 import io.viewstamp.vsr.Client;
 import io.viewstamp.vsr.ClientFailure;
 import io.viewstamp.vsr.ClientHost;

@@ -8,8 +8,11 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-import io.viewstamp.runtime.ReadBarriers;
 import io.viewstamp.history.KvOperation;
+import io.viewstamp.runtime.ReadBarriers;
+import io.viewstamp.sim.check.RequestRegistry;
+import io.viewstamp.sim.workload.KvCommand;
+import io.viewstamp.sim.workload.SimWorkload;
 import io.viewstamp.vsr.Client;
 import io.viewstamp.vsr.ClientOptions;
 import io.viewstamp.vsr.Cluster;

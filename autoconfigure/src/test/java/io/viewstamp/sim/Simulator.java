@@ -9,21 +9,28 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
-import io.viewstamp.sim.SimulationFailure.Check;
 import io.viewstamp.runtime.StateMachineRunner;
+import io.viewstamp.sim.SimulationFailure.Check;
+import io.viewstamp.sim.check.CommitChecker;
+import io.viewstamp.sim.check.HistoryChecker;
+import io.viewstamp.sim.check.ReplyChecker;
+import io.viewstamp.sim.check.RequestRegistry;
+import io.viewstamp.sim.check.StateChecker;
+import io.viewstamp.sim.workload.KvStateMachine;
+import io.viewstamp.sim.workload.SimWorkload;
 import io.viewstamp.vsr.Client;
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.DurableState;
+import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Message;
 import io.viewstamp.vsr.Outbox;
-import io.viewstamp.vsr.Reply;
 import io.viewstamp.vsr.ReplicaMessage;
+import io.viewstamp.vsr.Reply;
 import io.viewstamp.vsr.Request;
-import io.viewstamp.vsr.Status;
 import io.viewstamp.vsr.Snapshot;
+import io.viewstamp.vsr.Status;
 import io.viewstamp.vsr.Storage;
 import io.viewstamp.vsr.Superblock;
-import io.viewstamp.vsr.LogEntry;
 
 /**
  * Runs a whole cluster (replicas, network, disks, clients) in one thread on virtual time, every

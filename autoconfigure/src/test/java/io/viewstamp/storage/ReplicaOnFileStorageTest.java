@@ -20,8 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.viewstamp.sim.KvCommand;
-import io.viewstamp.sim.KvStateMachine;
+import io.viewstamp.sim.workload.KvCommand;
+import io.viewstamp.sim.workload.KvStateMachine;
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.DurableState;
 import io.viewstamp.vsr.Operation;

@@ -1,4 +1,4 @@
-package io.viewstamp.sim;
+package io.viewstamp.sim.workload;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;

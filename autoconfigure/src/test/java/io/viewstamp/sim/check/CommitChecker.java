@@ -1,10 +1,13 @@
-package io.viewstamp.sim;
+package io.viewstamp.sim.check;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.viewstamp.sim.SimulatedReplica;
 import io.viewstamp.sim.SimulationFailure.Check;
+import io.viewstamp.sim.SimulationFailure;
+import io.viewstamp.sim.TraceFingerprint;
 import io.viewstamp.vsr.Checksums;
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Request;

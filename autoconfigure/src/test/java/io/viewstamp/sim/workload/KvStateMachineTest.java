@@ -1,4 +1,4 @@
-package io.viewstamp.sim;
+package io.viewstamp.sim.workload;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.viewstamp.sim;
+package io.viewstamp.sim.check;
 
 import java.util.HashSet;
 import java.util.Set;

@@ -1,9 +1,13 @@
-package io.viewstamp.sim;
+package io.viewstamp.vsr;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.viewstamp.vsr.ReplicaOptions;
 import org.junit.jupiter.api.Test;
+
+import io.viewstamp.sim.ReplicaFactory;
+import io.viewstamp.sim.SimConfiguration;
+import io.viewstamp.sim.SimFaults;
+import io.viewstamp.sim.Simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

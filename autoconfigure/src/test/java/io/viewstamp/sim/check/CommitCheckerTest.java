@@ -1,11 +1,16 @@
-package io.viewstamp.sim;
+package io.viewstamp.sim.check;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.viewstamp.sim.SimulatedReplica;
 import io.viewstamp.sim.SimulationFailure.Check;
+import io.viewstamp.sim.SimulationFailure;
+import io.viewstamp.sim.TraceFingerprint;
+import io.viewstamp.sim.workload.KvCommand;
+import io.viewstamp.sim.workload.KvStateMachine;
 import io.viewstamp.vsr.Checksums;
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Message;

@@ -1,11 +1,13 @@
-package io.viewstamp.sim;
+package io.viewstamp.sim.check;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import io.viewstamp.sim.SimulationFailure.Check;
 import io.viewstamp.history.KvOperation;
 import io.viewstamp.history.LinearizabilityChecker;
+import io.viewstamp.sim.SimClient;
+import io.viewstamp.sim.SimulationFailure.Check;
+import io.viewstamp.sim.SimulationFailure;
 
 /**
  * Checks that what the clients saw is linearizable. An inconclusive search fails too, with its own

@@ -1,11 +1,12 @@
-package io.viewstamp.sim;
+package io.viewstamp.vsr;
 
 import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-import io.viewstamp.vsr.ReplicaOptions;
-import io.viewstamp.vsr.Status;
+import io.viewstamp.sim.ReplicaFactory;
+import io.viewstamp.sim.SimConfiguration;
+import io.viewstamp.sim.Simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,14 +1,12 @@
-package io.viewstamp.sim;
+package io.viewstamp.vsr;
 
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import io.viewstamp.history.KvOperation;
-import io.viewstamp.vsr.LogEntry;
+import io.viewstamp.sim.Simulator;
 import io.viewstamp.vsr.ReplicaMessage.Prepare;
-import io.viewstamp.vsr.Request;
-import io.viewstamp.vsr.Status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,11 @@
-package io.viewstamp.sim;
+package io.viewstamp.sim.check;
 
 import java.util.List;
 
+import io.viewstamp.sim.SimulatedReplica;
 import io.viewstamp.sim.SimulationFailure.Check;
+import io.viewstamp.sim.SimulationFailure;
+import io.viewstamp.sim.workload.KvStateMachine;
 
 /**
  * Checks that replicas which committed the same ops hold the same state machine state, and, once

@@ -1,4 +1,4 @@
-package io.viewstamp.sim;
+package io.viewstamp.sim.workload;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +43,7 @@ public record SimWorkload(List<String> keys, double putProbability, int thinkTic
 	 * @param uniqueValue the value a PUT writes, unique among all PUTs
 	 * @return the command
 	 */
-	KvCommand next(SplittableRandom random, String uniqueValue) {
+	public KvCommand next(SplittableRandom random, String uniqueValue) {
 		String key = this.keys.get(random.nextInt(this.keys.size()));
 		return (random.nextDouble() < this.putProbability) ? KvCommand.put(key, uniqueValue) : KvCommand.get(key);
 	}
@@ -53,7 +53,7 @@ public record SimWorkload(List<String> keys, double putProbability, int thinkTic
 	 * @param random the client's random stream
 	 * @return ticks to wait
 	 */
-	int thinkTicks(SplittableRandom random) {
+	public int thinkTicks(SplittableRandom random) {
 		return random.nextInt(this.thinkTicksMax + 1);
 	}
 

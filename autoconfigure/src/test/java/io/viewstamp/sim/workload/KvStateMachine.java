@@ -1,4 +1,4 @@
-package io.viewstamp.sim;
+package io.viewstamp.sim.workload;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

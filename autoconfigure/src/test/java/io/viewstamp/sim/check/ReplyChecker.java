@@ -1,6 +1,7 @@
-package io.viewstamp.sim;
+package io.viewstamp.sim.check;
 
 import io.viewstamp.sim.SimulationFailure.Check;
+import io.viewstamp.sim.SimulationFailure;
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Reply;
 import io.viewstamp.vsr.ReplyStatus;

@@ -1,0 +1,10 @@
+/**
+ * The simulator's checkers: each one watches the world after every event and names the first event
+ * at which a promise broke. {@link io.viewstamp.sim.check.CommitChecker} follows the one canonical
+ * committed history (and that every committed request is one a client sent,
+ * {@link io.viewstamp.sim.check.RequestRegistry}); {@link io.viewstamp.sim.check.ReplyChecker}
+ * checks every reply a client accepts against it; {@link io.viewstamp.sim.check.StateChecker}
+ * compares the state machines of replicas that applied the same ops; and
+ * {@link io.viewstamp.sim.check.HistoryChecker} checks that what the clients saw is linearizable.
+ */
+package io.viewstamp.sim.check;
