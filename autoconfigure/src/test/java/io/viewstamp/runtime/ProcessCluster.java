@@ -48,10 +48,10 @@ import static org.awaitility.Awaitility.await;
  * the tail of its log. Closing kills every replica; so does the end of this JVM, as each replica
  * watches its parent.
  */
-final class ProcessCluster implements AutoCloseable {
+public final class ProcessCluster implements AutoCloseable {
 
 	/** The replicas of a cluster unless a test asks for another number. */
-	static final int REPLICA_COUNT = 3;
+	public static final int REPLICA_COUNT = 3;
 
 	static final long CLUSTER_ID = 7;
 
@@ -137,7 +137,7 @@ final class ProcessCluster implements AutoCloseable {
 	 * @param snapshotIntervalOps ops between snapshots, or empty for the default
 	 * @return the running cluster, every replica ready
 	 */
-	static ProcessCluster start(Path root, Duration requestTimeout, OptionalInt snapshotIntervalOps) {
+	public static ProcessCluster start(Path root, Duration requestTimeout, OptionalInt snapshotIntervalOps) {
 		return start(new ProcessCluster(root, requestTimeout, snapshotIntervalOps, REPLICA_COUNT));
 	}
 
@@ -384,7 +384,7 @@ final class ProcessCluster implements AutoCloseable {
 	 * Runs {@code ReplicaProcess}'s closed-loop load inside replica {@code replica} and returns its
 	 * one-line report ({@code acked=... opsPerSecond=... p50Ms=... p99Ms=...}).
 	 */
-	String load(int replica, int clients, Duration duration, String prefix) {
+	public String load(int replica, int clients, Duration duration, String prefix) {
 		HttpRequest request = HttpRequest
 			.newBuilder(controlUri(replica,
 					"/load?clients=" + clients + "&seconds=" + duration.toSeconds() + "&prefix=" + prefix))
@@ -407,7 +407,7 @@ final class ProcessCluster implements AutoCloseable {
 	}
 
 	/** The primary of the normal view the live replicas share; waits for one. */
-	int primary() {
+	public int primary() {
 		return awaitNormalView(-1).primary();
 	}
 
@@ -416,7 +416,7 @@ final class ProcessCluster implements AutoCloseable {
 	 * ledger checksum and size.
 	 * @return each live replica's ledger
 	 */
-	Map<Integer, LedgerState> awaitConverged() {
+	public Map<Integer, LedgerState> awaitConverged() {
 		Map<Integer, Converged> converged = awaitCluster("every live replica normal at one commit with one checksum",
 				CONVERGENCE_TIMEOUT, this::convergenceProbes, ProcessCluster::isConverged);
 		Map<Integer, LedgerState> states = new LinkedHashMap<>();
@@ -692,7 +692,7 @@ final class ProcessCluster implements AutoCloseable {
 	 * @param lastAppliedOp the op of the last id
 	 * @param ids the ids in the order they were applied
 	 */
-	record LedgerState(long checksum, long size, long lastAppliedOp, List<String> ids) {
+	public record LedgerState(long checksum, long size, long lastAppliedOp, List<String> ids) {
 
 		/** Without the ids, which run to thousands and would bury a failure's message. */
 		@Override
