@@ -10,8 +10,8 @@ import io.viewstamp.transport.TestKeyStores;
 class NettyTlsClusterTest extends NettyClusterTest {
 
 	@Override
-	RuntimeOptions options() {
-		RuntimeOptions plain = super.options();
+	RuntimeOptions options(int clientTableSessions) {
+		RuntimeOptions plain = super.options(clientTableSessions);
 		return plain.toBuilder().transport(plain.transport().withTls(TestKeyStores.peerTls("replica"))).build();
 	}
 

@@ -1,6 +1,11 @@
 package io.viewstamp.cluster;
 
+import java.util.HashMap;
+import java.util.Map;
+
+import io.viewstamp.history.KvOperation;
 import io.viewstamp.sim.ReplicaFactory;
+import io.viewstamp.sim.SimClient;
 import io.viewstamp.sim.SimConfiguration;
 import io.viewstamp.sim.Simulator;
 
@@ -11,20 +16,44 @@ class SimulatedClusterTest extends ReplicatedClusterContract {
 
 	private static final int TICKS_MAX = 20_000;
 
+	/** Callers beside each replica: client k runs beside replica k % 3, and dies and starts with it. */
+	private static final int CALLERS_PER_REPLICA = 2;
+
 	@Override
-	TestCluster startCluster() {
-		SimConfiguration configuration = SimConfiguration.scripted(1, 3, 3);
+	TestCluster startCluster(int clientTableSessions) {
+		SimConfiguration configuration = SimConfiguration.scripted(1, 3, 3 * CALLERS_PER_REPLICA)
+			.withClientsBesideReplicas(true);
 		configuration = configuration.withReplicaOptions(
 				configuration.replicaOptions()
 					.toBuilder()
 					.snapshotIntervalOps(SNAPSHOT_INTERVAL_OPS)
 					.snapshotChunkBytesMax(1024)
+					.clientsMax(clientTableSessions)
 					.build());
 		return new SimulatedCluster(new Simulator(configuration, ReplicaFactory.standard()));
 	}
 
-	/** Scripted clients, one per replica, each waiting for its put before the scenario goes on. */
-	private record SimulatedCluster(Simulator simulator) implements TestCluster {
+	/**
+	 * Scripted callers beside the replicas: a scenario's put or read through replica {@code via} is
+	 * caller {@code via}'s, and waits for its answer before the scenario goes on; a load keeps every
+	 * running caller busy.
+	 */
+	private static final class SimulatedCluster implements TestCluster {
+
+		private final Simulator simulator;
+
+		/** The last load's key prefix. */
+		private String loadPrefix;
+
+		private boolean loadRunning;
+
+		private long loadPutsStarted;
+
+		private long evictionsBeforeLoad;
+
+		SimulatedCluster(Simulator simulator) {
+			this.simulator = simulator;
+		}
 
 		@Override
 		public int replicaCount() {
@@ -80,6 +109,110 @@ class SimulatedClusterTest extends ReplicatedClusterContract {
 		@Override
 		public long appliedCommands(int replica) {
 			return this.simulator.stateMachine(replica).appliedCommands();
+		}
+
+		@Override
+		public String readLocal(int via, String key) {
+			this.simulator.client(via).submitLocalRead(key);
+			awaitIdle(via, "local read of " + key);
+			return this.simulator.client(via).lastRead();
+		}
+
+		@Override
+		public String readLinearizable(int via, String key) {
+			this.simulator.client(via).submitLinearizableRead(key);
+			awaitIdle(via, "linearizable read of " + key);
+			return this.simulator.client(via).lastRead();
+		}
+
+		private void awaitIdle(int via, String what) {
+			assertThat(this.simulator.runUntil(() -> this.simulator.client(via).isIdle(), TICKS_MAX))
+				.as("%s through client %d answered", what, via)
+				.isTrue();
+			this.simulator.checkAll();
+		}
+
+		@Override
+		public void startLoad(String prefix) {
+			this.loadPrefix = prefix + "-";
+			this.loadRunning = true;
+			this.evictionsBeforeLoad = evictions();
+		}
+
+		@Override
+		public void awaitAcknowledged(int more) {
+			long target = acknowledgedLoadPuts().size() + more;
+			boolean reached = false;
+			for (int tick = 0; tick < TICKS_MAX && !reached; tick++) {
+				startIdleCallers();
+				this.simulator.runTicks(1);
+				reached = acknowledgedLoadPuts().size() >= target;
+			}
+			assertThat(reached).as("%d more load puts acknowledged within %d ticks", more, TICKS_MAX).isTrue();
+			this.simulator.checkAll();
+		}
+
+		@Override
+		public LoadOutcome stopLoad() {
+			this.loadRunning = false;
+			assertThat(this.simulator.runUntil(this::everyRunningCallerIdle, TICKS_MAX)).as("load's last puts ended")
+				.isTrue();
+			this.simulator.checkAll();
+			int unknown = 0;
+			for (int client = 0; client < this.simulator.clientCount(); client++) {
+				for (KvOperation operation : this.simulator.client(client).history()) {
+					if (isLoadPut(operation) && operation.completedAt() == KvOperation.UNKNOWN_COMPLETION) {
+						unknown++;
+					}
+				}
+			}
+			return new LoadOutcome(acknowledgedLoadPuts(), unknown, (int) (evictions() - this.evictionsBeforeLoad));
+		}
+
+		/** Each running caller with nothing open starts its next put of the load. */
+		private void startIdleCallers() {
+			for (int client = 0; client < this.simulator.clientCount(); client++) {
+				SimClient caller = this.simulator.client(client);
+				if (this.loadRunning && caller.isProcessRunning() && caller.isIdle()) {
+					long put = ++this.loadPutsStarted;
+					caller.submitPut(this.loadPrefix + put, "v" + put);
+				}
+			}
+		}
+
+		private boolean everyRunningCallerIdle() {
+			for (int client = 0; client < this.simulator.clientCount(); client++) {
+				SimClient caller = this.simulator.client(client);
+				if (caller.isProcessRunning() && !caller.isIdle()) {
+					return false;
+				}
+			}
+			return true;
+		}
+
+		private Map<String, String> acknowledgedLoadPuts() {
+			Map<String, String> acknowledged = new HashMap<>();
+			for (int client = 0; client < this.simulator.clientCount(); client++) {
+				for (KvOperation operation : this.simulator.client(client).history()) {
+					if (isLoadPut(operation) && operation.completedAt() != KvOperation.UNKNOWN_COMPLETION) {
+						acknowledged.put(operation.key(), operation.value());
+					}
+				}
+			}
+			return acknowledged;
+		}
+
+		private boolean isLoadPut(KvOperation operation) {
+			return operation.kind() == KvOperation.Kind.PUT && this.loadPrefix != null
+					&& operation.key().startsWith(this.loadPrefix);
+		}
+
+		private long evictions() {
+			long evictions = 0;
+			for (int client = 0; client < this.simulator.clientCount(); client++) {
+				evictions += this.simulator.client(client).statistics().evictions();
+			}
+			return evictions;
 		}
 
 		@Override

@@ -84,6 +84,9 @@ public final class SimClient {
 	 */
 	private long highestOpReturned;
 
+	/** What the last local or linearizable read returned, for scripted scenarios. */
+	private String lastRead;
+
 	private Open open;
 
 	private long now;
@@ -290,6 +293,11 @@ public final class SimClient {
 		return history;
 	}
 
+	/** The value the caller's last local or linearizable read returned ({@code null}: the key had none). */
+	public String lastRead() {
+		return this.lastRead;
+	}
+
 	/** What the caller did so far. */
 	public Statistics statistics() {
 		return this.statistics;
@@ -375,6 +383,7 @@ public final class SimClient {
 	private String readState(String key, String how) {
 		long stateOp = this.world.stateOp(this.localReplica);
 		String value = this.world.read(this.localReplica, key);
+		this.lastRead = value;
 		if (stateOp < this.highestOpReturned) {
 			this.world.violation("client " + this.index + " read " + key + " " + how + " on replica " + this.localReplica
 					+ " from a state at op " + stateOp + ", older than op " + this.highestOpReturned

@@ -40,8 +40,8 @@ public final class KvStateMachine implements StateMachine {
 	}
 
 	/**
-	 * The map as bytes: each key and value with its length (-1 for none), in key order, so equal
-	 * maps give equal bytes.
+	 * The state as bytes: the last op, the count of commands applied, then each key and value in
+	 * key order, so equal states give equal bytes.
 	 */
 	@Override
 	public byte[] snapshot() {
@@ -49,6 +49,7 @@ public final class KvStateMachine implements StateMachine {
 		java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
 		try {
 			out.writeLong(this.lastAppliedOp);
+			out.writeLong(this.appliedCommands);
 			out.writeInt(this.values.size());
 			for (Map.Entry<String, String> entry : this.values.entrySet()) {
 				out.writeUTF(entry.getKey());
@@ -67,6 +68,7 @@ public final class KvStateMachine implements StateMachine {
 		try {
 			this.values.clear();
 			this.lastAppliedOp = in.readLong();
+			this.appliedCommands = in.readLong();
 			int size = in.readInt();
 			for (int index = 0; index < size; index++) {
 				this.values.put(in.readUTF(), in.readUTF());
@@ -91,7 +93,11 @@ public final class KvStateMachine implements StateMachine {
 		return this.lastAppliedOp;
 	}
 
-	/** The number of commands applied. */
+	/**
+	 * The number of commands applied to this state since the cluster began: part of the state, so a
+	 * snapshot carries it and a replica restored from one counts on from there. A command applied
+	 * twice shows here even when the map can not show it.
+	 */
 	public long appliedCommands() {
 		return this.appliedCommands;
 	}
