@@ -17,6 +17,9 @@ interface ClientEnvironment {
 	/** The local replica's view: where the client looks for the primary first. */
 	long localView();
 
+	/** Whether the local replica is normal in its view: once a newer view starts, requests in flight go to its primary at once. */
+	boolean isLocalReplicaNormal();
+
 	/**
 	 * The highest op whose caller may be answered: applied by the local replica and held by its
 	 * state machine, so that a read that follows sees it.

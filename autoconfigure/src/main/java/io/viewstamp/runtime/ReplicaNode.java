@@ -1,6 +1,7 @@
 package io.viewstamp.runtime;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,6 +61,8 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private final NodeConfiguration configuration;
 
+	private final RuntimeOptions options;
+
 	private final Cluster cluster;
 
 	private final ScheduledExecutorService loop;
@@ -95,12 +100,19 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private long ignoredMessagesTotal;
 
+	/** Loop only: the hand-over of this primary's view under way, if any. */
+	private PrimaryHandOver handOver;
+
+	/** Loop only: completed once the local client has nothing unfinished, when a clean stop waits for it. */
+	private CompletableFuture<Void> clientIdle;
+
 	private volatile boolean stopped;
 
 	private volatile String stopCause;
 
 	private ReplicaNode(NodeConfiguration configuration, RuntimeOptions options) {
 		this.configuration = configuration;
+		this.options = options;
 		this.cluster = configuration.cluster();
 		this.loop = new ScheduledThreadPoolExecutor(1, daemon("viewstamp-replica-" + configuration.replica()));
 		this.callbacks = Executors.newSingleThreadExecutor(daemon("viewstamp-client-" + configuration.replica()));
@@ -213,11 +225,57 @@ public final class ReplicaNode implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the replica: the network first, then the storage after its queued writes, then the
-	 * loop. Commands in flight fail with {@link ReplicaStoppedException}. Idempotent.
+	 * Hands this replica's view to replica {@code target}: this replica, the primary, takes no more
+	 * requests, waits until everything it prepared is committed and held by the target, and starts
+	 * a view change to the next view the target leads. Callers anywhere wait a few round trips, not
+	 * a timeout. Never blocks; callable from any thread.
+	 * @param target the index of the replica to lead next
+	 * @return completed with the new view once this replica follows the target in it; or failed
+	 * with a {@link PrimaryTransferException} saying why not (this replica is not the primary, the
+	 * target is not a member or did not catch up within a view-change timeout, another view change
+	 * overtook it)
+	 */
+	public CompletableFuture<Long> transferPrimary(int target) {
+		CompletableFuture<Long> result = new CompletableFuture<>();
+		try {
+			this.loop.execute(() -> guarded(() -> startHandOver(target).result().whenComplete((view, failure) -> {
+				if (failure != null) {
+					result.completeExceptionally(failure);
+				}
+				else {
+					result.complete(view);
+				}
+			})));
+		}
+		catch (RuntimeException ex) {
+			result.completeExceptionally(new PrimaryTransferException("Replica " + this.configuration.replica()
+					+ " has stopped: it hands nothing over"));
+		}
+		// Callers' continuations run on the callback thread, never on the replica's loop.
+		return result.whenCompleteAsync((view, failure) -> {
+		}, this.callbacks);
+	}
+
+	private PrimaryHandOver startHandOver(int target) {
+		if (this.handOver != null && !this.handOver.isDone()) {
+			this.handOver.check(this.replica);
+		}
+		this.handOver = PrimaryHandOver.start(this.replica, this.cluster.replicaCount(), target);
+		return this.handOver;
+	}
+
+	/**
+	 * Stops the replica: a primary first hands its view to the most up-to-date connected backup and
+	 * waits (a bounded time) for the callers in this process to be answered, so that a clean stop
+	 * costs callers a few round trips rather than a view-change timeout; then the network, the
+	 * storage after its queued writes, and the loop. Commands still in flight fail with
+	 * {@link ReplicaStoppedException}. Idempotent.
 	 */
 	@Override
 	public void close() {
+		if (!this.stopped && this.replica != null && this.transport != null) {
+			handOverBeforeStop();
+		}
 		if (this.transport != null) {
 			this.transport.close();
 		}
@@ -242,6 +300,62 @@ public final class ReplicaNode implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * A clean stop of the primary: hands the view to the connected backup that acknowledged the most
+	 * and waits for it, then for this process's callers, each within a view-change timeout or a
+	 * request timeout. Whatever does not finish in time fails as a crash would have made it fail.
+	 */
+	private void handOverBeforeStop() {
+		Duration viewChangeTimeout = this.options.tickInterval()
+			.multipliedBy(2L * this.options.replica().viewChangeTimeoutTicks());
+		CompletableFuture<Long> handedOver;
+		try {
+			handedOver = onLoop(() -> {
+				int target = bestConnectedBackup();
+				return (target < 0) ? null : startHandOver(target).result();
+			});
+		}
+		catch (RuntimeException ex) {
+			return;
+		}
+		if (handedOver == null) {
+			return;
+		}
+		try {
+			long view = handedOver.get(viewChangeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			logger.log(Level.INFO, () -> "Replica " + this.configuration.replica() + " handed the view over before "
+					+ "stopping: replica " + this.cluster.primaryOf(view) + " leads view " + view);
+			CompletableFuture<Void> idle = onLoop(() -> {
+				this.clientIdle = new CompletableFuture<>();
+				afterStep();
+				return this.clientIdle;
+			});
+			idle.get(this.options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException | TimeoutException | RuntimeException ex) {
+			logger.log(Level.WARNING, () -> "Replica " + this.configuration.replica() + " stops without a complete "
+					+ "hand-over: " + ((ex instanceof ExecutionException) ? ex.getCause().getMessage() : ex.toString())
+					+ ". Its peers choose a new primary after the primary timeout.");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** The connected backup that acknowledged the highest op, or -1 when this is no normal primary or none is connected. */
+	private int bestConnectedBackup() {
+		if (this.stopped || this.replica.status() != Status.NORMAL || !this.replica.isPrimary()) {
+			return -1;
+		}
+		int best = -1;
+		for (PeerStatus peer : this.transport.peers()) {
+			if (peer.connected() && (best < 0 || this.replica.acknowledgedOp(peer.replica()) > this.replica.acknowledgedOp(best))) {
+				best = peer.replica();
+			}
+		}
+		return best;
 	}
 
 	private void tick() {
@@ -283,6 +397,12 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private void afterStep() {
 		this.client.completeApplied();
+		if (this.handOver != null && !this.handOver.isDone()) {
+			this.handOver.check(this.replica);
+		}
+		if (this.clientIdle != null && this.client.unfinished() == 0) {
+			this.clientIdle.complete(null);
+		}
 	}
 
 	private void publishStatus() {
@@ -328,6 +448,9 @@ public final class ReplicaNode implements AutoCloseable {
 					+ ". Restart it from its data directory once the cause is fixed.", cause);
 		}
 		this.stopped = true;
+		if (this.handOver != null && !this.handOver.isDone()) {
+			this.handOver.stopped();
+		}
 		this.client.stop((cause != null) ? cause : new IllegalStateException("the replica was closed"));
 		if (this.transport != null && cause != null) {
 			// Off the loop: closing waits for the network threads, which may be handing work to this loop.
@@ -362,6 +485,23 @@ public final class ReplicaNode implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			// The loop is shut down: the replica is closed, and completions no longer matter.
+		}
+	}
+
+	private <T> T onLoop(Callable<T> task) {
+		try {
+			return this.loop.submit(task).get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (ExecutionException ex) {
+			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for replica " + this.configuration.replica(), ex);
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("Replica " + this.configuration.replica() + "'s loop did not answer within "
+					+ CLOSE_TIMEOUT_SECONDS + " s", ex);
 		}
 	}
 
@@ -474,6 +614,11 @@ public final class ReplicaNode implements AutoCloseable {
 		@Override
 		public long localView() {
 			return ReplicaNode.this.replica.view();
+		}
+
+		@Override
+		public boolean isLocalReplicaNormal() {
+			return ReplicaNode.this.replica.status() == Status.NORMAL;
 		}
 
 		@Override

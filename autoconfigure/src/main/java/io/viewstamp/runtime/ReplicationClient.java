@@ -154,6 +154,11 @@ public final class ReplicationClient {
 		return this.client.owns(clientId);
 	}
 
+	/** Submissions not finished: waiting, in flight, or awaiting this replica's apply. Loop only. */
+	int unfinished() {
+		return this.client.unfinishedCount();
+	}
+
 	/** The number of open or opening sessions. */
 	int sessions() {
 		return this.client.sessionCount();
@@ -166,7 +171,8 @@ public final class ReplicationClient {
 
 	/** Completes the callers whose ops this replica has applied. Called after every loop step. */
 	void completeApplied() {
-		this.client.localReplicaAt(this.environment.localView(), this.environment.appliedOp());
+		this.client.localReplicaAt(this.environment.localView(), this.environment.isLocalReplicaNormal(),
+				this.environment.appliedOp());
 	}
 
 	/** Resends what was not answered in time, and fails callers past their deadline. */

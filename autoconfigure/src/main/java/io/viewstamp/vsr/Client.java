@@ -83,6 +83,9 @@ public final class Client {
 
 	private long localView;
 
+	/** The newest view the local replica was normal in: a newer one sends every request in flight again at once. */
+	private long localNormalView;
+
 	private long localAppliedOp;
 
 	private long highestViewHeard;
@@ -189,15 +192,25 @@ public final class Client {
 
 	/**
 	 * Tells the client where its local replica is: the view it is in (where to look for the
-	 * primary first) and the highest op it has applied (which callers may now be answered).
+	 * primary first), whether that view has started there, and the highest op it has applied
+	 * (which callers may now be answered). When the local replica starts a newer view, every
+	 * request in flight goes to that view's primary at once rather than at its next resend: after
+	 * a primary hands its view over, callers wait a round trip, not a resend interval.
 	 * @param view the local replica's view
+	 * @param normal whether the local replica is normal in that view (not changing views or recovering)
 	 * @param appliedOp the highest op the local replica has applied
 	 */
-	public void localReplicaAt(long view, long appliedOp) {
+	public void localReplicaAt(long view, boolean normal, long appliedOp) {
 		Invariants.check(!this.callingHost, "a ClientHost called back into its client");
 		Invariants.check(this.localReplica != NO_LOCAL_REPLICA, "a client without a local replica was told of one");
 		this.localView = view;
 		this.localAppliedOp = appliedOp;
+		if (normal && view > this.localNormalView) {
+			this.localNormalView = view;
+			if (!this.stopped) {
+				resendToNewPrimary();
+			}
+		}
 		completeApplied();
 	}
 
@@ -410,6 +423,15 @@ public final class Client {
 	private void close(Session session) {
 		this.sessions.remove(session);
 		this.sessionsByClientId.remove(session.clientId);
+	}
+
+	private void resendToNewPrimary() {
+		for (Session session : this.sessions) {
+			if (session.state != SessionState.IDLE) {
+				session.unansweredSends = 0;
+				send(session);
+			}
+		}
 	}
 
 	private void send(Session session) {

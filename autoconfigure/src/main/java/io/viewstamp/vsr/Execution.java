@@ -202,6 +202,9 @@ final class Execution {
 			}
 		}
 		replica.commit = entry.op();
+		if (replica.status == Status.NORMAL && replica.isPrimary()) {
+			replica.pipeline.takeDeferred();
+		}
 		if (replica.status == Status.NORMAL && replica.isPrimary() && replica.pipeline.hasQueued()) {
 			// The pipeline counts ops until they are applied: this one leaving makes room.
 			replica.pipeline.prepareQueued();

@@ -10,8 +10,8 @@ package io.viewstamp.vsr;
 public enum IgnoreReason {
 
 	/**
-	 * A request reached a replica that does not take requests now: a backup, a view change, or a new
-	 * primary still committing what it inherited.
+	 * A request reached a replica that does not take requests now: a backup, or a replica changing
+	 * views. (A new primary still applying what it inherited keeps requests until it has.)
 	 */
 	REQUEST_NOT_SERVING("request-not-serving"),
 
@@ -23,6 +23,12 @@ public enum IgnoreReason {
 
 	/** The primary's queue of requests waiting for the pipeline is full: the cluster does not keep up. */
 	REQUEST_QUEUE_FULL("request-queue-full"),
+
+	/**
+	 * A request that reached a primary handing its view to another: the client resends it to the
+	 * next primary.
+	 */
+	REQUEST_PRIMARY_HANDING_OVER("request-primary-handing-over"),
 
 	/** A PrepareOk that reached a replica that is not the normal primary of its view. */
 	PREPARE_OK_NOT_PRIMARY("prepare-ok-not-primary"),

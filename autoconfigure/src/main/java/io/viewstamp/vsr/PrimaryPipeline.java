@@ -32,6 +32,13 @@ final class PrimaryPipeline {
 	/** Requests waiting for room in the pipeline. */
 	private final ArrayDeque<Request> requestQueue = new ArrayDeque<>();
 
+	/**
+	 * Requests that reached this new primary before it applied the log it inherited: taken once it
+	 * has, rather than dropped, so that a client that moved to the new view at once does not wait
+	 * for its next resend.
+	 */
+	private final ArrayDeque<Request> deferred = new ArrayDeque<>();
+
 	/** Clients with a request in the pipeline or queue, by client id. */
 	private final Map<Long, Long> requestsInFlight = new HashMap<>();
 
@@ -54,6 +61,7 @@ final class PrimaryPipeline {
 	/** Forgets the primary's state: a view change began. */
 	void reset() {
 		this.requestQueue.clear();
+		this.deferred.clear();
 		this.requestsInFlight.clear();
 		Arrays.fill(this.acknowledgedOps, 0);
 	}
@@ -111,10 +119,20 @@ final class PrimaryPipeline {
 
 	void onRequest(Request request) {
 		Replica replica = this.replica;
-		if (replica.status != Status.NORMAL || !replica.isPrimary() || replica.commit < this.viewStartOp) {
-			// Backups do not take requests; a new primary first commits what it inherited, so
-			// that its client table knows every session a client may have been told about.
+		if (replica.status != Status.NORMAL || !replica.isPrimary()) {
+			// Backups do not take requests.
 			replica.ignore(IgnoreReason.REQUEST_NOT_SERVING);
+			return;
+		}
+		if (replica.commit < this.viewStartOp) {
+			// A new primary first applies what it inherited, so that its client table knows every
+			// session a client may have been told about; the request waits for that.
+			if (this.deferred.size() < replica.options.requestQueueMax()) {
+				this.deferred.add(request);
+			}
+			else {
+				replica.ignore(IgnoreReason.REQUEST_QUEUE_FULL);
+			}
 			return;
 		}
 		Long inFlight = this.requestsInFlight.get(request.clientId());
@@ -151,6 +169,11 @@ final class PrimaryPipeline {
 				return;
 			}
 		}
+		if (replica.transfer.isUnderWay()) {
+			// The next primary takes it: the client resends once it sees the new view.
+			replica.ignore(IgnoreReason.REQUEST_PRIMARY_HANDING_OVER);
+			return;
+		}
 		if (this.requestQueue.size() >= replica.options.requestQueueMax()) {
 			replica.ignore(IgnoreReason.REQUEST_QUEUE_FULL);
 			return;
@@ -160,10 +183,24 @@ final class PrimaryPipeline {
 		prepareQueued();
 	}
 
+	/** Takes the requests that waited for this new primary to apply its inherited log, once it has. */
+	void takeDeferred() {
+		Replica replica = this.replica;
+		if (this.deferred.isEmpty() || replica.commit < this.viewStartOp) {
+			return;
+		}
+		List<Request> waiting = new ArrayList<>(this.deferred);
+		this.deferred.clear();
+		for (Request request : waiting) {
+			onRequest(request);
+		}
+	}
+
 	/** Prepares queued requests while the pipeline has room, batching as many as fit in one op. */
 	void prepareQueued() {
 		Replica replica = this.replica;
-		while (!this.requestQueue.isEmpty() && replica.log.op() - replica.commit < replica.options.pipelinePreparesMax()) {
+		while (!this.requestQueue.isEmpty() && replica.log.op() - replica.commit < replica.options.pipelinePreparesMax()
+				&& !replica.transfer.isUnderWay()) {
 			List<Request> batch = new ArrayList<>();
 			long batchBodyBytes = 0;
 			// Bounded by bytes as well as by count, so that one entry, and the view-change and repair
@@ -205,6 +242,9 @@ final class PrimaryPipeline {
 		if (prepareOk.op() > this.acknowledgedOps[prepareOk.replica()]) {
 			this.acknowledgedOps[prepareOk.replica()] = prepareOk.op();
 			commitPrepared();
+		}
+		if (replica.status == Status.NORMAL && replica.transfer.isUnderWay()) {
+			replica.transfer.acknowledged(prepareOk.replica(), prepareOk.op());
 		}
 	}
 
@@ -248,6 +288,7 @@ final class PrimaryPipeline {
 		}
 		replica.applyCommitted(true);
 		prepareQueued();
+		replica.transfer.progress();
 	}
 
 	private void resendUnacknowledgedPrepares() {

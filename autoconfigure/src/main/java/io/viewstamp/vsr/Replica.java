@@ -68,6 +68,9 @@ public final class Replica {
 	/** The room of the primary's pipeline: requests, prepares, acknowledgements, commits. */
 	final PrimaryPipeline pipeline;
 
+	/** The room of a primary's hand-over of its view to a chosen backup. */
+	final PrimaryTransfer transfer;
+
 	/** The room of a backup's normal operation: prepares, acknowledgements, commits. */
 	final BackupFollower backup;
 
@@ -199,6 +202,7 @@ public final class Replica {
 		this.clientTable = new ClientTable(options.clientsMax());
 		this.viewChange = new ViewChange(this, cluster, options);
 		this.pipeline = new PrimaryPipeline(this, cluster, options);
+		this.transfer = new PrimaryTransfer(this, options);
 		this.backup = new BackupFollower(this);
 		this.repairs = new LogRepair(this);
 		this.recovery = new RecoveryHandler(this, options);
@@ -406,6 +410,19 @@ public final class Replica {
 		}
 	}
 
+	/**
+	 * Starts handing this primary's view to replica {@code target}, for a clean stop or an
+	 * operator's move: the primary takes no more requests, and once everything it prepared is
+	 * committed and held by the target, starts a view change to the next view the target leads.
+	 * Callers see a few round trips of delay, not a timeout; if the target does not catch up
+	 * within a view-change timeout, the primary serves on.
+	 * @param target the replica to lead next
+	 * @return why the hand-over can not start, or {@code null} when it started
+	 */
+	public TransferRefusal transferPrimary(int target) {
+		return this.transfer.start(target);
+	}
+
 	/** The storage completed the write of {@code superblock}. */
 	public void onSuperblockWritten(Superblock superblock) {
 		Invariants.check(superblock.view() >= this.superblockDurable.view(), "superblock view went back from %d to %d",
@@ -447,6 +464,7 @@ public final class Replica {
 	private void tickNormal() {
 		if (isPrimary()) {
 			this.pipeline.tick();
+			this.transfer.tick();
 		}
 		else if (this.primaryTimeout.fired(this.ticks)) {
 			this.viewChange.start(this.view + 1);
@@ -530,6 +548,11 @@ public final class Replica {
 	}
 
 	// Observation, for the runtime, the actuator and the simulator's checkers.
+
+	/** The replica this primary is handing its view to, or -1 when it is not handing it over. */
+	public int transferTarget() {
+		return this.transfer.target();
+	}
 
 	/** This replica's index in the configuration. */
 	public int index() {

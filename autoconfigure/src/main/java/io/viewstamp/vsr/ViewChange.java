@@ -106,6 +106,7 @@ final class ViewChange {
 		this.viewChangeWinner = null;
 		replica.repairs.cancel();
 		replica.pipeline.reset();
+		replica.transfer.reset();
 		replica.backup.reset();
 	}
 

@@ -90,6 +90,81 @@ class ReplicaNodeTest {
 	}
 
 	@Test
+	void aPrimaryThatClosesHandsItsViewToABackupAndNoCallerElsewhereFails() throws Exception {
+		startCluster(RuntimeOptions.defaults());
+		int oldPrimary = primary();
+		long viewBefore = this.nodes[oldPrimary].status().view();
+		AtomicInteger acknowledged = new AtomicInteger();
+		List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+		long[] slowestNanos = new long[1];
+		java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+		List<Thread> callers = new ArrayList<>();
+		for (int caller = 0; caller < 4; caller++) {
+			ReplicaNode node = this.nodes[(oldPrimary + 1 + caller % 2) % 3];
+			int id = caller;
+			Thread thread = new Thread(() -> {
+				for (int put = 0; running.get(); put++) {
+					long start = System.nanoTime();
+					try {
+						node.client().submit(KvCommand.put("c" + id + "-" + put, "v").encode()).get(WAIT.toSeconds(),
+								TimeUnit.SECONDS);
+						acknowledged.incrementAndGet();
+						synchronized (slowestNanos) {
+							slowestNanos[0] = Math.max(slowestNanos[0], System.nanoTime() - start);
+						}
+					}
+					catch (Exception ex) {
+						failures.add(ex);
+					}
+				}
+			});
+			callers.add(thread);
+			thread.start();
+		}
+		await().atMost(WAIT).until(() -> acknowledged.get() >= 200);
+		this.nodes[oldPrimary].close();
+		this.nodes[oldPrimary] = null;
+		int afterClose = acknowledged.get();
+		await().atMost(WAIT).until(() -> acknowledged.get() >= afterClose + 200);
+		running.set(false);
+		for (Thread caller : callers) {
+			caller.join(WAIT.toMillis());
+		}
+
+		assertThat(failures).as("callers' failures").isEmpty();
+		int survivor = (oldPrimary + 1) % 3;
+		NodeStatus status = this.nodes[survivor].status();
+		assertThat(status.primary()).isNotEqualTo(oldPrimary);
+		// Handed over: the next view the chosen backup leads, not one after a timeout.
+		assertThat(status.view()).isLessThanOrEqualTo(viewBefore + 2);
+		System.out.printf("ReplicaNodeTest: primary %d closed under load; %d puts acknowledged, none failed, the slowest "
+				+ "%.1f ms; view %d -> %d%n", oldPrimary, acknowledged.get(), slowestNanos[0] / 1e6, viewBefore, status.view());
+		awaitConverged();
+	}
+
+	@Test
+	void anOperatorMovesThePrimaryAndABackupAskedToIsRefusedWithTheReason() throws Exception {
+		startCluster(RuntimeOptions.defaults());
+		int primary = primary();
+		int target = (primary + 2) % 3;
+		int backup = (primary + 1) % 3;
+		assertThatThrownBy(() -> this.nodes[backup].transferPrimary(target).get(WAIT.toSeconds(), TimeUnit.SECONDS))
+			.hasCauseInstanceOf(PrimaryTransferException.class)
+			.hasMessageContaining("Replica " + backup + " can not hand over the view: it is not the primary")
+			.hasMessageContaining("replica " + primary + " leads view");
+		assertThatThrownBy(() -> this.nodes[primary].transferPrimary(5).get(WAIT.toSeconds(), TimeUnit.SECONDS))
+			.hasCauseInstanceOf(PrimaryTransferException.class)
+			.hasMessageContaining("Replica 5 is not a member of this cluster of 3 replicas");
+
+		long view = this.nodes[primary].transferPrimary(target).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(view % 3).isEqualTo(target);
+		assertThat(primary()).isEqualTo(target);
+		this.nodes[primary].client().submit(KvCommand.put("after", "move").encode()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		awaitConverged();
+		assertThat(this.stateMachines[target].get("after")).isEqualTo("move");
+	}
+
+	@Test
 	void aCallerOnABackupReadsItsOwnWriteThere() throws Exception {
 		startCluster(RuntimeOptions.defaults());
 		int backup = (primary() + 1) % 3;

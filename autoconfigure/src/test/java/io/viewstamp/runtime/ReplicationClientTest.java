@@ -244,6 +244,11 @@ class ReplicationClientTest {
 		}
 
 		@Override
+		public boolean isLocalReplicaNormal() {
+			return true;
+		}
+
+		@Override
 		public long appliedOp() {
 			return this.applied;
 		}

@@ -22,6 +22,8 @@ public final class FaultCounts {
 
 	private long timedCrashes;
 
+	private long primaryTransfers;
+
 	void partition() {
 		this.partitions++;
 	}
@@ -54,6 +56,15 @@ public final class FaultCounts {
 	/** Crashes timed to a protocol event (each counts as a crash too). */
 	public long timedCrashes() {
 		return this.timedCrashes;
+	}
+
+	void primaryTransfer() {
+		this.primaryTransfers++;
+	}
+
+	/** Hand-overs of the primary's view that started (an operator's move, a clean stop). */
+	public long primaryTransfers() {
+		return this.primaryTransfers;
 	}
 
 	void powerLoss() {

@@ -64,7 +64,17 @@ final class FaultInjector {
 	/** No partition is timed to an event before this tick. */
 	private long eventPartitionQuietUntilTick;
 
-	FaultInjector(Simulator simulator, SimFaults faults, SplittableRandom random, SplittableRandom eventPartitionRandom) {
+	/**
+	 * Hand-overs of the primary's view asked at random times to random targets (an operator's move,
+	 * a clean stop), in a quarter of the worlds: drawn from a stream of their own, so that the other draws
+	 * of a seed are the ones they were before hand-overs existed.
+	 */
+	private final SplittableRandom transferRandom;
+
+	private final double transferProbabilityPerTick;
+
+	FaultInjector(Simulator simulator, SimFaults faults, SplittableRandom random, SplittableRandom eventPartitionRandom,
+			SplittableRandom transferRandom) {
 		this.simulator = simulator;
 		this.faults = faults;
 		this.random = random;
@@ -76,8 +86,17 @@ final class FaultInjector {
 		// The events that matter here (a start-view, a vote) come once per view change, not per op:
 		// a partition is timed to one with a chance of 5% to certain, not the 0.1-30% of crashes.
 		EventCrashes timing = EventCrashes.random(eventPartitionRandom);
+		this.transferRandom = transferRandom;
+		this.transferProbabilityPerTick = (simulator.cluster().replicaCount() > 1 && transferRandom.nextInt(4) == 0)
+				? RandomStreams.logUniform(transferRandom, 0.0005, 0.01) : 0;
 		this.eventPartitions = eventPartitions ? new EventCrashes(RandomStreams.logUniform(eventPartitionRandom, 0.05, 1),
 				timing.events(), timing.cooldownTicks()) : EventCrashes.none();
+	}
+
+	/** The rate of hand-overs, for reports. */
+	String describeTransfers() {
+		return (this.transferProbabilityPerTick == 0) ? "no hand-overs"
+				: String.format(java.util.Locale.ROOT, "hand-overs %.4f per tick", this.transferProbabilityPerTick);
 	}
 
 	/** The partitions timed to protocol events, for reports. */
@@ -98,11 +117,26 @@ final class FaultInjector {
 		for (int replica = 0; replica < this.restartAtTick.length; replica++) {
 			stepReplica(replica, now);
 		}
+		if (this.transferProbabilityPerTick > 0 && this.simulator.primaryTransfersEnabled()
+				&& this.transferRandom.nextDouble() < this.transferProbabilityPerTick) {
+			askForTransfer();
+		}
 		for (int client = 0; client < this.simulator.clientCount(); client++) {
 			if (chance(this.faults.clientRestartProbabilityPerTick()) && this.simulator.client(client).isProcessRunning()) {
 				this.simulator.restartClient(client, chance(this.faults.clientRestartSameIdProbability()));
 			}
 		}
+	}
+
+	/** The primary of the newest normal view hands it to another replica, whatever that one's state. */
+	private void askForTransfer() {
+		int primary = this.simulator.primaryIndex();
+		if (primary < 0) {
+			return;
+		}
+		int replicaCount = this.simulator.cluster().replicaCount();
+		int target = (primary + 1 + this.transferRandom.nextInt(replicaCount - 1)) % replicaCount;
+		this.simulator.transferPrimary(primary, target);
 	}
 
 	private void stepPartitions(long now) {

@@ -330,7 +330,8 @@ public final class SimClient {
 
 	private void observeLocalReplica() {
 		if (this.localReplica != Client.NO_LOCAL_REPLICA && this.world.isRunning(this.localReplica)) {
-			this.client.localReplicaAt(this.world.view(this.localReplica), this.world.appliedOp(this.localReplica));
+			this.client.localReplicaAt(this.world.view(this.localReplica), this.world.isNormal(this.localReplica),
+					this.world.appliedOp(this.localReplica));
 		}
 	}
 
@@ -460,6 +461,9 @@ public final class SimClient {
 
 		/** The running replica's view. */
 		long view(int replica);
+
+		/** Whether the running replica is normal in its view. */
+		boolean isNormal(int replica);
 
 		/** The highest op the running replica has applied. */
 		long appliedOp(int replica);

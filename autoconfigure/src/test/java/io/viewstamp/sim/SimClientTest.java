@@ -220,6 +220,11 @@ class SimClientTest {
 		}
 
 		@Override
+		public boolean isNormal(int replica) {
+			return true;
+		}
+
+		@Override
 		public long appliedOp(int replica) {
 			return this.applied;
 		}

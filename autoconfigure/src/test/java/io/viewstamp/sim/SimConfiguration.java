@@ -126,6 +126,17 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	}
 
 	/**
+	 * A copy whose clients have other options.
+	 * @param clientOptions the clients' sessions, resend interval and caller timeout
+	 * @return the copy
+	 */
+	public SimConfiguration withClientOptions(ClientOptions clientOptions) {
+		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
+				this.putProbability, this.thinkTicksMax, clientOptions, this.clientsBesideReplicas, this.replicaOptions,
+				this.faults, this.chaosTicks, this.livenessTicksMax, this.workload, this.disks);
+	}
+
+	/**
 	 * A copy with other faults.
 	 * @param faults the faults
 	 * @return the copy

@@ -24,6 +24,7 @@ import io.viewstamp.vsr.DurableState;
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Message;
 import io.viewstamp.vsr.Outbox;
+import io.viewstamp.vsr.Replica;
 import io.viewstamp.vsr.ReplicaMessage;
 import io.viewstamp.vsr.Reply;
 import io.viewstamp.vsr.Request;
@@ -31,6 +32,7 @@ import io.viewstamp.vsr.Snapshot;
 import io.viewstamp.vsr.Status;
 import io.viewstamp.vsr.Storage;
 import io.viewstamp.vsr.Superblock;
+import io.viewstamp.vsr.TransferRefusal;
 
 /**
  * Runs a whole cluster (replicas, network, disks, clients) in one thread on virtual time, every
@@ -111,6 +113,9 @@ public final class Simulator {
 
 	private boolean chaos;
 
+	/** Whether the chaos phase asks primaries to hand their view over, in the worlds that draw it. */
+	private boolean primaryTransfers = true;
+
 	/** Replicas kept down through the liveness phase. */
 	private Set<Integer> keptDown = Set.of();
 
@@ -166,7 +171,7 @@ public final class Simulator {
 		this.stateChecker = new StateChecker(seed);
 		this.historyChecker = new HistoryChecker(seed);
 		this.faultInjector = new FaultInjector(this, configuration.faults(), RandomStreams.of(seed, "faults"),
-				RandomStreams.of(seed, "event-partitions"));
+				RandomStreams.of(seed, "event-partitions"), RandomStreams.of(seed, "primary-transfers"));
 		this.clockOffsetNanos = new long[configuration.replicaCount()];
 		this.clockRate = new double[configuration.replicaCount()];
 		SplittableRandom clocks = RandomStreams.of(seed, "clocks");
@@ -562,6 +567,27 @@ public final class Simulator {
 	}
 
 	/**
+	 * Asks replica {@code from} to hand its view to replica {@code target}, as an operator or a
+	 * clean stop does.
+	 * @param from the replica asked, normally the primary
+	 * @param target the replica to lead next
+	 * @return why it refused, or {@code null} when the hand-over started
+	 */
+	public TransferRefusal transferPrimary(int from, int target) {
+		ReplicaHost host = this.hosts.get(from);
+		requireState(host.isRunning(), "ask for a hand-over of", from, "it is down");
+		Replica replica = host.replica().unwrap();
+		requireState(replica != null, "ask for a hand-over of", from, "it is a stand-in, not a Replica");
+		TransferRefusal[] refusal = new TransferRefusal[1];
+		drive(host, "handing its view to " + target, () -> refusal[0] = replica.transferPrimary(target));
+		if (refusal[0] == null) {
+			this.faultCounts.primaryTransfer();
+		}
+		record("hand-over " + from + " -> " + target + ": " + ((refusal[0] == null) ? "started" : refusal[0]));
+		return refusal[0];
+	}
+
+	/**
 	 * Holds back every message sent from now on that {@code selector} picks, until
 	 * {@link #releaseHeld()}: for reordering one message around a view change.
 	 * @param selector picks the messages to hold, by sender, receiver and content
@@ -593,6 +619,19 @@ public final class Simulator {
 			this.faultInjector.stop();
 		}
 		this.network.setFaults(chaos ? this.configuration.faults() : this.configuration.faults().healed());
+	}
+
+	/**
+	 * Lets the chaos phase ask primaries to hand their view over, in the quarter of random worlds
+	 * that draw hand-overs, or not.
+	 * @param enabled {@code false} for worlds as they were drawn before hand-overs existed
+	 */
+	public void setPrimaryTransfers(boolean enabled) {
+		this.primaryTransfers = enabled;
+	}
+
+	boolean primaryTransfersEnabled() {
+		return this.primaryTransfers;
 	}
 
 	/**
@@ -751,13 +790,15 @@ public final class Simulator {
 				this.faultCounts.partitions(), this.faultCounts.crashes(), this.faultCounts.powerLosses(),
 				this.faultCounts.timedCrashes(),
 				this.faultCounts.tornWrites(), this.faultCounts.corruptions(),
-				this.faultCounts.wipes(), this.faultCounts.clientRestarts(), evictions, this.fingerprint.value());
+				this.faultCounts.wipes(), this.faultCounts.clientRestarts(), evictions, this.faultCounts.primaryTransfers(),
+				this.fingerprint.value());
 	}
 
 	/** Every replica's status, view, op and commit, the clients' open requests and the cut links. */
 	public String describeWorld() {
 		StringBuilder description = new StringBuilder(this.configuration.describe());
 		description.append(", isolations timed to events ").append(this.faultInjector.eventPartitions().describe());
+		description.append(", ").append(this.faultInjector.describeTransfers());
 		for (ReplicaHost host : this.hosts) {
 			description.append("; ").append(host.describe());
 		}
@@ -1086,6 +1127,11 @@ public final class Simulator {
 		@Override
 		public long view(int replica) {
 			return Simulator.this.hosts.get(replica).replica().view();
+		}
+
+		@Override
+		public boolean isNormal(int replica) {
+			return Simulator.this.hosts.get(replica).replica().status() == Status.NORMAL;
 		}
 
 		@Override

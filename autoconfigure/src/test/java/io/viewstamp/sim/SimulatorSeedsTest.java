@@ -193,6 +193,7 @@ class SimulatorSeedsTest {
 		long wipes = 0;
 		long clientRestarts = 0;
 		long evictions = 0;
+		long primaryTransfers = 0;
 		long ticks = 0;
 		TraceFingerprint fingerprints = new TraceFingerprint();
 		for (Outcome outcome : outcomes) {
@@ -222,17 +223,18 @@ class SimulatorSeedsTest {
 			wipes += result.wipes();
 			clientRestarts += result.clientRestarts();
 			evictions += result.evictions();
+			primaryTransfers += result.primaryTransfers();
 			ticks += result.ticks();
 		}
 		return String.format(Locale.ROOT,
 				"Simulator: %d seeds (%d failed), %d ticks, %d ops committed (%d per seed, %.2f requests per op), %d client operations"
 						+ " completed (%d linearizable reads), %d indeterminate, %d local reads checked; faults: %d drops, %d duplicates, %d corrupted, %d misrouted, %d delayed long, %d partitions (%d messages cut off),"
-						+ " %d crashes (%d power losses, %d timed to protocol events, %d torn writes, %d corrupt entries), %d wipes, %d client restarts, %d session evictions;"
+						+ " %d crashes (%d power losses, %d timed to protocol events, %d torn writes, %d corrupt entries), %d wipes, %d client restarts, %d session evictions, %d primary hand-overs;"
 						+ " trace fingerprint %016x; %.1f s wall, %.1f seeds per second, %.0f simulated ticks per wall second",
 				outcomes.size(), failed, ticks, committed, committed / Math.max(1, outcomes.size()),
 				(double) committedRequests / Math.max(1, committed), completed,
 				linearizableReads, indeterminate, localReads, lost, duplicated, corrupted, misrouted, delayedLong, partitions, cutOff, crashes, powerLosses, timedCrashes, tornWrites, corruptions, wipes,
-				clientRestarts, evictions, fingerprints.value(), wallSeconds, outcomes.size() / wallSeconds,
+				clientRestarts, evictions, primaryTransfers, fingerprints.value(), wallSeconds, outcomes.size() / wallSeconds,
 				ticks / wallSeconds);
 	}
 

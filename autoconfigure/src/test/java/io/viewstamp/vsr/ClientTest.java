@@ -32,7 +32,7 @@ class ClientTest {
 
 	@Test
 	void aCommandOpensASessionThenGoesToThePrimaryAndCompletesOnceAppliedHere() {
-		this.client.localReplicaAt(4, 0);
+		this.client.localReplicaAt(4, true, 0);
 		long ticket = this.client.submit(bytes("x"));
 		Request register = this.host.lastSent();
 		assertThat(register.operation()).isEqualTo(Operation.REGISTER);
@@ -46,9 +46,9 @@ class ClientTest {
 
 		assertThat(this.client.receive(reply(command, 4, 21, "done"))).isEqualTo(command);
 		assertThat(this.host.outcomes).as("not applied on this replica yet").isEmpty();
-		this.client.localReplicaAt(4, 20);
+		this.client.localReplicaAt(4, true, 20);
 		assertThat(this.host.outcomes).isEmpty();
-		this.client.localReplicaAt(4, 21);
+		this.client.localReplicaAt(4, true, 21);
 		assertThat(this.host.outcomes).containsExactly(ticket + " completed op 21 done");
 		assertThat(this.client.isIdle()).isTrue();
 	}
@@ -62,7 +62,7 @@ class ClientTest {
 		Request secondCommand = this.host.lastSent();
 		this.client.receive(reply(secondCommand, 0, 30, "b done"));
 		this.client.receive(reply(firstCommand, 0, 31, "a done"));
-		this.client.localReplicaAt(0, 31);
+		this.client.localReplicaAt(0, true, 31);
 		assertThat(this.host.outcomes).containsExactly(second + " completed op 30 b done", first + " completed op 31 a done");
 	}
 
@@ -94,7 +94,7 @@ class ClientTest {
 				30, ReplyStatus.OK, bytes("other session")))).isNull();
 		assertThat(this.client.receive(new Reply(0, 0, command.clientId(), command.session(), command.requestNumber() + 1,
 				30, ReplyStatus.OK, bytes("other request")))).isNull();
-		this.client.localReplicaAt(0, 100);
+		this.client.localReplicaAt(0, true, 100);
 		assertThat(this.host.outcomes).isEmpty();
 	}
 
@@ -129,7 +129,7 @@ class ClientTest {
 				ReplyStatus.SESSION_EVICTED, new byte[0]))).isNull();
 		this.client.receive(new Reply(3, 0, command.clientId(), command.session(), command.requestNumber(), 0,
 				ReplyStatus.SESSION_EVICTED, new byte[0]));
-		this.client.localReplicaAt(3, 30);
+		this.client.localReplicaAt(3, true, 30);
 		assertThat(this.host.outcomes).containsExactly(ticket + " failed SESSION_EVICTED", first + " completed op 30 done");
 		assertThat(this.client.owns(command.clientId())).isFalse();
 	}
@@ -167,7 +167,7 @@ class ClientTest {
 	void aCommandCommittedButNotAppliedHereByTheTimeoutSaysItCommitted() {
 		long ticket = openAndSend("x");
 		this.client.receive(reply(this.host.lastSent(), 0, 40, "done"));
-		this.client.localReplicaAt(0, 39);
+		this.client.localReplicaAt(0, true, 39);
 		tick(TIMEOUT_TICKS);
 		assertThat(this.host.outcomes).containsExactly(ticket + " failed COMMITTED_NOT_APPLIED at op 40");
 	}
