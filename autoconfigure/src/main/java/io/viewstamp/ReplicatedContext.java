@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a command may use instead of the clock and a random generator, so that every replica
  * computes the same result: the time the primary chose for the command's op, and a generator
@@ -81,11 +83,13 @@ public final class ReplicatedContext {
 
 		private final long timestampNanos;
 
-		private final Scope outer;
+		/** The scope this one is nested in, {@code null} for the outermost. */
+		private final @Nullable Scope outer;
 
-		private RandomGenerator random;
+		/** Created by the command's first call of {@link ReplicatedContext#random()}. */
+		private @Nullable RandomGenerator random;
 
-		private Scope(long op, int command, long timestampNanos, Scope outer) {
+		private Scope(long op, int command, long timestampNanos, @Nullable Scope outer) {
 			this.op = op;
 			this.command = command;
 			this.timestampNanos = timestampNanos;

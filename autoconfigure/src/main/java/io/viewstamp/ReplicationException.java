@@ -1,5 +1,7 @@
 package io.viewstamp;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A call of a {@link Replicated} bean did not complete as a normal call would. The base of the
  * exceptions Viewstamp itself throws to callers; the message says whether the command may have
@@ -20,7 +22,7 @@ public class ReplicationException extends RuntimeException {
 	 * @param message what happened and what to do
 	 * @param cause the underlying failure
 	 */
-	public ReplicationException(String message, Throwable cause) {
+	public ReplicationException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

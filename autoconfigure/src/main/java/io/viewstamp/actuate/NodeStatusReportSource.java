@@ -1,19 +1,21 @@
 package io.viewstamp.actuate;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import io.viewstamp.beans.BeanStateMachine;
 import io.viewstamp.runtime.NodeStatus;
 import io.viewstamp.storage.StorageStatistics;
 import io.viewstamp.transport.PeerStatus;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The running replica's {@link NodeStatus}, as the endpoint and the health indicator show it.
  */
 public final class NodeStatusReportSource implements ReplicationReportSource {
 
-	private final Supplier<NodeStatus> status;
+	private final Supplier<@Nullable NodeStatus> status;
 
 	private final String clusterId;
 
@@ -25,14 +27,14 @@ public final class NodeStatusReportSource implements ReplicationReportSource {
 	 * @param clusterId the configured cluster id
 	 * @param beans the replicated beans' state machine, for their command counts
 	 */
-	public NodeStatusReportSource(Supplier<NodeStatus> status, String clusterId, BeanStateMachine beans) {
+	public NodeStatusReportSource(Supplier<@Nullable NodeStatus> status, String clusterId, BeanStateMachine beans) {
 		this.status = status;
 		this.clusterId = clusterId;
 		this.beans = beans;
 	}
 
 	@Override
-	public ReplicationReport report() {
+	public @Nullable ReplicationReport report() {
 		NodeStatus status = this.status.get();
 		if (status == null) {
 			return null;
@@ -42,7 +44,7 @@ public final class NodeStatusReportSource implements ReplicationReportSource {
 			.filter((peer) -> peer.replica() != status.replica())
 			.map((peer) -> peer(peer, status.acknowledgedOps()))
 			.toList();
-		StorageStatistics storage = status.storage();
+		StorageStatistics storage = Objects.requireNonNull(status.storage(), "a running replica's status has it");
 		ReplicationReport.Journal journal = new ReplicationReport.Journal(storage.journalFirstOp(),
 				storage.journalLastOp(), storage.journalSizeBytes(), storage.bytesWritten(), storage.lastSnapshotOp());
 		// The runtime reports as committed only what it has applied, so both numbers are the commit.

@@ -2,6 +2,8 @@ package io.viewstamp.actuate;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
@@ -26,7 +28,7 @@ public class ReplicationEndpoint {
 	 * @return the report, or {@code null} (a 404) when the replica does not run
 	 */
 	@ReadOperation
-	public ReplicationReport replication() {
+	public @Nullable ReplicationReport replication() {
 		return this.source.report();
 	}
 

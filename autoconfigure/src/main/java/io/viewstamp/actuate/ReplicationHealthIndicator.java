@@ -38,7 +38,10 @@ public class ReplicationHealthIndicator implements HealthIndicator {
 				.build();
 		}
 		if (report.divergences() > 0) {
-			return builder.down().withDetail("reason", report.lastDivergence()).build();
+			String divergence = report.lastDivergence();
+			return builder.down()
+				.withDetail("reason", (divergence != null) ? divergence : "The replica's state diverged")
+				.build();
 		}
 		if (RECOVERING.equals(report.status())) {
 			return builder.down()

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.viewstamp.runtime.NodeStatus;
 import io.viewstamp.vsr.Status;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The replica's progress as Micrometer meters, each read from its latest {@link NodeStatus} when
@@ -43,7 +44,7 @@ import io.viewstamp.vsr.Status;
  */
 public final class ReplicationMetrics implements MeterBinder {
 
-	private final Supplier<NodeStatus> status;
+	private final Supplier<@Nullable NodeStatus> status;
 
 	private final int replica;
 
@@ -68,7 +69,7 @@ public final class ReplicationMetrics implements MeterBinder {
 	 * @param replicaCount the number of replicas in the cluster, which decides the peers there are
 	 * gauges for
 	 */
-	public ReplicationMetrics(Supplier<NodeStatus> status, int replica, int replicaCount) {
+	public ReplicationMetrics(Supplier<@Nullable NodeStatus> status, int replica, int replicaCount) {
 		this.status = Objects.requireNonNull(status, "status");
 		this.replica = replica;
 		this.replicaCount = replicaCount;

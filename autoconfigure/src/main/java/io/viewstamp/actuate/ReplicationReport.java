@@ -3,6 +3,8 @@ package io.viewstamp.actuate;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the {@code replication} endpoint shows about this application's replica.
  *
@@ -28,8 +30,8 @@ import java.util.Map;
  * @param beans each replicated bean with the commands applied to it since the process started
  */
 public record ReplicationReport(String clusterId, int replica, int replicaCount, String status, long view, int primary,
-		long opNumber, long commitNumber, long appliedNumber, boolean stopped, String stopCause, List<Peer> peers,
-		Journal journal, long divergences, String lastDivergence, long lastStateCheckOp,
+		long opNumber, long commitNumber, long appliedNumber, boolean stopped, @Nullable String stopCause,
+		List<Peer> peers, Journal journal, long divergences, @Nullable String lastDivergence, long lastStateCheckOp,
 		Map<String, Long> ignoredMessages, List<Bean> beans) {
 
 	/**
@@ -50,7 +52,7 @@ public record ReplicationReport(String clusterId, int replica, int replicaCount,
 	 * @param lastAcknowledgedOp the highest op it has acknowledged as durable, as this replica knows
 	 * when it is the primary; {@code null} on a backup, which does not know
 	 */
-	public record Peer(int index, String address, boolean connected, Long lastAcknowledgedOp) {
+	public record Peer(int index, String address, boolean connected, @Nullable Long lastAcknowledgedOp) {
 	}
 
 	/**

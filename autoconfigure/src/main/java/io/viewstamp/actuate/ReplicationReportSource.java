@@ -1,5 +1,7 @@
 package io.viewstamp.actuate;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where the endpoint and the health indicator read the replica's state from. The
  * auto-configuration adapts the running replica to it, so that this package depends neither on
@@ -12,6 +14,6 @@ public interface ReplicationReportSource {
 	 * The replica's state now.
 	 * @return the report, or {@code null} when the replica does not run (before start, after stop)
 	 */
-	ReplicationReport report();
+	@Nullable ReplicationReport report();
 
 }

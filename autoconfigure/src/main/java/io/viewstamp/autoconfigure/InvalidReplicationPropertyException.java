@@ -1,5 +1,7 @@
 package io.viewstamp.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
@@ -14,7 +16,7 @@ public class InvalidReplicationPropertyException extends InvalidConfigurationPro
 	private final String action;
 
 	/** What found the problem; Boot's public constructor leaves no way to pass it on. */
-	private final Throwable foundBy;
+	private final @Nullable Throwable foundBy;
 
 	/**
 	 * @param property the property's name, e.g. {@code replication.peers[1]}
@@ -23,8 +25,8 @@ public class InvalidReplicationPropertyException extends InvalidConfigurationPro
 	 * @param action what the user should do
 	 * @param cause the exception that found the problem, or {@code null}
 	 */
-	public InvalidReplicationPropertyException(String property, Object value, String reason, String action,
-			Throwable cause) {
+	public InvalidReplicationPropertyException(String property, @Nullable Object value, @Nullable String reason,
+			String action, @Nullable Throwable cause) {
 		super(property, value, reason);
 		this.action = action;
 		this.foundBy = cause;
@@ -36,7 +38,7 @@ public class InvalidReplicationPropertyException extends InvalidConfigurationPro
 	}
 
 	@Override
-	public synchronized Throwable getCause() {
+	public synchronized @Nullable Throwable getCause() {
 		return this.foundBy;
 	}
 

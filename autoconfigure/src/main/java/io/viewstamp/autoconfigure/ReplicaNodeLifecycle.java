@@ -9,6 +9,7 @@ import io.viewstamp.runtime.ReplicaNode;
 import io.viewstamp.runtime.ReplicationClient;
 import io.viewstamp.runtime.RuntimeOptions;
 import io.viewstamp.vsr.StateMachine;
+import org.jspecify.annotations.Nullable;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,10 +38,10 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 
 	private final boolean initialize;
 
-	private volatile ReplicaNode node;
+	private volatile @Nullable ReplicaNode node;
 
 	/** Released when the replica stops, ending the thread that keeps the JVM running; {@code null} when none runs. */
-	private CountDownLatch keepingAlive;
+	private @Nullable CountDownLatch keepingAlive;
 
 	/**
 	 * @param configuration who the replica is
@@ -143,18 +144,18 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 	}
 
 	/** The running replica, or {@code null} before start and after stop. */
-	public ReplicaNode getNode() {
+	public @Nullable ReplicaNode getNode() {
 		return this.node;
 	}
 
 	/** The running replica's client, or {@code null} when it does not run. */
-	public ReplicationClient getClient() {
+	public @Nullable ReplicationClient getClient() {
 		ReplicaNode running = this.node;
 		return (running != null) ? running.client() : null;
 	}
 
 	/** The running replica's status, or {@code null} when it does not run. */
-	public NodeStatus getStatus() {
+	public @Nullable NodeStatus getStatus() {
 		ReplicaNode running = this.node;
 		return (running != null) ? running.status() : null;
 	}

@@ -18,6 +18,7 @@ import io.viewstamp.transport.TransportOptions;
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.LogEntryCodec;
 import io.viewstamp.vsr.ReplicaOptions;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
@@ -237,7 +238,7 @@ final class ReplicaSettings {
 	 * @return the secret, or {@code null}
 	 * @throws InvalidReplicationPropertyException when it is too short; the error never shows it
 	 */
-	static PeerSecret peerSecret(ReplicationProperties properties) {
+	static @Nullable PeerSecret peerSecret(ReplicationProperties properties) {
 		String secret = properties.getSecret();
 		if (secret == null || secret.isEmpty()) {
 			return null;
@@ -262,7 +263,7 @@ final class ReplicaSettings {
 	 * @return the TLS settings, or {@code null} for plain TCP
 	 * @throws InvalidReplicationPropertyException when the bundle is missing or can not be used
 	 */
-	static PeerTls peerTls(ReplicationProperties properties, SslBundles bundles) {
+	static @Nullable PeerTls peerTls(ReplicationProperties properties, @Nullable SslBundles bundles) {
 		String name = properties.getSslBundle();
 		if (!StringUtils.hasText(name)) {
 			return null;

@@ -4,6 +4,7 @@ import io.viewstamp.runtime.InvalidNodeConfigurationException;
 import io.viewstamp.storage.DataDirectoryException;
 import io.viewstamp.transport.InvalidPeerAddressException;
 import io.viewstamp.transport.TransportException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -27,7 +28,7 @@ public class ReplicationFailureAnalyzer implements FailureAnalyzer, Ordered {
 
 
 	@Override
-	public FailureAnalysis analyze(Throwable failure) {
+	public @Nullable FailureAnalysis analyze(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			FailureAnalysis analysis = analyzeOne(cause);
 			if (analysis != null) {
@@ -40,7 +41,7 @@ public class ReplicationFailureAnalyzer implements FailureAnalyzer, Ordered {
 		return null;
 	}
 
-	private FailureAnalysis analyzeOne(Throwable cause) {
+	private @Nullable FailureAnalysis analyzeOne(Throwable cause) {
 		if (cause instanceof InvalidReplicationPropertyException invalid) {
 			return new FailureAnalysis(invalid.getMessage(), invalid.getAction(), invalid);
 		}

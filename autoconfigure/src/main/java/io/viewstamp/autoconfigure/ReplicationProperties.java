@@ -10,6 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import io.viewstamp.runtime.RuntimeOptions;
 import io.viewstamp.transport.TransportOptions;
 import io.viewstamp.vsr.ReplicaOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configuration of this application's replica, under the {@code replication} prefix.
@@ -102,7 +103,7 @@ public class ReplicationProperties {
 	 * peers. Set it on every replica or on none. A replica's certificate must name its host as
 	 * the peers list gives it. None means plain TCP, for a trusted network only.
 	 */
-	private String sslBundle;
+	private @Nullable String sslBundle;
 
 	/**
 	 * A secret shared by every replica of the cluster, at least 16 characters: each connection's
@@ -112,7 +113,7 @@ public class ReplicationProperties {
 	 * without an ssl-bundle, any host that can reach a replica's port and knows the cluster id can
 	 * join.
 	 */
-	private String secret;
+	private @Nullable String secret;
 
 	/**
 	 * Whether to format an empty data directory as a member of a NEW cluster. Set it on every
@@ -239,19 +240,19 @@ public class ReplicationProperties {
 		this.stateCheckInterval = stateCheckInterval;
 	}
 
-	public String getSslBundle() {
+	public @Nullable String getSslBundle() {
 		return this.sslBundle;
 	}
 
-	public void setSslBundle(String sslBundle) {
+	public void setSslBundle(@Nullable String sslBundle) {
 		this.sslBundle = sslBundle;
 	}
 
-	public String getSecret() {
+	public @Nullable String getSecret() {
 		return this.secret;
 	}
 
-	public void setSecret(String secret) {
+	public void setSecret(@Nullable String secret) {
 		this.secret = secret;
 	}
 

@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import io.viewstamp.ReplicatedContext;
 import io.viewstamp.ReplicationException;
 import io.viewstamp.vsr.StateMachine;
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
@@ -149,7 +150,7 @@ public final class BeanStateMachine implements StateMachine {
 				// The barrier of a linearizable read: applying it is all it asks.
 				return this.codec.encodeResult(null, null);
 			}
-			ReplicatedBean bean = this.beans.get(call.bean());
+			ReplicatedBean bean = Objects.requireNonNull(this.beans.get(call.bean()), "found by the decoding");
 			this.commandsApplied.computeIfAbsent(call.bean(), (name) -> new LongAdder()).increment();
 			this.applying.set(Boolean.TRUE);
 			try (ReplicatedContext.Scope scope = ReplicatedContext.enter(op, commandInOp, timestamp)) {
@@ -164,7 +165,7 @@ public final class BeanStateMachine implements StateMachine {
 		}
 	}
 
-	private ReplicatedMethod find(long op, String beanName, String signature) {
+	private @Nullable ReplicatedMethod find(long op, String beanName, String signature) {
 		if (CommandCodec.BARRIER_BEAN.equals(beanName) && CommandCodec.BARRIER_SIGNATURE.equals(signature)) {
 			return null;
 		}
@@ -181,7 +182,7 @@ public final class BeanStateMachine implements StateMachine {
 	}
 
 	private byte[] invoke(ReplicatedBean bean, CommandCodec.Call call) {
-		ReplicatedMethod method = call.method();
+		ReplicatedMethod method = Objects.requireNonNull(call.method(), "the barrier is answered before");
 		Object value;
 		try {
 			value = method.method().invoke(bean.target(), call.arguments());
@@ -191,7 +192,7 @@ public final class BeanStateMachine implements StateMachine {
 			}
 		}
 		catch (InvocationTargetException ex) {
-			return encodeThrown(ex.getCause());
+			return encodeThrown(Objects.requireNonNull(ex.getCause(), "Method.invoke wraps what the method threw"));
 		}
 		catch (CompletionException ex) {
 			return encodeThrown((ex.getCause() != null) ? ex.getCause() : ex);
@@ -276,7 +277,7 @@ public final class BeanStateMachine implements StateMachine {
 	}
 
 	/** The registered bean named {@code name}, or {@code null}. */
-	ReplicatedBean bean(String name) {
+	@Nullable ReplicatedBean bean(String name) {
 		this.lock.readLock().lock();
 		try {
 			return this.beans.get(name);

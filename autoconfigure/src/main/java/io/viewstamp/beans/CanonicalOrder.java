@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.BeanDescription;
@@ -51,8 +52,12 @@ final class CanonicalOrder {
 		AtomicReference<JsonMapper> canonical = new AtomicReference<>();
 		SimpleModule module = new SimpleModule("viewstamp-canonical-order");
 		module.setSerializerModifier(new SetSorting(canonical));
-		canonical.set(mapper.rebuild().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).addModule(module).build());
-		return canonical.get();
+		JsonMapper built = mapper.rebuild()
+			.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+			.addModule(module)
+			.build();
+		canonical.set(built);
+		return built;
 	}
 
 	/** Whether {@code set}'s iteration order is part of its value, so it must be kept. */
@@ -180,7 +185,8 @@ final class CanonicalOrder {
 			if (!(value instanceof Collection<?> set) || isOrdered(set)) {
 				return value;
 			}
-			return new LinkedHashSet<>(sorted(set, this.mapper.get()));
+			JsonMapper canonical = Objects.requireNonNull(this.mapper.get(), "set once built, before it writes");
+			return new LinkedHashSet<>(sorted(set, canonical));
 		}
 
 	}

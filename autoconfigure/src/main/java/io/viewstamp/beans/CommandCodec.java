@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import io.viewstamp.Consistency;
 import io.viewstamp.ReadOnly;
 import io.viewstamp.ReplicationException;
+import org.jspecify.annotations.Nullable;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
@@ -133,7 +134,7 @@ public final class CommandCodec {
 	}
 
 	/** The type of a member declared in {@code declaring}, with the bean's type arguments. */
-	JavaType resolve(Type type, JavaType declaring) {
+	JavaType resolve(Type type, @Nullable JavaType declaring) {
 		return this.mapper.getTypeFactory().resolveMemberType(type, (declaring != null) ? declaring.getBindings() : null);
 	}
 
@@ -151,7 +152,7 @@ public final class CommandCodec {
 	 * Checks that {@code type} can be encoded, for a state field or a {@code ReplicatedState}'s state.
 	 * @return the problem, or {@code null}
 	 */
-	String problem(JavaType type) {
+	@Nullable String problem(JavaType type) {
 		return this.typeCheck.problem(type);
 	}
 
@@ -175,7 +176,7 @@ public final class CommandCodec {
 	 * @param arguments its arguments ({@code null} for none)
 	 * @return the command
 	 */
-	byte[] encodeCall(String beanName, ReplicatedMethod method, Object[] arguments) {
+	byte[] encodeCall(String beanName, ReplicatedMethod method, Object @Nullable [] arguments) {
 		Object[] values = (arguments != null) ? arguments : new Object[0];
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER_SIZE_BYTES_INITIAL);
 		try (JsonGenerator generator = this.mapper.createGenerator(bytes)) {
@@ -241,7 +242,7 @@ public final class CommandCodec {
 	 * @throws JacksonException or {@link IllegalStateException} when the bytes are not a command of
 	 * this application
 	 */
-	Call decodeCall(byte[] command, BiFunction<String, String, ReplicatedMethod> methods) {
+	Call decodeCall(byte[] command, BiFunction<String, String, @Nullable ReplicatedMethod> methods) {
 		try (JsonParser parser = this.mapper.createParser(command)) {
 			expect(parser, parser.nextToken(), JsonToken.START_OBJECT);
 			String bean = expectString(parser, BEAN);
@@ -274,7 +275,7 @@ public final class CommandCodec {
 	 * @param value the value, or the value its future completed with
 	 * @return the result
 	 */
-	byte[] encodeResult(ReplicatedMethod method, Object value) {
+	byte[] encodeResult(@Nullable ReplicatedMethod method, @Nullable Object value) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER_SIZE_BYTES_INITIAL);
 		try (JsonGenerator generator = this.mapper.createGenerator(bytes)) {
 			generator.writeStartObject();
@@ -314,7 +315,7 @@ public final class CommandCodec {
 	 * @param classLoader where to find the class of an exception the method threw
 	 * @return the value, or the exception to throw in its place
 	 */
-	Outcome decodeResult(ReplicatedMethod method, byte[] result, ClassLoader classLoader) {
+	Outcome decodeResult(@Nullable ReplicatedMethod method, byte[] result, ClassLoader classLoader) {
 		try (JsonParser parser = this.mapper.createParser(result)) {
 			expect(parser, parser.nextToken(), JsonToken.START_OBJECT);
 			expect(parser, parser.nextToken(), JsonToken.PROPERTY_NAME);
@@ -345,7 +346,7 @@ public final class CommandCodec {
 	 * a constructor taking a message (public or not); otherwise a {@link ReplicationException} that names it
 	 * (the caller could not be made to throw a checked exception its method does not declare).
 	 */
-	static Throwable rebuild(String type, String message, ClassLoader classLoader, Class<?>[] declared) {
+	static Throwable rebuild(String type, @Nullable String message, ClassLoader classLoader, Class<?>[] declared) {
 		try {
 			Class<?> exceptionClass = ClassUtils.forName(type, classLoader);
 			if (isThrowable(exceptionClass, declared) && !Modifier.isAbstract(exceptionClass.getModifiers())) {
@@ -416,7 +417,7 @@ public final class CommandCodec {
 
 		@Override
 		public synchronized JacksonException getCause() {
-			return (JacksonException) super.getCause();
+			return (JacksonException) Objects.requireNonNull(super.getCause(), "set by the constructor");
 		}
 
 	}
@@ -428,7 +429,7 @@ public final class CommandCodec {
 	 * @param method the method, {@code null} for the barrier
 	 * @param arguments the arguments
 	 */
-	record Call(String bean, String signature, ReplicatedMethod method, Object[] arguments) {
+	record Call(String bean, String signature, @Nullable ReplicatedMethod method, Object[] arguments) {
 	}
 
 	/**
@@ -436,10 +437,10 @@ public final class CommandCodec {
 	 * @param value the value (or {@code null})
 	 * @param thrown the exception to throw instead, or {@code null}
 	 */
-	record Outcome(Object value, Throwable thrown) {
+	record Outcome(@Nullable Object value, @Nullable Throwable thrown) {
 
 		/** The value, or throws what the method threw (unchecked, or checked and declared by the method). */
-		Object get() throws Exception {
+		@Nullable Object get() throws Exception {
 			if (this.thrown instanceof Exception exception) {
 				throw exception;
 			}

@@ -9,9 +9,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.viewstamp.ReplicatedState;
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.ReflectionUtils;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -33,8 +35,8 @@ final class ReplicatedBean {
 
 	private final Map<String, ReplicatedMethod> methods;
 
-	/** The proxy's lookups, by the {@link Method} it intercepted. */
-	private final Map<Method, ReplicatedMethod> methodsByMethod = new ConcurrentHashMap<>();
+	/** The proxy's lookups, by the {@link Method} it intercepted; empty for one that is neither command nor read. */
+	private final Map<Method, Optional<ReplicatedMethod>> methodsByMethod = new ConcurrentHashMap<>();
 
 	private final State state;
 
@@ -159,15 +161,15 @@ final class ReplicatedBean {
 	}
 
 	/** The method with {@code signature}, or {@code null}. */
-	ReplicatedMethod method(String signature) {
+	@Nullable ReplicatedMethod method(String signature) {
 		return this.methods.get(signature);
 	}
 
 	/** The command or read that {@code method} (as intercepted by the proxy) stands for, or {@code null}. */
-	ReplicatedMethod method(Method method) {
-		ReplicatedMethod found = this.methodsByMethod.computeIfAbsent(method,
-				(key) -> this.methods.getOrDefault(CommandCodec.signature(key), NOT_REPLICATED));
-		return (found != NOT_REPLICATED) ? found : null;
+	@Nullable ReplicatedMethod method(Method method) {
+		return this.methodsByMethod
+			.computeIfAbsent(method, (key) -> Optional.ofNullable(this.methods.get(CommandCodec.signature(key))))
+			.orElse(null);
 	}
 
 	/** Every command and read, by signature. */
@@ -182,9 +184,6 @@ final class ReplicatedBean {
 	void readState(JsonParser parser, JsonMapper mapper) {
 		this.state.read(this.target, parser, mapper, this.name);
 	}
-
-	/** Marks, in the lookup cache, a method that is neither a command nor a read. */
-	private static final ReplicatedMethod NOT_REPLICATED = new ReplicatedMethod(null, "", List.of(), null, false, null);
 
 	/** How a bean's state is written to and read from a snapshot. */
 	private interface State {

@@ -20,6 +20,7 @@ import io.viewstamp.runtime.RequestTimeoutException;
 import io.viewstamp.runtime.SessionEvictedException;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The advice of a replicated bean's proxy: a command goes through the log and returns what the
@@ -33,16 +34,17 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 
 	private final BeanStateMachine stateMachine;
 
-	private final Supplier<ReplicationClient> client;
+	private final Supplier<@Nullable ReplicationClient> client;
 
 	private final Supplier<CommandObserver> observer;
 
-	ReplicatedBeanInterceptor(ReplicatedBean bean, BeanStateMachine stateMachine, Supplier<ReplicationClient> client) {
+	ReplicatedBeanInterceptor(ReplicatedBean bean, BeanStateMachine stateMachine,
+			Supplier<@Nullable ReplicationClient> client) {
 		this(bean, stateMachine, client, () -> CommandObserver.NONE);
 	}
 
-	ReplicatedBeanInterceptor(ReplicatedBean bean, BeanStateMachine stateMachine, Supplier<ReplicationClient> client,
-			Supplier<CommandObserver> observer) {
+	ReplicatedBeanInterceptor(ReplicatedBean bean, BeanStateMachine stateMachine,
+			Supplier<@Nullable ReplicationClient> client, Supplier<CommandObserver> observer) {
 		this.bean = bean;
 		this.stateMachine = stateMachine;
 		this.client = client;
@@ -50,7 +52,7 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 	}
 
 	@Override
-	public Object invoke(MethodInvocation invocation) throws Throwable {
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		ReplicatedMethod method = this.bean.method(invocation.getMethod());
 		if (this.stateMachine.isApplying()) {
 			// A nested call is part of the command being applied, on every replica.
@@ -116,7 +118,7 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 		}
 	}
 
-	private Object readLocally(MethodInvocation invocation) throws Throwable {
+	private @Nullable Object readLocally(MethodInvocation invocation) throws Throwable {
 		this.stateMachine.readLock().lock();
 		try {
 			return invocation.proceed();
@@ -193,7 +195,7 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 	}
 
 	/** The runtime's failures, in the API's terms; the runtime's message says what is known of the outcome. */
-	private RuntimeException translate(Throwable cause, ReplicatedMethod method) {
+	private RuntimeException translate(@Nullable Throwable cause, ReplicatedMethod method) {
 		String what = describe(method);
 		if (cause instanceof RequestTimeoutException) {
 			return new ReplicationTimeoutException(what + " timed out; its outcome is unknown: " + cause.getMessage(), cause);

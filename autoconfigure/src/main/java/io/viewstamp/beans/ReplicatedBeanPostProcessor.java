@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import io.viewstamp.Replicated;
 import io.viewstamp.runtime.ReplicationClient;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanCreationException;
@@ -28,10 +29,10 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor, Sma
 
 	private final Supplier<BeanStateMachine> stateMachine;
 
-	private final Supplier<ReplicationClient> client;
+	private final Supplier<@Nullable ReplicationClient> client;
 
 	/** The application's observers of commands, resolved once every singleton exists. */
-	private final ObjectProvider<CommandObserver> observers;
+	private final @Nullable ObjectProvider<CommandObserver> observers;
 
 	/** Read at each command, so that observers resolved after the proxies were made still see them. */
 	private volatile CommandObserver commandObserver = CommandObserver.NONE;
@@ -40,7 +41,7 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor, Sma
 	 * @param stateMachine the state machine the replica runs
 	 * @param client this replica's client, looked up at each command; {@code null} until the replica runs
 	 */
-	public ReplicatedBeanPostProcessor(BeanStateMachine stateMachine, Supplier<ReplicationClient> client) {
+	public ReplicatedBeanPostProcessor(BeanStateMachine stateMachine, Supplier<@Nullable ReplicationClient> client) {
 		this(singleton(Objects.requireNonNull(stateMachine, "stateMachine")), client, null);
 	}
 
@@ -54,8 +55,8 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor, Sma
 	 * singleton exists (a post-processor is created before the beans, such as a meter registry, an
 	 * observer needs), or {@code null} for none
 	 */
-	public ReplicatedBeanPostProcessor(Supplier<BeanStateMachine> stateMachine, Supplier<ReplicationClient> client,
-			ObjectProvider<CommandObserver> observers) {
+	public ReplicatedBeanPostProcessor(Supplier<BeanStateMachine> stateMachine,
+			Supplier<@Nullable ReplicationClient> client, @Nullable ObjectProvider<CommandObserver> observers) {
 		this.stateMachine = SingletonSupplier.of(Objects.requireNonNull(stateMachine, "stateMachine"));
 		this.client = Objects.requireNonNull(client, "client");
 		this.observers = observers;
@@ -99,7 +100,7 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor, Sma
 			replicated = this.stateMachine.get().register(beanName, bean, type);
 		}
 		catch (IllegalStateException ex) {
-			throw new BeanCreationException(beanName, ex.getMessage(), ex);
+			throw new BeanCreationException(beanName, String.valueOf(ex.getMessage()), ex);
 		}
 		ProxyFactory factory = new ProxyFactory();
 		// The target's class is the proxy's superclass; a target that is already a CGLIB proxy is subclassed by its user class.

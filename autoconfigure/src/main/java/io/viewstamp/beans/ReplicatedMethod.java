@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.util.List;
 
 import io.viewstamp.Consistency;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
 
 /**
@@ -17,8 +18,8 @@ import tools.jackson.databind.JavaType;
  * @param returnsFuture whether the method returns a {@code CompletableFuture}
  * @param readConsistency the consistency of a {@code @ReadOnly} method, {@code null} for a command
  */
-record ReplicatedMethod(Method method, String signature, List<JavaType> parameterTypes, JavaType resultType,
-		boolean returnsFuture, Consistency readConsistency) {
+record ReplicatedMethod(Method method, String signature, List<JavaType> parameterTypes, @Nullable JavaType resultType,
+		boolean returnsFuture, @Nullable Consistency readConsistency) {
 
 	/** Whether calls go through the log. */
 	boolean isCommand() {

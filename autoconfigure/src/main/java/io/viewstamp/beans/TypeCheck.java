@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.type.TypeFactory;
@@ -41,11 +42,11 @@ final class TypeCheck {
 	 * @return the problem, naming the offending type (and the field that leads to it), or
 	 * {@code null} when Jackson can encode and decode the type
 	 */
-	String problem(JavaType type) {
+	@Nullable String problem(JavaType type) {
 		return problem(type, new HashSet<>());
 	}
 
-	private String problem(JavaType type, Set<Class<?>> visiting) {
+	private @Nullable String problem(JavaType type, Set<Class<?>> visiting) {
 		Class<?> raw = type.getRawClass();
 		if (raw == Object.class) {
 			return "Object (any type): Jackson can not tell which class to decode";
@@ -78,7 +79,7 @@ final class TypeCheck {
 		return (construction != null) ? construction : memberProblem(type, visiting);
 	}
 
-	private String memberProblem(JavaType type, Set<Class<?>> visiting) {
+	private @Nullable String memberProblem(JavaType type, Set<Class<?>> visiting) {
 		Class<?> raw = type.getRawClass();
 		if (type.isRecordType()) {
 			for (RecordComponent component : raw.getRecordComponents()) {
@@ -106,7 +107,7 @@ final class TypeCheck {
 		return null;
 	}
 
-	private String keyProblem(JavaType key) {
+	private @Nullable String keyProblem(JavaType key) {
 		Class<?> raw = key.getRawClass();
 		boolean concreteJdkType = isJdkType(raw) && !raw.isInterface() && !Modifier.isAbstract(raw.getModifiers());
 		if (key.isEnumType() || key.isPrimitive() || concreteJdkType) {
@@ -116,7 +117,7 @@ final class TypeCheck {
 				+ ": JSON keys are strings, so use String, a number, an enum or a JDK value type such as UUID";
 	}
 
-	private static String constructionProblem(Class<?> raw, boolean record) {
+	private static @Nullable String constructionProblem(Class<?> raw, boolean record) {
 		if (raw.isMemberClass() && !Modifier.isStatic(raw.getModifiers())) {
 			return raw.getTypeName() + " is an inner class: Jackson can not construct it without its enclosing instance "
 					+ "(make it static or a record)";

@@ -3,4 +3,7 @@
  * commands, the Jackson codec of commands and results, and the state machine that applies
  * commands to the real beans and captures their state for snapshots.
  */
+@NullMarked
 package io.viewstamp.beans;
+
+import org.jspecify.annotations.NullMarked;

@@ -11,6 +11,7 @@ import io.viewstamp.transport.PeerStatus;
 import io.viewstamp.transport.RefusalReason;
 import io.viewstamp.vsr.IgnoreReason;
 import io.viewstamp.vsr.Status;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one replica reports about itself, as of its last tick.
@@ -26,7 +27,8 @@ import io.viewstamp.vsr.Status;
  * @param stopped whether the replica stopped (closed, or on a failure it can not recover from)
  * @param stopCause why it stopped on a failure, or {@code null}
  * @param peers the connection to each other replica
- * @param storage the journal's counters and extent
+ * @param storage the journal's counters and extent; {@code null} only in the copy the replica's loop
+ * publishes, which {@link ReplicaNode#status()} completes
  * @param acknowledgedOps per replica index, the highest op it has acknowledged as durable to this
  * replica; -1 for each when this replica is not the normal primary (only the primary knows)
  * @param divergences how many results or states of the primary this replica's contradicted since
@@ -40,9 +42,10 @@ import io.viewstamp.vsr.Status;
  * {@link IgnoreReason}, each present)
  */
 public record NodeStatus(int replica, int replicaCount, Status status, long view, int primary, long op, long commit,
-		int clientSessions, boolean stopped, String stopCause, List<PeerStatus> peers, StorageStatistics storage,
-		List<Long> acknowledgedOps, long divergences, String lastDivergence, long lastStateCheckOp,
-		Map<String, Long> peerRefusals, Map<String, Long> ignoredMessages) {
+		int clientSessions, boolean stopped, @Nullable String stopCause, List<PeerStatus> peers,
+		@Nullable StorageStatistics storage, List<Long> acknowledgedOps, long divergences,
+		@Nullable String lastDivergence, long lastStateCheckOp, Map<String, Long> peerRefusals,
+		Map<String, Long> ignoredMessages) {
 
 	/** The reasons a message may be ignored for, as {@link #ignoredMessages()} names them. */
 	public static final List<String> IGNORE_REASONS = Arrays.stream(IgnoreReason.values())

@@ -37,6 +37,7 @@ import io.viewstamp.vsr.Request;
 import io.viewstamp.vsr.StateMachine;
 import io.viewstamp.vsr.Status;
 import io.viewstamp.vsr.Superblock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One replica on real threads. One loop thread owns the {@link Replica}: messages from the
@@ -75,15 +76,17 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private final ReplicationClient client;
 
-	private FileStorage storage;
+	/** What {@link #open} starts: {@code null} before, and after an open that failed part way. */
+	private @Nullable FileStorage storage;
 
-	private Replica replica;
+	private @Nullable Replica replica;
 
-	private NettyTransport transport;
+	/** {@code null} in a cluster of one, which has no peers to talk to. */
+	private @Nullable NettyTransport transport;
 
-	private ApplyThread applyThread;
+	private @Nullable ApplyThread applyThread;
 
-	private StateMachineRunner applier;
+	private @Nullable StateMachineRunner applier;
 
 	private final AppliedResults appliedResults = new AppliedResults();
 
@@ -91,9 +94,10 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private volatile long divergences;
 
-	private volatile String lastDivergence;
+	private volatile @Nullable String lastDivergence;
 
-	private volatile NodeStatus status;
+	/** Published by the loop, from the end of {@link #open} on. */
+	private volatile @Nullable NodeStatus status;
 
 	/** Loop only: the ignored messages as last published, rebuilt only when their total moves. */
 	private Map<String, Long> ignoredMessages = NodeStatus.ignoreCounts(Map.of());
@@ -108,7 +112,7 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private volatile boolean stopped;
 
-	private volatile String stopCause;
+	private volatile @Nullable String stopCause;
 
 	private ReplicaNode(NodeConfiguration configuration, RuntimeOptions options) {
 		this.configuration = configuration;
@@ -167,9 +171,10 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private void open(RuntimeOptions options, StateMachine stateMachine) {
 		Completions completions = new Completions();
-		this.storage = FileStorage.open(this.configuration.dataDirectory(), this.cluster.clusterId(),
+		FileStorage storage = FileStorage.open(this.configuration.dataDirectory(), this.cluster.clusterId(),
 				this.configuration.replica(), this.cluster.replicaCount(), options.storage(), completions,
 				this::executeQuietly);
+		this.storage = storage;
 		// The network first, so the replica's first messages (a restarted primary's view change)
 		// have somewhere to go; what arrives before the replica exists is dropped.
 		if (this.cluster.replicaCount() > 1) {
@@ -177,7 +182,7 @@ public final class ReplicaNode implements AutoCloseable {
 					this.configuration.peers(), options.transport(), new Inbound());
 		}
 		onLoopAndWait(() -> {
-			DurableState state = this.storage.durableState().orElse(null);
+			DurableState state = storage.durableState().orElse(null);
 			// The generator only spreads timeouts apart; it need not be reproducible here.
 			SplittableRandom random = new SplittableRandom();
 			Outbox outbox = new NetworkOutbox();
@@ -188,15 +193,15 @@ public final class ReplicaNode implements AutoCloseable {
 						afterStep();
 					}), this::stop, this.appliedResults::remember);
 			this.replica = (state != null)
-					? Replica.restart(this.cluster, this.configuration.replica(), options.replica(), state, this.storage,
+					? Replica.restart(this.cluster, this.configuration.replica(), options.replica(), state, storage,
 							outbox, this.applier, random)
-					: Replica.recover(this.cluster, this.configuration.replica(), options.replica(), this.storage, outbox,
+					: Replica.recover(this.cluster, this.configuration.replica(), options.replica(), storage, outbox,
 							this.applier, random);
 			this.applier.attach(this.replica);
 			logger.log(Level.INFO, () -> (state != null)
-					? "Replica " + this.configuration.replica() + " restarts from " + this.storage.dataDirectory()
+					? "Replica " + this.configuration.replica() + " restarts from " + storage.dataDirectory()
 							+ " at view " + state.superblock().view()
-					: "Replica " + this.configuration.replica() + " has no data in " + this.storage.dataDirectory()
+					: "Replica " + this.configuration.replica() + " has no data in " + storage.dataDirectory()
 							+ "; it recovers from its peers");
 			publishStatus();
 		});
@@ -211,10 +216,11 @@ public final class ReplicaNode implements AutoCloseable {
 
 	/** This replica's status as of its last tick, with its connections as they are now. */
 	public NodeStatus status() {
-		NodeStatus last = this.status;
+		NodeStatus last = Objects.requireNonNull(this.status, "the loop publishes a status before start returns");
+		FileStorage storage = Objects.requireNonNull(this.storage, "the storage opens before start returns");
 		List<PeerStatus> peers = (this.transport != null) ? this.transport.peers() : List.of();
 		return new NodeStatus(last.replica(), last.replicaCount(), last.status(), last.view(), last.primary(), last.op(),
-				last.commit(), last.clientSessions(), this.stopped, this.stopCause, peers, this.storage.statistics(),
+				last.commit(), last.clientSessions(), this.stopped, this.stopCause, peers, storage.statistics(),
 				last.acknowledgedOps(), this.divergences, this.lastDivergence, this.stateChecks.lastAgreedOp(),
 				peerRefusals(), last.ignoredMessages());
 	}
@@ -361,7 +367,7 @@ public final class ReplicaNode implements AutoCloseable {
 	private void tick() {
 		Instant now = Instant.now();
 		long realtimeNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-		this.replica.tick(realtimeNanos);
+		replica().tick(realtimeNanos);
 		this.client.onTick();
 		checkStateWhenDue();
 		afterStep();
@@ -369,13 +375,14 @@ public final class ReplicaNode implements AutoCloseable {
 	}
 
 	private void checkStateWhenDue() {
-		if (!this.stateChecks.isDue(this.replica.status() == Status.NORMAL, this.replica.commit())) {
+		Replica replica = replica();
+		if (!this.stateChecks.isDue(replica.status() == Status.NORMAL, replica.commit())) {
 			return;
 		}
 		this.stateChecks.started();
 		this.client.checkState()
 			.whenComplete((digest, failure) -> executeQuietly(
-					() -> this.stateChecks.finished(failure == null, this.replica.commit())));
+					() -> this.stateChecks.finished(failure == null, replica.commit())));
 	}
 
 	private void receive(int from, Message message) {
@@ -406,12 +413,13 @@ public final class ReplicaNode implements AutoCloseable {
 	}
 
 	private void publishStatus() {
-		if (this.replica.ignoredMessagesTotal() != this.ignoredMessagesTotal) {
-			this.ignoredMessagesTotal = this.replica.ignoredMessagesTotal();
-			this.ignoredMessages = NodeStatus.ignoreCounts(this.replica.ignoredMessages());
+		Replica replica = replica();
+		if (replica.ignoredMessagesTotal() != this.ignoredMessagesTotal) {
+			this.ignoredMessagesTotal = replica.ignoredMessagesTotal();
+			this.ignoredMessages = NodeStatus.ignoreCounts(replica.ignoredMessages());
 		}
-		this.status = new NodeStatus(this.configuration.replica(), this.cluster.replicaCount(), this.replica.status(),
-				this.replica.view(), this.replica.primaryIndex(), this.replica.op(), this.replica.commit(),
+		this.status = new NodeStatus(this.configuration.replica(), this.cluster.replicaCount(), replica.status(),
+				replica.view(), replica.primaryIndex(), replica.op(), replica.commit(),
 				this.client.sessions(), this.stopped, this.stopCause, List.of(), null, acknowledgedOps(), this.divergences,
 				this.lastDivergence, this.stateChecks.lastAgreedOp(), NodeStatus.noPeerRefusals(), this.ignoredMessages);
 	}
@@ -426,9 +434,10 @@ public final class ReplicaNode implements AutoCloseable {
 	}
 
 	private List<Long> acknowledgedOps() {
+		Replica replica = replica();
 		List<Long> acknowledged = new ArrayList<>(this.cluster.replicaCount());
 		for (int index = 0; index < this.cluster.replicaCount(); index++) {
-			acknowledged.add(this.replica.acknowledgedOp(index));
+			acknowledged.add(replica.acknowledgedOp(index));
 		}
 		return List.copyOf(acknowledged);
 	}
@@ -438,7 +447,7 @@ public final class ReplicaNode implements AutoCloseable {
 	 * going on could acknowledge what is not durable, so the replica stops serving and its peers
 	 * carry on without it. A restart from the data directory brings it back.
 	 */
-	private void stop(Throwable cause) {
+	private void stop(@Nullable Throwable cause) {
 		if (this.stopped) {
 			return;
 		}
@@ -465,6 +474,11 @@ public final class ReplicaNode implements AutoCloseable {
 		if (this.replica != null) {
 			publishStatus();
 		}
+	}
+
+	/** The replica, which {@link #open} creates before any of the loop's steps that use it can run. */
+	private Replica replica() {
+		return Objects.requireNonNull(this.replica, "the replica exists once the node has opened");
 	}
 
 	private void guarded(Runnable task) {
@@ -538,7 +552,8 @@ public final class ReplicaNode implements AutoCloseable {
 
 		@Override
 		public void send(int to, ReplicaMessage message) {
-			ReplicaNode.this.transport.send(to, message);
+			Objects.requireNonNull(ReplicaNode.this.transport, "only a cluster of more than one sends to peers")
+				.send(to, message);
 		}
 
 		@Override
@@ -575,19 +590,19 @@ public final class ReplicaNode implements AutoCloseable {
 
 		@Override
 		public void onEntryWritten(long op, long checksum) {
-			ReplicaNode.this.replica.onEntryWritten(op, checksum);
+			replica().onEntryWritten(op, checksum);
 			afterStep();
 		}
 
 		@Override
 		public void onSuperblockWritten(Superblock superblock) {
-			ReplicaNode.this.replica.onSuperblockWritten(superblock);
+			replica().onSuperblockWritten(superblock);
 			afterStep();
 		}
 
 		@Override
 		public void onSnapshotWritten(long op) {
-			ReplicaNode.this.replica.onSnapshotWritten(op);
+			replica().onSnapshotWritten(op);
 			afterStep();
 		}
 
@@ -613,7 +628,7 @@ public final class ReplicaNode implements AutoCloseable {
 
 		@Override
 		public long localView() {
-			return ReplicaNode.this.replica.view();
+			return replica().view();
 		}
 
 		@Override
@@ -623,7 +638,8 @@ public final class ReplicaNode implements AutoCloseable {
 
 		@Override
 		public long appliedOp() {
-			return ReplicaNode.this.applier.answerableOp(ReplicaNode.this.replica.commit());
+			StateMachineRunner applier = Objects.requireNonNull(ReplicaNode.this.applier, "created with the replica");
+			return applier.answerableOp(replica().commit());
 		}
 
 		@Override
@@ -632,12 +648,13 @@ public final class ReplicaNode implements AutoCloseable {
 				// A later loop step: the client may be sending from within a call of the replica's
 				// (a reply that settled a session), and the replica is not reentrant.
 				executeQuietly(() -> {
-					ReplicaNode.this.replica.receive(request);
+					replica().receive(request);
 					afterStep();
 				});
 			}
 			else {
-				ReplicaNode.this.transport.send(to, request);
+				Objects.requireNonNull(ReplicaNode.this.transport, "only a cluster of more than one has other replicas")
+					.send(to, request);
 			}
 		}
 
@@ -653,8 +670,9 @@ public final class ReplicaNode implements AutoCloseable {
 
 		@Override
 		public void reportDivergence(String description) {
-			ReplicaNode.this.divergences++;
+			// Described before counted: status() reads the count first, so a count it sees has its description.
 			ReplicaNode.this.lastDivergence = description;
+			ReplicaNode.this.divergences++;
 			logger.log(Level.ERROR, "Replica " + ReplicaNode.this.configuration.replica() + ": " + description);
 		}
 

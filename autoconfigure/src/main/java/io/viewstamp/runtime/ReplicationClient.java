@@ -16,6 +16,7 @@ import io.viewstamp.vsr.ClientHost;
 import io.viewstamp.vsr.ClientOptions;
 import io.viewstamp.vsr.Reply;
 import io.viewstamp.vsr.Request;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Submits commands to the cluster for callers on this replica's process: a threaded shell around
@@ -46,7 +47,8 @@ public final class ReplicationClient {
 	/** Loop only: the callers of the client's unfinished submissions, by ticket. */
 	private final Map<Long, PendingCommand> pending = new HashMap<>();
 
-	private volatile Throwable stopCause;
+	/** Why the client stopped, {@code null} while it runs. */
+	private volatile @Nullable Throwable stopCause;
 
 	ReplicationClient(ClientEnvironment environment, RuntimeOptions options, Executor callbacks) {
 		this.environment = environment;
@@ -140,7 +142,7 @@ public final class ReplicationClient {
 
 	private void submitOnLoop(PendingCommand caller) {
 		if (this.client.isStopped()) {
-			fail(caller, stopped(this.stopCause));
+			fail(caller, stopped(stopCause()));
 			return;
 		}
 		// The admission count keeps within the client's room: both count the same submissions.
@@ -228,8 +230,13 @@ public final class ReplicationClient {
 					+ "command was in flight; it may or may not have been applied. More sessions are active across the "
 					+ "cluster than its client table keeps (ReplicaOptions.clientsMax, the same on every replica): lower "
 					+ "replication.client-sessions on the replicas, or run fewer of them.");
-			case STOPPED -> stopped(this.stopCause);
+			case STOPPED -> stopped(stopCause());
 		};
+	}
+
+	/** Why the client stopped, once it has: {@link #stop} sets it before it stops the client. */
+	private Throwable stopCause() {
+		return Objects.requireNonNull(this.stopCause, "the cause is set before the client stops");
 	}
 
 	private static ReplicaStoppedException stopped(Throwable cause) {

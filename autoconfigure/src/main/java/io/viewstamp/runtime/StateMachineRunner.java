@@ -2,6 +2,7 @@ package io.viewstamp.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,6 +12,7 @@ import java.util.function.Consumer;
 import io.viewstamp.vsr.Applier;
 import io.viewstamp.vsr.Replica;
 import io.viewstamp.vsr.StateMachine;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a replica's state machine is run: committed ops in op order, snapshots and restores in the
@@ -36,7 +38,8 @@ public final class StateMachineRunner implements Applier {
 
 	private final BiConsumer<Long, List<byte[]>> results;
 
-	private volatile Completions replica;
+	/** Where completions go: {@code null} until {@link #attach attached}. */
+	private volatile @Nullable Completions replica;
 
 	/** Completions not yet handed to the loop; one loop task runs all that have gathered. */
 	private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
@@ -93,6 +96,10 @@ public final class StateMachineRunner implements Applier {
 		this.replica = completions;
 	}
 
+	private Completions attached() {
+		return Objects.requireNonNull(this.replica, "attached before the first completion can arrive");
+	}
+
 	@Override
 	public void apply(long op, long timestamp, List<byte[]> commands) {
 		run(() -> {
@@ -103,7 +110,7 @@ public final class StateMachineRunner implements Applier {
 			this.stateOp = op;
 			complete(() -> {
 				this.results.accept(op, results);
-				this.replica.onApplied(op, results);
+				attached().onApplied(op, results);
 			});
 		}, "apply op " + op);
 	}
@@ -123,7 +130,7 @@ public final class StateMachineRunner implements Applier {
 	public void capture(long op) {
 		run(() -> {
 			byte[] state = this.stateMachine.snapshot();
-			complete(() -> this.replica.onCaptured(op, state));
+			complete(() -> attached().onCaptured(op, state));
 		}, "capture the state at op " + op);
 	}
 

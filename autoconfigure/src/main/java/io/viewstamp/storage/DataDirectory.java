@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The layout of a data directory, held locked while a storage uses it:
  *
@@ -176,7 +178,7 @@ final class DataDirectory implements AutoCloseable {
 		}
 	}
 
-	private static void closeQuietly(FileChannel channel) {
+	private static void closeQuietly(@Nullable FileChannel channel) {
 		if (channel == null) {
 			return;
 		}

@@ -20,6 +20,7 @@ import io.viewstamp.vsr.LogEntryCodec;
 import io.viewstamp.vsr.Snapshot;
 import io.viewstamp.vsr.Storage;
 import io.viewstamp.vsr.Superblock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A replica's {@link Storage} on local files: a journal of checksummed frames in append-only
@@ -66,7 +67,8 @@ public final class FileStorage implements Storage, AutoCloseable {
 
 	private final SnapshotStore snapshots;
 
-	private final DurableState durableState;
+	/** {@code null} when the directory held no superblock. */
+	private final @Nullable DurableState durableState;
 
 	private final BlockingQueue<StorageRequest> queue;
 
@@ -74,7 +76,8 @@ public final class FileStorage implements Storage, AutoCloseable {
 
 	private final Consumer<Runnable> completionExecutor;
 
-	private final Thread ioThread;
+	/** {@code null} when the storage is stepped by the simulator instead ({@link #processQueued}). */
+	private final @Nullable Thread ioThread;
 
 	/** Makes the checks before an enqueue and the enqueue one step, against close and failure. */
 	private final Object enqueueLock = new Object();
@@ -82,7 +85,7 @@ public final class FileStorage implements Storage, AutoCloseable {
 	/** Set under {@link #enqueueLock}; read by the I/O thread too, to stop once nothing is left. */
 	private volatile boolean closing;
 
-	private volatile Exception failure;
+	private volatile @Nullable Exception failure;
 
 	private final AtomicLong entriesWritten = new AtomicLong();
 
@@ -477,46 +480,52 @@ public final class FileStorage implements Storage, AutoCloseable {
 	/** What {@link #open} read from the directory, and the objects that go on writing to it. */
 	private static final class Opened {
 
-		DataDirectory directory;
+		final DataDirectory directory;
 
-		Disk disk;
+		final Disk disk;
 
-		Journal journal;
+		final Journal journal;
 
-		SuperblockFile superblockFile;
+		final SuperblockFile superblockFile;
 
-		SnapshotStore snapshots;
+		final SnapshotStore snapshots;
 
-		DurableState durableState;
+		/** {@code null} when the directory held no superblock. */
+		final @Nullable DurableState durableState;
+
+		private Opened(DataDirectory directory, Disk disk, Journal journal, SuperblockFile superblockFile,
+				SnapshotStore snapshots, @Nullable DurableState durableState) {
+			this.directory = directory;
+			this.disk = disk;
+			this.journal = journal;
+			this.superblockFile = superblockFile;
+			this.snapshots = snapshots;
+			this.durableState = durableState;
+		}
 
 		static Opened read(DataDirectory directory, Disk disk, long clusterId, int replica, int replicaCount,
 				FileStorageOptions options) throws IOException {
-			Opened opened = new Opened();
-			opened.directory = directory;
-			opened.disk = disk;
 			SuperblockFile.deleteLeftovers(directory.superblock);
 			SuperblockFile.Stored stored = SuperblockFile.read(directory.superblock, disk);
 			if (stored == null) {
 				deleteUntrusted(directory, disk);
-				opened.superblockFile = SuperblockFile.absent(directory.superblock, disk);
-				opened.snapshots = SnapshotStore.open(directory.snapshots, disk).store();
-				opened.journal = new Journal(directory.journal, clusterId, options.segmentSizeBytes(), disk,
+				SuperblockFile superblockFile = SuperblockFile.absent(directory.superblock, disk);
+				SnapshotStore snapshots = SnapshotStore.open(directory.snapshots, disk).store();
+				Journal journal = new Journal(directory.journal, clusterId, options.segmentSizeBytes(), disk,
 						JournalRecovery.Result.EMPTY, 0, 0);
-				return opened;
+				return new Opened(directory, disk, journal, superblockFile, snapshots, null);
 			}
 			refuseOtherReplica(directory, stored.superblock(), clusterId, replica, replicaCount);
-			opened.superblockFile = stored.file();
 			SnapshotStore.Opened snapshots = SnapshotStore.open(directory.snapshots, disk);
-			opened.snapshots = snapshots.store();
 			long snapshotOp = snapshots.store().newestOp();
-			JournalRecovery.Result journal = JournalRecovery.recover(directory.journal, clusterId, snapshotOp, disk);
-			long firstOp = firstOp(journal);
-			long lastOp = lastOp(journal);
-			opened.journal = new Journal(directory.journal, clusterId, options.segmentSizeBytes(), disk, journal, firstOp,
-					lastOp);
-			opened.durableState = new DurableState(stored.superblock(), snapshots.snapshot(), journal.entries(),
-					journal.faultyOps());
-			return opened;
+			JournalRecovery.Result recovered = JournalRecovery.recover(directory.journal, clusterId, snapshotOp, disk);
+			long firstOp = firstOp(recovered);
+			long lastOp = lastOp(recovered);
+			Journal journal = new Journal(directory.journal, clusterId, options.segmentSizeBytes(), disk, recovered,
+					firstOp, lastOp);
+			DurableState durableState = new DurableState(stored.superblock(), snapshots.snapshot(), recovered.entries(),
+					recovered.faultyOps());
+			return new Opened(directory, disk, journal, stored.file(), snapshots.store(), durableState);
 		}
 
 		/**

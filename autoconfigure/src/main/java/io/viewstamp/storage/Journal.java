@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.LogEntryCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The journal as it is written: frames appended to the newest segment file, a new segment begun
@@ -62,7 +64,7 @@ final class Journal {
 	private final ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER_SIZE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
 
 	/** The last segment, open for appending, or {@code null} when no segment is open. */
-	private FileChannel active;
+	private @Nullable FileChannel active;
 
 	private boolean activeUnsynced;
 
@@ -117,7 +119,7 @@ final class Journal {
 		JournalFrame.writeHeader(target, headerOffset, this.clusterId, JournalFrame.KIND_ENTRY, entry.op(),
 				this.truncatedAfter, payloadSize, payloadCrc);
 		if (target != this.buffer) {
-			this.disk.write(this.active, target.flip(), segment.sizeBytes);
+			this.disk.write(activeChannel(), target.flip(), segment.sizeBytes);
 			this.activeUnsynced = true;
 		}
 		grow(segment, frameSize);
@@ -155,7 +157,7 @@ final class Journal {
 		padToSector();
 		flush();
 		if (this.activeUnsynced) {
-			this.disk.force(this.active);
+			this.disk.force(activeChannel());
 			this.activeUnsynced = false;
 		}
 		if (this.directoryUnsynced) {
@@ -175,7 +177,7 @@ final class Journal {
 		while (!this.segments.isEmpty() && this.segments.get(0).maxEntryOp <= snapshotOp) {
 			Segment oldest = this.segments.remove(0);
 			if (this.segments.isEmpty()) {
-				this.active.close();
+				activeChannel().close();
 				this.active = null;
 			}
 			Files.delete(oldest.path);
@@ -218,15 +220,15 @@ final class Journal {
 
 	/** The segment a frame of {@code frameSize} bytes goes into, beginning a new one when needed. */
 	private Segment segmentFor(int frameSize) throws IOException {
-		Segment last = this.segments.isEmpty() ? null : this.segments.get(this.segments.size() - 1);
-		if (this.active != null && last.sizeBytes + frameSize <= this.segmentSizeBytes) {
-			return last;
-		}
-		if (this.active != null && last.sizeBytes == 0) {
-			// A frame larger than a segment gets a segment of its own.
-			return last;
-		}
 		if (this.active != null) {
+			Segment last = this.segments.get(this.segments.size() - 1);
+			if (last.sizeBytes + frameSize <= this.segmentSizeBytes) {
+				return last;
+			}
+			if (last.sizeBytes == 0) {
+				// A frame larger than a segment gets a segment of its own.
+				return last;
+			}
 			flush();
 			if (this.activeUnsynced) {
 				this.disk.force(this.active);
@@ -274,9 +276,14 @@ final class Journal {
 		}
 		Segment last = this.segments.get(this.segments.size() - 1);
 		this.buffer.flip();
-		this.disk.write(this.active, this.buffer, last.sizeBytes - this.buffer.remaining());
+		this.disk.write(activeChannel(), this.buffer, last.sizeBytes - this.buffer.remaining());
 		this.buffer.clear();
 		this.activeUnsynced = true;
+	}
+
+	/** The last segment's channel: open whenever there is a segment, so whenever a frame was buffered or written. */
+	private FileChannel activeChannel() {
+		return Objects.requireNonNull(this.active, "a segment is open once a frame went into one");
 	}
 
 }

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 import io.viewstamp.vsr.LogEntryCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The frame of one journal record: a fixed header, then the payload.
@@ -86,7 +87,7 @@ final class JournalFrame {
 	 * Reads the header at {@code offset}, which must have {@link #HEADER_SIZE_BYTES} bytes.
 	 * @return the header, or {@code null} when those bytes are not an intact header of this cluster
 	 */
-	static Header readHeader(ByteBuffer buffer, int offset, long clusterId) {
+	static @Nullable Header readHeader(ByteBuffer buffer, int offset, long clusterId) {
 		ByteBuffer in = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
 		if (in.getInt(offset + MAGIC_OFFSET) != MAGIC
 				|| in.getInt(offset + HEADER_CRC_OFFSET) != headerCrc(in, offset, clusterId)) {

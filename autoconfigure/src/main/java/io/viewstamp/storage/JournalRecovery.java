@@ -9,11 +9,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.LogEntryCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the journal back when a storage opens.
@@ -142,7 +144,7 @@ final class JournalRecovery {
 	}
 
 	/** The frame at {@code position}, or {@code null} when no intact header starts a whole frame there. */
-	private Record frameAt(SegmentWindow window, Segment segment, long position) throws IOException {
+	private @Nullable Record frameAt(SegmentWindow window, Segment segment, long position) throws IOException {
 		if (segment.sizeBytes - position < JournalFrame.HEADER_SIZE_BYTES) {
 			return null;
 		}
@@ -152,7 +154,8 @@ final class JournalRecovery {
 			return null;
 		}
 		if (!header.isKnownKind() || (header.kind() == JournalFrame.KIND_TRUNCATE && header.payloadLength() != 0)) {
-			throw new DataDirectoryException(this.directory.getParent(), "Journal segment " + segment.path
+			Path dataDirectory = Objects.requireNonNull(this.directory.getParent(), "the journal's data directory");
+			throw new DataDirectoryException(dataDirectory, "Journal segment " + segment.path
 					+ " holds a record at byte " + position + " of a kind this release of Viewstamp does not know: the data "
 					+ "directory was written by a newer release. Run that release, or delete the data directory so that this "
 					+ "replica recovers from its peers.");
@@ -175,7 +178,7 @@ final class JournalRecovery {
 	}
 
 	/** Decodes an entry whose payload passed its checksum; {@code null} if it still is not one. */
-	private static LogEntry decode(SegmentWindow.Slice payload, JournalFrame.Header header) {
+	private static @Nullable LogEntry decode(SegmentWindow.Slice payload, JournalFrame.Header header) {
 		ByteBuffer bytes = payload.buffer()
 			.duplicate()
 			.limit(payload.offset() + header.payloadLength())
@@ -394,7 +397,8 @@ final class JournalRecovery {
 	 * @param start where it starts in the segment
 	 * @param end where it ends in the segment
 	 */
-	private record Record(byte kind, long op, long truncatedAfter, boolean intact, LogEntry entry, long start, long end) {
+	private record Record(byte kind, long op, long truncatedAfter, boolean intact, @Nullable LogEntry entry, long start,
+			long end) {
 
 		static final byte CORRUPT = 0;
 

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import io.viewstamp.vsr.Snapshot;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The snapshots directory. A snapshot is written to a temporary file, synced, renamed to
@@ -156,7 +157,7 @@ final class SnapshotStore {
 	 * @param store the store
 	 * @param snapshot the newest intact snapshot, or {@code null} when there is none
 	 */
-	record Opened(SnapshotStore store, Snapshot snapshot) {
+	record Opened(SnapshotStore store, @Nullable Snapshot snapshot) {
 
 	}
 

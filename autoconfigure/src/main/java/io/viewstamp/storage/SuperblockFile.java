@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 
 import io.viewstamp.vsr.Superblock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The superblock file: {@link #COPIES} copies of the superblock, each in a block of its own with a
@@ -58,7 +60,8 @@ final class SuperblockFile {
 
 	private final Disk disk;
 
-	private FileChannel channel;
+	/** Opened by the first write that finds the file, {@code null} before and once closed. */
+	private @Nullable FileChannel channel;
 
 	private long sequence;
 
@@ -79,7 +82,7 @@ final class SuperblockFile {
 	 * file does not exist
 	 * @throws DataDirectoryException when no copy is intact
 	 */
-	static Stored read(Path path, Disk disk) throws IOException {
+	static @Nullable Stored read(Path path, Disk disk) throws IOException {
 		if (!Files.exists(path)) {
 			return null;
 		}
@@ -98,7 +101,7 @@ final class SuperblockFile {
 				newest = candidate;
 			}
 		}
-		Path directory = path.getParent();
+		Path directory = Objects.requireNonNull(path.getParent(), "the superblock file is in the data directory");
 		if (newest == null) {
 			throw new DataDirectoryException(directory, "Every copy of the superblock in " + path
 					+ " is corrupt, so this replica can not know which views it promised to take part in, and must not "
@@ -154,7 +157,8 @@ final class SuperblockFile {
 			this.disk.force(created);
 		}
 		Files.move(temporary, this.path, StandardCopyOption.ATOMIC_MOVE);
-		this.disk.forceDirectory(this.path.getParent());
+		Path directory = Objects.requireNonNull(this.path.getParent(), "the superblock file is in the data directory");
+		this.disk.forceDirectory(directory);
 	}
 
 	static ByteBuffer encode(Superblock superblock, long sequence) {
@@ -176,7 +180,7 @@ final class SuperblockFile {
 	}
 
 	/** The copy at {@code offset}, or {@code null} when it is missing, corrupt or of another version. */
-	private static Copy decode(ByteBuffer file, int offset) {
+	private static @Nullable Copy decode(ByteBuffer file, int offset) {
 		if (file.limit() < offset + RECORD_SIZE_BYTES || file.getInt(offset) != MAGIC
 				|| file.getInt(offset + CRC_OFFSET) != Crc32c.of(file, offset, CRC_OFFSET)) {
 			return null;

@@ -1,5 +1,6 @@
 package io.viewstamp.transport;
 
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.IntFunction;
 
@@ -7,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.viewstamp.transport.Handshake.Accepted;
 import io.viewstamp.transport.Handshake.Hello;
 import io.viewstamp.transport.Handshake.Proven;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The acceptor's side of the handshake: waits for the dialer's {@link Hello}, checks it against
@@ -21,9 +23,9 @@ final class AcceptingHandshake extends HandshakeHandler {
 	private final IntFunction<Peer> peers;
 
 	/** The hello being proven, with the nonce this side sent, or null before the hello. */
-	private Hello hello;
+	private @Nullable Hello hello;
 
-	private byte[] nonce;
+	private byte @Nullable [] nonce;
 
 	AcceptingHandshake(Membership membership, IntFunction<Peer> peers, TransportOptions options, RefusalLog refusals) {
 		super(options, refusals);
@@ -38,8 +40,9 @@ final class AcceptingHandshake extends HandshakeHandler {
 
 	@Override
 	void received(ChannelHandlerContext context, Handshake handshake) {
-		if (this.hello != null) {
-			receivedProof(context, handshake);
+		Hello proving = this.hello;
+		if (proving != null) {
+			receivedProof(context, handshake, proving);
 			return;
 		}
 		if (!(handshake instanceof Hello received)) {
@@ -82,21 +85,22 @@ final class AcceptingHandshake extends HandshakeHandler {
 	}
 
 	/** The dialer's proof, the frame after an authenticated hello: nothing else may pass before it. */
-	private void receivedProof(ChannelHandlerContext context, Handshake handshake) {
+	private void receivedProof(ChannelHandlerContext context, Handshake handshake, Hello hello) {
 		if (!(handshake instanceof Proven proven)) {
-			refuse(context, RefusalReason.SECRET, "the peer, claiming to be replica " + this.hello.dialer() + ", sent a "
+			refuse(context, RefusalReason.SECRET, "the peer, claiming to be replica " + hello.dialer() + ", sent a "
 					+ handshake.getClass().getSimpleName() + " where the proof of the shared secret was due");
 			return;
 		}
-		byte[] expected = options().secret()
-			.dialerProof(this.membership.clusterId(), this.hello.dialer(), this.membership.replica(), this.hello.nonce(),
-					this.nonce);
+		PeerSecret secret = Objects.requireNonNull(options().secret(), "a hello waits for a proof only with a secret");
+		byte[] nonce = Objects.requireNonNull(this.nonce, "the nonce is sent with the acceptance of the hello");
+		byte[] expected = secret.dialerProof(this.membership.clusterId(), hello.dialer(), this.membership.replica(),
+				hello.nonce(), nonce);
 		if (!PeerSecret.matches(expected, proven.proof())) {
-			refuse(context, RefusalReason.SECRET, "the peer, claiming to be replica " + this.hello.dialer() + ", could "
+			refuse(context, RefusalReason.SECRET, "the peer, claiming to be replica " + hello.dialer() + ", could "
 					+ "not prove it knows the cluster's shared secret: set the same replication.secret on every replica");
 			return;
 		}
-		complete(context, this.membership.replica(), this.peers.apply(this.hello.dialer()));
+		complete(context, this.membership.replica(), this.peers.apply(hello.dialer()));
 	}
 
 	@Override

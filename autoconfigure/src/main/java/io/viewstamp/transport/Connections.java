@@ -12,6 +12,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
+import org.jspecify.annotations.Nullable;
 
 /** What the handlers share about a failing connection: how to name it, and how to close it. */
 final class Connections {
@@ -43,7 +44,7 @@ final class Connections {
 	 * @param cause what a connection's pipeline reported
 	 * @return the problem and its fix, or {@code null}
 	 */
-	static String tlsProblem(Throwable cause) {
+	static @Nullable String tlsProblem(Throwable cause) {
 		Throwable reason = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
 		if (reason instanceof NotSslRecordException) {
 			return "the peer does not speak TLS, and this replica does: set the same replication.ssl-bundle "

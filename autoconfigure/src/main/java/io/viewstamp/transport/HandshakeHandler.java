@@ -1,5 +1,6 @@
 package io.viewstamp.transport;
 
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.ChannelFutureListener;
@@ -7,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.viewstamp.transport.Handshake.Refused;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The first stage of every connection: nothing passes it until the handshake completes, and then
@@ -23,7 +25,8 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
 	private final RefusalLog refusals;
 
-	private ScheduledFuture<?> timer;
+	/** Set once the channel is active. */
+	private @Nullable ScheduledFuture<?> timer;
 
 	private boolean finished;
 
@@ -55,8 +58,9 @@ abstract class HandshakeHandler extends ChannelInboundHandlerAdapter {
 			handshake = HandshakeCodec.decode((byte[]) frame);
 		}
 		catch (MalformedMessageException ex) {
+			String problem = Objects.requireNonNull(ex.getMessage(), "it says what is malformed");
 			refuse(context, (ex instanceof HandshakeCodec.IncompatibleVersionException) ? RefusalReason.VERSION
-					: RefusalReason.MALFORMED, ex.getMessage());
+					: RefusalReason.MALFORMED, problem);
 			return;
 		}
 		received(context, handshake);

@@ -1,5 +1,7 @@
 package io.viewstamp.transport;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Bytes from a peer are not a message or frame of this format: another version, an unknown type,
  * truncated, trailing bytes, a length over its limit, or a checksum mismatch. The message says
@@ -23,7 +25,7 @@ public class MalformedMessageException extends RuntimeException {
 	 * @param message what was wrong, and at which offset
 	 * @param cause the lower layer's failure
 	 */
-	public MalformedMessageException(String message, Throwable cause) {
+	public MalformedMessageException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

@@ -7,6 +7,7 @@ import java.util.List;
 
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.LogEntryCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the fields of one message, little-endian, and fails with a
@@ -114,7 +115,7 @@ final class MessageReader {
 		return malformed(offset, problem, null);
 	}
 
-	MalformedMessageException malformed(int offset, String problem, Throwable cause) {
+	MalformedMessageException malformed(int offset, String problem, @Nullable Throwable cause) {
 		return new MalformedMessageException(
 				"Malformed " + this.messageName + " at offset " + offset + ": " + problem, cause);
 	}

@@ -36,6 +36,7 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Future;
 import io.viewstamp.vsr.Message;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The TCP connections between one replica and its peers. Each replica listens on its own address
@@ -68,7 +69,8 @@ public final class NettyTransport implements AutoCloseable {
 
 	private final Membership membership;
 
-	private final List<Peer> peers;
+	/** One per replica, in index order; {@code null} at this replica's own index. */
+	private final List<@Nullable Peer> peers;
 
 	private final EventLoopGroup group;
 
@@ -87,7 +89,8 @@ public final class NettyTransport implements AutoCloseable {
 	/** The connections this replica refused, by reason, as acceptor and as dialer. */
 	private final Map<RefusalReason, LongAdder> refusalCounts = RefusalLog.newCounts();
 
-	private volatile Channel server;
+	/** The listening socket, once bound. */
+	private volatile @Nullable Channel server;
 
 	/**
 	 * The last message encoded, with its frame: a replica broadcasts one message object to every
@@ -98,7 +101,7 @@ public final class NettyTransport implements AutoCloseable {
 
 	private NettyTransport(Membership membership, MessageListener listener) {
 		this.membership = membership;
-		List<Peer> peers = new ArrayList<>();
+		List<@Nullable Peer> peers = new ArrayList<>();
 		for (int index = 0; index < membership.size(); index++) {
 			peers.add((index == membership.replica()) ? null
 					: new Peer(membership.replica(), index, membership.addresses().get(index), listener, this.closed::get));
@@ -368,7 +371,7 @@ public final class NettyTransport implements AutoCloseable {
 	}
 
 	/** A message and its frame; identity, not equality, tells whether a message is the same. */
-	private record Encoded(Message message, byte[] frame) {
+	private record Encoded(@Nullable Message message, byte[] frame) {
 	}
 
 }

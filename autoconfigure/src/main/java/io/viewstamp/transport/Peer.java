@@ -7,6 +7,7 @@ import java.util.function.BooleanSupplier;
 
 import io.netty.channel.Channel;
 import io.viewstamp.vsr.Message;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One other replica: its authenticated connection, if any, and its counters. At most one
@@ -29,7 +30,7 @@ final class Peer {
 
 	private final BooleanSupplier closing;
 
-	private volatile Channel channel;
+	private volatile @Nullable Channel channel;
 
 	private final LongAdder messagesSent = new LongAdder();
 
@@ -54,7 +55,7 @@ final class Peer {
 	}
 
 	/** The current authenticated connection, or null. */
-	Channel channel() {
+	@Nullable Channel channel() {
 		return this.channel;
 	}
 

@@ -14,6 +14,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Mutual TLS between replicas. Both ends of a connection present a certificate from their key
@@ -47,7 +48,8 @@ public final class PeerTls {
 	 * @return the TLS settings
 	 * @throws TransportException when the JDK can not set up TLS with these
 	 */
-	public static PeerTls of(KeyManagerFactory keys, TrustManagerFactory trust, String[] protocols, String[] ciphers) {
+	public static PeerTls of(KeyManagerFactory keys, TrustManagerFactory trust, String @Nullable [] protocols,
+			String @Nullable [] ciphers) {
 		Objects.requireNonNull(keys, "keys");
 		Objects.requireNonNull(trust, "trust");
 		try {
@@ -65,8 +67,8 @@ public final class PeerTls {
 		}
 	}
 
-	private static SslContextBuilder configure(SslContextBuilder builder, TrustManagerFactory trust, String[] protocols,
-			String[] ciphers) {
+	private static SslContextBuilder configure(SslContextBuilder builder, TrustManagerFactory trust,
+			String @Nullable [] protocols, String @Nullable [] ciphers) {
 		builder.sslProvider(SslProvider.JDK).trustManager(trust);
 		if (protocols != null) {
 			builder.protocols(protocols);
@@ -77,7 +79,7 @@ public final class PeerTls {
 		return builder;
 	}
 
-	private static String describe(String[] values) {
+	private static String describe(String @Nullable [] values) {
 		return (values != null) ? Arrays.toString(values) : "(defaults)";
 	}
 

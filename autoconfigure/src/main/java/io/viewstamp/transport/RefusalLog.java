@@ -5,8 +5,11 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts and logs why handshakes failed. A problem is logged as a WARNING the first time and at
@@ -29,7 +32,7 @@ final class RefusalLog {
 
 	private final LongSupplier nanoClock;
 
-	private String lastProblem;
+	private @Nullable String lastProblem;
 
 	private long windowStartNanos;
 
@@ -65,7 +68,7 @@ final class RefusalLog {
 	 * @param problem why, and what to check
 	 */
 	void refused(RefusalReason reason, String what, String problem) {
-		this.counts.get(reason).increment();
+		Objects.requireNonNull(this.counts.get(reason), "the counts have every reason").increment();
 		log(what, problem);
 	}
 

@@ -3,6 +3,8 @@ package io.viewstamp.transport;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The timeouts and limits of a {@link NettyTransport}.
  *
@@ -25,8 +27,8 @@ import java.util.Objects;
  * failed switch, a NAT entry gone), is noticed within this, not after TCP keepalive's hours
  */
 public record TransportOptions(Duration connectTimeout, Duration handshakeTimeout, Duration reconnectDelayMin,
-		Duration reconnectDelayMax, int outboundBytesMax, PeerTls tls, PeerSecret secret, Duration pingInterval,
-		Duration idleTimeout) {
+		Duration reconnectDelayMax, int outboundBytesMax, @Nullable PeerTls tls, @Nullable PeerSecret secret,
+		Duration pingInterval, Duration idleTimeout) {
 
 	/** Default for {@link #connectTimeout()}. */
 	public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
@@ -142,7 +144,7 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 * @param tls see {@link #tls()}
 	 * @return the copy
 	 */
-	public TransportOptions withTls(PeerTls tls) {
+	public TransportOptions withTls(@Nullable PeerTls tls) {
 		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, this.reconnectDelayMin,
 				this.reconnectDelayMax, this.outboundBytesMax, tls, this.secret, this.pingInterval,
 				this.idleTimeout);
@@ -164,7 +166,7 @@ public record TransportOptions(Duration connectTimeout, Duration handshakeTimeou
 	 * @param secret see {@link #secret()}
 	 * @return the copy
 	 */
-	public TransportOptions withSecret(PeerSecret secret) {
+	public TransportOptions withSecret(@Nullable PeerSecret secret) {
 		return new TransportOptions(this.connectTimeout, this.handshakeTimeout, this.reconnectDelayMin,
 				this.reconnectDelayMax, this.outboundBytesMax, this.tls, secret, this.pingInterval, this.idleTimeout);
 	}

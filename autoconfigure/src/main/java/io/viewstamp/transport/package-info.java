@@ -4,4 +4,7 @@
  * mutual TLS ({@link io.viewstamp.transport.PeerTls}); it depends only on
  * {@link io.viewstamp.vsr}, Netty and the JDK.
  */
+@NullMarked
 package io.viewstamp.transport;
+
+import org.jspecify.annotations.NullMarked;

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.random.RandomGenerator;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The client side of the protocol, as deterministic as {@link Replica}: it runs on {@link #tick()},
  * {@link #receive(Reply)} and {@link #localReplicaAt}, and sends through its {@link ClientHost}. The
@@ -172,7 +174,7 @@ public final class Client {
 	 * @param reply the reply
 	 * @return the request the reply settled, or {@code null} when it was ignored
 	 */
-	public Request receive(Reply reply) {
+	public @Nullable Request receive(Reply reply) {
 		Invariants.check(!this.callingHost, "a ClientHost called back into its client");
 		Session session = this.sessionsByClientId.get(reply.clientId());
 		if (session == null || this.stopped) {
@@ -303,7 +305,7 @@ public final class Client {
 
 	// Replies.
 
-	private Request onRegisterReply(Session session, Reply reply) {
+	private @Nullable Request onRegisterReply(Session session, Reply reply) {
 		if (reply.requestNumber() != 0 || reply.status() != ReplyStatus.OK || reply.session() <= session.session) {
 			return null;
 		}
@@ -320,7 +322,7 @@ public final class Client {
 		return register;
 	}
 
-	private Request onCommandReply(Session session, Reply reply) {
+	private @Nullable Request onCommandReply(Session session, Reply reply) {
 		if (reply.session() != session.session || reply.requestNumber() != session.requestNumber) {
 			return null;
 		}
@@ -500,10 +502,10 @@ public final class Client {
 		long requestNumber;
 
 		/** The request in flight, {@code null} when idle. */
-		Request inFlight;
+		@Nullable Request inFlight;
 
 		/** The submission waiting for {@link #inFlight}, {@code null} once it gave up. */
-		Submission caller;
+		@Nullable Submission caller;
 
 		long lastSentTick;
 

@@ -6,6 +6,9 @@ import java.nio.ByteOrder;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Client sessions, as TigerBeetle keeps them: a client registers through a committed op whose
@@ -35,7 +38,8 @@ final class ClientTable {
 
 		long requestNumber;
 
-		Reply reply;
+		/** The reply to {@link #requestNumber}, {@code null} while its result is being computed. */
+		@Nullable Reply reply;
 
 		Session(long session, long incarnation, Reply reply) {
 			this.session = session;
@@ -45,7 +49,7 @@ final class ClientTable {
 
 	}
 
-	Session get(long clientId) {
+	@Nullable Session get(long clientId) {
 		return this.sessions.get(clientId);
 	}
 
@@ -58,7 +62,7 @@ final class ClientTable {
 	 * client (a client that restarted with its old id must not inherit its old request numbers).
 	 * @return the client evicted to make room, or {@code null}
 	 */
-	Long register(long clientId, long incarnation, long op, Reply reply) {
+	@Nullable Long register(long clientId, long incarnation, long op, Reply reply) {
 		Long evicted = null;
 		this.sessions.remove(clientId);
 		if (this.sessions.size() >= this.clientsMax) {
@@ -85,7 +89,7 @@ final class ClientTable {
 		buffer.putInt(this.sessions.size());
 		for (Map.Entry<Long, Session> entry : this.sessions.entrySet()) {
 			Session session = entry.getValue();
-			Reply reply = session.reply;
+			Reply reply = Objects.requireNonNull(session.reply, "checked above");
 			buffer.putLong(entry.getKey()).putLong(session.session).putLong(session.incarnation)
 				.putLong(session.requestNumber);
 			buffer.putLong(reply.requestNumber()).putLong(reply.op()).putInt(reply.status().ordinal());
@@ -145,7 +149,7 @@ final class ClientTable {
 	}
 
 	/** Records a committed request and moves its session to the back of the eviction order. */
-	void commit(long clientId, long requestNumber, Reply reply) {
+	void commit(long clientId, long requestNumber, @Nullable Reply reply) {
 		Session session = this.sessions.remove(clientId);
 		Invariants.check(session != null, "commit for client %x without a session", clientId);
 		Invariants.check(requestNumber == session.requestNumber + 1, "request %d of client %x follows %d", requestNumber,

@@ -3,6 +3,8 @@ package io.viewstamp.vsr;
 import java.util.List;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a replica finds in its storage when it starts: the superblock, the newest intact snapshot,
  * and the journal's entries after it.
@@ -16,7 +18,8 @@ import java.util.Objects;
  * @param journal the intact journal entries after the snapshot, in op order (with gaps at faulty ops)
  * @param faultyOps the ops whose journal entry is corrupt, in ascending order
  */
-public record DurableState(Superblock superblock, Snapshot snapshot, List<LogEntry> journal, List<Long> faultyOps) {
+public record DurableState(Superblock superblock, @Nullable Snapshot snapshot, List<LogEntry> journal,
+		List<Long> faultyOps) {
 
 	public DurableState {
 		Objects.requireNonNull(superblock, "superblock");

@@ -3,8 +3,10 @@ package io.viewstamp.vsr;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import io.viewstamp.vsr.ReplicaMessage.Commit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The replica's execution of committed ops, in op order, through the {@link Applier}: each
@@ -25,7 +27,7 @@ final class Execution {
 	private final Applier applier;
 
 	/** The newest snapshot taken or installed (durable once {@link #snapshotWritingOp} is 0). */
-	private Snapshot lastSnapshot;
+	private @Nullable Snapshot lastSnapshot;
 
 	/** The op of the snapshot being written, 0 when none is. */
 	private long snapshotWritingOp;
@@ -84,7 +86,7 @@ final class Execution {
 	 * while the log starts right after it (the entries before are gone from this replica).
 	 * @return the snapshot, or {@code null} when there is none to send
 	 */
-	Snapshot snapshotToSend() {
+	@Nullable Snapshot snapshotToSend() {
 		Snapshot snapshot = this.lastSnapshot;
 		if (snapshot == null || this.snapshotWritingOp == snapshot.op() || snapshot.op() != this.replica.log.baseOp()) {
 			return null;
@@ -140,7 +142,8 @@ final class Execution {
 				long handedOp = handedOp();
 				if (this.applying.size() < Replica.APPLY_OPS_IN_FLIGHT_MAX && handedOp < this.applyTarget
 						&& handedOp < replica.log.op() && !isSnapshotDueAt(handedOp)) {
-					startApply(replica.log.entry(handedOp + 1));
+					LogEntry next = Objects.requireNonNull(replica.log.entry(handedOp + 1), "within the log: checked above");
+					startApply(next);
 					continue;
 				}
 				return;
@@ -182,15 +185,17 @@ final class Execution {
 		LogEntry entry = execution.entry;
 		Invariants.check(entry.op() == replica.commit + 1, "replica %d finishes op %d at commit %d", replica.index,
 				entry.op(), replica.commit);
-		Invariants.check(execution.results.size() == execution.commands.size(),
-				"op %d: %d results for %d commands", entry.op(), execution.results.size(), execution.commands.size());
+		List<byte[]> results = execution.results;
+		Invariants.check(results != null, "op %d finishes before its results are in", entry.op());
+		Invariants.check(results.size() == execution.commands.size(), "op %d: %d results for %d commands", entry.op(),
+				results.size(), execution.commands.size());
 		int result = 0;
 		for (int position = 0; position < entry.requests().size(); position++) {
 			Reply reply = execution.replies.get(position);
 			if (execution.executed.get(position)) {
 				Request request = entry.requests().get(position);
 				reply = new Reply(replica.view, replica.index, request.clientId(), request.session(), request.requestNumber(),
-						entry.op(), ReplyStatus.OK, execution.results.get(result++));
+						entry.op(), ReplyStatus.OK, results.get(result++));
 				ClientTable.Session current = replica.clientTable.get(request.clientId());
 				boolean reexecuted = current != null && current.requestNumber == request.requestNumber() && current.reply != null;
 				if (!reexecuted || replica.rules.runsEachRequestOnce()) {
@@ -283,7 +288,7 @@ final class Execution {
 				"replica %d: state of op %d captured, expected %d at commit %d", replica.index, op, this.capturingOp,
 				replica.commit);
 		this.capturingOp = 0;
-		LogEntry entry = replica.log.entry(op);
+		LogEntry entry = Objects.requireNonNull(replica.log.entry(op), "the log holds the op just applied");
 		Snapshot snapshot = new Snapshot(op, entry.checksum(), entry.timestamp(), state, replica.clientTable.encode());
 		this.lastSnapshot = snapshot;
 		this.snapshotWritingOp = snapshot.op();
@@ -323,7 +328,7 @@ final class Execution {
 	 * for none; a request that must run is recorded in {@code execution} and its reply comes with
 	 * its result.
 	 */
-	private Reply settle(LogEntry entry, Request request, OpInFlight execution) {
+	private @Nullable Reply settle(LogEntry entry, Request request, OpInFlight execution) {
 		Replica replica = this.replica;
 		execution.executed.add(false);
 		if (replica.status == Status.NORMAL && replica.isPrimary()) {
@@ -367,7 +372,8 @@ final class Execution {
 	 * that registers again after commands (it believed its session evicted) gets a new session: with
 	 * the old one it would number its requests from 1 again and collide with its own committed ones.
 	 */
-	static boolean isRegisterResend(ClientTable.Session session, Request request) {
+	@Contract("null, _ -> false")
+	static boolean isRegisterResend(ClientTable.@Nullable Session session, Request request) {
 		return session != null && session.incarnation == request.incarnation() && session.requestNumber == 0;
 	}
 
@@ -390,7 +396,7 @@ final class Execution {
 		final LogEntry entry;
 
 		/** Per request, its reply when the client table gave it, else {@code null}. */
-		final List<Reply> replies = new ArrayList<>();
+		final List<@Nullable Reply> replies = new ArrayList<>();
 
 		/** Per request, whether it runs on the state machine (its reply comes with its result). */
 		final List<Boolean> executed = new ArrayList<>();
@@ -398,8 +404,8 @@ final class Execution {
 		/** The bodies of the requests that run, in order. */
 		final List<byte[]> commands = new ArrayList<>();
 
-		/** The applier's results, once in. */
-		List<byte[]> results;
+		/** The applier's results, once in; {@code null} while the applier runs. */
+		@Nullable List<byte[]> results;
 
 		OpInFlight(LogEntry entry) {
 			this.entry = entry;

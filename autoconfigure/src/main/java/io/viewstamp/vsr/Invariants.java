@@ -1,5 +1,7 @@
 package io.viewstamp.vsr;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Always-on protocol assertions. Java's {@code assert} is off unless the JVM runs with {@code -ea};
  * a replica that breaks an invariant must stop rather than go on with a state that may lose data.
@@ -14,6 +16,7 @@ public final class Invariants {
 	 * @param condition what must be true
 	 * @param message what was expected, for the report
 	 */
+	@Contract("false, _ -> fail")
 	public static void check(boolean condition, String message) {
 		if (!condition) {
 			throw new InvariantViolation(message);
@@ -27,7 +30,8 @@ public final class Invariants {
 	 * @param format a {@link String#format} pattern
 	 * @param arguments its arguments
 	 */
-	public static void check(boolean condition, String format, Object... arguments) {
+	@Contract("false, _, _ -> fail")
+	public static void check(boolean condition, String format, @Nullable Object... arguments) {
 		if (!condition) {
 			throw new InvariantViolation(String.format(format, arguments));
 		}

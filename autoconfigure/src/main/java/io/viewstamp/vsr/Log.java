@@ -3,6 +3,8 @@ package io.viewstamp.vsr;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A replica's in-memory log: entries {@link #baseOp()}+1..{@link #op()}, an intact hash chain
  * from the base. The base is the root of the cluster's chain (op 0) or the op of the last
@@ -54,7 +56,7 @@ final class Log {
 	}
 
 	/** The entry at {@code op}, or {@code null} when the log is shorter or was compacted past it. */
-	LogEntry entry(long op) {
+	@Nullable LogEntry entry(long op) {
 		return (op > this.baseOp && op <= op()) ? this.entries.get(index(op)) : null;
 	}
 
@@ -165,7 +167,8 @@ final class Log {
 	}
 
 	private void advanceDurableOp() {
-		while (this.durableOp < op() && this.durableChecksums.get(index(this.durableOp + 1)) == entry(this.durableOp + 1)
+		while (this.durableOp < op() && this.durableChecksums.get(index(this.durableOp + 1)) == this.entries
+			.get(index(this.durableOp + 1))
 			.checksum()) {
 			this.durableOp++;
 		}

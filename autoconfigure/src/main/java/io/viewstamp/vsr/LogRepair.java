@@ -2,10 +2,12 @@ package io.viewstamp.vsr;
 
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Objects;
 
 import io.viewstamp.vsr.ReplicaMessage.Prepares;
 import io.viewstamp.vsr.ReplicaMessage.RequestPrepares;
 import io.viewstamp.vsr.ReplicaMessage.SnapshotChunk;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The replica's repair and state transfer: entries a replica lacks are brought in from a peer,
@@ -23,10 +25,10 @@ final class LogRepair {
 	private final Replica replica;
 
 	/** The repair under way, {@code null} when none is. */
-	private Target repair;
+	private @Nullable Target repair;
 
-	/** A snapshot arriving in chunks from a peer, while a repair needs it. */
-	private SnapshotAssembly snapshotAssembly;
+	/** A snapshot arriving in chunks from a peer, while a repair needs it; {@code null} when none is. */
+	private @Nullable SnapshotAssembly snapshotAssembly;
 
 	LogRepair(Replica replica) {
 		this.replica = replica;
@@ -112,9 +114,10 @@ final class LogRepair {
 
 	private void request() {
 		Replica replica = this.replica;
-		this.repair.resendTimeout.start(replica.ticks);
-		replica.outbox.send(this.repair.source, new RequestPrepares(replica.view, replica.index, this.repair.nextOp,
-				this.repair.anchorOp, this.repair.anchorChecksum));
+		Target current = Objects.requireNonNull(this.repair, "a repair is under way when its entries are requested");
+		current.resendTimeout.start(replica.ticks);
+		replica.outbox.send(current.source, new RequestPrepares(replica.view, replica.index, current.nextOp,
+				current.anchorOp, current.anchorChecksum));
 	}
 
 	void tick() {
@@ -258,7 +261,7 @@ final class LogRepair {
 
 	private void finish() {
 		Replica replica = this.replica;
-		RepairPurpose purpose = this.repair.purpose;
+		RepairPurpose purpose = Objects.requireNonNull(this.repair, "a repair is under way when it finishes").purpose;
 		this.repair = null;
 		switch (purpose) {
 			case CATCH_UP, FAULTY -> {
@@ -326,7 +329,7 @@ final class LogRepair {
 			this.content = new byte[contentBytes];
 		}
 
-		static SnapshotAssembly start(SnapshotChunk chunk) {
+		static @Nullable SnapshotAssembly start(SnapshotChunk chunk) {
 			if (chunk.contentBytes() < 0 || chunk.contentBytes() > SNAPSHOT_BYTES_MAX) {
 				return null;
 			}
@@ -339,7 +342,7 @@ final class LogRepair {
 		}
 
 		/** Adds a chunk; returns the whole content once complete and intact, else {@code null}. */
-		byte[] add(SnapshotChunk chunk) {
+		byte @Nullable [] add(SnapshotChunk chunk) {
 			int offset = chunk.offset();
 			if (offset < 0 || offset > this.content.length - chunk.bytes().length || this.received.get(offset)) {
 				return null;

@@ -6,10 +6,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import io.viewstamp.vsr.ReplicaMessage.Commit;
 import io.viewstamp.vsr.ReplicaMessage.Prepare;
 import io.viewstamp.vsr.ReplicaMessage.PrepareOk;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The primary's pipeline: requests taken from clients (a duplicate answered from the client table,
@@ -253,7 +255,7 @@ final class PrimaryPipeline {
 	 * view counts acknowledgements, and only of entries its own log holds (the checksum names the
 	 * chain, so an acknowledgement of another log's entry at the same op never counts).
 	 */
-	private IgnoreReason ignorePrepareOk(PrepareOk prepareOk) {
+	private @Nullable IgnoreReason ignorePrepareOk(PrepareOk prepareOk) {
 		Replica replica = this.replica;
 		if (replica.status != Status.NORMAL || prepareOk.view() != replica.view || !replica.isPrimary()) {
 			return IgnoreReason.PREPARE_OK_NOT_PRIMARY;
@@ -300,7 +302,8 @@ final class PrimaryPipeline {
 			long from = Math.max(this.acknowledgedOps[backup], replica.commit) + 1;
 			long to = Math.min(replica.log.op(), from + replica.options.pipelinePreparesMax() - 1);
 			for (long op = from; op <= to; op++) {
-				replica.outbox.send(backup, new Prepare(replica.view, replica.index, replica.commit, replica.log.entry(op)));
+				LogEntry entry = Objects.requireNonNull(replica.log.entry(op), "the log holds the ops past the commit");
+				replica.outbox.send(backup, new Prepare(replica.view, replica.index, replica.commit, entry));
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package io.viewstamp.vsr;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 import io.viewstamp.vsr.ReplicaMessage.Commit;
@@ -17,6 +18,7 @@ import io.viewstamp.vsr.ReplicaMessage.RequestStartView;
 import io.viewstamp.vsr.ReplicaMessage.SnapshotChunk;
 import io.viewstamp.vsr.ReplicaMessage.StartView;
 import io.viewstamp.vsr.ReplicaMessage.StartViewChange;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One replica of Viewstamped Replication Revisited (Liskov and Cowling, 2012), hardened the way
@@ -131,8 +133,9 @@ public final class Replica {
 	 * The newest intact journal entry beyond a corrupt one, found at startup: this replica vouched
 	 * for it and for every entry before it. Until its log holds it again, its vote claims it but
 	 * says it is incomplete, so that a view change never chooses the log it can not supply.
+	 * {@code null} when there is none.
 	 */
-	LogEntry faultyHead;
+	@Nullable LogEntry faultyHead;
 
 	/**
 	 * Whether this replica has heard a peer in its view or a newer one since it started. A replica
@@ -175,18 +178,21 @@ public final class Replica {
 				ProtocolRules.STANDARD);
 	}
 
-	Replica(Cluster cluster, int index, ReplicaOptions options, DurableState state, Storage storage, Outbox outbox,
-			StateMachine stateMachine, RandomGenerator random, ProtocolRules rules) {
+	Replica(Cluster cluster, int index, ReplicaOptions options, @Nullable DurableState state, Storage storage,
+			Outbox outbox, StateMachine stateMachine, RandomGenerator random, ProtocolRules rules) {
 		this(cluster, index, options, state, storage, outbox, stateMachine, null, random, rules);
 	}
 
-	Replica(Cluster cluster, int index, ReplicaOptions options, DurableState state, Storage storage, Outbox outbox,
-			Applier applier, RandomGenerator random, ProtocolRules rules) {
+	Replica(Cluster cluster, int index, ReplicaOptions options, @Nullable DurableState state, Storage storage,
+			Outbox outbox, Applier applier, RandomGenerator random, ProtocolRules rules) {
 		this(cluster, index, options, state, storage, outbox, null, applier, random, rules);
 	}
 
-	private Replica(Cluster cluster, int index, ReplicaOptions options, DurableState state, Storage storage,
-			Outbox outbox, StateMachine stateMachine, Applier applier, RandomGenerator random, ProtocolRules rules) {
+	// The status and the superblocks are set by open(state), or by recovery.start() where NullAway does not look.
+	@SuppressWarnings("NullAway.Init")
+	private Replica(Cluster cluster, int index, ReplicaOptions options, @Nullable DurableState state, Storage storage,
+			Outbox outbox, @Nullable StateMachine stateMachine, @Nullable Applier applier, RandomGenerator random,
+			ProtocolRules rules) {
 		Invariants.check((stateMachine == null) != (applier == null), "a replica needs a state machine or an applier");
 		Invariants.check(index >= 0 && index < cluster.replicaCount(), "replica index %d outside 0..%d", index,
 				cluster.replicaCount() - 1);
@@ -195,7 +201,9 @@ public final class Replica {
 		this.options = options;
 		this.storage = storage;
 		this.outbox = outbox;
-		this.execution = new Execution(this, (applier != null) ? applier : new InPlaceApplier(this, stateMachine));
+		Applier runner = (applier != null) ? applier
+				: new InPlaceApplier(this, Objects.requireNonNull(stateMachine, "checked above"));
+		this.execution = new Execution(this, runner);
 		this.random = random;
 		this.rules = rules;
 		this.log = new Log(cluster.clusterId(), this.rules.checksHashChains());
@@ -607,7 +615,7 @@ public final class Replica {
 	}
 
 	/** The entry at {@code op}, or {@code null} when the log does not reach it. */
-	public LogEntry entry(long op) {
+	public @Nullable LogEntry entry(long op) {
 		return (op >= 1) ? this.log.entry(op) : null;
 	}
 

@@ -2,12 +2,14 @@ package io.viewstamp.vsr;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.TreeMap;
 
 import io.viewstamp.vsr.ReplicaMessage.DoViewChange;
 import io.viewstamp.vsr.ReplicaMessage.RequestStartView;
 import io.viewstamp.vsr.ReplicaMessage.StartView;
 import io.viewstamp.vsr.ReplicaMessage.StartViewChange;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The replica's view change (VSR Revisited, section 4.2, with TigerBeetle's hardening): a replica
@@ -39,11 +41,11 @@ final class ViewChange {
 	/** Whether this replica knows the view has started and only waits for its start-view. */
 	private boolean awaitingStartView;
 
-	/** The start-view being installed, while its log is repaired. */
-	private StartView startViewInstalling;
+	/** The start-view being installed, while its log is repaired; {@code null} otherwise. */
+	private @Nullable StartView startViewInstalling;
 
-	/** The chosen do-view-change, while the new primary repairs its log to it. */
-	private DoViewChange viewChangeWinner;
+	/** The chosen do-view-change, while the new primary repairs its log to it; {@code null} otherwise. */
+	private @Nullable DoViewChange viewChangeWinner;
 
 	private long viewChangeCommit;
 
@@ -65,7 +67,7 @@ final class ViewChange {
 
 	/** The start-view's log is repaired: install it and follow the new primary. */
 	void startViewRepaired() {
-		StartView startView = this.startViewInstalling;
+		StartView startView = Objects.requireNonNull(this.startViewInstalling, "its repair started with a start-view");
 		Invariants.check(installLog(startView.entries(), startView.op(), startView.headChecksum()),
 				"a repaired log connects to its start-view");
 		becomeBackup();
@@ -73,7 +75,7 @@ final class ViewChange {
 
 	/** The new primary's log is repaired to the chosen one: install it and start the view. */
 	void chosenLogRepaired() {
-		DoViewChange winner = this.viewChangeWinner;
+		DoViewChange winner = Objects.requireNonNull(this.viewChangeWinner, "its repair started with a chosen log");
 		Invariants.check(installLog(winner.entries(), winner.op(), winner.headChecksum()),
 				"a repaired log connects to the chosen log");
 		becomePrimary();
@@ -231,6 +233,7 @@ final class ViewChange {
 				winner = vote;
 			}
 		}
+		Objects.requireNonNull(winner, "a quorum of votes is in");
 		if (!winner.complete()) {
 			return;
 		}
@@ -272,7 +275,8 @@ final class ViewChange {
 		Replica replica = this.replica;
 		Invariants.check(replica.status == Status.VIEW_CHANGE && replica.isPrimaryOf(replica.view),
 				"only the new primary starts a view");
-		Invariants.check(replica.log.contains(this.viewChangeWinner.op(), this.viewChangeWinner.headChecksum()),
+		DoViewChange winner = Objects.requireNonNull(this.viewChangeWinner, "a new primary starts from a chosen log");
+		Invariants.check(replica.log.contains(winner.op(), winner.headChecksum()),
 				"the new primary's log must end with the chosen log");
 		forgetFaultyHead();
 		replica.status = Status.NORMAL;
@@ -286,7 +290,8 @@ final class ViewChange {
 		// The requests of ops not handed to the applier yet are in flight; those of the ops it has were
 		// settled with the client table already, and would never be cleared.
 		for (long op = replica.execution.handedOp() + 1; op <= replica.log.op(); op++) {
-			for (Request request : replica.log.entry(op).requests()) {
+			LogEntry entry = Objects.requireNonNull(replica.log.entry(op), "the log holds the ops past the handed one");
+			for (Request request : entry.requests()) {
 				replica.pipeline.markInFlight(request);
 			}
 		}
@@ -354,7 +359,7 @@ final class ViewChange {
 
 	private void becomeBackup() {
 		Replica replica = this.replica;
-		StartView startView = this.startViewInstalling;
+		StartView startView = Objects.requireNonNull(this.startViewInstalling, "a backup starts from a start-view");
 		Invariants.check(replica.log.contains(startView.op(), startView.headChecksum()),
 				"the backup's log must end with the start-view's log");
 		this.startViewInstalling = null;
@@ -427,7 +432,8 @@ final class ViewChange {
 			}
 			previous = entry;
 		}
-		return previous.op() == headOp && previous.checksum() == headChecksum;
+		LogEntry head = entries.get(entries.size() - 1);
+		return head.op() == headOp && head.checksum() == headChecksum;
 	}
 
 	void tick() {

@@ -66,12 +66,15 @@ class PackageRulesTest {
 
 	@Test
 	void protocolCoreUsesOnlyTheJdkAndItself() {
+		// JSpecify's annotations (@NullMarked, @Nullable) are the one exception: they declare nullness for
+		// NullAway and carry no code.
 		classes().that()
 			.resideInAPackage("io.viewstamp.vsr..")
 			.should()
 			.onlyDependOnClassesThat()
 			.resideInAnyPackage("io.viewstamp.vsr..", "java.lang..", "java.util..", "java.nio", "java.nio.charset",
-					"java.security")
+					"java.security", "org.jspecify.annotations..")
+			.because("the protocol core runs on the JDK alone; JSpecify's nullness annotations are only declarations")
 			.check(productionClasses);
 	}
 

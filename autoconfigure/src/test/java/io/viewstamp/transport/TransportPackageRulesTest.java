@@ -7,7 +7,10 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 
-/** The transport uses only the protocol core, Netty and the JDK: no Spring, no other library. */
+/**
+ * The transport uses only the protocol core, Netty and the JDK: no Spring, no other library but
+ * JSpecify's nullness annotations, which carry no code.
+ */
 class TransportPackageRulesTest {
 
 	@Test
@@ -19,7 +22,7 @@ class TransportPackageRulesTest {
 			.should()
 			.onlyDependOnClassesThat()
 			.resideInAnyPackage("io.viewstamp.transport..", "io.viewstamp.vsr..", "io.netty..", "java..",
-					"javax.net.ssl..", "javax.crypto..")
+					"javax.net.ssl..", "javax.crypto..", "org.jspecify.annotations..")
 			.check(transport);
 	}
 

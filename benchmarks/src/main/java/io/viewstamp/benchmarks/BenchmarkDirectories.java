@@ -7,6 +7,8 @@ import java.nio.file.Paths;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where the benchmarks write: a fresh directory under {@code -Dviewstamp.benchmark.dir}, by default
  * {@code target/benchmark-data} of the module, so that the disk measured is the one named in the
@@ -25,7 +27,7 @@ final class BenchmarkDirectories {
 		return Files.createTempDirectory(base, prefix);
 	}
 
-	static void delete(Path directory) throws IOException {
+	static void delete(@Nullable Path directory) throws IOException {
 		if (directory == null || !Files.exists(directory)) {
 			return;
 		}
