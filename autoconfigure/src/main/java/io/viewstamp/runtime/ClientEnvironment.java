@@ -17,7 +17,10 @@ interface ClientEnvironment {
 	/** The local replica's view: where the client looks for the primary first. */
 	long localView();
 
-	/** Whether the local replica is normal in its view: once a newer view starts, requests in flight go to its primary at once. */
+	/**
+	 * Whether the local replica is normal in its view: once a newer view starts there, requests in
+	 * flight go to its primary at once.
+	 */
 	boolean isLocalReplicaNormal();
 
 	/**

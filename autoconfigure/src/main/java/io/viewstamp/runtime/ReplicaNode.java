@@ -105,10 +105,10 @@ public final class ReplicaNode implements AutoCloseable {
 	private long ignoredMessagesTotal;
 
 	/** Loop only: the hand-over of this primary's view under way, if any. */
-	private PrimaryHandOver handOver;
+	private @Nullable PrimaryHandOver handOver;
 
 	/** Loop only: completed once the local client has nothing unfinished, when a clean stop waits for it. */
-	private CompletableFuture<Void> clientIdle;
+	private @Nullable CompletableFuture<Void> clientIdle;
 
 	private volatile boolean stopped;
 
@@ -263,11 +263,13 @@ public final class ReplicaNode implements AutoCloseable {
 	}
 
 	private PrimaryHandOver startHandOver(int target) {
-		if (this.handOver != null && !this.handOver.isDone()) {
-			this.handOver.check(this.replica);
+		PrimaryHandOver previous = this.handOver;
+		if (previous != null && !previous.isDone()) {
+			previous.check(replica());
 		}
-		this.handOver = PrimaryHandOver.start(this.replica, this.cluster.replicaCount(), target);
-		return this.handOver;
+		PrimaryHandOver started = PrimaryHandOver.start(replica(), this.cluster.replicaCount(), target);
+		this.handOver = started;
+		return started;
 	}
 
 	/**
@@ -334,16 +336,17 @@ public final class ReplicaNode implements AutoCloseable {
 			logger.log(Level.INFO, () -> "Replica " + this.configuration.replica() + " handed the view over before "
 					+ "stopping: replica " + this.cluster.primaryOf(view) + " leads view " + view);
 			CompletableFuture<Void> idle = onLoop(() -> {
-				this.clientIdle = new CompletableFuture<>();
+				CompletableFuture<Void> waiting = new CompletableFuture<>();
+				this.clientIdle = waiting;
 				afterStep();
-				return this.clientIdle;
+				return waiting;
 			});
 			idle.get(this.options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException | TimeoutException | RuntimeException ex) {
+			Throwable cause = (ex instanceof ExecutionException) ? Objects.requireNonNullElse(ex.getCause(), ex) : ex;
 			logger.log(Level.WARNING, () -> "Replica " + this.configuration.replica() + " stops without a complete "
-					+ "hand-over: " + ((ex instanceof ExecutionException) ? ex.getCause().getMessage() : ex.toString())
-					+ ". Its peers choose a new primary after the primary timeout.");
+					+ "hand-over: " + cause.getMessage() + ". Its peers choose a new primary after the primary timeout.");
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -352,12 +355,14 @@ public final class ReplicaNode implements AutoCloseable {
 
 	/** The connected backup that acknowledged the highest op, or -1 when this is no normal primary or none is connected. */
 	private int bestConnectedBackup() {
-		if (this.stopped || this.replica.status() != Status.NORMAL || !this.replica.isPrimary()) {
+		Replica replica = replica();
+		NettyTransport network = this.transport;
+		if (this.stopped || network == null || replica.status() != Status.NORMAL || !replica.isPrimary()) {
 			return -1;
 		}
 		int best = -1;
-		for (PeerStatus peer : this.transport.peers()) {
-			if (peer.connected() && (best < 0 || this.replica.acknowledgedOp(peer.replica()) > this.replica.acknowledgedOp(best))) {
+		for (PeerStatus peer : network.peers()) {
+			if (peer.connected() && (best < 0 || replica.acknowledgedOp(peer.replica()) > replica.acknowledgedOp(best))) {
 				best = peer.replica();
 			}
 		}
@@ -404,11 +409,13 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private void afterStep() {
 		this.client.completeApplied();
-		if (this.handOver != null && !this.handOver.isDone()) {
-			this.handOver.check(this.replica);
+		PrimaryHandOver under = this.handOver;
+		if (under != null && !under.isDone()) {
+			under.check(replica());
 		}
-		if (this.clientIdle != null && this.client.unfinished() == 0) {
-			this.clientIdle.complete(null);
+		CompletableFuture<Void> idle = this.clientIdle;
+		if (idle != null && this.client.unfinished() == 0) {
+			idle.complete(null);
 		}
 	}
 
@@ -457,8 +464,9 @@ public final class ReplicaNode implements AutoCloseable {
 					+ ". Restart it from its data directory once the cause is fixed.", cause);
 		}
 		this.stopped = true;
-		if (this.handOver != null && !this.handOver.isDone()) {
-			this.handOver.stopped();
+		PrimaryHandOver under = this.handOver;
+		if (under != null && !under.isDone()) {
+			under.stopped();
 		}
 		this.client.stop((cause != null) ? cause : new IllegalStateException("the replica was closed"));
 		if (this.transport != null && cause != null) {
@@ -633,7 +641,7 @@ public final class ReplicaNode implements AutoCloseable {
 
 		@Override
 		public boolean isLocalReplicaNormal() {
-			return ReplicaNode.this.replica.status() == Status.NORMAL;
+			return replica().status() == Status.NORMAL;
 		}
 
 		@Override

@@ -1,5 +1,7 @@
 package io.viewstamp.vsr;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A primary's hand-over of its view to a chosen backup (for a clean stop, or an operator's move):
  * it stops taking requests, waits until every op it prepared is committed and the target has
@@ -47,7 +49,7 @@ final class PrimaryTransfer {
 	 * Starts handing the view to {@code target}.
 	 * @return why the hand-over can not start, or {@code null} when it started
 	 */
-	TransferRefusal start(int target) {
+	@Nullable TransferRefusal start(int target) {
 		Replica replica = this.replica;
 		if (target < 0 || target >= replica.cluster.replicaCount()) {
 			return TransferRefusal.UNKNOWN_REPLICA;

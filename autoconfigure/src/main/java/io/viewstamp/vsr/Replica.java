@@ -427,7 +427,7 @@ public final class Replica {
 	 * @param target the replica to lead next
 	 * @return why the hand-over can not start, or {@code null} when it started
 	 */
-	public TransferRefusal transferPrimary(int target) {
+	public @Nullable TransferRefusal transferPrimary(int target) {
 		return this.transfer.start(target);
 	}
 
