@@ -188,7 +188,8 @@ public final class Replica {
 		this(cluster, index, options, state, storage, outbox, null, applier, random, rules);
 	}
 
-	// The status and the superblocks are set by open(state), or by recovery.start() where NullAway does not look.
+	// The status and the superblocks are set by RestartFromStorage.open, or by recovery.start(), where
+	// NullAway does not look.
 	@SuppressWarnings("NullAway.Init")
 	private Replica(Cluster cluster, int index, ReplicaOptions options, @Nullable DurableState state, Storage storage,
 			Outbox outbox, @Nullable StateMachine stateMachine, @Nullable Applier applier, RandomGenerator random,
@@ -218,93 +219,7 @@ public final class Replica {
 			this.recovery.start();
 		}
 		else {
-			open(state);
-		}
-	}
-
-	// Startup.
-
-	private void open(DurableState state) {
-		Superblock superblock = state.superblock();
-		Invariants.check(superblock.clusterId() == this.cluster.clusterId(),
-				"superblock of cluster %d, expected cluster %d", superblock.clusterId(), this.cluster.clusterId());
-		Invariants.check(superblock.replica() == this.index && superblock.replicaCount() == this.cluster.replicaCount(),
-				"superblock of replica %d of %d, expected replica %d of %d", superblock.replica(),
-				superblock.replicaCount(), this.index, this.cluster.replicaCount());
-		this.superblockDurable = superblock;
-		this.superblockRequested = superblock;
-		this.peerHeard = this.cluster.replicaCount() == 1;
-		this.view = superblock.view();
-		this.logView = superblock.logView();
-		this.status = (this.logView == this.view) ? Status.NORMAL : Status.VIEW_CHANGE;
-		if (state.snapshot() != null) {
-			this.execution.restoreSnapshot(state.snapshot(), true);
-		}
-		loadJournal(state.journal());
-		// A cluster of one has no peer to repair from: what its journal holds past a faulty op is cut
-		// below with the rest of the tail. After a power loss that is a batch whose sectors reached the
-		// disk out of order, never acknowledged; after bit rot it is data lost with the only copy.
-		if ((!state.faultyOps().isEmpty() || startsPastTheBase(state.journal())) && !state.journal().isEmpty()
-				&& this.cluster.replicaCount() > 1) {
-			LogEntry newest = state.journal().get(state.journal().size() - 1);
-			this.faultyHead = (newest.op() > this.log.op()) ? newest : null;
-		}
-		if (this.faultyHead == null && !state.journal().isEmpty()
-				&& state.journal().get(state.journal().size() - 1).op() > this.log.op()
-				&& this.rules.cutsJournalBeyondLog()) {
-			// Entries past the intact chain are not this log's: were they left on disk, rewriting the
-			// entry they name as parent would make them chain again, and a later restart would read
-			// them back as part of whatever log this replica holds by then.
-			this.storage.truncateAfter(this.log.op());
-		}
-		// Replay what is known committed; the rest is committed again by the current primary.
-		this.commitKnown = Math.min(superblock.commit(), this.log.op());
-		applyCommitted(false);
-		if (this.logView == this.view && !isPrimaryOf(this.view)) {
-			this.primaryTimeout.start(this.ticks);
-			resetPrimaryTimeout();
-		}
-		else if (this.logView == this.view || isPrimaryOf(this.view)) {
-			// A restarted primary cannot know which of its prepares reached the backups before the
-			// crash, nor reuse op numbers safely: it hands the view on. So does the primary of a view
-			// change in progress: it may have started the view (sent its start-view and prepares)
-			// before its log view was durable, and starting it again with another log would give
-			// one view two logs.
-			this.viewChange.start(this.view + 1);
-		}
-		else {
-			this.viewChange.beginRound();
-			broadcast(new StartViewChange(this.view, this.index));
-		}
-	}
-
-	/**
-	 * Whether the journal's entries begin after a gap above the log's base: the snapshot the journal
-	 * was compacted behind is gone (found corrupt, the storage fell back to an older one), so the ops
-	 * between are missing here, though this replica once held them and vouched for every entry after
-	 * them. It is as damaged as a replica with a corrupt entry: its newest entry is a faulty head.
-	 */
-	private boolean startsPastTheBase(List<LogEntry> journal) {
-		for (LogEntry entry : journal) {
-			if (entry.op() > this.log.baseOp()) {
-				return entry.op() > this.log.baseOp() + 1;
-			}
-		}
-		return false;
-	}
-
-	/** Takes the longest prefix of the journal that is an intact hash chain; all of it is durable. */
-	private void loadJournal(List<LogEntry> journal) {
-		for (LogEntry entry : journal) {
-			if (entry.op() <= this.log.baseOp()) {
-				continue;
-			}
-			if (entry.op() != this.log.op() + 1 || entry.parent() != this.log.headChecksum()
-					|| !entry.isIntact(this.cluster.clusterId()) || entry.timestamp() <= this.log.headTimestamp()) {
-				break;
-			}
-			this.log.append(entry);
-			this.log.markDurable(entry.op(), entry.checksum());
+			new RestartFromStorage(this).open(state);
 		}
 	}
 
