@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DefectiveReplicaDetectionTest {
 
 	/** The seeds searched per defect; the search stops at the first that catches it. */
-	private static final int SEARCH_SEEDS_MAX = 1_000;
+	private static final int SEARCH_SEEDS_MAX = 2_000;
 
 	/** Seeds here differ from {@link SimulatorSeedsTest}'s, so the two searches cover other worlds. */
 	private static final long SEED_BASE = 0xDEFEC7_0000L;
