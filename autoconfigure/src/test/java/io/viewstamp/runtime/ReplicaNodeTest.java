@@ -158,7 +158,9 @@ class ReplicaNodeTest {
 
 		long view = this.nodes[primary].transferPrimary(target).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(view % 3).isEqualTo(target);
-		assertThat(primary()).isEqualTo(target);
+		// Each replica publishes its status at its next tick.
+		await().atMost(WAIT).until(() -> this.nodes[target].status().status() == Status.NORMAL
+				&& this.nodes[target].status().view() == view && this.nodes[primary].status().primary() == target);
 		this.nodes[primary].client().submit(KvCommand.put("after", "move").encode()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		awaitConverged();
 		assertThat(this.stateMachines[target].get("after")).isEqualTo("move");
