@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -510,32 +511,22 @@ public final class ReplicaNode implements AutoCloseable {
 		}
 	}
 
+	/** Runs {@code task} on the loop and waits for what it returns, at most {@value #CLOSE_TIMEOUT_SECONDS} s. */
 	private <T> T onLoop(Callable<T> task) {
+		return waitFor(this.loop.submit(task));
+	}
+
+	/** Runs {@code task} on the loop and waits for it, at most {@value #CLOSE_TIMEOUT_SECONDS} s. */
+	private void onLoopAndWait(Runnable task) {
+		waitFor(this.loop.submit(task));
+	}
+
+	private <T> T waitFor(Future<T> submitted) {
 		try {
-			return this.loop.submit(task).get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+			return submitted.get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
 		}
 		catch (ExecutionException ex) {
 			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex.getCause());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for replica " + this.configuration.replica(), ex);
-		}
-		catch (TimeoutException ex) {
-			throw new IllegalStateException("Replica " + this.configuration.replica() + "'s loop did not answer within "
-					+ CLOSE_TIMEOUT_SECONDS + " s", ex);
-		}
-	}
-
-	private void onLoopAndWait(Runnable task) {
-		try {
-			this.loop.submit(task).get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-		}
-		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			throw new IllegalStateException(ex.getCause());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
