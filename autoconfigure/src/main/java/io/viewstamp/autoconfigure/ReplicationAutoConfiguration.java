@@ -1,5 +1,6 @@
 package io.viewstamp.autoconfigure;
 
+import io.viewstamp.ReplicationAdministration;
 import io.viewstamp.beans.BeanStateMachine;
 import io.viewstamp.beans.CommandObserver;
 import io.viewstamp.beans.ReplicatedBeanPostProcessor;
@@ -78,6 +79,12 @@ public final class ReplicationAutoConfiguration {
 			.transport(fromProperties.transport().withTls(tls).withSecret(secret));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(options));
 		return new ReplicaNodeLifecycle(configuration, options.build(), stateMachine, properties.isInitialize());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReplicationAdministration replicationAdministration(ReplicaNodeLifecycle lifecycle) {
+		return new ReplicaNodeAdministration(lifecycle);
 	}
 
 }

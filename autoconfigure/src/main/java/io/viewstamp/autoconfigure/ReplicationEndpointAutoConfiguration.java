@@ -1,8 +1,10 @@
 package io.viewstamp.autoconfigure;
 
+import io.viewstamp.ReplicationAdministration;
 import io.viewstamp.actuate.ReplicationEndpoint;
 import io.viewstamp.actuate.ReplicationReportSource;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -27,8 +29,9 @@ public final class ReplicationEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ReplicationEndpoint replicationEndpoint(ReplicationReportSource source) {
-		return new ReplicationEndpoint(source);
+	ReplicationEndpoint replicationEndpoint(ReplicationReportSource source,
+			ObjectProvider<ReplicationAdministration> administration) {
+		return new ReplicationEndpoint(source, administration.getIfAvailable());
 	}
 
 }

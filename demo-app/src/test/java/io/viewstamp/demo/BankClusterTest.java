@@ -211,6 +211,35 @@ class BankClusterTest {
 	 * One client: alternates a deposit into its own account and a random transfer, through the
 	 * replica {@code thread % 3}, recording what each deposit's answer says about it.
 	 */
+	@Test
+	@Timeout(value = 120, unit = TimeUnit.SECONDS)
+	void anOperatorMovesThePrimaryThroughTheActuatorAndABackupRefusesWithTheReason() throws Exception {
+		startCluster();
+		JsonNode before = await().atMost(STARTUP)
+			.until(() -> replication(0),
+					(report) -> report.get("status").asString().equals("NORMAL") && allNormalInView(report.get("view").asLong()));
+		int primary = before.get("primary").asInt();
+		int backup = (primary + 1) % REPLICAS;
+		int target = (primary + 2) % REPLICAS;
+		assertThat(post(0, "/accounts/moved?initial=10").statusCode()).isEqualTo(200);
+
+		HttpResponse<String> refused = postJson(backup, "/actuator/replication", "{\"target\": " + target + "}");
+		assertThat(refused.statusCode()).isEqualTo(409);
+		assertThat(JSON.readTree(refused.body()).get("error").asString())
+			.contains("Replica " + backup + " can not hand over the view: it is not the primary")
+			.contains("replica " + primary + " leads view");
+
+		HttpResponse<String> moved = postJson(primary, "/actuator/replication", "{\"target\": " + target + "}");
+		assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+		JsonNode answer = JSON.readTree(moved.body());
+		assertThat(answer.get("primary").asInt()).isEqualTo(target);
+		long view = answer.get("view").asLong();
+		await().atMost(FAILOVER).until(() -> allNormalInView(view));
+		assertThat(replication(backup).get("primary").asInt()).isEqualTo(target);
+		assertThat(post(backup, "/accounts/moved/deposit?amount=5").statusCode()).isEqualTo(200);
+		await().atMost(FAILOVER).until(() -> accounts(target).get("moved") == 15L);
+	}
+
 	private void runClient(int thread, Outcome[] deposits, AtomicInteger acknowledged) {
 		SplittableRandom random = new SplittableRandom(thread);
 		int replica = thread % REPLICAS;
@@ -318,6 +347,12 @@ class BankClusterTest {
 	private HttpResponse<String> post(int replica, String path) throws IOException, InterruptedException {
 		return this.http.send(request(replica, path).POST(HttpRequest.BodyPublishers.noBody()).build(),
 				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> postJson(int replica, String path, String json) throws IOException, InterruptedException {
+		return this.http.send(request(replica, path).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private HttpRequest.Builder request(int replica, String path) {
