@@ -95,11 +95,6 @@ class DemoClusterProcessTest {
 	@TempDir(cleanup = CleanupMode.ON_SUCCESS)
 	Path root;
 
-	private final HttpClient http = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(2))
-		.build();
-
 	private final DemoProcess[] replicas = new DemoProcess[REPLICAS];
 
 	private final int[] runs = new int[REPLICAS];
@@ -167,6 +162,77 @@ class DemoClusterProcessTest {
 				checked.lastStateCheckOp());
 	}
 
+	/**
+	 * A rolling restart under load, as an orchestrator does it: each replica in turn (the backups
+	 * first, the primary last) is taken out of the load balancer, stopped with SIGTERM, started
+	 * again from its data directory, and put back once it has caught up. The primary's clean stop
+	 * hands its view over first. Every deposit must be acknowledged (none fails or times out) and
+	 * applied exactly once on every replica; the latencies are printed, not asserted
+	 * (docs/operations.md has them).
+	 */
+	@Test
+	@Timeout(value = 300, unit = TimeUnit.SECONDS)
+	void aRollingRestartUnderLoadFailsNoDepositAndAppliesEachOnce() throws Exception {
+		startCluster();
+		Replication first = awaitNormalView(List.of(this.replicas), -1);
+		for (int caller = 0; caller < CLIENTS; caller++) {
+			assertAnswered200(this.replicas[caller % REPLICAS], "/accounts/" + SteadyDeposits.account(caller) + "?initial=0");
+		}
+		SteadyDeposits load = new SteadyDeposits(CLIENTS, List.of(this.replicas));
+		load.start();
+		awaitAcknowledged(load, 100);
+
+		List<Integer> order = new ArrayList<>();
+		for (int index = 1; index <= REPLICAS; index++) {
+			order.add((first.primary() + index) % REPLICAS);
+		}
+		List<String> steps = new ArrayList<>();
+		for (int replica : order) {
+			load.drain(replica);
+			int acknowledgedBefore = load.acknowledged();
+			long stoppingNanos = System.nanoTime();
+			int exitCode = this.replicas[replica].stop();
+			long stoppedMillis = millisSince(stoppingNanos);
+			this.replicas[replica] = launch(replica, false);
+			awaitCaughtUp(this.replicas[replica], others(replica));
+			load.undrain(replica, this.replicas[replica]);
+			steps.add("replica " + replica + " stopped in " + stoppedMillis + " ms (exit " + exitCode + "), back and caught up "
+					+ millisSince(stoppingNanos) + " ms after its SIGTERM, " + (load.acknowledged() - acknowledgedBefore)
+					+ " deposits acknowledged meanwhile");
+			awaitAcknowledged(load, 50);
+		}
+		load.stop();
+
+		assertThat(load.failures()).as("deposits that failed or timed out").isEmpty();
+		Map<String, Long> accounts = awaitEqualAccounts();
+		for (int caller = 0; caller < CLIENTS; caller++) {
+			assertThat(accounts.get(SteadyDeposits.account(caller))).as("the balance of caller %d: each acknowledged "
+					+ "deposit once", caller).isEqualTo((long) load.acknowledged(caller));
+		}
+		assertNoDivergence();
+		Replication last = awaitNormalView(List.of(this.replicas), -1);
+		long[] latencies = load.sortedLatenciesNanos();
+		System.out.printf("DemoClusterProcessTest: rolling restart of %s under %d callers, view %d -> %d%n", order, CLIENTS,
+				first.view(), last.view());
+		steps.forEach((step) -> System.out.println("DemoClusterProcessTest:   " + step));
+		System.out.printf("DemoClusterProcessTest: %d deposits, none failed; latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, "
+				+ "p99.9 %.1f ms, max %.1f ms; over 200 ms: %d%n", latencies.length, percentileMillis(latencies, 0.50),
+				percentileMillis(latencies, 0.90), percentileMillis(latencies, 0.99), percentileMillis(latencies, 0.999),
+				latencies[latencies.length - 1] / 1e6,
+				Arrays.stream(latencies).filter((nanos) -> nanos > TimeUnit.MILLISECONDS.toNanos(200)).count());
+	}
+
+	private void awaitAcknowledged(SteadyDeposits load, int more) {
+		int target = load.acknowledged() + more;
+		awaitOn(List.of(this.replicas), more + " more deposits acknowledged", LOAD_TIMEOUT, load::acknowledged,
+				(acknowledged) -> acknowledged >= target);
+	}
+
+	private static double percentileMillis(long[] sorted, double percentile) {
+		int index = (int) Math.min(sorted.length - 1, Math.ceil(percentile * sorted.length) - 1);
+		return sorted[Math.max(0, index)] / 1e6;
+	}
+
 	private void startCluster() {
 		int[] ports = FreePorts.on127001(2 * REPLICAS);
 		this.peers = IntStream.range(0, REPLICAS)
@@ -189,7 +255,12 @@ class DemoClusterProcessTest {
 			arguments.add("--replication.initialize=true");
 		}
 		Path log = this.root.resolve("logs").resolve("replica-" + index + "-run-" + (++this.runs[index]) + ".log");
-		return DemoProcess.start(index, this.httpPorts[index], arguments, log, this.http);
+		// A client of its own per process: no connection of a stopped process is ever reused for its successor.
+		HttpClient http = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(2))
+			.build();
+		return DemoProcess.start(index, this.httpPorts[index], arguments, log, http);
 	}
 
 	private void kill(int index) {

@@ -42,6 +42,9 @@ final class DemoProcess {
 	/** SIGKILL takes effect at once; this only bounds the wait for the kernel to reap the process. */
 	private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
 
+	/** A clean stop: the web server's graceful shutdown, the replica's hand-over, the JVM's exit. */
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(40);
+
 	/** Longer than the replicas' request timeout, so a slow command answers 503 rather than hanging up. */
 	private static final Duration HTTP_REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
@@ -104,6 +107,27 @@ final class DemoProcess {
 
 	boolean isAlive() {
 		return this.process.isAlive();
+	}
+
+	/**
+	 * Stops the JVM with SIGTERM, as a rolling restart or an orchestrator does: Spring Boot closes
+	 * the application (the web server's graceful shutdown, then the replica's clean stop), and the
+	 * JVM exits. Waits until it has.
+	 * @return the exit code, 143 (128 + SIGTERM) on Linux once the shutdown hook has run
+	 */
+	int stop() {
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				throw new AssertionError("Replica " + this.replica + " (pid " + this.process.pid()
+						+ ") was still alive " + STOP_TIMEOUT + " after SIGTERM" + logTail());
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while stopping replica " + this.replica, ex);
+		}
+		return this.process.exitValue();
 	}
 
 	/**
