@@ -45,9 +45,9 @@ public class ReplicationHealthIndicator implements HealthIndicator {
 		}
 		if (RECOVERING.equals(report.status())) {
 			return builder.down()
-				.withDetail("reason", "The replica is RECOVERING: it has no state of its own yet and waits for a majority "
-						+ "of its peers to send theirs. If no replica of the cluster has data yet (a new cluster), start "
-						+ "every replica once with replication.initialize=true.")
+				.withDetail("reason", "The replica is RECOVERING: it has no state of its own yet. It waits for every "
+						+ "member to say whether it holds data, then forms a new cluster (none does) or takes its state "
+						+ "from a majority of its peers (one does). Start the members it waits for (its log names them).")
 				.build();
 		}
 		if (!NORMAL.equals(report.status())) {

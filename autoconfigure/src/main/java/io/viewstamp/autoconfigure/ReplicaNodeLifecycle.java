@@ -11,9 +11,6 @@ import io.viewstamp.runtime.RuntimeOptions;
 import io.viewstamp.vsr.StateMachine;
 import org.jspecify.annotations.Nullable;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -28,15 +25,11 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 	/** Before the web server's phase ({@code DEFAULT_PHASE - 1024}), so the replica runs whenever requests come. */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
 
-	private static final Log logger = LogFactory.getLog(ReplicaNodeLifecycle.class);
-
 	private final NodeConfiguration configuration;
 
 	private final RuntimeOptions options;
 
 	private final StateMachine stateMachine;
-
-	private final boolean initialize;
 
 	private volatile @Nullable ReplicaNode node;
 
@@ -47,14 +40,11 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 	 * @param configuration who the replica is
 	 * @param options how it runs
 	 * @param stateMachine the application's state machine
-	 * @param initialize whether to format an empty data directory as a member of a new cluster
 	 */
-	public ReplicaNodeLifecycle(NodeConfiguration configuration, RuntimeOptions options, StateMachine stateMachine,
-			boolean initialize) {
+	public ReplicaNodeLifecycle(NodeConfiguration configuration, RuntimeOptions options, StateMachine stateMachine) {
 		this.configuration = Objects.requireNonNull(configuration, "configuration");
 		this.options = Objects.requireNonNull(options, "options");
 		this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
-		this.initialize = initialize;
 	}
 
 	@Override
@@ -65,13 +55,7 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 		if (shouldFormat()) {
 			ReplicaNode.format(this.configuration);
 		}
-		else if (!ReplicaNode.isFormatted(this.configuration)) {
-			// The most likely mistake on a cluster's first start, and it looks like a hang: say so.
-			logger.warn("Replica " + this.configuration.replica() + " has no data in "
-					+ this.configuration.dataDirectory() + ": it recovers its state from its peers and serves once a "
-					+ "majority of them has answered. If this is the first start of a new cluster, no replica has data "
-					+ "yet: start every replica once with replication.initialize=true instead.");
-		}
+		// A replica of several with no data asks every member whether it holds any, and forms or recovers (ReplicaNode).
 		this.node = ReplicaNode.start(this.configuration, this.options, this.stateMachine);
 		if (!this.configuration.peers().isEmpty()) {
 			this.keepingAlive = keepAlive();
@@ -100,14 +84,12 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 	}
 
 	/**
-	 * Whether to format the data directory. Only when it holds no superblock, and only for a
-	 * single replica or when the user said that this is a new cluster: a replica that lost its data
-	 * and formatted itself would claim to hold ops it no longer has, so otherwise it recovers from its
-	 * peers.
+	 * Whether to format the data directory: only a single replica's (no peers), and only when it
+	 * holds no superblock. A replica of several decides with its peers (ReplicaNode), so that one
+	 * that lost its data never formats itself while a member still holds the cluster's state.
 	 */
 	private boolean shouldFormat() {
-		boolean empty = !ReplicaNode.isFormatted(this.configuration);
-		return empty && (this.configuration.peers().isEmpty() || this.initialize);
+		return this.configuration.peers().isEmpty() && !ReplicaNode.isFormatted(this.configuration);
 	}
 
 	@Override

@@ -78,7 +78,7 @@ public final class ReplicationAutoConfiguration {
 		RuntimeOptions.Builder options = fromProperties.toBuilder()
 			.transport(fromProperties.transport().withTls(tls).withSecret(secret));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(options));
-		return new ReplicaNodeLifecycle(configuration, options.build(), stateMachine, properties.isInitialize());
+		return new ReplicaNodeLifecycle(configuration, options.build(), stateMachine);
 	}
 
 	@Bean

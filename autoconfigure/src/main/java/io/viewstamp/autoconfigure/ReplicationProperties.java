@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 import io.viewstamp.runtime.RuntimeOptions;
 import io.viewstamp.transport.TransportOptions;
@@ -116,10 +117,9 @@ public class ReplicationProperties {
 	private @Nullable String secret;
 
 	/**
-	 * Whether to format an empty data directory as a member of a NEW cluster. Set it on every
-	 * replica for the cluster's first start only; a replica whose data directory was lost must
-	 * start with it false, to recover from its peers. A single replica (no peers) formats its
-	 * empty data directory regardless.
+	 * No longer needed, and safe to leave set: a replica whose data directory is empty forms a
+	 * new cluster only once every member has said it holds no data, and recovers from its peers
+	 * when one does, whatever this says.
 	 */
 	private boolean initialize;
 
@@ -256,6 +256,10 @@ public class ReplicationProperties {
 		this.secret = secret;
 	}
 
+	@Deprecated(since = "0.1.0")
+	@DeprecatedConfigurationProperty(since = "0.1.0",
+			reason = "A replica with an empty data directory forms a new cluster once every member says it holds no "
+					+ "data, and recovers from its peers otherwise; nothing needs to be set for a first start")
 	public boolean isInitialize() {
 		return this.initialize;
 	}

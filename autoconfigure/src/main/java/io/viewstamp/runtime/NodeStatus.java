@@ -1,5 +1,6 @@
 package io.viewstamp.runtime;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -68,6 +69,22 @@ public record NodeStatus(int replica, int replicaCount, Status status, long view
 			tagged.put(reason.tag(), counts.getOrDefault(reason, 0L));
 		}
 		return Collections.unmodifiableMap(tagged);
+	}
+
+	/** The storage of a replica that has not opened it yet (it has no data and waits for its peers): nothing written. */
+	public static final StorageStatistics NO_STORAGE = new StorageStatistics(0, 0, 0, 0, 0, 0, 0, 0);
+
+	/**
+	 * The status of a replica without data that waits for every member to say whether it holds
+	 * any: recovering, in view 0, with nothing in its log.
+	 */
+	static NodeStatus forming(int replica, int replicaCount) {
+		List<Long> acknowledged = new ArrayList<>();
+		for (int index = 0; index < replicaCount; index++) {
+			acknowledged.add(-1L);
+		}
+		return new NodeStatus(replica, replicaCount, Status.RECOVERING, 0, 0, 0, 0, 0, false, null, List.of(), NO_STORAGE,
+				List.copyOf(acknowledged), 0, null, 0, noPeerRefusals(), ignoreCounts(Map.of()));
 	}
 
 	/** No refusal yet: every reason at zero. */

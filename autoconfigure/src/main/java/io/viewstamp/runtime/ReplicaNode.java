@@ -111,6 +111,9 @@ public final class ReplicaNode implements AutoCloseable {
 	/** Loop only: completed once the local client has nothing unfinished, when a clean stop waits for it. */
 	private @Nullable CompletableFuture<Void> clientIdle;
 
+	/** Loop only: how a replica without data decides to form or recover; {@code null} once it has data. */
+	private @Nullable Formation formation;
+
 	private volatile boolean stopped;
 
 	private volatile @Nullable String stopCause;
@@ -171,19 +174,70 @@ public final class ReplicaNode implements AutoCloseable {
 	}
 
 	private void open(RuntimeOptions options, StateMachine stateMachine) {
-		Completions completions = new Completions();
-		FileStorage storage = FileStorage.open(this.configuration.dataDirectory(), this.cluster.clusterId(),
-				this.configuration.replica(), this.cluster.replicaCount(), options.storage(), completions,
-				this::executeQuietly);
-		this.storage = storage;
+		long tickNanos = options.tickInterval().toNanos();
+		if (this.cluster.replicaCount() > 1 && !isFormatted(this.configuration)) {
+			// No data: the network only, and the storage once every member has said whether it holds any.
+			this.formation = new Formation(this.configuration);
+			this.transport = NettyTransport.start(this.cluster.clusterId(), this.configuration.replica(),
+					this.configuration.peers(), options.transport(), new Inbound(), () -> isFormatted(this.configuration));
+			this.status = NodeStatus.forming(this.configuration.replica(), this.cluster.replicaCount());
+			logger.log(Level.INFO, () -> "Replica " + this.configuration.replica() + " has no data in "
+					+ this.configuration.dataDirectory() + ": it asks every member whether it holds data, and forms a new "
+					+ "cluster if none does, or recovers from them if one does");
+			this.loop.scheduleAtFixedRate(() -> guarded(() -> tickForming(options, stateMachine)), tickNanos, tickNanos,
+					TimeUnit.NANOSECONDS);
+			return;
+		}
+		FileStorage storage = openStorage(options);
 		// The network first, so the replica's first messages (a restarted primary's view change)
 		// have somewhere to go; what arrives before the replica exists is dropped.
 		if (this.cluster.replicaCount() > 1) {
 			this.transport = NettyTransport.start(this.cluster.clusterId(), this.configuration.replica(),
 					this.configuration.peers(), options.transport(), new Inbound());
 		}
-		onLoopAndWait(() -> {
-			DurableState state = storage.durableState().orElse(null);
+		onLoopAndWait(() -> createReplica(options, stateMachine, storage));
+		this.loop.scheduleAtFixedRate(() -> guarded(this::tick), tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+	}
+
+	private FileStorage openStorage(RuntimeOptions options) {
+		FileStorage storage = FileStorage.open(this.configuration.dataDirectory(), this.cluster.clusterId(),
+				this.configuration.replica(), this.cluster.replicaCount(), options.storage(), new Completions(),
+				this::executeQuietly);
+		this.storage = storage;
+		return storage;
+	}
+
+	/**
+	 * A tick of a replica without data: it waits until every member has answered whether it holds
+	 * data, then formats its directory and starts as a member of a new cluster (none does) or
+	 * recovers from its peers (one does), and ticks as a replica from then on.
+	 */
+	private void tickForming(RuntimeOptions options, StateMachine stateMachine) {
+		if (this.replica != null) {
+			tick();
+			return;
+		}
+		Formation formation = Objects.requireNonNull(this.formation, "a replica without data forms or recovers");
+		NettyTransport network = Objects.requireNonNull(this.transport, "a replica with peers has a network");
+		Formation.Decision decision = formation.decide(network::peerHoldsData);
+		if (decision == Formation.Decision.WAIT) {
+			formation.reportWaiting(network::peerHoldsData);
+			// Callers' commands wait, and time out as they would while the cluster has no majority.
+			this.client.onTick();
+			this.client.completeApplied();
+			return;
+		}
+		if (decision == Formation.Decision.FORM) {
+			format(this.configuration);
+			logger.log(Level.INFO, () -> "Replica " + this.configuration.replica() + ": every member answered that it "
+					+ "holds no data; it formats " + this.configuration.dataDirectory() + " and forms a new cluster");
+		}
+		createReplica(options, stateMachine, openStorage(options));
+	}
+
+	private void createReplica(RuntimeOptions options, StateMachine stateMachine, FileStorage storage) {
+		DurableState state = storage.durableState().orElse(null);
+		{
 			// The generator only spreads timeouts apart; it need not be reproducible here.
 			SplittableRandom random = new SplittableRandom();
 			Outbox outbox = new NetworkOutbox();
@@ -205,9 +259,7 @@ public final class ReplicaNode implements AutoCloseable {
 					: "Replica " + this.configuration.replica() + " has no data in " + storage.dataDirectory()
 							+ "; it recovers from its peers");
 			publishStatus();
-		});
-		long tickNanos = options.tickInterval().toNanos();
-		this.loop.scheduleAtFixedRate(() -> guarded(this::tick), tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+		}
 	}
 
 	/** The client through which this process submits commands. */
@@ -218,10 +270,11 @@ public final class ReplicaNode implements AutoCloseable {
 	/** This replica's status as of its last tick, with its connections as they are now. */
 	public NodeStatus status() {
 		NodeStatus last = Objects.requireNonNull(this.status, "the loop publishes a status before start returns");
-		FileStorage storage = Objects.requireNonNull(this.storage, "the storage opens before start returns");
+		FileStorage storage = this.storage;
 		List<PeerStatus> peers = (this.transport != null) ? this.transport.peers() : List.of();
 		return new NodeStatus(last.replica(), last.replicaCount(), last.status(), last.view(), last.primary(), last.op(),
-				last.commit(), last.clientSessions(), this.stopped, this.stopCause, peers, storage.statistics(),
+				last.commit(), last.clientSessions(), this.stopped, this.stopCause, peers,
+				(storage != null) ? storage.statistics() : NodeStatus.NO_STORAGE,
 				last.acknowledgedOps(), this.divergences, this.lastDivergence, this.stateChecks.lastAgreedOp(),
 				peerRefusals(), last.ignoredMessages());
 	}
@@ -625,20 +678,25 @@ public final class ReplicaNode implements AutoCloseable {
 			return ReplicaNode.this.configuration.replica();
 		}
 
+		// A replica without data has no Replica until every member has answered: its client waits, in view 0.
+
 		@Override
 		public long localView() {
-			return replica().view();
+			Replica replica = ReplicaNode.this.replica;
+			return (replica != null) ? replica.view() : 0;
 		}
 
 		@Override
 		public boolean isLocalReplicaNormal() {
-			return replica().status() == Status.NORMAL;
+			Replica replica = ReplicaNode.this.replica;
+			return replica != null && replica.status() == Status.NORMAL;
 		}
 
 		@Override
 		public long appliedOp() {
-			StateMachineRunner applier = Objects.requireNonNull(ReplicaNode.this.applier, "created with the replica");
-			return applier.answerableOp(replica().commit());
+			Replica replica = ReplicaNode.this.replica;
+			StateMachineRunner applier = ReplicaNode.this.applier;
+			return (replica != null && applier != null) ? applier.answerableOp(replica.commit()) : 0;
 		}
 
 		@Override
@@ -647,8 +705,11 @@ public final class ReplicaNode implements AutoCloseable {
 				// A later loop step: the client may be sending from within a call of the replica's
 				// (a reply that settled a session), and the replica is not reentrant.
 				executeQuietly(() -> {
-					replica().receive(request);
-					afterStep();
+					Replica replica = ReplicaNode.this.replica;
+					if (replica != null) {
+						replica.receive(request);
+						afterStep();
+					}
 				});
 			}
 			else {

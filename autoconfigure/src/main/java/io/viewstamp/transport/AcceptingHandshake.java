@@ -74,10 +74,13 @@ final class AcceptingHandshake extends HandshakeHandler {
 				? secret.acceptorProof(this.membership.clusterId(), received.dialer(), this.membership.replica(),
 						received.nonce(), acceptorNonce)
 				: new byte[PeerSecret.PROOF_SIZE_BYTES];
-		Accepted accepted = new Accepted(this.membership.clusterId(), this.membership.replica(), acceptorNonce, proof);
+		Accepted accepted = new Accepted(this.membership.clusterId(), this.membership.replica(), acceptorNonce, proof,
+				this.membership.holdsData().getAsBoolean());
 		context.writeAndFlush(FrameDecoder.frame(HandshakeCodec.encode(accepted)));
 		if (secret == null) {
-			complete(context, this.membership.replica(), this.peers.apply(received.dialer()));
+			Peer peer = this.peers.apply(received.dialer());
+			peer.heard(received.holdsData());
+			complete(context, this.membership.replica(), peer);
 			return;
 		}
 		this.hello = received;
@@ -100,7 +103,9 @@ final class AcceptingHandshake extends HandshakeHandler {
 					+ "not prove it knows the cluster's shared secret: set the same replication.secret on every replica");
 			return;
 		}
-		complete(context, this.membership.replica(), this.peers.apply(hello.dialer()));
+		Peer peer = this.peers.apply(hello.dialer());
+		peer.heard(hello.holdsData());
+		complete(context, this.membership.replica(), peer);
 	}
 
 	@Override

@@ -34,7 +34,7 @@ final class DialingHandshake extends HandshakeHandler {
 	@Override
 	void opened(ChannelHandlerContext context) {
 		Hello hello = new Hello(this.membership.clusterId(), this.membership.replica(), this.peer.replica(),
-				options().secret() != null, this.nonce);
+				options().secret() != null, this.nonce, this.membership.holdsData().getAsBoolean());
 		context.writeAndFlush(FrameDecoder.frame(HandshakeCodec.encode(hello)));
 	}
 
@@ -71,6 +71,7 @@ final class DialingHandshake extends HandshakeHandler {
 					accepted.nonce())))));
 		}
 		this.dialer.handshakeCompleted();
+		this.peer.heard(accepted.holdsData());
 		complete(context, this.membership.replica(), this.peer);
 	}
 

@@ -18,19 +18,27 @@ sealed interface Handshake permits Handshake.Hello, Handshake.Accepted, Handshak
 	 * @param acceptor the index the dialer believes it dials, which catches peer lists in different orders
 	 * @param authenticated whether the dialer has a shared secret and will prove it
 	 * @param nonce the dialer's fresh random bytes, which the acceptor's proof covers
+	 * @param holdsData whether the dialer's data directory holds a replica's state (it is formatted),
+	 * which a replica without data asks of every member before it forms a new cluster
 	 */
-	record Hello(long clusterId, int dialer, int acceptor, boolean authenticated, byte[] nonce) implements Handshake {
+	record Hello(long clusterId, int dialer, int acceptor, boolean authenticated, byte[] nonce,
+			boolean holdsData) implements Handshake {
 
 		/** A hello without a secret, whose nonce is all zeros (nothing covers it). */
 		Hello(long clusterId, int dialer, int acceptor) {
 			this(clusterId, dialer, acceptor, false, new byte[PeerSecret.NONCE_SIZE_BYTES]);
 		}
 
+		/** A hello of a replica that holds data. */
+		Hello(long clusterId, int dialer, int acceptor, boolean authenticated, byte[] nonce) {
+			this(clusterId, dialer, acceptor, authenticated, nonce, true);
+		}
+
 		@Override
 		public boolean equals(Object other) {
 			return other instanceof Hello hello && hello.clusterId == this.clusterId && hello.dialer == this.dialer
 					&& hello.acceptor == this.acceptor && hello.authenticated == this.authenticated
-					&& Arrays.equals(hello.nonce, this.nonce);
+					&& Arrays.equals(hello.nonce, this.nonce) && hello.holdsData == this.holdsData;
 		}
 
 		@Override
@@ -41,7 +49,8 @@ sealed interface Handshake permits Handshake.Hello, Handshake.Accepted, Handshak
 		@Override
 		public String toString() {
 			return "Hello[clusterId=" + this.clusterId + ", dialer=" + this.dialer + ", acceptor=" + this.acceptor
-					+ ", authenticated=" + this.authenticated + ", nonce=" + HexFormat.of().formatHex(this.nonce) + "]";
+					+ ", authenticated=" + this.authenticated + ", nonce=" + HexFormat.of().formatHex(this.nonce)
+					+ ", holdsData=" + this.holdsData + "]";
 		}
 
 	}
@@ -52,19 +61,25 @@ sealed interface Handshake permits Handshake.Hello, Handshake.Accepted, Handshak
 	 * @param acceptor the acceptor's index
 	 * @param nonce the acceptor's fresh random bytes, which the dialer's proof covers
 	 * @param proof the acceptor's proof of the shared secret, or zeros without one
+	 * @param holdsData whether the acceptor's data directory holds a replica's state
 	 */
-	record Accepted(long clusterId, int acceptor, byte[] nonce, byte[] proof) implements Handshake {
+	record Accepted(long clusterId, int acceptor, byte[] nonce, byte[] proof, boolean holdsData) implements Handshake {
 
 		/** An acceptance without a secret: nonce and proof all zeros. */
 		Accepted(long clusterId, int acceptor) {
 			this(clusterId, acceptor, new byte[PeerSecret.NONCE_SIZE_BYTES], new byte[PeerSecret.PROOF_SIZE_BYTES]);
 		}
 
+		/** An acceptance of a replica that holds data. */
+		Accepted(long clusterId, int acceptor, byte[] nonce, byte[] proof) {
+			this(clusterId, acceptor, nonce, proof, true);
+		}
+
 		@Override
 		public boolean equals(Object other) {
 			return other instanceof Accepted accepted && accepted.clusterId == this.clusterId
 					&& accepted.acceptor == this.acceptor && Arrays.equals(accepted.nonce, this.nonce)
-					&& Arrays.equals(accepted.proof, this.proof);
+					&& Arrays.equals(accepted.proof, this.proof) && accepted.holdsData == this.holdsData;
 		}
 
 		@Override
@@ -76,7 +91,7 @@ sealed interface Handshake permits Handshake.Hello, Handshake.Accepted, Handshak
 		@Override
 		public String toString() {
 			return "Accepted[clusterId=" + this.clusterId + ", acceptor=" + this.acceptor + ", nonce="
-					+ HexFormat.of().formatHex(this.nonce) + "]";
+					+ HexFormat.of().formatHex(this.nonce) + ", holdsData=" + this.holdsData + "]";
 		}
 
 	}

@@ -16,14 +16,16 @@ import io.viewstamp.transport.Handshake.Refused;
  * <pre>
  * handshake := magic u32 (0x52545356, the bytes "VSTR") | handshake version u8 | message version u8 | kind u8 | body
  * Hello    (kind 1, dialer to acceptor) := cluster id i64 | dialer index i32 | acceptor index i32
- *                                         | authenticated u8 (0 or 1) | nonce, 16 bytes
+ *                                         | authenticated u8 (0 or 1) | nonce, 16 bytes | holds data u8 (0 or 1)
  * Accepted (kind 2, acceptor to dialer) := cluster id i64 | acceptor index i32 | nonce, 16 bytes
- *                                         | proof, 32 bytes (zeros without a secret)
+ *                                         | proof, 32 bytes (zeros without a secret) | holds data u8 (0 or 1)
  * Refused  (kind 3, either way)         := reason length u16 | reason, UTF-8, at most 1024 bytes
  * Proven   (kind 4, dialer to acceptor) := proof, 32 bytes (only with a secret)
  * </pre>
  *
- * <p>The proofs are {@link PeerSecret}'s HMACs over both nonces; version 2 added them.
+ * <p>The proofs are {@link PeerSecret}'s HMACs over both nonces; version 2 added them. Version 3
+ * added whether each end's data directory holds a replica's state, which a replica without data
+ * asks of every member before it forms a new cluster (or recovers, when one holds data).
  *
  * <p>The handshake version is {@link #VERSION}; the message version is {@link MessageCodec#VERSION},
  * so that replicas whose messages would not decode refuse each other at once, with a reason, rather
@@ -38,7 +40,7 @@ final class HandshakeCodec {
 	static final int MAGIC = 0x52545356;
 
 	/** The version of this handshake format; a reader refuses any other. */
-	static final byte VERSION = 2;
+	static final byte VERSION = 3;
 
 	/** The longest reason a refusal carries; a longer one is cut. */
 	static final int REASON_SIZE_BYTES_MAX = 1024;
@@ -57,10 +59,11 @@ final class HandshakeCodec {
 
 	static final byte KIND_PROVEN = 4;
 
-	private static final int HELLO_BODY_SIZE_BYTES = Long.BYTES + 2 * Integer.BYTES + 1 + PeerSecret.NONCE_SIZE_BYTES;
+	private static final int HELLO_BODY_SIZE_BYTES = Long.BYTES + 2 * Integer.BYTES + 1 + PeerSecret.NONCE_SIZE_BYTES
+			+ 1;
 
 	private static final int ACCEPTED_BODY_SIZE_BYTES = Long.BYTES + Integer.BYTES + PeerSecret.NONCE_SIZE_BYTES
-			+ PeerSecret.PROOF_SIZE_BYTES;
+			+ PeerSecret.PROOF_SIZE_BYTES + 1;
 
 	private HandshakeCodec() {
 	}
@@ -77,6 +80,7 @@ final class HandshakeCodec {
 				.putInt(hello.acceptor())
 				.put(hello.authenticated() ? (byte) 1 : (byte) 0)
 				.put(sized(hello.nonce(), PeerSecret.NONCE_SIZE_BYTES, "nonce"))
+				.put(hello.holdsData() ? (byte) 1 : (byte) 0)
 				.array();
 		}
 		if (handshake instanceof Accepted accepted) {
@@ -84,6 +88,7 @@ final class HandshakeCodec {
 				.putInt(accepted.acceptor())
 				.put(sized(accepted.nonce(), PeerSecret.NONCE_SIZE_BYTES, "nonce"))
 				.put(sized(accepted.proof(), PeerSecret.PROOF_SIZE_BYTES, "proof"))
+				.put(accepted.holdsData() ? (byte) 1 : (byte) 0)
 				.array();
 		}
 		if (handshake instanceof Proven proven) {
@@ -130,12 +135,13 @@ final class HandshakeCodec {
 				throw new MalformedMessageException("the handshake hello's authenticated flag is " + authenticated
 						+ ", not 0 or 1");
 			}
-			return new Hello(clusterId, dialer, acceptor, authenticated == 1, bytes(in, PeerSecret.NONCE_SIZE_BYTES));
+			byte[] nonce = bytes(in, PeerSecret.NONCE_SIZE_BYTES);
+			return new Hello(clusterId, dialer, acceptor, authenticated == 1, nonce, flag(in, "hello's holds-data"));
 		}
 		if (kind == KIND_ACCEPTED) {
 			requireBody(in, ACCEPTED_BODY_SIZE_BYTES, "acceptance");
 			return new Accepted(in.getLong(), in.getInt(), bytes(in, PeerSecret.NONCE_SIZE_BYTES),
-					bytes(in, PeerSecret.PROOF_SIZE_BYTES));
+					bytes(in, PeerSecret.PROOF_SIZE_BYTES), flag(in, "acceptance's holds-data"));
 		}
 		if (kind == KIND_PROVEN) {
 			requireBody(in, PeerSecret.PROOF_SIZE_BYTES, "proof");
@@ -164,6 +170,14 @@ final class HandshakeCodec {
 		byte[] bytes = new byte[sizeBytes];
 		in.get(bytes);
 		return bytes;
+	}
+
+	private static boolean flag(ByteBuffer in, String what) {
+		byte flag = in.get();
+		if (flag != 0 && flag != 1) {
+			throw new MalformedMessageException("the handshake " + what + " flag is " + flag + ", not 0 or 1");
+		}
+		return flag == 1;
 	}
 
 	private static void requireBody(ByteBuffer in, int sizeBytes, String what) {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.Optional;
 
 import io.viewstamp.transport.Handshake.Accepted;
@@ -19,8 +20,9 @@ import io.viewstamp.vsr.Cluster;
  * @param clusterId the cluster id every replica shares
  * @param replica this replica's index
  * @param addresses every replica's address, in index order, this one's included
+ * @param holdsData whether this replica's data directory holds a replica's state, as its handshakes say now
  */
-record Membership(long clusterId, int replica, List<PeerAddress> addresses) {
+record Membership(long clusterId, int replica, List<PeerAddress> addresses, BooleanSupplier holdsData) {
 
 	private static final String SAME_PEER_LIST = "check that every replica has the same peer list "
 			+ "(replication.peers), in the same order";
@@ -34,6 +36,14 @@ record Membership(long clusterId, int replica, List<PeerAddress> addresses) {
 	 * @throws TransportException when it is inconsistent, saying what to change
 	 */
 	static Membership of(long clusterId, int replica, List<PeerAddress> peers) {
+		return of(clusterId, replica, peers, () -> true);
+	}
+
+	/**
+	 * Checks a configuration, of a replica whose handshakes say what {@code holdsData} says at the time.
+	 * @throws TransportException when it is inconsistent, saying what to change
+	 */
+	static Membership of(long clusterId, int replica, List<PeerAddress> peers, BooleanSupplier holdsData) {
 		if (peers.isEmpty()) {
 			throw new TransportException("The peer list is empty: list every replica's host:port, this one's included");
 		}
@@ -61,7 +71,7 @@ record Membership(long clusterId, int replica, List<PeerAddress> addresses) {
 			}
 			addresses.add(address);
 		}
-		return new Membership(clusterId, replica, addresses);
+		return new Membership(clusterId, replica, addresses, holdsData);
 	}
 
 	/** The number of replicas. */

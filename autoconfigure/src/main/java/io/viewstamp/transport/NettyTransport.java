@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -138,16 +139,31 @@ public final class NettyTransport implements AutoCloseable {
 	 */
 	public static NettyTransport start(long clusterId, int replica, List<PeerAddress> peers, TransportOptions options,
 			MessageListener listener) {
-		return start(clusterId, replica, peers, options, listener, AddressLookup.SYSTEM);
+		return start(clusterId, replica, peers, options, listener, () -> true, AddressLookup.SYSTEM);
+	}
+
+	/**
+	 * {@link #start(long, int, List, TransportOptions, MessageListener)} for a replica whose data
+	 * directory may not hold a replica's state yet: each handshake tells the peer what
+	 * {@code holdsData} says at the time, and {@link #peerHoldsData} what the peer's said.
+	 */
+	public static NettyTransport start(long clusterId, int replica, List<PeerAddress> peers, TransportOptions options,
+			MessageListener listener, BooleanSupplier holdsData) {
+		return start(clusterId, replica, peers, options, listener, holdsData, AddressLookup.SYSTEM);
 	}
 
 	/** {@link #start(long, int, List, TransportOptions, MessageListener)} with another lookup of the peers' addresses. */
 	static NettyTransport start(long clusterId, int replica, List<PeerAddress> peers, TransportOptions options,
 			MessageListener listener, AddressLookup lookup) {
+		return start(clusterId, replica, peers, options, listener, () -> true, lookup);
+	}
+
+	private static NettyTransport start(long clusterId, int replica, List<PeerAddress> peers, TransportOptions options,
+			MessageListener listener, BooleanSupplier holdsData, AddressLookup lookup) {
 		Objects.requireNonNull(peers, "peers");
 		Objects.requireNonNull(options, "options");
 		Objects.requireNonNull(listener, "listener");
-		Membership membership = Membership.of(clusterId, replica, peers);
+		Membership membership = Membership.of(clusterId, replica, peers, holdsData);
 		NettyTransport transport = new NettyTransport(membership, listener);
 		try {
 			transport.listen(options);
@@ -244,6 +260,15 @@ public final class NettyTransport implements AutoCloseable {
 			}
 		}
 		return statuses;
+	}
+
+	/**
+	 * What replica {@code replica}'s last completed handshake said of its data directory.
+	 * @return whether it held a replica's state, or {@code null} when no handshake with it completed yet
+	 */
+	public @Nullable Boolean peerHoldsData(int replica) {
+		Peer peer = (replica >= 0 && replica < this.peers.size()) ? this.peers.get(replica) : null;
+		return (peer != null) ? peer.holdsData() : null;
 	}
 
 	/**

@@ -32,6 +32,9 @@ final class Peer {
 
 	private volatile @Nullable Channel channel;
 
+	/** What the peer's last completed handshake said of its data directory; {@code null} before one. */
+	private volatile @Nullable Boolean holdsData;
+
 	private final LongAdder messagesSent = new LongAdder();
 
 	private final LongAdder messagesReceived = new LongAdder();
@@ -44,6 +47,16 @@ final class Peer {
 		this.address = address;
 		this.listener = listener;
 		this.closing = closing;
+	}
+
+	/** The peer's handshake said whether its data directory holds a replica's state. */
+	void heard(boolean peerHoldsData) {
+		this.holdsData = peerHoldsData;
+	}
+
+	/** Whether the peer's data directory held a replica's state at its last handshake; {@code null} before one. */
+	@Nullable Boolean holdsData() {
+		return this.holdsData;
 	}
 
 	int replica() {

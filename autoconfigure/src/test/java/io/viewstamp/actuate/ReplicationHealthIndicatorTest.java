@@ -69,12 +69,12 @@ class ReplicationHealthIndicatorTest {
 	}
 
 	@Test
-	void whenRecoveringThenDownSayingHowANewClusterStarts() {
+	void whenRecoveringThenDownSayingWhatItWaitsFor() {
 		Health health = health(report("RECOVERING", true, true, false));
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails().get("reason")).asString()
 			.contains("RECOVERING")
-			.contains("replication.initialize=true");
+			.contains("forms a new cluster (none does) or takes its state from a majority of its peers");
 	}
 
 	@Test

@@ -167,6 +167,58 @@ class ReplicaNodeTest {
 	}
 
 	@Test
+	void threeReplicasWithEmptyDirectoriesFormANewClusterOnTheirFirstStartWithNothingToSet() throws Exception {
+		this.peers = LoopbackPorts.freeAddresses(3);
+		for (int index = 0; index < 3; index++) {
+			// No format, no initialize: the configuration of every later start.
+			this.stateMachines[index] = new LockedKvStateMachine();
+			this.nodes[index] = ReplicaNode.start(configuration(index), RuntimeOptions.defaults(), this.stateMachines[index]);
+		}
+		await().atMost(WAIT).until(() -> Arrays.stream(this.nodes).allMatch((node) -> node.status().status() == Status.NORMAL
+				&& node.status().view() == this.nodes[0].status().view()));
+		for (int index = 0; index < 3; index++) {
+			assertThat(ReplicaNode.isFormatted(configuration(index))).as("replica %d formatted", index).isTrue();
+		}
+		this.nodes[1].client().submit(KvCommand.put("first", "start").encode()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		awaitConverged();
+		assertThat(this.stateMachines[2].get("first")).isEqualTo("start");
+	}
+
+	@Test
+	void aReplicaThatLostItsDataAndReachesOnlyAMemberWithDataRecoversInsteadOfFormingANewCluster() throws Exception {
+		startCluster(RuntimeOptions.defaults());
+		for (int write = 0; write < 20; write++) {
+			this.nodes[write % 3].client().submit(KvCommand.put("k" + write, "v" + write).encode())
+				.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		}
+		awaitConverged();
+		// Replica 2 loses its disk; replica 1 is down when it comes back, so only replica 0 answers it.
+		this.nodes[2].close();
+		this.nodes[1].close();
+		this.nodes[1] = null;
+		deleteDirectory(configuration(2).dataDirectory());
+		this.stateMachines[2] = new LockedKvStateMachine();
+		this.nodes[2] = ReplicaNode.start(configuration(2), RuntimeOptions.defaults(), this.stateMachines[2]);
+		await().atMost(WAIT).until(() -> this.nodes[2].status().status() == Status.RECOVERING);
+		assertThat(ReplicaNode.isFormatted(configuration(2))).as("formatted while a member holds the cluster's state")
+			.isFalse();
+
+		this.stateMachines[1] = new LockedKvStateMachine();
+		this.nodes[1] = ReplicaNode.start(configuration(1), RuntimeOptions.defaults(), this.stateMachines[1]);
+		awaitConverged();
+		await().atMost(WAIT).until(() -> "v19".equals(this.stateMachines[2].get("k19")));
+		assertThat(this.stateMachines[2].get("k0")).isEqualTo("v0");
+	}
+
+	private static void deleteDirectory(Path directory) throws IOException {
+		try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(directory)) {
+			for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+				java.nio.file.Files.delete(path);
+			}
+		}
+	}
+
+	@Test
 	void aCallerOnABackupReadsItsOwnWriteThere() throws Exception {
 		startCluster(RuntimeOptions.defaults());
 		int backup = (primary() + 1) % 3;

@@ -62,9 +62,9 @@ class HandshakeCodecTest {
 	@Test
 	void otherVersionsAreRefusedNamingThem() {
 		byte[] bytes = HandshakeCodec.encode(new Hello(42, 0, 1));
-		bytes[4] = 3;
+		bytes[4] = 4;
 		assertThatExceptionOfType(MalformedMessageException.class).isThrownBy(() -> HandshakeCodec.decode(bytes))
-			.withMessageContaining("handshake version 3")
+			.withMessageContaining("handshake version 4")
 			.withMessageContaining("run the same Viewstamp release on every replica");
 		byte[] otherMessages = HandshakeCodec.encode(new Hello(42, 0, 1));
 		otherMessages[5] = 7;
@@ -86,14 +86,28 @@ class HandshakeCodecTest {
 		byte[] hello = HandshakeCodec.encode(new Hello(42, 0, 1));
 		assertThatExceptionOfType(MalformedMessageException.class)
 			.isThrownBy(() -> HandshakeCodec.decode(Arrays.copyOf(hello, hello.length - 1)))
-			.withMessageContaining("not the 33 of its format");
+			.withMessageContaining("not the 34 of its format");
 		assertThatExceptionOfType(MalformedMessageException.class)
 			.isThrownBy(() -> HandshakeCodec.decode(Arrays.copyOf(hello, hello.length + 1)))
-			.withMessageContaining("34 bytes after its kind");
+			.withMessageContaining("35 bytes after its kind");
 		byte[] refusal = HandshakeCodec.encode(new Refused("short"));
 		ByteBuffer.wrap(refusal).order(ByteOrder.LITTLE_ENDIAN).putShort(HandshakeCodec.PREFIX_SIZE_BYTES, (short) 900);
 		assertThatExceptionOfType(MalformedMessageException.class).isThrownBy(() -> HandshakeCodec.decode(refusal))
 			.withMessageContaining("claims a reason of 900 bytes");
+	}
+
+	@Test
+	void aHandshakeSaysWhetherItsReplicaHoldsDataAndAnotherFlagByteIsRefused() {
+		byte[] empty = HandshakeCodec.encode(new Hello(42, 0, 1, false, new byte[PeerSecret.NONCE_SIZE_BYTES], false));
+		assertThat(empty[empty.length - 1]).isZero();
+		assertThat(((Hello) HandshakeCodec.decode(empty)).holdsData()).isFalse();
+		assertThat(((Hello) HandshakeCodec.decode(HandshakeCodec.encode(new Hello(42, 0, 1)))).holdsData()).isTrue();
+		Accepted accepted = new Accepted(42, 1, new byte[PeerSecret.NONCE_SIZE_BYTES], new byte[PeerSecret.PROOF_SIZE_BYTES],
+				false);
+		assertThat(((Accepted) HandshakeCodec.decode(HandshakeCodec.encode(accepted))).holdsData()).isFalse();
+		empty[empty.length - 1] = 2;
+		assertThatExceptionOfType(MalformedMessageException.class).isThrownBy(() -> HandshakeCodec.decode(empty))
+			.withMessageContaining("hello's holds-data flag is 2, not 0 or 1");
 	}
 
 	@Test

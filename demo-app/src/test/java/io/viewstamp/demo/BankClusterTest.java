@@ -289,7 +289,8 @@ class BankClusterTest {
 				// Arguments, not default properties: these must override application.yml's peers and ports.
 				.run("--server.port=0", "--replication.cluster-id=bank-cluster-test", "--replication.replica=" + index,
 						"--replication.peers=" + peers, "--replication.data-dir=" + this.dataRoot.resolve("replica-" + index),
-						"--replication.initialize=true", "--replication.request-timeout=3s",
+						// No initialize: a new cluster forms on its first start with the configuration of every later one.
+						"--replication.request-timeout=3s",
 						"--replication.state-check-interval=" + STATE_CHECK_INTERVAL_OPS);
 			this.httpPorts[index] = Integer
 				.parseInt(this.contexts[index].getEnvironment().getRequiredProperty("local.server.port"));

@@ -142,7 +142,7 @@ class DemoClusterProcessTest {
 
 		long restartOp = survivors.stream().mapToLong((survivor) -> reportOf(survivor).opNumber()).max().orElseThrow();
 		long restartedAtNanos = System.nanoTime();
-		this.replicas[killed] = launch(killed, false);
+		this.replicas[killed] = launch(killed);
 		awaitCaughtUp(this.replicas[killed], survivors);
 		long caughtUpMillis = millisSince(restartedAtNanos);
 
@@ -193,7 +193,7 @@ class DemoClusterProcessTest {
 			long stoppingNanos = System.nanoTime();
 			int exitCode = this.replicas[replica].stop();
 			long stoppedMillis = millisSince(stoppingNanos);
-			this.replicas[replica] = launch(replica, false);
+			this.replicas[replica] = launch(replica);
 			awaitCaughtUp(this.replicas[replica], others(replica));
 			load.undrain(replica, this.replicas[replica]);
 			steps.add("replica " + replica + " stopped in " + stoppedMillis + " ms (exit " + exitCode + "), back and caught up "
@@ -241,19 +241,16 @@ class DemoClusterProcessTest {
 		System.arraycopy(ports, 0, this.httpPorts, 0, REPLICAS);
 		// Launch every JVM before waiting on any: they start side by side.
 		for (int index = 0; index < REPLICAS; index++) {
-			this.replicas[index] = launch(index, true);
+			this.replicas[index] = launch(index);
 		}
 	}
 
-	private DemoProcess launch(int index, boolean initialize) {
+	private DemoProcess launch(int index) {
 		List<String> arguments = new ArrayList<>(List.of("--server.port=" + this.httpPorts[index],
 				"--replication.peers=" + this.peers, "--replication.replica=" + index,
 				"--replication.data-dir=" + this.root.resolve("replica-" + index),
 				"--replication.cluster-id=" + CLUSTER_ID, "--replication.request-timeout=" + REQUEST_TIMEOUT,
 				"--replication.state-check-interval=" + STATE_CHECK_INTERVAL_OPS, "--spring.main.banner-mode=off"));
-		if (initialize) {
-			arguments.add("--replication.initialize=true");
-		}
 		Path log = this.root.resolve("logs").resolve("replica-" + index + "-run-" + (++this.runs[index]) + ".log");
 		// A client of its own per process: no connection of a stopped process is ever reused for its successor.
 		HttpClient http = HttpClient.newBuilder()
