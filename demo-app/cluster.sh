@@ -43,20 +43,17 @@ build() {
 }
 
 start_one() {
-	local n="$1" args=()
+	local n="$1"
 	if running "$n"; then
 		echo "replica $n already running (pid $(cat "$(pid_file "$n")"))"
 		return
 	fi
-	# Only a data dir that was never created belongs to a new cluster's first start. An existing
-	# but lost one must recover from the peers instead, so it must not be formatted here.
-	if [[ ! -d "$DEMO_DIR/replication-data/$n" ]]; then
-		args+=(--replication.initialize=true)
-	fi
+	# Nothing marks a first start: a replica with no data forms a new cluster once every member says
+	# it has none, and recovers from its peers when one has some.
 	mkdir -p "$RUN_DIR"
 	# The working directory is demo-app, so the profiles' relative data dirs land there.
 	# Only java is backgrounded (not a subshell around it), so the pid written is the JVM's.
-	(cd "$DEMO_DIR" || exit 1; nohup java -jar "$JAR" --spring.profiles.active="replica-$n" "${args[@]}" \
+	(cd "$DEMO_DIR" || exit 1; nohup java -jar "$JAR" --spring.profiles.active="replica-$n" \
 		>"$RUN_DIR/replica-$n.log" 2>&1 & echo $! >"$(pid_file "$n")")
 	echo "replica $n started (pid $(cat "$(pid_file "$n")"), http://localhost:808$n, log $RUN_DIR/replica-$n.log)"
 }
