@@ -76,6 +76,12 @@ final class PrimaryHandOver {
 		}
 	}
 
+	/** Another hand-over, to {@code next}, replaced this one before it ended. */
+	void superseded(int next) {
+		this.result.completeExceptionally(new PrimaryTransferException("The hand-over from replica " + this.from
+				+ " to replica " + this.target + " was replaced by a hand-over to replica " + next + " before it ended"));
+	}
+
 	/** The replica stopped before the hand-over ended. */
 	void stopped() {
 		this.result.completeExceptionally(new PrimaryTransferException("Replica " + this.from

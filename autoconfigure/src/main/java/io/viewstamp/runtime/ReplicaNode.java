@@ -220,6 +220,9 @@ public final class ReplicaNode implements AutoCloseable {
 		Formation formation = Objects.requireNonNull(this.formation, "a replica without data forms or recovers");
 		NettyTransport network = Objects.requireNonNull(this.transport, "a replica with peers has a network");
 		Formation.Decision decision = formation.decide(network::peerHoldsData);
+		if (decision != Formation.Decision.WAIT) {
+			this.formation = null;
+		}
 		if (decision == Formation.Decision.WAIT) {
 			formation.reportWaiting(network::peerHoldsData);
 			// Callers' commands wait, and time out as they would while the cluster has no majority.
@@ -317,11 +320,16 @@ public final class ReplicaNode implements AutoCloseable {
 	}
 
 	private PrimaryHandOver startHandOver(int target) {
+		PrimaryHandOver started = PrimaryHandOver.start(replica(), this.cluster.replicaCount(), target);
+		if (started.isDone()) {
+			// Refused at once: a hand-over under way goes on.
+			return started;
+		}
 		PrimaryHandOver previous = this.handOver;
 		if (previous != null && !previous.isDone()) {
-			previous.check(replica());
+			// The replica follows one hand-over at a time: the new one replaced it.
+			previous.superseded(target);
 		}
-		PrimaryHandOver started = PrimaryHandOver.start(replica(), this.cluster.replicaCount(), target);
 		this.handOver = started;
 		return started;
 	}

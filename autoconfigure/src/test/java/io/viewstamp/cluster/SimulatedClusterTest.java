@@ -2,10 +2,11 @@ package io.viewstamp.cluster;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import io.viewstamp.history.KvOperation;
 import io.viewstamp.sim.ReplicaFactory;
-import io.viewstamp.sim.SimClient;
+import io.viewstamp.sim.ScriptedLoad;
 import io.viewstamp.sim.SimConfiguration;
 import io.viewstamp.sim.Simulator;
 
@@ -42,12 +43,8 @@ class SimulatedClusterTest extends ReplicatedClusterContract {
 
 		private final Simulator simulator;
 
-		/** The last load's key prefix. */
-		private String loadPrefix;
-
-		private boolean loadRunning;
-
-		private long loadPutsStarted;
+		/** The last load, which the callers no longer follow once it stopped. */
+		private ScriptedLoad load;
 
 		private long evictionsBeforeLoad;
 
@@ -134,17 +131,17 @@ class SimulatedClusterTest extends ReplicatedClusterContract {
 
 		@Override
 		public void startLoad(String prefix) {
-			this.loadPrefix = prefix + "-";
-			this.loadRunning = true;
+			this.load = new ScriptedLoad(this.simulator, prefix);
 			this.evictionsBeforeLoad = evictions();
 		}
 
 		@Override
 		public void awaitAcknowledged(int more) {
+			ScriptedLoad running = Objects.requireNonNull(this.load, "a load runs");
 			long target = acknowledgedLoadPuts().size() + more;
 			boolean reached = false;
 			for (int tick = 0; tick < TICKS_MAX && !reached; tick++) {
-				startIdleCallers();
+				running.startIdleCallers();
 				this.simulator.runTicks(1);
 				reached = acknowledgedLoadPuts().size() >= target;
 			}
@@ -154,57 +151,25 @@ class SimulatedClusterTest extends ReplicatedClusterContract {
 
 		@Override
 		public LoadOutcome stopLoad() {
-			this.loadRunning = false;
-			assertThat(this.simulator.runUntil(this::everyRunningCallerIdle, TICKS_MAX)).as("load's last puts ended")
+			ScriptedLoad stopped = Objects.requireNonNull(this.load, "a load runs");
+			assertThat(this.simulator.runUntil(stopped::everyRunningCallerIdle, TICKS_MAX)).as("load's last puts ended")
 				.isTrue();
 			this.simulator.checkAll();
-			int unknown = 0;
-			for (int client = 0; client < this.simulator.clientCount(); client++) {
-				for (KvOperation operation : this.simulator.client(client).history()) {
-					if (isLoadPut(operation) && operation.completedAt() == KvOperation.UNKNOWN_COMPLETION) {
-						unknown++;
-					}
-				}
-			}
+			int unknown = (int) stopped.operations()
+				.stream()
+				.filter((operation) -> operation.completedAt() == KvOperation.UNKNOWN_COMPLETION)
+				.count();
 			return new LoadOutcome(acknowledgedLoadPuts(), unknown, (int) (evictions() - this.evictionsBeforeLoad));
-		}
-
-		/** Each running caller with nothing open starts its next put of the load. */
-		private void startIdleCallers() {
-			for (int client = 0; client < this.simulator.clientCount(); client++) {
-				SimClient caller = this.simulator.client(client);
-				if (this.loadRunning && caller.isProcessRunning() && caller.isIdle()) {
-					long put = ++this.loadPutsStarted;
-					caller.submitPut(this.loadPrefix + put, "v" + put);
-				}
-			}
-		}
-
-		private boolean everyRunningCallerIdle() {
-			for (int client = 0; client < this.simulator.clientCount(); client++) {
-				SimClient caller = this.simulator.client(client);
-				if (caller.isProcessRunning() && !caller.isIdle()) {
-					return false;
-				}
-			}
-			return true;
 		}
 
 		private Map<String, String> acknowledgedLoadPuts() {
 			Map<String, String> acknowledged = new HashMap<>();
-			for (int client = 0; client < this.simulator.clientCount(); client++) {
-				for (KvOperation operation : this.simulator.client(client).history()) {
-					if (isLoadPut(operation) && operation.completedAt() != KvOperation.UNKNOWN_COMPLETION) {
-						acknowledged.put(operation.key(), operation.value());
-					}
+			for (KvOperation operation : Objects.requireNonNull(this.load, "a load ran").operations()) {
+				if (operation.completedAt() != KvOperation.UNKNOWN_COMPLETION) {
+					acknowledged.put(operation.key(), operation.value());
 				}
 			}
 			return acknowledged;
-		}
-
-		private boolean isLoadPut(KvOperation operation) {
-			return operation.kind() == KvOperation.Kind.PUT && this.loadPrefix != null
-					&& operation.key().startsWith(this.loadPrefix);
 		}
 
 		private long evictions() {

@@ -1,13 +1,13 @@
 package io.viewstamp.vsr;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
 import io.viewstamp.history.KvOperation;
 import io.viewstamp.sim.ReplicaFactory;
-import io.viewstamp.sim.SimClient;
+import io.viewstamp.sim.ScriptedLoad;
 import io.viewstamp.sim.SimConfiguration;
 import io.viewstamp.sim.SimFaults;
 import io.viewstamp.sim.Simulator;
@@ -42,7 +42,7 @@ class PrimaryTransferTest {
 		.withClientOptions(new ClientOptions(1, 1, RESEND_INTERVAL_TICKS, ClientOptions.REQUEST_TIMEOUT_TICKS_NEVER)),
 			ReplicaFactory.standard());
 
-	private long puts;
+	private final ScriptedLoad load = new ScriptedLoad(this.simulator, "load");
 
 	@Test
 	void underLoadTheViewMovesToTheTargetInOneViewChangeAndNoCallerWaitsForAResend() {
@@ -149,55 +149,30 @@ class PrimaryTransferTest {
 
 	private void runLoad(int ticks) {
 		for (int tick = 0; tick < ticks; tick++) {
-			startIdleCallers();
+			this.load.startIdleCallers();
 			this.simulator.runTicks(1);
 		}
 	}
 
-	private boolean runLoadUntil(java.util.function.BooleanSupplier condition) {
+	private boolean runLoadUntil(BooleanSupplier condition) {
 		for (int tick = 0; tick < TICKS_MAX; tick++) {
 			if (condition.getAsBoolean()) {
 				return true;
 			}
-			startIdleCallers();
+			this.load.startIdleCallers();
 			this.simulator.runTicks(1);
 		}
 		return false;
 	}
 
 	private void stopLoad() {
-		assertThat(this.simulator.runUntil(() -> {
-			for (int caller = 0; caller < CALLERS; caller++) {
-				SimClient client = this.simulator.client(caller);
-				if (client.isProcessRunning() && !client.isIdle()) {
-					return false;
-				}
-			}
-			return true;
-		}, TICKS_MAX)).as("the load's last puts answered").isTrue();
-	}
-
-	private void startIdleCallers() {
-		for (int caller = 0; caller < CALLERS; caller++) {
-			SimClient client = this.simulator.client(caller);
-			if (client.isProcessRunning() && client.isIdle()) {
-				long put = ++this.puts;
-				client.submitPut("load-" + put, "v" + put);
-			}
-		}
+		assertThat(this.simulator.runUntil(this.load::everyRunningCallerIdle, TICKS_MAX)).as("the load's last puts answered")
+			.isTrue();
 	}
 
 	/** The load's puts, as the callers saw them. */
 	private List<KvOperation> operations() {
-		List<KvOperation> operations = new ArrayList<>();
-		for (int caller = 0; caller < CALLERS; caller++) {
-			for (KvOperation operation : this.simulator.client(caller).history()) {
-				if (operation.key().startsWith("load-")) {
-					operations.add(operation);
-				}
-			}
-		}
-		return operations;
+		return this.load.operations();
 	}
 
 }
