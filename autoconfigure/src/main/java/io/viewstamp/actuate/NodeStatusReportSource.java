@@ -1,11 +1,16 @@
 package io.viewstamp.actuate;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import io.viewstamp.beans.BeanStateMachine;
 import io.viewstamp.runtime.NodeStatus;
+import io.viewstamp.runtime.ReplicationClient;
 import io.viewstamp.storage.StorageStatistics;
 import io.viewstamp.transport.PeerStatus;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +26,8 @@ public final class NodeStatusReportSource implements ReplicationReportSource {
 
 	private final BeanStateMachine beans;
 
+	private final Supplier<@Nullable ReplicationClient> client;
+
 	/**
 	 * A source of reports.
 	 * @param status the replica's latest status, {@code null} while it does not run
@@ -28,9 +35,23 @@ public final class NodeStatusReportSource implements ReplicationReportSource {
 	 * @param beans the replicated beans' state machine, for their command counts
 	 */
 	public NodeStatusReportSource(Supplier<@Nullable NodeStatus> status, String clusterId, BeanStateMachine beans) {
+		this(status, clusterId, beans, () -> null);
+	}
+
+	/**
+	 * A source of reports.
+	 * @param status the replica's latest status, {@code null} while it does not run
+	 * @param clusterId the configured cluster id
+	 * @param beans the replicated beans' state machine, for their command counts and names
+	 * @param client the replica's client, {@code null} while it does not run, for the commands each
+	 * peer does not know
+	 */
+	public NodeStatusReportSource(Supplier<@Nullable NodeStatus> status, String clusterId, BeanStateMachine beans,
+			Supplier<@Nullable ReplicationClient> client) {
 		this.status = status;
 		this.clusterId = clusterId;
 		this.beans = beans;
+		this.client = client;
 	}
 
 	@Override
@@ -39,10 +60,11 @@ public final class NodeStatusReportSource implements ReplicationReportSource {
 		if (status == null) {
 			return null;
 		}
+		Map<Integer, List<String>> unknown = commandsUnknownByPeer();
 		List<ReplicationReport.Peer> peers = status.peers()
 			.stream()
 			.filter((peer) -> peer.replica() != status.replica())
-			.map((peer) -> peer(peer, status.acknowledgedOps()))
+			.map((peer) -> peer(peer, status.acknowledgedOps(), unknown.getOrDefault(peer.replica(), List.of())))
 			.toList();
 		StorageStatistics storage = Objects.requireNonNull(status.storage(), "a running replica's status has it");
 		ReplicationReport.Journal journal = new ReplicationReport.Journal(storage.journalFirstOp(),
@@ -59,10 +81,25 @@ public final class NodeStatusReportSource implements ReplicationReportSource {
 					.toList());
 	}
 
-	private static ReplicationReport.Peer peer(PeerStatus peer, List<Long> acknowledgedOps) {
+	/** Each peer's unknown commands, in name order; a peer that knows them all is absent. */
+	private Map<Integer, List<String>> commandsUnknownByPeer() {
+		ReplicationClient running = this.client.get();
+		if (running == null) {
+			return Map.of();
+		}
+		Map<Integer, List<String>> unknown = new TreeMap<>();
+		for (String command : new TreeSet<>(this.beans.commandNames())) {
+			running.replicasLacking(command)
+				.keySet()
+				.forEach((replica) -> unknown.computeIfAbsent(replica, (key) -> new ArrayList<>()).add(command));
+		}
+		return unknown;
+	}
+
+	private static ReplicationReport.Peer peer(PeerStatus peer, List<Long> acknowledgedOps, List<String> commandsUnknown) {
 		long acknowledged = (peer.replica() < acknowledgedOps.size()) ? acknowledgedOps.get(peer.replica()) : -1;
 		return new ReplicationReport.Peer(peer.replica(), peer.address().toString(), peer.connected(),
-				(acknowledged >= 0) ? acknowledged : null);
+				(acknowledged >= 0) ? acknowledged : null, commandsUnknown);
 	}
 
 }

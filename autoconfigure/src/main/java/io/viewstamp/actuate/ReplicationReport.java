@@ -51,8 +51,18 @@ public record ReplicationReport(String clusterId, int replica, int replicaCount,
 	 * @param connected whether a connection with it is open
 	 * @param lastAcknowledgedOp the highest op it has acknowledged as durable, as this replica knows
 	 * when it is the primary; {@code null} on a backup, which does not know
+	 * @param commandsUnknown this application's commands that the peer did not advertise at its last
+	 * handshake: it runs another release, and they are refused until it runs this one (a rolling
+	 * upgrade under way); empty when it knows them all, or has not been heard from since this
+	 * replica started
 	 */
-	public record Peer(int index, String address, boolean connected, @Nullable Long lastAcknowledgedOp) {
+	public record Peer(int index, String address, boolean connected, @Nullable Long lastAcknowledgedOp,
+			List<String> commandsUnknown) {
+
+		public Peer {
+			commandsUnknown = List.copyOf(commandsUnknown);
+		}
+
 	}
 
 	/**

@@ -19,7 +19,7 @@ class ReplicationReportSourceConfiguration {
 	@ConditionalOnMissingBean
 	ReplicationReportSource replicationReportSource(ReplicaNodeLifecycle lifecycle, ReplicationProperties properties,
 			BeanStateMachine beans) {
-		return new NodeStatusReportSource(lifecycle::getStatus, properties.getClusterId(), beans);
+		return new NodeStatusReportSource(lifecycle::getStatus, properties.getClusterId(), beans, lifecycle::getClient);
 	}
 
 }

@@ -2,18 +2,22 @@ package io.viewstamp.beans;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.InvocationTargetException;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.viewstamp.ReplicatedContext;
 import io.viewstamp.ReplicationException;
+import io.viewstamp.runtime.NamedCommands;
 import io.viewstamp.vsr.StateMachine;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
@@ -37,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
  * before throwing stays changed, on every replica alike. A command this application does not
  * know stops the replica (skipping it would make this replica's state diverge).
  */
-public final class BeanStateMachine implements StateMachine {
+public final class BeanStateMachine implements StateMachine, NamedCommands {
 
 	/** Room for a small snapshot, so that the common case writes without growing the buffer. */
 	private static final int SNAPSHOT_BUFFER_SIZE_BYTES_INITIAL = 4096;
@@ -55,6 +59,12 @@ public final class BeanStateMachine implements StateMachine {
 
 	/** By name, sorted, so that snapshots list the beans in the same order on every replica; guarded by the lock. */
 	private final Map<String, ReplicatedBean> beans = new TreeMap<>();
+
+	/**
+	 * The names of the registered beans' commands; concurrent, as the network's threads read it at
+	 * each handshake, and never behind the lock, which a long command holds.
+	 */
+	private final Set<String> commandNames = new ConcurrentSkipListSet<>();
 
 	/** The op of the last command applied, and that command's index among its op's commands (one op may carry many). */
 	private long lastOp = -1;
@@ -102,11 +112,25 @@ public final class BeanStateMachine implements StateMachine {
 						+ "replicated beans must be singletons with unique names");
 			}
 			this.beans.put(name, bean);
+			bean.methods()
+				.values()
+				.stream()
+				.filter(ReplicatedMethod::isCommand)
+				.forEach((method) -> this.commandNames.add(method.commandName(name)));
 		}
 		finally {
 			this.lock.writeLock().unlock();
 		}
 		return bean;
+	}
+
+	/**
+	 * The names of every command of every registered bean, {@code bean#signature}, which the replica
+	 * advertises to its peers; reads are left out, as they never travel.
+	 */
+	@Override
+	public Set<String> commandNames() {
+		return Collections.unmodifiableSet(this.commandNames);
 	}
 
 	/** Whether this thread is applying a command (so a call of a replicated bean is part of it). */

@@ -87,6 +87,17 @@ public final class CommandCodec {
 	}
 
 	/**
+	 * The name a replica advertises for a command to its peers, so that they can tell which commands
+	 * every member knows in a rolling upgrade.
+	 * @param beanName the bean's name
+	 * @param signature the method's {@link #signature}
+	 * @return e.g. {@code ledger#add(java.lang.String,int)}
+	 */
+	public static String commandName(String beanName, String signature) {
+		return beanName + "#" + signature;
+	}
+
+	/**
 	 * Checks that Jackson can carry every argument and the result of {@code method} without
 	 * default typing.
 	 * @param beanName the bean's name, for the error

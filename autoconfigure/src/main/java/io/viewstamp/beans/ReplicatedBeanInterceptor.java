@@ -2,11 +2,13 @@ package io.viewstamp.beans;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
+import io.viewstamp.CommandNotYetAvailableException;
 import io.viewstamp.Consistency;
 import io.viewstamp.ReplicationCommittedException;
 import io.viewstamp.ReplicationException;
@@ -132,6 +134,12 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 		ReplicationClient replicationClient = this.client.get();
 		if (replicationClient == null) {
 			return notRunning(method);
+		}
+		// In a rolling upgrade, a member still on the old release would have to stop at a command it lacks.
+		String name = method.commandName(this.bean.name());
+		SortedMap<Integer, String> lacking = replicationClient.replicasLacking(name);
+		if (!lacking.isEmpty()) {
+			return CompletableFuture.failedFuture(new CommandNotYetAvailableException(name, lacking));
 		}
 		return replicationClient.submit(command);
 	}

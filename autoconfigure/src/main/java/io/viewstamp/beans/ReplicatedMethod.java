@@ -21,6 +21,11 @@ import tools.jackson.databind.JavaType;
 record ReplicatedMethod(Method method, String signature, List<JavaType> parameterTypes, @Nullable JavaType resultType,
 		boolean returnsFuture, @Nullable Consistency readConsistency) {
 
+	/** The name this command has among replicas, {@code bean#signature}, in {@code bean}. */
+	String commandName(String beanName) {
+		return CommandCodec.commandName(beanName, this.signature);
+	}
+
 	/** Whether calls go through the log. */
 	boolean isCommand() {
 		return this.readConsistency == null;

@@ -1,12 +1,25 @@
 package io.viewstamp.runtime;
 
+import java.util.Collections;
+import java.util.SortedMap;
+
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.Request;
 
 /**
- * What the client needs of the replica it runs beside; every call is made on the replica's loop.
+ * What the client needs of the replica it runs beside; every call but {@link #replicasLacking} is
+ * made on the replica's loop.
  */
 interface ClientEnvironment {
+
+	/**
+	 * The members that, by their last handshake, do not know the command named {@code commandName};
+	 * safe from any thread. None, unless the replica's state machine names its commands.
+	 * @return index to address ({@code host:port}) of each
+	 */
+	default SortedMap<Integer, String> replicasLacking(String commandName) {
+		return Collections.emptySortedMap();
+	}
 
 	/** The cluster the replica belongs to. */
 	Cluster cluster();

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +28,7 @@ import io.viewstamp.storage.FileStorage;
 import io.viewstamp.storage.StorageCompletions;
 import io.viewstamp.transport.MessageListener;
 import io.viewstamp.transport.NettyTransport;
+import io.viewstamp.transport.PeerAddress;
 import io.viewstamp.transport.PeerStatus;
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.DurableState;
@@ -76,6 +79,9 @@ public final class ReplicaNode implements AutoCloseable {
 	private final ReplyRoutes routes = new ReplyRoutes();
 
 	private final ReplicationClient client;
+
+	/** Set once, by {@link #open}. */
+	private volatile @Nullable CommandAvailability commands;
 
 	/** What {@link #open} starts: {@code null} before, and after an open that failed part way. */
 	private @Nullable FileStorage storage;
@@ -175,11 +181,15 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private void open(RuntimeOptions options, StateMachine stateMachine) {
 		long tickNanos = options.tickInterval().toNanos();
+		CommandAvailability availability = CommandAvailability.of(stateMachine, this.configuration);
+		this.commands = availability;
 		if (this.cluster.replicaCount() > 1 && !isFormatted(this.configuration)) {
 			// No data: the network only, and the storage once every member has said whether it holds any.
 			this.formation = new Formation(this.configuration);
 			this.transport = NettyTransport.start(this.cluster.clusterId(), this.configuration.replica(),
-					this.configuration.peers(), options.transport(), new Inbound(), () -> isFormatted(this.configuration));
+					this.configuration.peers(), options.transport(), new Inbound(), () -> isFormatted(this.configuration),
+					availability.local());
+			availability.attach(this.transport);
 			this.status = NodeStatus.forming(this.configuration.replica(), this.cluster.replicaCount());
 			logger.log(Level.INFO, () -> "Replica " + this.configuration.replica() + " has no data in "
 					+ this.configuration.dataDirectory() + ": it asks every member whether it holds data, and forms a new "
@@ -193,7 +203,8 @@ public final class ReplicaNode implements AutoCloseable {
 		// have somewhere to go; what arrives before the replica exists is dropped.
 		if (this.cluster.replicaCount() > 1) {
 			this.transport = NettyTransport.start(this.cluster.clusterId(), this.configuration.replica(),
-					this.configuration.peers(), options.transport(), new Inbound());
+					this.configuration.peers(), options.transport(), new Inbound(), () -> true, availability.local());
+			availability.attach(this.transport);
 		}
 		onLoopAndWait(() -> createReplica(options, stateMachine, storage));
 		this.loop.scheduleAtFixedRate(() -> guarded(this::tick), tickNanos, tickNanos, TimeUnit.NANOSECONDS);
@@ -280,6 +291,24 @@ public final class ReplicaNode implements AutoCloseable {
 				(storage != null) ? storage.statistics() : NodeStatus.NO_STORAGE,
 				last.acknowledgedOps(), this.divergences, this.lastDivergence, this.stateChecks.lastAgreedOp(),
 				peerRefusals(), last.ignoredMessages());
+	}
+
+	/**
+	 * The members that, by their last handshake since this replica started, do not know the command
+	 * named {@code commandName} (they run an older release of the application): a command none lacks
+	 * may be submitted. Safe from any thread.
+	 * @param commandName a name the application's {@link NamedCommands} gives
+	 * @return index to address of each member lacking it, in index order; empty when none does
+	 */
+	public SortedMap<Integer, PeerAddress> replicasLacking(String commandName) {
+		CommandAvailability availability = this.commands;
+		return (availability != null) ? availability.replicasLacking(commandName) : Collections.emptySortedMap();
+	}
+
+	/** {@code what} as text ending with one period, so that messages built of messages read as sentences. */
+	static String sentence(Object what) {
+		String text = String.valueOf(what);
+		return text.endsWith(".") ? text : text + ".";
 	}
 
 	/** The configuration the replica runs with. */
@@ -522,8 +551,8 @@ public final class ReplicaNode implements AutoCloseable {
 		}
 		if (cause != null) {
 			this.stopCause = cause.toString();
-			logger.log(Level.ERROR, "Replica " + this.configuration.replica() + " stops: " + cause
-					+ ". Restart it from its data directory once the cause is fixed.", cause);
+			logger.log(Level.ERROR, "Replica " + this.configuration.replica() + " stops: " + sentence(cause)
+					+ " Restart it from its data directory once the cause is fixed.", cause);
 		}
 		this.stopped = true;
 		PrimaryHandOver under = this.handOver;
@@ -675,6 +704,17 @@ public final class ReplicaNode implements AutoCloseable {
 
 	/** The client's view of this replica. */
 	private final class Environment implements ClientEnvironment {
+
+		@Override
+		public SortedMap<Integer, String> replicasLacking(String commandName) {
+			SortedMap<Integer, PeerAddress> lacking = ReplicaNode.this.replicasLacking(commandName);
+			if (lacking.isEmpty()) {
+				return Collections.emptySortedMap();
+			}
+			SortedMap<Integer, String> addresses = new TreeMap<>();
+			lacking.forEach((replica, address) -> addresses.put(replica, address.toString()));
+			return addresses;
+		}
 
 		@Override
 		public Cluster cluster() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,6 +98,19 @@ public final class ReplicationClient {
 					+ "linearizable reads (see barrier()): give the command another encoding");
 		}
 		return enqueue(command.clone(), false);
+	}
+
+	/**
+	 * The members of the cluster that, by their last handshake with this replica, do not know the
+	 * command named {@code commandName}: they run an older release of the application, and a
+	 * command submitted now would stop them. Callable from any thread; cheap enough to ask before
+	 * each command.
+	 * @param commandName a name the application's {@link NamedCommands} gives
+	 * @return index to address ({@code host:port}) of each member lacking it, in index order; empty
+	 * when none does, and always for a state machine that names no commands
+	 */
+	public SortedMap<Integer, String> replicasLacking(String commandName) {
+		return this.environment.replicasLacking(Objects.requireNonNull(commandName, "commandName"));
 	}
 
 	/**

@@ -184,8 +184,8 @@ public final class StateMachineRunner implements Applier {
 			catch (RuntimeException | Error ex) {
 				this.failed = true;
 				IllegalStateException cause = new IllegalStateException(
-						"The state machine failed to " + what + ": " + ex + ". Its state is unknown, so the replica stops; "
-								+ "fix the state machine and restart the replica from its data directory.", ex);
+						"The state machine failed to " + what + ": " + ReplicaNode.sentence(ex) + " Its state is unknown, so the "
+								+ "replica stops; fix the state machine and restart the replica from its data directory.", ex);
 				this.loop.accept(() -> this.failure.accept(cause));
 			}
 		});

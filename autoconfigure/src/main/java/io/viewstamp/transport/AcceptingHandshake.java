@@ -75,11 +75,11 @@ final class AcceptingHandshake extends HandshakeHandler {
 						received.nonce(), acceptorNonce)
 				: new byte[PeerSecret.PROOF_SIZE_BYTES];
 		Accepted accepted = new Accepted(this.membership.clusterId(), this.membership.replica(), acceptorNonce, proof,
-				this.membership.holdsData().getAsBoolean());
+				this.membership.holdsData().getAsBoolean(), this.membership.commands().get());
 		context.writeAndFlush(FrameDecoder.frame(HandshakeCodec.encode(accepted)));
 		if (secret == null) {
 			Peer peer = this.peers.apply(received.dialer());
-			peer.heard(received.holdsData());
+			peer.heard(received.holdsData(), received.commands());
 			complete(context, this.membership.replica(), peer);
 			return;
 		}
@@ -104,7 +104,7 @@ final class AcceptingHandshake extends HandshakeHandler {
 			return;
 		}
 		Peer peer = this.peers.apply(hello.dialer());
-		peer.heard(hello.holdsData());
+		peer.heard(hello.holdsData(), hello.commands());
 		complete(context, this.membership.replica(), peer);
 	}
 

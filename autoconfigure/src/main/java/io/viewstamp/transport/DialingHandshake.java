@@ -34,7 +34,8 @@ final class DialingHandshake extends HandshakeHandler {
 	@Override
 	void opened(ChannelHandlerContext context) {
 		Hello hello = new Hello(this.membership.clusterId(), this.membership.replica(), this.peer.replica(),
-				options().secret() != null, this.nonce, this.membership.holdsData().getAsBoolean());
+				options().secret() != null, this.nonce, this.membership.holdsData().getAsBoolean(),
+				this.membership.commands().get());
 		context.writeAndFlush(FrameDecoder.frame(HandshakeCodec.encode(hello)));
 	}
 
@@ -71,7 +72,7 @@ final class DialingHandshake extends HandshakeHandler {
 					accepted.nonce())))));
 		}
 		this.dialer.handshakeCompleted();
-		this.peer.heard(accepted.holdsData());
+		this.peer.heard(accepted.holdsData(), accepted.commands());
 		complete(context, this.membership.replica(), this.peer);
 	}
 

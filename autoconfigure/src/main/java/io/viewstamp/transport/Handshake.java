@@ -20,25 +20,27 @@ sealed interface Handshake permits Handshake.Hello, Handshake.Accepted, Handshak
 	 * @param nonce the dialer's fresh random bytes, which the acceptor's proof covers
 	 * @param holdsData whether the dialer's data directory holds a replica's state (it is formatted),
 	 * which a replica without data asks of every member before it forms a new cluster
+	 * @param commands the commands the dialer's application knows
 	 */
 	record Hello(long clusterId, int dialer, int acceptor, boolean authenticated, byte[] nonce,
-			boolean holdsData) implements Handshake {
+			boolean holdsData, CommandCatalog commands) implements Handshake {
 
 		/** A hello without a secret, whose nonce is all zeros (nothing covers it). */
 		Hello(long clusterId, int dialer, int acceptor) {
 			this(clusterId, dialer, acceptor, false, new byte[PeerSecret.NONCE_SIZE_BYTES]);
 		}
 
-		/** A hello of a replica that holds data. */
+		/** A hello of a replica that holds data and names no command. */
 		Hello(long clusterId, int dialer, int acceptor, boolean authenticated, byte[] nonce) {
-			this(clusterId, dialer, acceptor, authenticated, nonce, true);
+			this(clusterId, dialer, acceptor, authenticated, nonce, true, CommandCatalog.EMPTY);
 		}
 
 		@Override
 		public boolean equals(Object other) {
 			return other instanceof Hello hello && hello.clusterId == this.clusterId && hello.dialer == this.dialer
 					&& hello.acceptor == this.acceptor && hello.authenticated == this.authenticated
-					&& Arrays.equals(hello.nonce, this.nonce) && hello.holdsData == this.holdsData;
+					&& Arrays.equals(hello.nonce, this.nonce) && hello.holdsData == this.holdsData
+					&& hello.commands.equals(this.commands);
 		}
 
 		@Override
@@ -50,7 +52,7 @@ sealed interface Handshake permits Handshake.Hello, Handshake.Accepted, Handshak
 		public String toString() {
 			return "Hello[clusterId=" + this.clusterId + ", dialer=" + this.dialer + ", acceptor=" + this.acceptor
 					+ ", authenticated=" + this.authenticated + ", nonce=" + HexFormat.of().formatHex(this.nonce)
-					+ ", holdsData=" + this.holdsData + "]";
+					+ ", holdsData=" + this.holdsData + ", commands=" + this.commands.size() + "]";
 		}
 
 	}
@@ -62,24 +64,27 @@ sealed interface Handshake permits Handshake.Hello, Handshake.Accepted, Handshak
 	 * @param nonce the acceptor's fresh random bytes, which the dialer's proof covers
 	 * @param proof the acceptor's proof of the shared secret, or zeros without one
 	 * @param holdsData whether the acceptor's data directory holds a replica's state
+	 * @param commands the commands the acceptor's application knows
 	 */
-	record Accepted(long clusterId, int acceptor, byte[] nonce, byte[] proof, boolean holdsData) implements Handshake {
+	record Accepted(long clusterId, int acceptor, byte[] nonce, byte[] proof, boolean holdsData,
+			CommandCatalog commands) implements Handshake {
 
 		/** An acceptance without a secret: nonce and proof all zeros. */
 		Accepted(long clusterId, int acceptor) {
 			this(clusterId, acceptor, new byte[PeerSecret.NONCE_SIZE_BYTES], new byte[PeerSecret.PROOF_SIZE_BYTES]);
 		}
 
-		/** An acceptance of a replica that holds data. */
+		/** An acceptance of a replica that holds data and names no command. */
 		Accepted(long clusterId, int acceptor, byte[] nonce, byte[] proof) {
-			this(clusterId, acceptor, nonce, proof, true);
+			this(clusterId, acceptor, nonce, proof, true, CommandCatalog.EMPTY);
 		}
 
 		@Override
 		public boolean equals(Object other) {
 			return other instanceof Accepted accepted && accepted.clusterId == this.clusterId
 					&& accepted.acceptor == this.acceptor && Arrays.equals(accepted.nonce, this.nonce)
-					&& Arrays.equals(accepted.proof, this.proof) && accepted.holdsData == this.holdsData;
+					&& Arrays.equals(accepted.proof, this.proof) && accepted.holdsData == this.holdsData
+					&& accepted.commands.equals(this.commands);
 		}
 
 		@Override
@@ -91,7 +96,8 @@ sealed interface Handshake permits Handshake.Hello, Handshake.Accepted, Handshak
 		@Override
 		public String toString() {
 			return "Accepted[clusterId=" + this.clusterId + ", acceptor=" + this.acceptor + ", nonce="
-					+ HexFormat.of().formatHex(this.nonce) + ", holdsData=" + this.holdsData + "]";
+					+ HexFormat.of().formatHex(this.nonce) + ", holdsData=" + this.holdsData + ", commands="
+					+ this.commands.size() + "]";
 		}
 
 	}

@@ -17,15 +17,20 @@ import io.viewstamp.transport.Handshake.Refused;
  * handshake := magic u32 (0x52545356, the bytes "VSTR") | handshake version u8 | message version u8 | kind u8 | body
  * Hello    (kind 1, dialer to acceptor) := cluster id i64 | dialer index i32 | acceptor index i32
  *                                         | authenticated u8 (0 or 1) | nonce, 16 bytes | holds data u8 (0 or 1)
+ *                                         | commands
  * Accepted (kind 2, acceptor to dialer) := cluster id i64 | acceptor index i32 | nonce, 16 bytes
  *                                         | proof, 32 bytes (zeros without a secret) | holds data u8 (0 or 1)
+ *                                         | commands
+ * commands := count u16 (at most 4096) | fingerprint u64, strictly ascending, count times
  * Refused  (kind 3, either way)         := reason length u16 | reason, UTF-8, at most 1024 bytes
  * Proven   (kind 4, dialer to acceptor) := proof, 32 bytes (only with a secret)
  * </pre>
  *
  * <p>The proofs are {@link PeerSecret}'s HMACs over both nonces; version 2 added them. Version 3
  * added whether each end's data directory holds a replica's state, which a replica without data
- * asks of every member before it forms a new cluster (or recovers, when one holds data).
+ * asks of every member before it forms a new cluster (or recovers, when one holds data). Version 4
+ * added the {@link CommandCatalog} of each end's application, which a replica checks a command
+ * against before it submits it, so that a rolling upgrade never hands a replica a command it lacks.
  *
  * <p>The handshake version is {@link #VERSION}; the message version is {@link MessageCodec#VERSION},
  * so that replicas whose messages would not decode refuse each other at once, with a reason, rather
@@ -40,7 +45,7 @@ final class HandshakeCodec {
 	static final int MAGIC = 0x52545356;
 
 	/** The version of this handshake format; a reader refuses any other. */
-	static final byte VERSION = 3;
+	static final byte VERSION = 4;
 
 	/** The longest reason a refusal carries; a longer one is cut. */
 	static final int REASON_SIZE_BYTES_MAX = 1024;
@@ -48,8 +53,8 @@ final class HandshakeCodec {
 	/** Magic, two versions and the kind, before every body. */
 	static final int PREFIX_SIZE_BYTES = Integer.BYTES + 3;
 
-	/** The largest handshake payload, a refusal with the longest reason; a frame claiming more is refused. */
-	static final int HANDSHAKE_SIZE_BYTES_MAX = PREFIX_SIZE_BYTES + Short.BYTES + REASON_SIZE_BYTES_MAX;
+	/** The largest command catalog, its count and fingerprints. */
+	private static final int COMMANDS_SIZE_BYTES_MAX = Short.BYTES + CommandCatalog.COMMANDS_MAX * Long.BYTES;
 
 	static final byte KIND_HELLO = 1;
 
@@ -65,6 +70,13 @@ final class HandshakeCodec {
 	private static final int ACCEPTED_BODY_SIZE_BYTES = Long.BYTES + Integer.BYTES + PeerSecret.NONCE_SIZE_BYTES
 			+ PeerSecret.PROOF_SIZE_BYTES + 1;
 
+	/**
+	 * The largest handshake payload, an acceptance with the largest catalog; a frame claiming more is
+	 * refused before it is read.
+	 */
+	static final int HANDSHAKE_SIZE_BYTES_MAX = PREFIX_SIZE_BYTES
+			+ Math.max(ACCEPTED_BODY_SIZE_BYTES + COMMANDS_SIZE_BYTES_MAX, Short.BYTES + REASON_SIZE_BYTES_MAX);
+
 	private HandshakeCodec() {
 	}
 
@@ -75,21 +87,23 @@ final class HandshakeCodec {
 	 */
 	static byte[] encode(Handshake handshake) {
 		if (handshake instanceof Hello hello) {
-			return prefix(KIND_HELLO, HELLO_BODY_SIZE_BYTES).putLong(hello.clusterId())
+			ByteBuffer out = prefix(KIND_HELLO, HELLO_BODY_SIZE_BYTES + commandsSize(hello.commands()))
+				.putLong(hello.clusterId())
 				.putInt(hello.dialer())
 				.putInt(hello.acceptor())
 				.put(hello.authenticated() ? (byte) 1 : (byte) 0)
 				.put(sized(hello.nonce(), PeerSecret.NONCE_SIZE_BYTES, "nonce"))
-				.put(hello.holdsData() ? (byte) 1 : (byte) 0)
-				.array();
+				.put(hello.holdsData() ? (byte) 1 : (byte) 0);
+			return putCommands(out, hello.commands()).array();
 		}
 		if (handshake instanceof Accepted accepted) {
-			return prefix(KIND_ACCEPTED, ACCEPTED_BODY_SIZE_BYTES).putLong(accepted.clusterId())
+			ByteBuffer out = prefix(KIND_ACCEPTED, ACCEPTED_BODY_SIZE_BYTES + commandsSize(accepted.commands()))
+				.putLong(accepted.clusterId())
 				.putInt(accepted.acceptor())
 				.put(sized(accepted.nonce(), PeerSecret.NONCE_SIZE_BYTES, "nonce"))
 				.put(sized(accepted.proof(), PeerSecret.PROOF_SIZE_BYTES, "proof"))
-				.put(accepted.holdsData() ? (byte) 1 : (byte) 0)
-				.array();
+				.put(accepted.holdsData() ? (byte) 1 : (byte) 0);
+			return putCommands(out, accepted.commands()).array();
 		}
 		if (handshake instanceof Proven proven) {
 			return prefix(KIND_PROVEN, PeerSecret.PROOF_SIZE_BYTES)
@@ -126,7 +140,7 @@ final class HandshakeCodec {
 					+ MessageCodec.VERSION + ": run the same Viewstamp release on every replica");
 		}
 		if (kind == KIND_HELLO) {
-			requireBody(in, HELLO_BODY_SIZE_BYTES, "hello");
+			requireAtLeast(in, HELLO_BODY_SIZE_BYTES + Short.BYTES, "hello");
 			long clusterId = in.getLong();
 			int dialer = in.getInt();
 			int acceptor = in.getInt();
@@ -136,18 +150,49 @@ final class HandshakeCodec {
 						+ ", not 0 or 1");
 			}
 			byte[] nonce = bytes(in, PeerSecret.NONCE_SIZE_BYTES);
-			return new Hello(clusterId, dialer, acceptor, authenticated == 1, nonce, flag(in, "hello's holds-data"));
+			boolean holdsData = flag(in, "hello's holds-data");
+			return new Hello(clusterId, dialer, acceptor, authenticated == 1, nonce, holdsData, commands(in, "hello"));
 		}
 		if (kind == KIND_ACCEPTED) {
-			requireBody(in, ACCEPTED_BODY_SIZE_BYTES, "acceptance");
-			return new Accepted(in.getLong(), in.getInt(), bytes(in, PeerSecret.NONCE_SIZE_BYTES),
-					bytes(in, PeerSecret.PROOF_SIZE_BYTES), flag(in, "acceptance's holds-data"));
+			requireAtLeast(in, ACCEPTED_BODY_SIZE_BYTES + Short.BYTES, "acceptance");
+			long clusterId = in.getLong();
+			int acceptor = in.getInt();
+			byte[] nonce = bytes(in, PeerSecret.NONCE_SIZE_BYTES);
+			byte[] proof = bytes(in, PeerSecret.PROOF_SIZE_BYTES);
+			boolean holdsData = flag(in, "acceptance's holds-data");
+			return new Accepted(clusterId, acceptor, nonce, proof, holdsData, commands(in, "acceptance"));
 		}
 		if (kind == KIND_PROVEN) {
 			requireBody(in, PeerSecret.PROOF_SIZE_BYTES, "proof");
 			return new Proven(bytes(in, PeerSecret.PROOF_SIZE_BYTES));
 		}
 		throw new MalformedMessageException("the handshake has unknown kind " + kind);
+	}
+
+	private static int commandsSize(CommandCatalog commands) {
+		return Short.BYTES + commands.size() * Long.BYTES;
+	}
+
+	private static ByteBuffer putCommands(ByteBuffer out, CommandCatalog commands) {
+		out.putShort((short) commands.size());
+		for (long fingerprint : commands.fingerprints()) {
+			out.putLong(fingerprint);
+		}
+		return out;
+	}
+
+	/** The catalog that ends a hello or an acceptance: nothing may follow it. */
+	private static CommandCatalog commands(ByteBuffer in, String what) {
+		int count = Short.toUnsignedInt(in.getShort());
+		if (count > CommandCatalog.COMMANDS_MAX || in.remaining() != count * Long.BYTES) {
+			throw new MalformedMessageException("the handshake " + what + " advertises " + count + " commands (at most "
+					+ CommandCatalog.COMMANDS_MAX + "), and " + in.remaining() + " bytes follow, not " + count * Long.BYTES);
+		}
+		long[] fingerprints = new long[count];
+		for (int i = 0; i < count; i++) {
+			fingerprints[i] = in.getLong();
+		}
+		return CommandCatalog.ofFingerprints(fingerprints);
 	}
 
 	private static ByteBuffer prefix(byte kind, int bodySizeBytes) {
@@ -184,6 +229,13 @@ final class HandshakeCodec {
 		if (in.remaining() != sizeBytes) {
 			throw new MalformedMessageException("the handshake " + what + " has " + in.remaining() + " bytes after its "
 					+ "kind, not the " + sizeBytes + " of its format");
+		}
+	}
+
+	private static void requireAtLeast(ByteBuffer in, int sizeBytes, String what) {
+		if (in.remaining() < sizeBytes) {
+			throw new MalformedMessageException("the handshake " + what + " has " + in.remaining() + " bytes after its "
+					+ "kind, fewer than the " + sizeBytes + " of its format before its commands");
 		}
 	}
 

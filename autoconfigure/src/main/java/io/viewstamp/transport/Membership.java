@@ -5,8 +5,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import io.viewstamp.transport.Handshake.Accepted;
 import io.viewstamp.transport.Handshake.Hello;
@@ -21,8 +22,10 @@ import io.viewstamp.vsr.Cluster;
  * @param replica this replica's index
  * @param addresses every replica's address, in index order, this one's included
  * @param holdsData whether this replica's data directory holds a replica's state, as its handshakes say now
+ * @param commands the commands this replica's application knows, as its handshakes say now
  */
-record Membership(long clusterId, int replica, List<PeerAddress> addresses, BooleanSupplier holdsData) {
+record Membership(long clusterId, int replica, List<PeerAddress> addresses, BooleanSupplier holdsData,
+		Supplier<CommandCatalog> commands) {
 
 	private static final String SAME_PEER_LIST = "check that every replica has the same peer list "
 			+ "(replication.peers), in the same order";
@@ -36,14 +39,16 @@ record Membership(long clusterId, int replica, List<PeerAddress> addresses, Bool
 	 * @throws TransportException when it is inconsistent, saying what to change
 	 */
 	static Membership of(long clusterId, int replica, List<PeerAddress> peers) {
-		return of(clusterId, replica, peers, () -> true);
+		return of(clusterId, replica, peers, () -> true, () -> CommandCatalog.EMPTY);
 	}
 
 	/**
-	 * Checks a configuration, of a replica whose handshakes say what {@code holdsData} says at the time.
+	 * Checks a configuration, of a replica whose handshakes say what {@code holdsData} and
+	 * {@code commands} say at the time.
 	 * @throws TransportException when it is inconsistent, saying what to change
 	 */
-	static Membership of(long clusterId, int replica, List<PeerAddress> peers, BooleanSupplier holdsData) {
+	static Membership of(long clusterId, int replica, List<PeerAddress> peers, BooleanSupplier holdsData,
+			Supplier<CommandCatalog> commands) {
 		if (peers.isEmpty()) {
 			throw new TransportException("The peer list is empty: list every replica's host:port, this one's included");
 		}
@@ -71,7 +76,7 @@ record Membership(long clusterId, int replica, List<PeerAddress> addresses, Bool
 			}
 			addresses.add(address);
 		}
-		return new Membership(clusterId, replica, addresses, holdsData);
+		return new Membership(clusterId, replica, addresses, holdsData, commands);
 	}
 
 	/** The number of replicas. */

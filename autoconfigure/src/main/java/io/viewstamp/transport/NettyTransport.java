@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -139,31 +140,35 @@ public final class NettyTransport implements AutoCloseable {
 	 */
 	public static NettyTransport start(long clusterId, int replica, List<PeerAddress> peers, TransportOptions options,
 			MessageListener listener) {
-		return start(clusterId, replica, peers, options, listener, () -> true, AddressLookup.SYSTEM);
+		return start(clusterId, replica, peers, options, listener, () -> true, () -> CommandCatalog.EMPTY,
+				AddressLookup.SYSTEM);
 	}
 
 	/**
-	 * {@link #start(long, int, List, TransportOptions, MessageListener)} for a replica whose data
-	 * directory may not hold a replica's state yet: each handshake tells the peer what
-	 * {@code holdsData} says at the time, and {@link #peerHoldsData} what the peer's said.
+	 * {@link #start(long, int, List, TransportOptions, MessageListener)} for a replica that tells its
+	 * peers, in each handshake, what {@code holdsData} says at the time (its data directory may not
+	 * hold a replica's state yet) and which commands {@code commands} says its application knows;
+	 * {@link #peerHoldsData} and {@link #peerCommands} say what each peer's last handshake said.
 	 */
 	public static NettyTransport start(long clusterId, int replica, List<PeerAddress> peers, TransportOptions options,
-			MessageListener listener, BooleanSupplier holdsData) {
-		return start(clusterId, replica, peers, options, listener, holdsData, AddressLookup.SYSTEM);
+			MessageListener listener, BooleanSupplier holdsData, Supplier<CommandCatalog> commands) {
+		return start(clusterId, replica, peers, options, listener, holdsData, commands, AddressLookup.SYSTEM);
 	}
 
 	/** {@link #start(long, int, List, TransportOptions, MessageListener)} with another lookup of the peers' addresses. */
 	static NettyTransport start(long clusterId, int replica, List<PeerAddress> peers, TransportOptions options,
 			MessageListener listener, AddressLookup lookup) {
-		return start(clusterId, replica, peers, options, listener, () -> true, lookup);
+		return start(clusterId, replica, peers, options, listener, () -> true, () -> CommandCatalog.EMPTY, lookup);
 	}
 
 	private static NettyTransport start(long clusterId, int replica, List<PeerAddress> peers, TransportOptions options,
-			MessageListener listener, BooleanSupplier holdsData, AddressLookup lookup) {
+			MessageListener listener, BooleanSupplier holdsData, Supplier<CommandCatalog> commands,
+			AddressLookup lookup) {
 		Objects.requireNonNull(peers, "peers");
 		Objects.requireNonNull(options, "options");
 		Objects.requireNonNull(listener, "listener");
-		Membership membership = Membership.of(clusterId, replica, peers, holdsData);
+		Objects.requireNonNull(commands, "commands");
+		Membership membership = Membership.of(clusterId, replica, peers, holdsData, commands);
 		NettyTransport transport = new NettyTransport(membership, listener);
 		try {
 			transport.listen(options);
@@ -269,6 +274,16 @@ public final class NettyTransport implements AutoCloseable {
 	public @Nullable Boolean peerHoldsData(int replica) {
 		Peer peer = (replica >= 0 && replica < this.peers.size()) ? this.peers.get(replica) : null;
 		return (peer != null) ? peer.holdsData() : null;
+	}
+
+	/**
+	 * The commands replica {@code replica} advertised at its last completed handshake, kept after its
+	 * connection closes (a replica stopped for an upgrade runs its old release until it says otherwise).
+	 * @return its catalog, or {@code null} when no handshake with it completed since this replica started
+	 */
+	public @Nullable CommandCatalog peerCommands(int replica) {
+		Peer peer = (replica >= 0 && replica < this.peers.size()) ? this.peers.get(replica) : null;
+		return (peer != null) ? peer.commands() : null;
 	}
 
 	/**

@@ -35,6 +35,13 @@ final class Peer {
 	/** What the peer's last completed handshake said of its data directory; {@code null} before one. */
 	private volatile @Nullable Boolean holdsData;
 
+	/**
+	 * The commands the peer's last completed handshake advertised; {@code null} before one. Kept
+	 * when the connection closes: a peer that stopped for its upgrade still runs its old release
+	 * until it says otherwise.
+	 */
+	private volatile @Nullable CommandCatalog commands;
+
 	private final LongAdder messagesSent = new LongAdder();
 
 	private final LongAdder messagesReceived = new LongAdder();
@@ -49,9 +56,15 @@ final class Peer {
 		this.closing = closing;
 	}
 
-	/** The peer's handshake said whether its data directory holds a replica's state. */
-	void heard(boolean peerHoldsData) {
+	/** The peer's handshake said whether its data directory holds a replica's state, and which commands it knows. */
+	void heard(boolean peerHoldsData, CommandCatalog peerCommands) {
 		this.holdsData = peerHoldsData;
+		this.commands = peerCommands;
+	}
+
+	/** The commands the peer advertised at its last handshake; {@code null} before one. */
+	@Nullable CommandCatalog commands() {
+		return this.commands;
 	}
 
 	/** Whether the peer's data directory held a replica's state at its last handshake; {@code null} before one. */

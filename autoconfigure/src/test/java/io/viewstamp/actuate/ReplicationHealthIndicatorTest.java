@@ -88,8 +88,8 @@ class ReplicationHealthIndicatorTest {
 	}
 
 	private static ReplicationReport report(String status, boolean first, boolean second, boolean stopped) {
-		List<ReplicationReport.Peer> peers = List.of(new ReplicationReport.Peer(1, "localhost:7402", first, null),
-				new ReplicationReport.Peer(2, "localhost:7403", second, null));
+		List<ReplicationReport.Peer> peers = List.of(new ReplicationReport.Peer(1, "localhost:7402", first, null, List.of()),
+				new ReplicationReport.Peer(2, "localhost:7403", second, null, List.of()));
 		return new ReplicationReport("demo", 0, 3, status, 3, 0, 10, 9, 9, stopped, stopped ? "disk full" : null, peers,
 				journal(), 0, null, 0, Map.of(), List.of());
 	}

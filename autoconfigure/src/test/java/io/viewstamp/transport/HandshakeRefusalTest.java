@@ -142,7 +142,7 @@ class HandshakeRefusalTest {
 	void otherReleaseIsRefusedNamingTheVersions() throws IOException {
 		this.fixture.start(1, this.listener);
 		byte[] hello = RawPeer.hello(TransportFixture.CLUSTER_ID, 0, 1);
-		hello[4] = 4;
+		hello[4] = 3;
 		assertRefused(hello, "run the same Viewstamp release on every replica");
 	}
 

@@ -73,12 +73,13 @@ final class RawPeer implements AutoCloseable {
 	 * id, dialer, acceptor, not authenticated, a nonce of zeros, holds data.
 	 */
 	static byte[] hello(long clusterId, int dialer, int acceptor) {
-		return prefix(KIND_HELLO, Long.BYTES + 2 * Integer.BYTES + 1 + 16 + 1).putLong(clusterId)
+		return prefix(KIND_HELLO, Long.BYTES + 2 * Integer.BYTES + 1 + 16 + 1 + 2).putLong(clusterId)
 			.putInt(dialer)
 			.putInt(acceptor)
 			.put((byte) 0)
 			.put(new byte[16])
 			.put((byte) 1)
+			.putShort((short) 0)
 			.array();
 	}
 
@@ -89,17 +90,20 @@ final class RawPeer implements AutoCloseable {
 	static void assertIsHello(byte[] frame, long clusterId, int dialer, int acceptor) {
 		byte[] expected = hello(clusterId, dialer, acceptor);
 		assertThat(frame).hasSameSizeAs(expected);
-		int nonceOffset = expected.length - 17;
+		int nonceOffset = expected.length - 19;
 		assertThat(Arrays.copyOf(frame, nonceOffset)).isEqualTo(Arrays.copyOf(expected, nonceOffset));
-		assertThat(frame[frame.length - 1]).as("holds data").isEqualTo(expected[expected.length - 1]);
+		assertThat(frame[frame.length - 3]).as("holds data").isEqualTo(expected[expected.length - 3]);
+		assertThat(Arrays.copyOfRange(frame, frame.length - 2, frame.length)).as("no commands")
+			.isEqualTo(new byte[2]);
 	}
 
 	/** An acceptance without a secret: the prefix, kind 2, cluster id, acceptor, a nonce and a proof of zeros, holds data. */
 	static byte[] accepted(long clusterId, int acceptor) {
-		return prefix(KIND_ACCEPTED, Long.BYTES + Integer.BYTES + 16 + 32 + 1).putLong(clusterId)
+		return prefix(KIND_ACCEPTED, Long.BYTES + Integer.BYTES + 16 + 32 + 1 + 2).putLong(clusterId)
 			.putInt(acceptor)
 			.put(new byte[16 + 32])
 			.put((byte) 1)
+			.putShort((short) 0)
 			.array();
 	}
 
@@ -107,7 +111,7 @@ final class RawPeer implements AutoCloseable {
 		return ByteBuffer.allocate(7 + bodySizeBytes)
 			.order(ByteOrder.LITTLE_ENDIAN)
 			.put("VSTR".getBytes(StandardCharsets.US_ASCII))
-			.put((byte) 3)
+			.put((byte) 4)
 			.put((byte) 2)
 			.put(kind);
 	}
