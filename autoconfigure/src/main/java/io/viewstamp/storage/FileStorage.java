@@ -185,7 +185,7 @@ public final class FileStorage implements Storage, AutoCloseable {
 					Superblock existing = stored.superblock();
 					throw new DataDirectoryException(directory.root, "Data directory " + directory.root
 							+ " already holds the data of " + describe(existing.clusterId(), existing.replica(),
-									existing.replicaCount())
+									existing.configuration().size())
 							+ ", so it is not formatted again. Open it instead, or delete it first if that data is not needed.");
 				}
 				Opened.deleteUntrusted(directory, disk);
@@ -248,11 +248,11 @@ public final class FileStorage implements Storage, AutoCloseable {
 
 	@Override
 	public void writeSuperblock(Superblock superblock) {
-		if (superblock.clusterId() != this.clusterId || superblock.replica() != this.replica
-				|| superblock.replicaCount() != this.replicaCount) {
+		// The configuration may be another than the one formatted: a reconfiguration changes it.
+		if (superblock.clusterId() != this.clusterId || superblock.replica() != this.replica) {
 			throw new IllegalArgumentException("Superblock of " + describe(superblock.clusterId(), superblock.replica(),
-					superblock.replicaCount()) + " can not be written to the data directory " + this.directory.root + " of "
-					+ describe(this.clusterId, this.replica, this.replicaCount));
+					superblock.configuration().size()) + " can not be written to the data directory " + this.directory.root
+					+ " of " + describe(this.clusterId, this.replica, this.replicaCount));
 		}
 		enqueue(new StorageRequest.WriteSuperblock(superblock));
 	}
@@ -548,12 +548,14 @@ public final class FileStorage implements Storage, AutoCloseable {
 
 		private static void refuseOtherReplica(DataDirectory directory, Superblock superblock, long clusterId, int replica,
 				int replicaCount) {
+			// After a reconfiguration the committed configuration is the truth, whatever the peer list
+			// says; before one, the peer list must have as many replicas as the cluster was formed with.
 			if (superblock.clusterId() == clusterId && superblock.replica() == replica
-					&& superblock.replicaCount() == replicaCount) {
+					&& (superblock.configuration().epoch() > 0 || superblock.configuration().size() == replicaCount)) {
 				return;
 			}
 			throw new DataDirectoryException(directory.root, "Data directory " + directory.root + " holds the data of "
-					+ describe(superblock.clusterId(), superblock.replica(), superblock.replicaCount())
+					+ describe(superblock.clusterId(), superblock.replica(), superblock.configuration().size())
 					+ ", but this application is configured as " + describe(clusterId, replica, replicaCount)
 					+ " (replication.cluster-id, replication.replica, replication.peers). Point replication.data-dir at this "
 					+ "replica's own directory, or, if the data in " + directory.root

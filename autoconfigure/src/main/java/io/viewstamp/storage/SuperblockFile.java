@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
+import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.Superblock;
 import org.jspecify.annotations.Nullable;
 
@@ -26,17 +27,22 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * offset  0  magic           u32  "VSSB"
- * offset  4  version         u8   1
+ * offset  4  version         u8   2
  * offset  5  reserved        3 bytes, zero
  * offset  8  sequence        i64  one more for each write
  * offset 16  cluster id      i64
  * offset 24  replica         i32
- * offset 28  replica count   i32
+ * offset 28  members         u32  the configuration's members, bit i for replica i
  * offset 32  view            i64
  * offset 40  log view        i64
  * offset 48  commit          i64
- * offset 56  crc             u32  CRC32C of bytes 0..55
+ * offset 56  epoch           i64  the configuration's epoch
+ * offset 64  crc             u32  CRC32C of bytes 0..63
  * </pre>
+ *
+ * <p>Version 1, written by releases before reconfiguration, had the replica count at offset 28 and
+ * its CRC at offset 56; it is read as the cluster's first configuration (epoch 0, members
+ * {@code 0..count-1}), and the next write makes it version 2.
  */
 final class SuperblockFile {
 
@@ -45,14 +51,19 @@ final class SuperblockFile {
 	/** Each copy has a block of its own, so that a torn write of one sector never reaches the other. */
 	static final int COPY_SIZE_BYTES = 4096;
 
-	static final int RECORD_SIZE_BYTES = 60;
+	static final int RECORD_SIZE_BYTES = 68;
 
 	/** "VSSB" in little-endian order. */
 	static final int MAGIC = 'V' | ('S' << 8) | ('S' << 16) | ('B' << 24);
 
-	static final byte VERSION = 1;
+	static final byte VERSION = 2;
 
-	static final int CRC_OFFSET = 56;
+	static final int CRC_OFFSET = 64;
+
+	/** Version 1's layout: no epoch, the replica count where version 2 has the members, its CRC at 56. */
+	static final byte VERSION_1 = 1;
+
+	static final int VERSION_1_CRC_OFFSET = 56;
 
 	private static final String TEMPORARY_SUFFIX = ".tmp";
 
@@ -171,26 +182,35 @@ final class SuperblockFile {
 			.putLong(sequence)
 			.putLong(superblock.clusterId())
 			.putInt(superblock.replica())
-			.putInt(superblock.replicaCount())
+			.putInt(superblock.configuration().members())
 			.putLong(superblock.view())
 			.putLong(superblock.logView())
-			.putLong(superblock.commit());
+			.putLong(superblock.commit())
+			.putLong(superblock.configuration().epoch());
 		record.putInt(Crc32c.of(record, 0, CRC_OFFSET));
 		return record.flip();
 	}
 
 	/** The copy at {@code offset}, or {@code null} when it is missing, corrupt or of another version. */
 	private static @Nullable Copy decode(ByteBuffer file, int offset) {
-		if (file.limit() < offset + RECORD_SIZE_BYTES || file.getInt(offset) != MAGIC
-				|| file.getInt(offset + CRC_OFFSET) != Crc32c.of(file, offset, CRC_OFFSET)) {
+		if (file.limit() < offset + VERSION_1_CRC_OFFSET + Integer.BYTES || file.getInt(offset) != MAGIC) {
 			return null;
 		}
-		if (file.get(offset + 4) != VERSION) {
+		byte version = file.get(offset + 4);
+		boolean intact = (version == VERSION)
+				? file.limit() >= offset + RECORD_SIZE_BYTES
+						&& file.getInt(offset + CRC_OFFSET) == Crc32c.of(file, offset, CRC_OFFSET)
+				: version == VERSION_1
+						&& file.getInt(offset + VERSION_1_CRC_OFFSET) == Crc32c.of(file, offset, VERSION_1_CRC_OFFSET);
+		if (!intact) {
 			return null;
 		}
 		try {
-			Superblock superblock = new Superblock(file.getLong(offset + 16), file.getInt(offset + 24),
-					file.getInt(offset + 28), file.getLong(offset + 32), file.getLong(offset + 40), file.getLong(offset + 48));
+			Configuration configuration = (version == VERSION)
+					? Configuration.of(file.getLong(offset + 56), file.getInt(offset + 28))
+					: Configuration.initial(file.getInt(offset + 28));
+			Superblock superblock = new Superblock(file.getLong(offset + 16), file.getInt(offset + 24), configuration,
+					file.getLong(offset + 32), file.getLong(offset + 40), file.getLong(offset + 48));
 			return new Copy(file.getLong(offset + 8), superblock);
 		}
 		catch (IllegalStateException ex) {

@@ -87,7 +87,7 @@ final class BackupFollower {
 	private boolean followPrimary(long messageView, int sender) {
 		Replica replica = this.replica;
 		if (replica.status == Status.RECOVERING || messageView < replica.view
-				|| sender != replica.cluster.primaryOf(messageView)) {
+				|| sender != replica.configuration.primaryOf(messageView)) {
 			replica.ignore(IgnoreReason.NOT_FROM_PRIMARY);
 			return false;
 		}

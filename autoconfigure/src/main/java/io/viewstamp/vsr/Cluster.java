@@ -22,9 +22,13 @@ public record Cluster(long clusterId, int replicaCount) {
 		return (this.replicaCount - 1) / 2;
 	}
 
-	/** Replicas that must hold an op (durably) before it commits, and that a view change needs. */
+	/**
+	 * Replicas that must hold an op (durably) before it commits, and that a view change needs: a
+	 * majority, so that any two quorums share a replica. (For an odd count that is {@code f + 1};
+	 * for an even count one more, since half of the replicas and the other half share none.)
+	 */
 	public int quorum() {
-		return faultsMax() + 1;
+		return this.replicaCount / 2 + 1;
 	}
 
 	/** The primary of {@code view}. */

@@ -106,7 +106,7 @@ final class LogRepair {
 			return;
 		}
 		if (this.repair == null && replica.status != Status.RECOVERING && replica.log.op() < replica.faultyHead.op()) {
-			int source = (replica.index + 1) % replica.cluster.replicaCount();
+			int source = replica.nextMemberAfter(replica.index);
 			start(replica.log.op() + 1, replica.faultyHead.op(), replica.faultyHead.checksum(), replica.commitKnown, source,
 					RepairPurpose.FAULTY);
 		}
@@ -125,11 +125,10 @@ final class LogRepair {
 		repairFaultyEntries();
 		if (this.repair != null && this.repair.resendTimeout.fired(replica.ticks)) {
 			// Try the next replica: the one asked may be down or no longer hold the anchor.
-			int source = this.repair.source;
-			do {
-				source = (source + 1) % replica.cluster.replicaCount();
+			int source = replica.nextMemberAfter(this.repair.source);
+			if (source == replica.index) {
+				source = replica.nextMemberAfter(source);
 			}
-			while (source == replica.index);
 			this.repair.source = source;
 			request();
 		}

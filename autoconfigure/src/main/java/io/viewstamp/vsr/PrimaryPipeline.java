@@ -55,7 +55,7 @@ final class PrimaryPipeline {
 
 	PrimaryPipeline(Replica replica, Cluster cluster, ReplicaOptions options) {
 		this.replica = replica;
-		this.acknowledgedOps = new long[cluster.replicaCount()];
+		this.acknowledgedOps = new long[Cluster.REPLICAS_MAX];
 		this.heartbeatTimeout = new Timeout("heartbeat", options.heartbeatIntervalTicks());
 		this.prepareResendTimeout = new Timeout("prepare resend", options.resendIntervalTicks());
 	}
@@ -275,12 +275,14 @@ final class PrimaryPipeline {
 		while (committable < replica.log.op()) {
 			long op = committable + 1;
 			int holders = (ownVoteCounts && replica.log.durableOp() >= op) ? 1 : 0;
-			for (int backup = 0; backup < replica.cluster.replicaCount(); backup++) {
+			Configuration configuration = replica.configuration;
+			for (int position = 0; position < configuration.size(); position++) {
+				int backup = configuration.member(position);
 				if (backup != replica.index && this.acknowledgedOps[backup] >= op) {
 					holders++;
 				}
 			}
-			if (holders < replica.cluster.quorum()) {
+			if (holders < configuration.quorum()) {
 				break;
 			}
 			committable = op;
@@ -295,7 +297,8 @@ final class PrimaryPipeline {
 
 	private void resendUnacknowledgedPrepares() {
 		Replica replica = this.replica;
-		for (int backup = 0; backup < replica.cluster.replicaCount(); backup++) {
+		for (int position = 0; position < replica.configuration.size(); position++) {
+			int backup = replica.configuration.member(position);
 			if (backup == replica.index) {
 				continue;
 			}

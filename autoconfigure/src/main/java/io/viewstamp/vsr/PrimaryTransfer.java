@@ -51,7 +51,7 @@ final class PrimaryTransfer {
 	 */
 	@Nullable TransferRefusal start(int target) {
 		Replica replica = this.replica;
-		if (target < 0 || target >= replica.cluster.replicaCount()) {
+		if (!replica.configuration.contains(target)) {
 			return TransferRefusal.UNKNOWN_REPLICA;
 		}
 		if (replica.status != Status.NORMAL || !replica.isPrimary()) {
@@ -107,7 +107,7 @@ final class PrimaryTransfer {
 			return;
 		}
 		long newView = nextViewOf(this.target);
-		Invariants.check(replica.cluster.primaryOf(newView) == this.target && newView > replica.view,
+		Invariants.check(replica.configuration.primaryOf(newView) == this.target && newView > replica.view,
 				"view %d chosen for a hand-over to replica %d from view %d", newView, this.target, replica.view);
 		replica.viewChange.start(newView);
 	}
@@ -145,9 +145,10 @@ final class PrimaryTransfer {
 	/** The first view after the current one whose primary is {@code primary}. */
 	private long nextViewOf(int primary) {
 		Replica replica = this.replica;
-		int replicaCount = replica.cluster.replicaCount();
-		long ahead = Math.floorMod(primary - replica.cluster.primaryOf(replica.view), replicaCount);
-		return replica.view + ((ahead == 0) ? replicaCount : ahead);
+		Configuration configuration = replica.configuration;
+		long ahead = Math.floorMod(configuration.positionOf(primary) - configuration.positionOf(replica.primaryIndex()),
+				configuration.size());
+		return replica.view + ((ahead == 0) ? configuration.size() : ahead);
 	}
 
 }

@@ -56,11 +56,11 @@ class ProtocolRules {
 
 	/**
 	 * The votes a view change needs.
-	 * @param cluster the cluster
+	 * @param configuration the configuration of the view's epoch
 	 * @return a quorum of it
 	 */
-	int viewChangeQuorum(Cluster cluster) {
-		return cluster.quorum();
+	int viewChangeQuorum(Configuration configuration) {
+		return configuration.quorum();
 	}
 
 	/** A backup applies a start-view's commit number only to the log it has repaired to that view's. */

@@ -42,8 +42,8 @@ final class RecoveryHandler {
 		replica.status = Status.RECOVERING;
 		replica.view = 0;
 		replica.logView = 0;
-		replica.superblockDurable = new Superblock(replica.cluster.clusterId(), replica.index,
-				replica.cluster.replicaCount(), 0, 0, 0);
+		replica.superblockDurable = new Superblock(replica.cluster.clusterId(), replica.index, replica.configuration, 0,
+				0, 0);
 		replica.superblockRequested = replica.superblockDurable;
 		startRound();
 	}
@@ -98,7 +98,7 @@ final class RecoveryHandler {
 			return;
 		}
 		this.responses.put(message.replica(), message);
-		if (this.responses.size() < replica.cluster.quorum()
+		if (this.responses.size() < replica.configuration.quorum()
 				&& (replica.rules.recoversOnlyFromQuorum() || !message.fromPrimary())) {
 			return;
 		}
@@ -106,7 +106,7 @@ final class RecoveryHandler {
 		for (RecoveryResponse response : this.responses.values()) {
 			viewMax = Math.max(viewMax, response.view());
 		}
-		RecoveryResponse primary = this.responses.get(replica.cluster.primaryOf(viewMax));
+		RecoveryResponse primary = this.responses.get(replica.configuration.primaryOf(viewMax));
 		if (primary == null || primary.view() != viewMax || !primary.fromPrimary()) {
 			return;
 		}

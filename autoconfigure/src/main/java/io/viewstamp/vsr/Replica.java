@@ -59,6 +59,9 @@ public final class Replica {
 
 	final Cluster cluster;
 
+	/** The configuration of this replica's epoch: its members, quorums and primaries. */
+	Configuration configuration;
+
 	final int index;
 
 	final ReplicaOptions options;
@@ -198,6 +201,7 @@ public final class Replica {
 		Invariants.check(index >= 0 && index < cluster.replicaCount(), "replica index %d outside 0..%d", index,
 				cluster.replicaCount() - 1);
 		this.cluster = cluster;
+		this.configuration = Configuration.initial(cluster.replicaCount());
 		this.index = index;
 		this.options = options;
 		this.storage = storage;
@@ -246,8 +250,7 @@ public final class Replica {
 			this.pipeline.onRequest(request);
 		}
 		else if (message instanceof ReplicaMessage replicaMessage) {
-			if (replicaMessage.replica() < 0 || replicaMessage.replica() >= this.cluster.replicaCount()
-					|| replicaMessage.replica() == this.index) {
+			if (!this.configuration.contains(replicaMessage.replica()) || replicaMessage.replica() == this.index) {
 				return;
 			}
 			receiveFromReplica(replicaMessage);
@@ -446,8 +449,8 @@ public final class Replica {
 	}
 
 	void writeSuperblock() {
-		Superblock superblock = new Superblock(this.cluster.clusterId(), this.index, this.cluster.replicaCount(),
-				this.view, this.logView, this.commit);
+		Superblock superblock = new Superblock(this.cluster.clusterId(), this.index, this.configuration, this.view,
+				this.logView, this.commit);
 		if (!superblock.equals(this.superblockRequested)) {
 			this.superblockRequested = superblock;
 			this.storage.writeSuperblock(superblock);
@@ -459,15 +462,30 @@ public final class Replica {
 	}
 
 	void broadcast(ReplicaMessage message) {
-		for (int replica = 0; replica < this.cluster.replicaCount(); replica++) {
+		for (int position = 0; position < this.configuration.size(); position++) {
+			int replica = this.configuration.member(position);
 			if (replica != this.index) {
 				this.outbox.send(replica, message);
 			}
 		}
 	}
 
+	/**
+	 * The member after {@code replica} in index order, wrapping around: where a repair asks next.
+	 * In a configuration of one, the replica itself.
+	 */
+	int nextMemberAfter(int replica) {
+		for (int step = 1; step <= Cluster.REPLICAS_MAX; step++) {
+			int candidate = (replica + step) % Cluster.REPLICAS_MAX;
+			if (this.configuration.contains(candidate)) {
+				return candidate;
+			}
+		}
+		throw new IllegalStateException("a configuration has at least one member");
+	}
+
 	boolean isPrimaryOf(long someView) {
-		return this.cluster.primaryOf(someView) == this.index;
+		return this.configuration.primaryOf(someView) == this.index;
 	}
 
 	// Observation, for the runtime, the actuator and the simulator's checkers.
@@ -480,6 +498,11 @@ public final class Replica {
 	/** This replica's index in the configuration. */
 	public int index() {
 		return this.index;
+	}
+
+	/** The configuration of this replica's epoch. */
+	public Configuration configuration() {
+		return this.configuration;
 	}
 
 	/** The current view. */
@@ -503,7 +526,7 @@ public final class Replica {
 
 	/** The index of the primary of the current view. */
 	public int primaryIndex() {
-		return this.cluster.primaryOf(this.view);
+		return this.configuration.primaryOf(this.view);
 	}
 
 	/** The op number of the newest entry in the log. */
@@ -516,8 +539,8 @@ public final class Replica {
 	 * primary, in the current view; -1 when this replica is not a normal primary and so does not know.
 	 */
 	public long acknowledgedOp(int replica) {
-		Invariants.check(replica >= 0 && replica < this.cluster.replicaCount(), "replica %d outside 0..%d", replica,
-				this.cluster.replicaCount() - 1);
+		Invariants.check(replica >= 0 && replica < Cluster.REPLICAS_MAX, "replica %d outside 0..%d", replica,
+				Cluster.REPLICAS_MAX - 1);
 		if (this.status != Status.NORMAL || !isPrimary()) {
 			return -1;
 		}

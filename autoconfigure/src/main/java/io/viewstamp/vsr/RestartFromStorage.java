@@ -25,12 +25,12 @@ final class RestartFromStorage {
 		Superblock superblock = state.superblock();
 		Invariants.check(superblock.clusterId() == replica.cluster.clusterId(),
 				"superblock of cluster %d, expected cluster %d", superblock.clusterId(), replica.cluster.clusterId());
-		Invariants.check(superblock.replica() == replica.index && superblock.replicaCount() == replica.cluster.replicaCount(),
-				"superblock of replica %d of %d, expected replica %d of %d", superblock.replica(),
-				superblock.replicaCount(), replica.index, replica.cluster.replicaCount());
+		Invariants.check(superblock.replica() == replica.index, "superblock of replica %d, expected replica %d",
+				superblock.replica(), replica.index);
+		replica.configuration = superblock.configuration();
 		replica.superblockDurable = superblock;
 		replica.superblockRequested = superblock;
-		replica.peerHeard = replica.cluster.replicaCount() == 1;
+		replica.peerHeard = replica.configuration.size() == 1;
 		replica.view = superblock.view();
 		replica.logView = superblock.logView();
 		replica.status = (replica.logView == replica.view) ? Status.NORMAL : Status.VIEW_CHANGE;
@@ -42,7 +42,7 @@ final class RestartFromStorage {
 		// below with the rest of the tail. After a power loss that is a batch whose sectors reached the
 		// disk out of order, never acknowledged; after bit rot it is data lost with the only copy.
 		if ((!state.faultyOps().isEmpty() || startsPastTheBase(state.journal())) && !state.journal().isEmpty()
-				&& replica.cluster.replicaCount() > 1) {
+				&& replica.configuration.size() > 1) {
 			LogEntry newest = state.journal().get(state.journal().size() - 1);
 			replica.faultyHead = (newest.op() > replica.log.op()) ? newest : null;
 		}

@@ -52,7 +52,7 @@ final class ViewChange {
 	ViewChange(Replica replica, Cluster cluster, ReplicaOptions options) {
 		this.replica = replica;
 		this.viewChangeResendTimeout = new Timeout("view change resend", options.resendIntervalTicks());
-		this.startViewChangeVotes = new boolean[cluster.replicaCount()];
+		this.startViewChangeVotes = new boolean[Cluster.REPLICAS_MAX];
 	}
 
 	/** The repair of the log a view starts from made progress: the view change is not stuck. */
@@ -153,8 +153,8 @@ final class ViewChange {
 			return;
 		}
 		int votes = 0;
-		for (boolean vote : this.startViewChangeVotes) {
-			votes += vote ? 1 : 0;
+		for (int position = 0; position < replica.configuration.size(); position++) {
+			votes += this.startViewChangeVotes[replica.configuration.member(position)] ? 1 : 0;
 		}
 		if (votes < quorum()) {
 			return;
@@ -252,7 +252,7 @@ final class ViewChange {
 
 	private int quorum() {
 		Replica replica = this.replica;
-		return this.replica.rules.viewChangeQuorum(this.replica.cluster);
+		return this.replica.rules.viewChangeQuorum(this.replica.configuration);
 	}
 
 	private boolean ranksAbove(DoViewChange vote, DoViewChange best) {
@@ -325,7 +325,7 @@ final class ViewChange {
 		Replica replica = this.replica;
 		if (replica.status == Status.RECOVERING || message.view() < replica.view
 				|| (message.view() == replica.view && replica.status == Status.NORMAL)
-				|| message.replica() != replica.cluster.primaryOf(message.view())) {
+				|| message.replica() != replica.configuration.primaryOf(message.view())) {
 			return;
 		}
 		if (message.view() > replica.view) {

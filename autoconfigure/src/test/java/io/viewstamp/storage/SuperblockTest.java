@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.Superblock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,9 +26,9 @@ class SuperblockTest {
 		assertThat(reopenSuperblock()).isEqualTo(TestLogs.superblock(4, 12));
 	}
 
-	/** Offsets into a copy: magic, version, sequence, cluster id, replica, count, view, log view, commit, crc. */
+	/** Offsets into a copy: magic, version, sequence, cluster id, replica, members, view, log view, commit, epoch, crc. */
 	@ParameterizedTest
-	@ValueSource(ints = { 0, 4, 9, 16, 24, 28, 33, 40, 50, 57 })
+	@ValueSource(ints = { 0, 4, 9, 16, 24, 28, 33, 40, 50, 57, 62, 65 })
 	void aFlippedBitInEitherCopyLeavesTheOtherToWin(int offset) throws IOException {
 		writeSuperblocks(TestLogs.superblock(3, 10), TestLogs.superblock(4, 12));
 		for (int copy = 0; copy < SuperblockFile.COPIES; copy++) {
@@ -36,6 +37,32 @@ class SuperblockTest {
 			assertThat(reopenSuperblock()).as("copy %d damaged", copy).isEqualTo(TestLogs.superblock(4, 12));
 			JournalCorruptionTest.flipBit(file, (long) copy * SuperblockFile.COPY_SIZE_BYTES + offset, 2);
 		}
+	}
+
+	@Test
+	void aReconfiguredSuperblockKeepsItsEpochAndMembers() {
+		Superblock reconfigured = new Superblock(TestLogs.CLUSTER_ID, TestLogs.REPLICA, Configuration.ofMembers(2, 0, 1, 3, 4),
+				(2L << Configuration.EPOCH_SHIFT) + 5, (2L << Configuration.EPOCH_SHIFT) + 5, 40);
+		writeSuperblocks(TestLogs.superblock(3, 10), reconfigured);
+		assertThat(reopenSuperblock()).isEqualTo(reconfigured);
+		assertThat(reopenSuperblock().configuration().quorum()).isEqualTo(3);
+	}
+
+	/** A superblock file written before reconfiguration (version 1: the replica count, no epoch) still opens. */
+	@Test
+	void aVersionOneSuperblockReadsAsTheFirstConfiguration() throws IOException {
+		writeSuperblocks(TestLogs.superblock(3, 10));
+		byte[] file = java.nio.file.Files.readAllBytes(superblockFile());
+		for (int copy = 0; copy < SuperblockFile.COPIES; copy++) {
+			java.nio.ByteBuffer record = java.nio.ByteBuffer.wrap(file, copy * SuperblockFile.COPY_SIZE_BYTES, 60)
+				.slice()
+				.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			record.put(4, (byte) 1).putInt(28, TestLogs.REPLICA_COUNT).putInt(56, Crc32c.of(record, 0, 56));
+		}
+		java.nio.file.Files.write(superblockFile(), file);
+		Superblock read = reopenSuperblock();
+		assertThat(read).isEqualTo(TestLogs.superblock(3, 10));
+		assertThat(read.configuration()).isEqualTo(Configuration.initial(TestLogs.REPLICA_COUNT));
 	}
 
 	@Test

@@ -61,8 +61,8 @@ final class DefectiveRules extends ProtocolRules {
 	}
 
 	@Override
-	int viewChangeQuorum(Cluster cluster) {
-		return has(Defect.VIEW_CHANGE_QUORUM_ONE_SHORT) ? cluster.quorum() - 1 : cluster.quorum();
+	int viewChangeQuorum(Configuration configuration) {
+		return has(Defect.VIEW_CHANGE_QUORUM_ONE_SHORT) ? configuration.quorum() - 1 : configuration.quorum();
 	}
 
 	@Override
