@@ -96,6 +96,8 @@ final class PrimaryHandOver {
 					+ ((replica.status() == Status.NORMAL) ? " (replica " + replica.primaryIndex() + " leads view "
 							+ replica.view() + "; ask that one)" : " (it is " + replica.status() + ")");
 			case ALREADY_PRIMARY -> "Replica " + target + " already leads view " + replica.view() + ": nothing to do";
+			case CHANGE_UNDER_WAY -> "Replica " + replica.index() + " is changing the cluster's members: the view moves "
+					+ "with that change; ask again once it is done";
 		};
 	}
 

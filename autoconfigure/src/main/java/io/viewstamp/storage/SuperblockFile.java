@@ -37,7 +37,9 @@ import org.jspecify.annotations.Nullable;
  * offset 40  log view        i64
  * offset 48  commit          i64
  * offset 56  epoch           i64  the configuration's epoch
- * offset 64  crc             u32  CRC32C of bytes 0..63
+ * offset 64  start op        i64  the op of the reconfiguration that started the epoch, 0 for epoch 0
+ * offset 72  start checksum  i64  that op's entry checksum
+ * offset 80  crc             u32  CRC32C of bytes 0..79
  * </pre>
  *
  * <p>Version 1, written by releases before reconfiguration, had the replica count at offset 28 and
@@ -51,14 +53,14 @@ final class SuperblockFile {
 	/** Each copy has a block of its own, so that a torn write of one sector never reaches the other. */
 	static final int COPY_SIZE_BYTES = 4096;
 
-	static final int RECORD_SIZE_BYTES = 68;
+	static final int RECORD_SIZE_BYTES = 84;
 
 	/** "VSSB" in little-endian order. */
 	static final int MAGIC = 'V' | ('S' << 8) | ('S' << 16) | ('B' << 24);
 
 	static final byte VERSION = 2;
 
-	static final int CRC_OFFSET = 64;
+	static final int CRC_OFFSET = 80;
 
 	/** Version 1's layout: no epoch, the replica count where version 2 has the members, its CRC at 56. */
 	static final byte VERSION_1 = 1;
@@ -186,7 +188,9 @@ final class SuperblockFile {
 			.putLong(superblock.view())
 			.putLong(superblock.logView())
 			.putLong(superblock.commit())
-			.putLong(superblock.configuration().epoch());
+			.putLong(superblock.configuration().epoch())
+			.putLong(superblock.configuration().startOp())
+			.putLong(superblock.configuration().startChecksum());
 		record.putInt(Crc32c.of(record, 0, CRC_OFFSET));
 		return record.flip();
 	}
@@ -207,7 +211,8 @@ final class SuperblockFile {
 		}
 		try {
 			Configuration configuration = (version == VERSION)
-					? Configuration.of(file.getLong(offset + 56), file.getInt(offset + 28))
+					? Configuration.of(file.getLong(offset + 56), file.getInt(offset + 28), file.getLong(offset + 64),
+							file.getLong(offset + 72))
 					: Configuration.initial(file.getInt(offset + 28));
 			Superblock superblock = new Superblock(file.getLong(offset + 16), file.getInt(offset + 24), configuration,
 					file.getLong(offset + 32), file.getLong(offset + 40), file.getLong(offset + 48));

@@ -2,6 +2,8 @@ package io.viewstamp.transport;
 
 import java.nio.ByteBuffer;
 
+import io.viewstamp.vsr.Cluster;
+import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.LogEntryCodec;
 import io.viewstamp.vsr.Message;
 import io.viewstamp.vsr.Operation;
@@ -17,6 +19,7 @@ import io.viewstamp.vsr.ReplicaMessage.RecoveryResponse;
 import io.viewstamp.vsr.ReplicaMessage.RequestPrepares;
 import io.viewstamp.vsr.ReplicaMessage.RequestStartView;
 import io.viewstamp.vsr.ReplicaMessage.SnapshotChunk;
+import io.viewstamp.vsr.ReplicaMessage.StartEpoch;
 import io.viewstamp.vsr.ReplicaMessage.StartView;
 import io.viewstamp.vsr.ReplicaMessage.StartViewChange;
 import io.viewstamp.vsr.ReplyStatus;
@@ -43,9 +46,11 @@ public final class MessageCodec {
 
 	/**
 	 * The format version written in the first byte; a reader refuses any other. Version 2 added the
-	 * do-view-change's {@code complete} flag.
+	 * do-view-change's {@code complete} flag; version 3 the configuration (epoch i64, members u32, bit
+	 * i for replica i, start op i64, start checksum i64) at the end of a recovery response, the
+	 * start-epoch message (type 22), and the reconfiguration operation (code 3) of a request.
 	 */
-	public static final byte VERSION = 2;
+	public static final byte VERSION = 3;
 
 	/**
 	 * The most log entries one message may carry; well above the default view-change and repair
@@ -101,11 +106,15 @@ public final class MessageCodec {
 
 	static final byte TYPE_RECOVERY_RESPONSE = 21;
 
+	static final byte TYPE_START_EPOCH = 22;
+
 	// Enum codes are explicit for the same reason as type codes; the operation codes are the
 	// ones the log entry format uses, so a request looks the same on the wire and on disk.
 	private static final byte OPERATION_REGISTER = 1;
 
 	private static final byte OPERATION_COMMAND = 2;
+
+	private static final byte OPERATION_RECONFIGURE = 3;
 
 	private static final byte STATUS_OK = 1;
 
@@ -201,7 +210,9 @@ public final class MessageCodec {
 					in.readLong("nonce"));
 			case TYPE_RECOVERY_RESPONSE -> new RecoveryResponse(named(in, "RecoveryResponse").readLong("view"),
 					in.readInt("replica"), in.readLong("nonce"), in.readLong("op"), in.readLong("headChecksum"),
-					in.readLong("commit"));
+					in.readLong("commit"), configuration(in));
+			case TYPE_START_EPOCH -> new StartEpoch(named(in, "StartEpoch").readLong("view"), in.readInt("replica"),
+					configuration(in));
 			default -> throw in.malformed(1, "unknown message type " + type);
 		};
 		in.requireEnd();
@@ -270,6 +281,10 @@ public final class MessageCodec {
 				.putLong(response.op())
 				.putLong(response.headChecksum())
 				.putLong(response.commit());
+			putConfiguration(out, response.configuration());
+		}
+		else if (message instanceof StartEpoch startEpoch) {
+			putConfiguration(header(out, TYPE_START_EPOCH, message), startEpoch.configuration());
 		}
 		else {
 			throw new IllegalArgumentException("No encoding for " + message.getClass().getName());
@@ -302,6 +317,28 @@ public final class MessageCodec {
 				in.readBytes(RESULT_SIZE_BYTES_MAX, "the result"));
 	}
 
+	private static void putConfiguration(MessageWriter out, Configuration configuration) {
+		out.putLong(configuration.epoch())
+			.putInt(configuration.members())
+			.putLong(configuration.startOp())
+			.putLong(configuration.startChecksum());
+	}
+
+	private static Configuration configuration(MessageReader in) {
+		int offset = in.offset();
+		long epoch = in.readLong("the configuration's epoch");
+		int members = in.readInt("the configuration's members");
+		long startOp = in.readLong("the configuration's start op");
+		long startChecksum = in.readLong("the configuration's start checksum");
+		if (epoch < 0 || epoch > Configuration.EPOCH_MAX || members == 0 || (members >>> Cluster.REPLICAS_MAX) != 0
+				|| startOp < 0) {
+			throw in.malformed(offset, "configuration of epoch " + epoch + " with members " + Integer.toBinaryString(members)
+					+ " started at op " + startOp + ": an epoch is 0.." + Configuration.EPOCH_MAX + ", members a non-empty "
+					+ "set of 0.." + (Cluster.REPLICAS_MAX - 1) + " and a start op not negative");
+		}
+		return Configuration.of(epoch, members, startOp, startChecksum);
+	}
+
 	private static MessageReader named(MessageReader in, String messageName) {
 		in.nameMessage(messageName);
 		return in;
@@ -311,6 +348,7 @@ public final class MessageCodec {
 		return switch (operation) {
 			case REGISTER -> OPERATION_REGISTER;
 			case COMMAND -> OPERATION_COMMAND;
+			case RECONFIGURE -> OPERATION_RECONFIGURE;
 		};
 	}
 
@@ -320,6 +358,7 @@ public final class MessageCodec {
 		return switch (code) {
 			case OPERATION_REGISTER -> Operation.REGISTER;
 			case OPERATION_COMMAND -> Operation.COMMAND;
+			case OPERATION_RECONFIGURE -> Operation.RECONFIGURE;
 			default -> throw in.malformed(offset, "unknown operation code " + code);
 		};
 	}

@@ -52,6 +52,9 @@ public final class Client {
 
 	private final Cluster cluster;
 
+	/** Who the members are, as the local replica last said; the cluster's first configuration until then. */
+	private Configuration configuration;
+
 	private final int localReplica;
 
 	private final ClientOptions options;
@@ -115,9 +118,10 @@ public final class Client {
 	/** A client that keeps {@code rules}: only tests give it other than the standard ones. */
 	Client(Cluster cluster, int localReplica, ClientOptions options, ClientHost host, RandomGenerator clientIds,
 			RandomGenerator incarnations, ProtocolRules rules) {
-		Invariants.check(localReplica == NO_LOCAL_REPLICA || (localReplica >= 0 && localReplica < cluster.replicaCount()),
-				"local replica %d outside 0..%d", localReplica, cluster.replicaCount() - 1);
+		Invariants.check(localReplica == NO_LOCAL_REPLICA || (localReplica >= 0 && localReplica < Cluster.REPLICAS_MAX),
+				"local replica %d outside 0..%d", localReplica, Cluster.REPLICAS_MAX - 1);
 		this.cluster = cluster;
+		this.configuration = Configuration.initial(cluster.replicaCount());
 		this.localReplica = localReplica;
 		this.options = options;
 		this.host = host;
@@ -203,7 +207,19 @@ public final class Client {
 	 * @param appliedOp the highest op the local replica has applied
 	 */
 	public void localReplicaAt(long view, boolean normal, long appliedOp) {
+		localReplicaAt(view, normal, appliedOp, this.configuration);
+	}
+
+	/**
+	 * {@link #localReplicaAt(long, boolean, long)}, with the configuration of the local replica's
+	 * epoch: where the client looks for the primary once the members changed.
+	 * @param configuration the local replica's configuration
+	 */
+	public void localReplicaAt(long view, boolean normal, long appliedOp, Configuration configuration) {
 		Invariants.check(!this.callingHost, "a ClientHost called back into its client");
+		if (configuration.epoch() > this.configuration.epoch()) {
+			this.configuration = configuration;
+		}
 		Invariants.check(this.localReplica != NO_LOCAL_REPLICA, "a client without a local replica was told of one");
 		this.localView = view;
 		this.localAppliedOp = appliedOp;
@@ -441,8 +457,11 @@ public final class Client {
 		long view = Math.max(this.localView, this.highestViewHeard);
 		// After a few unanswered sends the primary we believe in may be gone; trying the next
 		// replicas in turn finds the new one.
-		int target = Math.floorMod(this.cluster.primaryOf(view) + session.unansweredSends / RESENDS_TO_ONE_REPLICA_MAX,
-				this.cluster.replicaCount());
+		Configuration members = this.configuration;
+		int primary = members.hasView(view) ? members.primaryOf(view) : members.primaryOf(members.firstView());
+		int position = Math.floorMod(members.positionOf(primary) + session.unansweredSends / RESENDS_TO_ONE_REPLICA_MAX,
+				members.size());
+		int target = members.member(position);
 		session.lastSentTick = this.ticks;
 		session.unansweredSends++;
 		Request request = session.inFlight;

@@ -12,6 +12,11 @@ import java.util.Arrays;
  * <p>A view names its epoch in its high 32 bits ({@link #epochOf}): views of epoch {@code e} start
  * at {@link #firstView} {@code e << 32}, so views stay one ordered sequence across configurations
  * and every message tells which configuration it belongs to.
+ *
+ * <p>Every epoch but the first starts with the committed {@link Operation#RECONFIGURE} op that
+ * names it: {@link #startOp} and {@link #startChecksum} say which, so that a replica can tell
+ * whether its log holds it (a member votes in an epoch only once it does). A proposed configuration,
+ * not prepared yet, has none ({@code 0}).
  */
 public final class Configuration {
 
@@ -26,16 +31,24 @@ public final class Configuration {
 	/** Bit {@code i} set when replica {@code i} is a member. */
 	private final int members;
 
+	/** The op of the reconfiguration that started the epoch; 0 for epoch 0 and for a proposal. */
+	private final long startOp;
+
+	private final long startChecksum;
+
 	/** The members in index order, for the primary of a view and for loops. */
 	private final int[] memberList;
 
-	private Configuration(long epoch, int members) {
+	private Configuration(long epoch, int members, long startOp, long startChecksum) {
 		Invariants.check(epoch >= 0 && epoch <= EPOCH_MAX, "epoch %d outside 0..%d", epoch, EPOCH_MAX);
+		Invariants.check(startOp >= 0, "start op %d of epoch %d", startOp, epoch);
 		Invariants.check(members != 0, "a configuration has at least one member");
 		Invariants.check((members >>> Cluster.REPLICAS_MAX) == 0, "members %s outside the index space 0..%d",
 				Integer.toBinaryString(members), Cluster.REPLICAS_MAX - 1);
 		this.epoch = epoch;
 		this.members = members;
+		this.startOp = startOp;
+		this.startChecksum = startChecksum;
 		this.memberList = new int[Integer.bitCount(members)];
 		int position = 0;
 		for (int replica = 0; replica < Cluster.REPLICAS_MAX; replica++) {
@@ -51,7 +64,37 @@ public final class Configuration {
 	 * @param members bit {@code i} set for each member {@code i}
 	 */
 	public static Configuration of(long epoch, int members) {
-		return new Configuration(epoch, members);
+		return new Configuration(epoch, members, 0, 0);
+	}
+
+	/**
+	 * A configuration whose epoch started with the reconfiguration at {@code startOp}.
+	 * @param startOp the op of the committed reconfiguration, from 1 (0 for epoch 0)
+	 * @param startChecksum that op's entry checksum
+	 */
+	public static Configuration of(long epoch, int members, long startOp, long startChecksum) {
+		return new Configuration(epoch, members, startOp, startChecksum);
+	}
+
+	/** This configuration, started by the reconfiguration at {@code op} with {@code checksum}. */
+	public Configuration startedAt(long op, long checksum) {
+		return new Configuration(this.epoch, this.members, op, checksum);
+	}
+
+	/** The op of the reconfiguration that started this epoch; 0 for epoch 0. */
+	public long startOp() {
+		return this.startOp;
+	}
+
+	/** The entry checksum of {@link #startOp}. */
+	public long startChecksum() {
+		return this.startChecksum;
+	}
+
+	/** The next epoch's configuration with {@code members}, as proposed (not started yet). */
+	public Configuration next(int nextMembers) {
+		Invariants.check(this.epoch < EPOCH_MAX, "epoch %d is the last", this.epoch);
+		return new Configuration(this.epoch + 1, nextMembers, 0, 0);
 	}
 
 	/** A configuration of {@code epoch} whose members are {@code replicas}. */
@@ -62,14 +105,14 @@ public final class Configuration {
 					Cluster.REPLICAS_MAX - 1);
 			members |= 1 << replica;
 		}
-		return new Configuration(epoch, members);
+		return new Configuration(epoch, members, 0, 0);
 	}
 
 	/** The first configuration of a cluster of {@code replicaCount}: epoch 0, members {@code 0..replicaCount-1}. */
 	public static Configuration initial(int replicaCount) {
 		Invariants.check(replicaCount >= 1 && replicaCount <= Cluster.REPLICAS_MAX, "replica count %d outside 1..%d",
 				replicaCount, Cluster.REPLICAS_MAX);
-		return new Configuration(0, (int) ((1L << replicaCount) - 1));
+		return new Configuration(0, (int) ((1L << replicaCount) - 1), 0, 0);
 	}
 
 	/** The epoch of {@code view}: its high 32 bits. */
@@ -142,17 +185,24 @@ public final class Configuration {
 	@Override
 	public boolean equals(Object other) {
 		return other instanceof Configuration configuration && configuration.epoch == this.epoch
-				&& configuration.members == this.members;
+				&& configuration.members == this.members && configuration.startOp == this.startOp
+				&& configuration.startChecksum == this.startChecksum;
+	}
+
+	/** Whether {@code other} names the same epoch and members, started or not. */
+	public boolean sameMembers(Configuration other) {
+		return other.epoch == this.epoch && other.members == this.members;
 	}
 
 	@Override
 	public int hashCode() {
-		return Long.hashCode(this.epoch) * 31 + this.members;
+		return Long.hashCode(this.epoch) * 31 + this.members + Long.hashCode(this.startOp) * 7;
 	}
 
 	@Override
 	public String toString() {
-		return "Configuration[epoch=" + this.epoch + ", members=" + Arrays.toString(this.memberList) + "]";
+		return "Configuration[epoch=" + this.epoch + ", members=" + Arrays.toString(this.memberList)
+				+ ((this.startOp > 0) ? ", startOp=" + this.startOp : "") + "]";
 	}
 
 }

@@ -221,6 +221,10 @@ final class Execution {
 			replica.broadcast(new Commit(replica.view, replica.index, replica.commit, replica.log.checksum(replica.commit)));
 			replica.pipeline.heartbeatSent();
 		}
+		Request first = entry.requests().get(0);
+		if (first.operation() == Operation.RECONFIGURE) {
+			replica.enterEpoch(first.configuration().startedAt(entry.op(), entry.checksum()));
+		}
 	}
 
 	/**
@@ -331,6 +335,11 @@ final class Execution {
 	private @Nullable Reply settle(LogEntry entry, Request request, OpInFlight execution) {
 		Replica replica = this.replica;
 		execution.executed.add(false);
+		if (request.operation() == Operation.RECONFIGURE) {
+			// No client waits for it, and the state machine never sees it: it takes effect once
+			// finished, in op order (finishApply).
+			return null;
+		}
 		if (replica.status == Status.NORMAL && replica.isPrimary()) {
 			replica.pipeline.settled(request);
 		}

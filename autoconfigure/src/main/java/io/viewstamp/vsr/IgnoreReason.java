@@ -30,6 +30,12 @@ public enum IgnoreReason {
 	 */
 	REQUEST_PRIMARY_HANDING_OVER("request-primary-handing-over"),
 
+	/**
+	 * A request that reached a primary whose epoch ends: it prepared a change of members and prepares
+	 * nothing after it. The client resends it to the new epoch's primary.
+	 */
+	REQUEST_EPOCH_CHANGING("request-epoch-changing"),
+
 	/** A PrepareOk that reached a replica that is not the normal primary of its view. */
 	PREPARE_OK_NOT_PRIMARY("prepare-ok-not-primary"),
 
@@ -52,7 +58,16 @@ public enum IgnoreReason {
 	RECOVERY_NOT_ANSWERABLE("recovery-not-answerable"),
 
 	/** A recovery response to another round, or that arrives when this replica no longer needs one. */
-	RECOVERY_RESPONSE_STALE("recovery-response-stale");
+	RECOVERY_RESPONSE_STALE("recovery-response-stale"),
+
+	/** A message from a replica that is not a member of this replica's configuration. */
+	NOT_A_MEMBER("not-a-member"),
+
+	/**
+	 * A message of an older or newer epoch than this replica's: it is answered with the news of the
+	 * newer epoch (a start-epoch), or asks for it, instead.
+	 */
+	OTHER_EPOCH("other-epoch");
 
 	private final String tag;
 

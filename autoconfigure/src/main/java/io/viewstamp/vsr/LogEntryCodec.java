@@ -47,6 +47,8 @@ public final class LogEntryCodec {
 
 	private static final byte OPERATION_COMMAND = 2;
 
+	private static final byte OPERATION_RECONFIGURE = 3;
+
 	private LogEntryCodec() {
 	}
 
@@ -204,6 +206,7 @@ public final class LogEntryCodec {
 		return switch (operation) {
 			case REGISTER -> OPERATION_REGISTER;
 			case COMMAND -> OPERATION_COMMAND;
+			case RECONFIGURE -> OPERATION_RECONFIGURE;
 		};
 	}
 
@@ -211,6 +214,7 @@ public final class LogEntryCodec {
 		return switch (code) {
 			case OPERATION_REGISTER -> Operation.REGISTER;
 			case OPERATION_COMMAND -> Operation.COMMAND;
+			case OPERATION_RECONFIGURE -> Operation.RECONFIGURE;
 			default -> throw new IllegalArgumentException(
 					"Request " + index + " of op " + op + " has unknown operation code " + code);
 		};

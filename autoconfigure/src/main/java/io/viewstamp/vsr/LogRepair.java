@@ -79,8 +79,8 @@ final class LogRepair {
 	private boolean isComplete(Target current) {
 		Replica replica = this.replica;
 		return replica.log.contains(current.anchorOp, current.anchorChecksum)
-				|| ((current.purpose == RepairPurpose.CATCH_UP || current.purpose == RepairPurpose.FAULTY)
-						&& current.anchorOp <= replica.log.baseOp());
+				|| ((current.purpose == RepairPurpose.CATCH_UP || current.purpose == RepairPurpose.FAULTY
+						|| current.purpose == RepairPurpose.ENTER_EPOCH) && current.anchorOp <= replica.log.baseOp());
 	}
 
 	/**
@@ -245,6 +245,10 @@ final class LogRepair {
 		// Apply what is committed as it arrives: if this repair is cut short (a view change, a new
 		// recovery round), the next one starts after it instead of from the same old commit.
 		replica.execution.applyUpTo(Math.min(current.committed, current.nextOp - 1), false);
+		if (this.repair != current) {
+			// What was applied ended the repair (an op that entered a new epoch, and its view change).
+			return;
+		}
 		if (isComplete(current)) {
 			finish();
 		}
@@ -260,7 +264,8 @@ final class LogRepair {
 
 	private void finish() {
 		Replica replica = this.replica;
-		RepairPurpose purpose = Objects.requireNonNull(this.repair, "a repair is under way when it finishes").purpose;
+		Target finished = Objects.requireNonNull(this.repair, "a repair is under way when it finishes");
+		RepairPurpose purpose = finished.purpose;
 		this.repair = null;
 		switch (purpose) {
 			case CATCH_UP, FAULTY -> {
@@ -271,6 +276,11 @@ final class LogRepair {
 			case INSTALL_START_VIEW -> replica.viewChange.startViewRepaired();
 			case BECOME_PRIMARY -> replica.viewChange.chosenLogRepaired();
 			case RECOVER -> replica.recovery.finish();
+			case ENTER_EPOCH -> {
+				// The anchor is the committed op that starts a newer epoch: applying it enters the epoch.
+				replica.commitKnown = Math.max(replica.commitKnown, finished.anchorOp);
+				replica.applyCommitted(false);
+			}
 		}
 	}
 

@@ -7,6 +7,13 @@ public enum Operation {
 	REGISTER,
 
 	/** An application command, passed to the {@link StateMachine}. */
-	COMMAND
+	COMMAND,
+
+	/**
+	 * A change of the cluster's members, prepared by the primary itself (no client sends it): its
+	 * body is the next configuration, which takes effect once the op is committed (see
+	 * {@link Request#reconfigure}).
+	 */
+	RECONFIGURE
 
 }

@@ -110,13 +110,45 @@ final class PrimaryPipeline {
 	void tick() {
 		Replica replica = this.replica;
 		if (this.heartbeatTimeout.fired(replica.ticks)) {
-			replica.broadcast(new Commit(replica.view, replica.index, replica.commit, replica.log.checksum(replica.commit)));
-			this.heartbeatTimeout.start(replica.ticks);
+			sendHeartbeat();
 		}
 		if (this.prepareResendTimeout.fired(replica.ticks)) {
 			resendUnacknowledgedPrepares();
 			this.prepareResendTimeout.start(replica.ticks);
 		}
+	}
+
+	/** Tells the backups (and learners) the commit number now. */
+	void sendHeartbeat() {
+		Replica replica = this.replica;
+		replica.broadcast(new Commit(replica.view, replica.index, replica.commit, replica.log.checksum(replica.commit)));
+		this.heartbeatTimeout.start(replica.ticks);
+	}
+
+	/** Whether one more op fits in the pipeline. */
+	boolean hasRoomForPrepare() {
+		Replica replica = this.replica;
+		return replica.log.op() - replica.commit < replica.options.pipelinePreparesMax();
+	}
+
+	/**
+	 * Prepares the change of members to {@code next}, alone in its op, as the last op of this epoch:
+	 * nothing is prepared after it until the next epoch starts.
+	 */
+	void prepareReconfiguration(Configuration next) {
+		Replica replica = this.replica;
+		Invariants.check(replica.status == Status.NORMAL && replica.isPrimary() && !replica.isEpochClosing()
+				&& hasRoomForPrepare() && next.epoch() == replica.configuration.epoch() + 1,
+				"replica %d prepares a change to %s in view %d", replica.index, next, replica.view);
+		long timestamp = Math.max(replica.log.headTimestamp() + 1, replica.realtimeNanos);
+		LogEntry entry = LogEntry.create(replica.cluster.clusterId(), replica.view, replica.log.op() + 1, timestamp,
+				replica.log.headChecksum(), List.of(Request.reconfigure(next)));
+		replica.appendAndWrite(entry);
+		// The learners hear this prepare too; from here on the change is the log's, and the new epoch
+		// tells them when it starts (a start-epoch).
+		replica.broadcast(new Prepare(replica.view, replica.index, replica.commit, entry));
+		this.heartbeatTimeout.start(replica.ticks);
+		replica.reconfiguration.reset();
 	}
 
 	void onRequest(Request request) {
@@ -176,6 +208,11 @@ final class PrimaryPipeline {
 			replica.ignore(IgnoreReason.REQUEST_PRIMARY_HANDING_OVER);
 			return;
 		}
+		if (replica.isEpochClosing()) {
+			// The new epoch's primary takes it: the client resends once it sees the new view.
+			replica.ignore(IgnoreReason.REQUEST_EPOCH_CHANGING);
+			return;
+		}
 		if (this.requestQueue.size() >= replica.options.requestQueueMax()) {
 			replica.ignore(IgnoreReason.REQUEST_QUEUE_FULL);
 			return;
@@ -202,7 +239,7 @@ final class PrimaryPipeline {
 	void prepareQueued() {
 		Replica replica = this.replica;
 		while (!this.requestQueue.isEmpty() && replica.log.op() - replica.commit < replica.options.pipelinePreparesMax()
-				&& !replica.transfer.isUnderWay()) {
+				&& !replica.transfer.isUnderWay() && !replica.isEpochClosing()) {
 			List<Request> batch = new ArrayList<>();
 			long batchBodyBytes = 0;
 			// Bounded by bytes as well as by count, so that one entry, and the view-change and repair
@@ -291,15 +328,20 @@ final class PrimaryPipeline {
 			replica.commitKnown = committable;
 		}
 		replica.applyCommitted(true);
+		if (replica.status != Status.NORMAL || !replica.isPrimary()) {
+			// What was applied changed the epoch: this view is over.
+			return;
+		}
 		prepareQueued();
 		replica.transfer.progress();
+		replica.reconfiguration.progress();
 	}
 
 	private void resendUnacknowledgedPrepares() {
 		Replica replica = this.replica;
-		for (int position = 0; position < replica.configuration.size(); position++) {
-			int backup = replica.configuration.member(position);
-			if (backup == replica.index) {
+		int recipients = replica.recipients();
+		for (int backup = 0; backup < Cluster.REPLICAS_MAX; backup++) {
+			if (backup == replica.index || (recipients & (1 << backup)) == 0) {
 				continue;
 			}
 			long from = Math.max(this.acknowledgedOps[backup], replica.commit) + 1;

@@ -82,20 +82,35 @@ final class RecoveryHandler {
 		}
 		RecoveryResponse response = replica.isPrimary()
 				? new RecoveryResponse(replica.view, replica.index, message.nonce(), replica.log.op(),
-						replica.log.headChecksum(), replica.commit)
-				: new RecoveryResponse(replica.view, replica.index, message.nonce(), -1, 0, -1);
+						replica.log.headChecksum(), replica.commit, replica.configuration)
+				: new RecoveryResponse(replica.view, replica.index, message.nonce(), -1, 0, -1, replica.configuration);
 		replica.outbox.send(message.replica(), response);
 	}
 
 	/**
 	 * The paper's rule: a quorum of answers to this nonce, among them the primary's of the highest
 	 * view they name. The nonce makes sure the answers describe the world after we lost our state.
+	 * The answers also say which configuration their senders are in: the recovering replica takes
+	 * the newest (a member of a configuration has committed the change to it), and counts only the
+	 * answers of its members.
 	 */
 	void onRecoveryResponse(RecoveryResponse message) {
 		Replica replica = this.replica;
 		if (replica.status != Status.RECOVERING || message.nonce() != this.nonce || replica.repairs.isActive()) {
 			replica.ignore(IgnoreReason.RECOVERY_RESPONSE_STALE);
 			return;
+		}
+		Configuration answered = message.configuration();
+		if (answered.epoch() < replica.configuration.epoch() || !answered.contains(message.replica())
+				|| !answered.hasView(message.view())) {
+			replica.ignore(IgnoreReason.RECOVERY_RESPONSE_STALE);
+			return;
+		}
+		if (answered.epoch() > replica.configuration.epoch()) {
+			// A newer configuration: the answers of the older one count no more, and the next
+			// resend asks the new members.
+			replica.configuration = answered;
+			this.responses.clear();
 		}
 		this.responses.put(message.replica(), message);
 		if (this.responses.size() < replica.configuration.quorum()

@@ -16,6 +16,9 @@ enum RepairPurpose {
 	RECOVER,
 
 	/** A replica whose journal had a corrupt entry brings back what it held beyond it. */
-	FAULTY
+	FAULTY,
+
+	/** A replica told of a newer epoch brings in the committed op that started it. */
+	ENTER_EPOCH
 
 }

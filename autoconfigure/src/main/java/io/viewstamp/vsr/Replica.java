@@ -16,6 +16,7 @@ import io.viewstamp.vsr.ReplicaMessage.RecoveryResponse;
 import io.viewstamp.vsr.ReplicaMessage.RequestPrepares;
 import io.viewstamp.vsr.ReplicaMessage.RequestStartView;
 import io.viewstamp.vsr.ReplicaMessage.SnapshotChunk;
+import io.viewstamp.vsr.ReplicaMessage.StartEpoch;
 import io.viewstamp.vsr.ReplicaMessage.StartView;
 import io.viewstamp.vsr.ReplicaMessage.StartViewChange;
 import org.jspecify.annotations.Nullable;
@@ -76,6 +77,9 @@ public final class Replica {
 	/** The room of a primary's hand-over of its view to a chosen backup. */
 	final PrimaryTransfer transfer;
 
+	/** The room of a primary's change of the cluster's members. */
+	final Reconfiguration reconfiguration;
+
 	/** The room of a backup's normal operation: prepares, acknowledgements, commits. */
 	final BackupFollower backup;
 
@@ -119,6 +123,12 @@ public final class Replica {
 	long ticks;
 
 	long realtimeNanos;
+
+	/**
+	 * Per replica, the tick this replica last told it of a newer epoch, or asked it for the news of
+	 * one: at most once per resend interval, however many messages of the other epoch arrive.
+	 */
+	private final long[] epochNewsTicks = new long[Cluster.REPLICAS_MAX];
 
 	/** Messages ignored, by {@link IgnoreReason}. */
 	private final long[] ignoredMessages = new long[IgnoreReason.values().length];
@@ -198,8 +208,8 @@ public final class Replica {
 			Outbox outbox, @Nullable StateMachine stateMachine, @Nullable Applier applier, RandomGenerator random,
 			ProtocolRules rules) {
 		Invariants.check((stateMachine == null) != (applier == null), "a replica needs a state machine or an applier");
-		Invariants.check(index >= 0 && index < cluster.replicaCount(), "replica index %d outside 0..%d", index,
-				cluster.replicaCount() - 1);
+		Invariants.check(index >= 0 && index < Cluster.REPLICAS_MAX, "replica index %d outside 0..%d", index,
+				Cluster.REPLICAS_MAX - 1);
 		this.cluster = cluster;
 		this.configuration = Configuration.initial(cluster.replicaCount());
 		this.index = index;
@@ -216,6 +226,7 @@ public final class Replica {
 		this.viewChange = new ViewChange(this, cluster, options);
 		this.pipeline = new PrimaryPipeline(this, cluster, options);
 		this.transfer = new PrimaryTransfer(this, options);
+		this.reconfiguration = new Reconfiguration(this, options);
 		this.backup = new BackupFollower(this);
 		this.repairs = new LogRepair(this);
 		this.recovery = new RecoveryHandler(this, options);
@@ -250,11 +261,59 @@ public final class Replica {
 			this.pipeline.onRequest(request);
 		}
 		else if (message instanceof ReplicaMessage replicaMessage) {
-			if (!this.configuration.contains(replicaMessage.replica()) || replicaMessage.replica() == this.index) {
+			int sender = replicaMessage.replica();
+			if (sender < 0 || sender >= Cluster.REPLICAS_MAX || sender == this.index) {
 				return;
 			}
-			receiveFromReplica(replicaMessage);
+			if (!isFromAnotherEpoch(replicaMessage)) {
+				receiveFromReplica(replicaMessage);
+			}
 		}
+	}
+
+	/**
+	 * Whether {@code message} is one this replica does not take as it is: from a replica outside its
+	 * configuration, or of another epoch. A replica of an older epoch is told the news of the newer
+	 * one (a start-epoch), and a message of a newer epoch makes this replica ask its sender for the
+	 * news, by sending it a message of its own epoch. Recoveries and repairs pass: a replica without
+	 * state knows no configuration, and a replica entering an epoch repairs its log from a replica
+	 * already in it.
+	 */
+	private boolean isFromAnotherEpoch(ReplicaMessage message) {
+		if (message instanceof Recovery || message instanceof RecoveryResponse || message instanceof RequestPrepares
+				|| message instanceof Prepares || message instanceof SnapshotChunk || message instanceof StartEpoch) {
+			return false;
+		}
+		int sender = message.replica();
+		long epoch = Configuration.epochOf(message.view());
+		if (epoch > this.configuration.epoch()) {
+			ignore(IgnoreReason.OTHER_EPOCH);
+			if (this.status != Status.RECOVERING && isEpochNewsDue(sender)) {
+				// Any message of ours tells the sender that we are behind; its answer is the start-epoch.
+				this.outbox.send(sender, new RequestStartView(this.view, this.index));
+			}
+			return true;
+		}
+		if (epoch < this.configuration.epoch()) {
+			ignore(IgnoreReason.OTHER_EPOCH);
+			if (this.status != Status.RECOVERING && isEpochNewsDue(sender)) {
+				this.outbox.send(sender, new StartEpoch(this.view, this.index, this.configuration));
+			}
+			return true;
+		}
+		if (!this.configuration.contains(sender) && !(isPrimary() && this.reconfiguration.isLearner(sender))) {
+			ignore(IgnoreReason.NOT_A_MEMBER);
+			return true;
+		}
+		return false;
+	}
+
+	private boolean isEpochNewsDue(int replica) {
+		if (this.epochNewsTicks[replica] != 0 && this.ticks - this.epochNewsTicks[replica] < this.options.resendIntervalTicks()) {
+			return false;
+		}
+		this.epochNewsTicks[replica] = this.ticks;
+		return true;
 	}
 
 	private void receiveFromReplica(ReplicaMessage message) {
@@ -298,6 +357,91 @@ public final class Replica {
 		else if (message instanceof RecoveryResponse recoveryResponse) {
 			this.recovery.onRecoveryResponse(recoveryResponse);
 		}
+		else if (message instanceof StartEpoch startEpoch) {
+			onStartEpoch(startEpoch);
+		}
+	}
+
+	/**
+	 * News of a newer epoch: its reconfiguration op is committed. A replica whose log holds that
+	 * entry applies up to it, which enters the epoch ({@link #enterEpoch}); one whose log does not
+	 * first repairs it from the sender, which holds it. Until then it takes no part in the new
+	 * epoch: a member votes there only with the epoch's start in its log.
+	 */
+	private void onStartEpoch(StartEpoch message) {
+		Configuration announced = message.configuration();
+		if (this.status == Status.RECOVERING || announced.epoch() <= this.configuration.epoch() || announced.startOp() < 1) {
+			ignore(IgnoreReason.OTHER_EPOCH);
+			return;
+		}
+		long startOp = announced.startOp();
+		if (startOp <= this.commit) {
+			// Applied already, within a snapshot installed from a peer: the op itself never ran here.
+			enterEpoch(announced);
+			return;
+		}
+		if (this.log.contains(startOp, announced.startChecksum())) {
+			this.commitKnown = Math.max(this.commitKnown, startOp);
+			applyCommitted(false);
+		}
+		else if (!this.repairs.isActive()) {
+			this.repairs.start(this.commit + 1, startOp, announced.startChecksum(), startOp, message.replica(),
+					RepairPurpose.ENTER_EPOCH);
+		}
+	}
+
+	/**
+	 * The reconfiguration op that starts {@code started}'s epoch is committed and applied here: the
+	 * configuration becomes the new one (durable with the next superblock), every member of either
+	 * configuration is told, and a member starts the new epoch's first view change, counted by the
+	 * new configuration's quorum. A replica that is no longer a member takes no part from then on.
+	 */
+	void enterEpoch(Configuration started) {
+		if (started.epoch() <= this.configuration.epoch()) {
+			return;
+		}
+		Invariants.check(started.startOp() >= 1 && started.startOp() <= this.commit,
+				"replica %d enters epoch %d at op %d, with commit %d", this.index, started.epoch(), started.startOp(),
+				this.commit);
+		Configuration previous = this.configuration;
+		this.configuration = started;
+		this.reconfiguration.reset();
+		int told = (previous.members() | started.members()) & ~(1 << this.index);
+		for (int replica = 0; replica < Cluster.REPLICAS_MAX; replica++) {
+			if ((told & (1 << replica)) != 0) {
+				this.outbox.send(replica, new StartEpoch(this.view, this.index, started));
+				this.epochNewsTicks[replica] = this.ticks;
+			}
+		}
+		if (this.view >= started.firstView()) {
+			writeSuperblock();
+		}
+		else if (isMember()) {
+			this.viewChange.start(started.firstView());
+		}
+		else {
+			this.viewChange.leave(started.firstView());
+		}
+	}
+
+	/**
+	 * Whether this replica's log ends with a change of members not yet in effect: a primary then
+	 * prepares nothing more in its epoch.
+	 */
+	boolean isEpochClosing() {
+		LogEntry head = (this.log.op() > this.log.baseOp()) ? this.log.entry(this.log.op()) : null;
+		return head != null && head.requests().get(0).operation() == Operation.RECONFIGURE
+				&& head.requests().get(0).configuration().epoch() > this.configuration.epoch();
+	}
+
+	/**
+	 * Whether this replica may vote in its epoch: its log holds the op that started the epoch (or a
+	 * snapshot covers it), so its log holds everything the previous configuration committed.
+	 */
+	boolean holdsEpochStart() {
+		long startOp = this.configuration.startOp();
+		return startOp == 0 || this.log.contains(startOp, this.configuration.startChecksum())
+				|| (startOp <= this.log.baseOp() && startOp <= this.commit);
 	}
 
 	/** The journal completed the write of the entry at {@code op} with {@code checksum}. */
@@ -346,7 +490,24 @@ public final class Replica {
 	 * @return why the hand-over can not start, or {@code null} when it started
 	 */
 	public @Nullable TransferRefusal transferPrimary(int target) {
+		if (this.reconfiguration.target() != null || isEpochClosing()) {
+			return TransferRefusal.CHANGE_UNDER_WAY;
+		}
 		return this.transfer.start(target);
+	}
+
+	/**
+	 * Starts changing the cluster's members to {@code members} (bit {@code i} for replica {@code i}):
+	 * the new members catch up as learners, then this primary prepares the change as the last op of
+	 * its epoch, and the next epoch starts once it is committed. Callers see a view change's pause.
+	 * The new members must be running (recovered from the others) to catch up; a change whose new
+	 * members do not catch up within {@link Reconfiguration#DEADLINE_VIEW_CHANGE_TIMEOUTS} view-change
+	 * timeouts is given up.
+	 * @param members the next configuration's members
+	 * @return why the change can not start, or {@code null} when it started
+	 */
+	public @Nullable ReconfigurationRefusal reconfigure(int members) {
+		return this.reconfiguration.start(members);
 	}
 
 	/** The storage completed the write of {@code superblock}. */
@@ -391,9 +552,16 @@ public final class Replica {
 		if (isPrimary()) {
 			this.pipeline.tick();
 			this.transfer.tick();
+			this.reconfiguration.tick();
 		}
 		else if (this.primaryTimeout.fired(this.ticks)) {
-			this.viewChange.start(this.view + 1);
+			if (isMember()) {
+				this.viewChange.start(this.view + 1);
+			}
+			else {
+				// A learner, or a replica no longer a member: it follows when told, and starts nothing.
+				this.primaryTimeout.start(this.ticks);
+			}
 		}
 	}
 
@@ -461,13 +629,20 @@ public final class Replica {
 		this.primaryTimeout.jitter(this.options.primaryTimeoutTicks(), this.random);
 	}
 
+	/** Sends {@code message} to every other member, and a primary also to the learners of a change under way. */
 	void broadcast(ReplicaMessage message) {
-		for (int position = 0; position < this.configuration.size(); position++) {
-			int replica = this.configuration.member(position);
-			if (replica != this.index) {
+		int recipients = recipients() & ~(1 << this.index);
+		for (int replica = 0; replica < Cluster.REPLICAS_MAX; replica++) {
+			if ((recipients & (1 << replica)) != 0) {
 				this.outbox.send(replica, message);
 			}
 		}
+	}
+
+	/** The members, and for a normal primary also the learners of its change: who hears its prepares. */
+	int recipients() {
+		int learners = (this.status == Status.NORMAL && isPrimary()) ? this.reconfiguration.learners() : 0;
+		return this.configuration.members() | learners;
 	}
 
 	/**
@@ -503,6 +678,19 @@ public final class Replica {
 	/** The configuration of this replica's epoch. */
 	public Configuration configuration() {
 		return this.configuration;
+	}
+
+	/**
+	 * Whether this replica is a member of its configuration: one that is not (a learner catching up,
+	 * or one that a change removed) follows when told and never votes, times out or leads.
+	 */
+	public boolean isMember() {
+		return this.configuration.contains(this.index);
+	}
+
+	/** The configuration a change under way on this primary moves to, or {@code null} when none. */
+	public @Nullable Configuration reconfigurationTarget() {
+		return this.reconfiguration.target();
 	}
 
 	/** The current view. */

@@ -111,16 +111,27 @@ public sealed interface ReplicaMessage extends Message {
 
 	}
 
+	/**
+	 * Tells a replica of an older epoch that {@code configuration}'s epoch has started: the
+	 * reconfiguration at its start op, with its start checksum, is committed. A replica whose log
+	 * holds that entry applies up to it and enters the epoch; one whose log does not repairs it from
+	 * the sender first. A replica sends it as it enters an epoch, to the members of both
+	 * configurations, and again to any member of its epoch that still speaks from an older one.
+	 */
+	record StartEpoch(long view, int replica, Configuration configuration) implements ReplicaMessage {
+	}
+
 	/** A replica that lost its state asks the others for the current view. */
 	record Recovery(long view, int replica, long nonce) implements ReplicaMessage {
 	}
 
 	/**
 	 * A normal replica's answer to {@link Recovery}. Only the primary's answer carries a log head
-	 * ({@code op}, {@code headChecksum}) and a commit number; the others carry {@code -1}.
+	 * ({@code op}, {@code headChecksum}) and a commit number; the others carry {@code -1}. Each
+	 * carries the configuration of its sender's epoch, which a recovering replica does not know.
 	 */
-	record RecoveryResponse(long view, int replica, long nonce, long op, long headChecksum, long commit)
-			implements ReplicaMessage {
+	record RecoveryResponse(long view, int replica, long nonce, long op, long headChecksum, long commit,
+			Configuration configuration) implements ReplicaMessage {
 
 		/** Whether this answer came from the primary of its view. */
 		public boolean fromPrimary() {

@@ -40,6 +40,34 @@ public record Request(long clientId, long session, long requestNumber, Operation
 				ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(incarnation).array());
 	}
 
+	/** The session coordinates of a reconfiguration: no client sends it, so it names none (client id 0). */
+	static final long RECONFIGURATION_CLIENT_ID = 0;
+
+	/**
+	 * The request that changes the cluster's members to {@code next}: the primary prepares it as the
+	 * last op of its epoch.
+	 */
+	public static Request reconfigure(Configuration next) {
+		return new Request(RECONFIGURATION_CLIENT_ID, 0, 1, Operation.RECONFIGURE,
+				ByteBuffer.allocate(Long.BYTES + Integer.BYTES)
+					.order(ByteOrder.LITTLE_ENDIAN)
+					.putLong(next.epoch())
+					.putInt(next.members())
+					.array());
+	}
+
+	/**
+	 * The configuration a reconfiguration request names.
+	 * @throws IllegalStateException when this is no reconfiguration, or its body names none
+	 */
+	public Configuration configuration() {
+		Invariants.check(this.operation == Operation.RECONFIGURE, "only a reconfiguration names a configuration");
+		Invariants.check(this.body.length == Long.BYTES + Integer.BYTES, "a reconfiguration of %d bytes",
+				this.body.length);
+		ByteBuffer in = ByteBuffer.wrap(this.body).order(ByteOrder.LITTLE_ENDIAN);
+		return Configuration.of(in.getLong(), in.getInt());
+	}
+
 	/** The incarnation a register request names (0 when its body does not carry one). */
 	public long incarnation() {
 		Invariants.check(this.operation == Operation.REGISTER, "only a register request names an incarnation");

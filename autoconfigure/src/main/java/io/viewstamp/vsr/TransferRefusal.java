@@ -10,6 +10,9 @@ public enum TransferRefusal {
 	NOT_PRIMARY,
 
 	/** The target is this replica, the primary already. */
-	ALREADY_PRIMARY
+	ALREADY_PRIMARY,
+
+	/** A change of the cluster's members is under way: the view moves with it. */
+	CHANGE_UNDER_WAY
 
 }

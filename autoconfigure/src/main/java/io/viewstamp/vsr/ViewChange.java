@@ -112,6 +112,22 @@ final class ViewChange {
 		replica.backup.reset();
 	}
 
+	/**
+	 * A replica that is not a member of its new epoch's configuration moves to the epoch's first
+	 * view and takes no part in it: it casts no vote, starts no view change, and follows only if a
+	 * primary makes it a learner again.
+	 */
+	void leave(long newView) {
+		Replica replica = this.replica;
+		Invariants.check(!replica.isMember() && newView > replica.view, "replica %d leaves for view %d from view %d",
+				replica.index, newView, replica.view);
+		replica.view = newView;
+		replica.status = Status.VIEW_CHANGE;
+		beginRound();
+		this.awaitingStartView = true;
+		replica.writeSuperblock();
+	}
+
 	/** Moves to a view that has already started elsewhere, and asks its primary for the log. */
 	void awaitStartView(long newView) {
 		Replica replica = this.replica;
@@ -129,7 +145,7 @@ final class ViewChange {
 
 	void onStartViewChange(StartViewChange message) {
 		Replica replica = this.replica;
-		if (replica.status == Status.RECOVERING || message.view() < replica.view) {
+		if (replica.status == Status.RECOVERING || message.view() < replica.view || !replica.isMember()) {
 			return;
 		}
 		if (message.view() > replica.view) {
@@ -147,7 +163,10 @@ final class ViewChange {
 	 */
 	void sendDoViewChange() {
 		Replica replica = this.replica;
+		// Only a member votes, and only with the op that started its epoch in its log: the previous
+		// configuration's quorums need not meet this one's, so it is that op that carries what they committed.
 		if (replica.status != Status.VIEW_CHANGE || this.doViewChangeSent || this.awaitingStartView || !replica.peerHeard
+				|| !replica.isMember() || !replica.holdsEpochStart()
 				|| (replica.superblockDurable.view() < replica.view
 						&& replica.rules.votesOnlyOnceViewDurable())) {
 			return;
@@ -292,7 +311,9 @@ final class ViewChange {
 		for (long op = replica.execution.handedOp() + 1; op <= replica.log.op(); op++) {
 			LogEntry entry = Objects.requireNonNull(replica.log.entry(op), "the log holds the ops past the handed one");
 			for (Request request : entry.requests()) {
-				replica.pipeline.markInFlight(request);
+				if (request.operation() != Operation.RECONFIGURE) {
+					replica.pipeline.markInFlight(request);
+				}
 			}
 		}
 		replica.broadcast(startView());
@@ -420,6 +441,22 @@ final class ViewChange {
 		return true;
 	}
 
+	/**
+	 * In the first view change of an epoch, the members not heard from yet may not know the epoch
+	 * started (a new member that was no learner, a start-epoch lost): they are told again, since a
+	 * replica that has not entered the epoch sends its members nothing that would be answered.
+	 */
+	private void tellSilentMembersOfTheEpoch() {
+		Replica replica = this.replica;
+		Configuration configuration = replica.configuration;
+		for (int position = 0; position < configuration.size(); position++) {
+			int member = configuration.member(position);
+			if (member != replica.index && !this.startViewChangeVotes[member]) {
+				replica.outbox.send(member, new ReplicaMessage.StartEpoch(replica.view, replica.index, configuration));
+			}
+		}
+	}
+
 	private boolean isChain(List<LogEntry> entries, long headOp, long headChecksum) {
 		if (entries.isEmpty()) {
 			return false;
@@ -438,6 +475,11 @@ final class ViewChange {
 
 	void tick() {
 		Replica replica = this.replica;
+		if (!replica.isMember()) {
+			// It waits to be told: a start-view if a primary makes it a learner, a start-epoch if one adds it.
+			this.viewChangeTimeout.start(replica.ticks);
+			return;
+		}
 		if (this.viewChangeTimeout.fired(replica.ticks)) {
 			start(replica.view + 1);
 			return;
@@ -451,6 +493,9 @@ final class ViewChange {
 				replica.broadcast(new StartViewChange(replica.view, replica.index));
 				if (this.doViewChangeSent && !replica.isPrimaryOf(replica.view)) {
 					replica.outbox.send(replica.primaryIndex(), doViewChange());
+				}
+				if (replica.view == replica.configuration.firstView() && replica.configuration.startOp() > 0) {
+					tellSilentMembersOfTheEpoch();
 				}
 			}
 		}

@@ -28,6 +28,9 @@ final class ReplicaHost {
 
 	private boolean wipedUnrecovered;
 
+	/** A spare host whose replica never started: it joins the cluster only when a scenario starts it. */
+	private boolean neverStarted;
+
 	ReplicaHost(int index, HostDisk storage) {
 		this.index = index;
 		this.storage = storage;
@@ -54,6 +57,16 @@ final class ReplicaHost {
 		return this.replica != null;
 	}
 
+	/** Marks this host a spare that has never run. */
+	void markSpare() {
+		this.neverStarted = true;
+	}
+
+	/** Whether this is a spare host whose replica never started. */
+	boolean isNeverStarted() {
+		return this.neverStarted;
+	}
+
 	boolean isWipedUnrecovered() {
 		return this.wipedUnrecovered;
 	}
@@ -70,6 +83,7 @@ final class ReplicaHost {
 
 	void started(SimulatedReplica replica, KvStateMachine stateMachine, SimApplyThread applyThread,
 			StateMachineRunner runner) {
+		this.neverStarted = false;
 		this.replica = replica;
 		this.stateMachine = stateMachine;
 		this.applyThread = applyThread;

@@ -12,6 +12,7 @@ import io.viewstamp.sim.check.RequestRegistry;
 import io.viewstamp.sim.workload.KvCommand;
 import io.viewstamp.sim.workload.SimWorkload;
 import io.viewstamp.vsr.Client;
+import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.ClientFailure;
 import io.viewstamp.vsr.ClientHost;
 import io.viewstamp.vsr.ClientOptions;
@@ -331,7 +332,7 @@ public final class SimClient {
 	private void observeLocalReplica() {
 		if (this.localReplica != Client.NO_LOCAL_REPLICA && this.world.isRunning(this.localReplica)) {
 			this.client.localReplicaAt(this.world.view(this.localReplica), this.world.isNormal(this.localReplica),
-					this.world.appliedOp(this.localReplica));
+					this.world.appliedOp(this.localReplica), this.world.configuration(this.localReplica));
 		}
 	}
 
@@ -461,6 +462,9 @@ public final class SimClient {
 
 		/** The running replica's view. */
 		long view(int replica);
+
+		/** The running replica's configuration. */
+		Configuration configuration(int replica);
 
 		/** Whether the running replica is normal in its view. */
 		boolean isNormal(int replica);

@@ -220,6 +220,11 @@ class SimClientTest {
 		}
 
 		@Override
+		public io.viewstamp.vsr.Configuration configuration(int replica) {
+			return io.viewstamp.vsr.Configuration.initial(3);
+		}
+
+		@Override
 		public boolean isNormal(int replica) {
 			return true;
 		}

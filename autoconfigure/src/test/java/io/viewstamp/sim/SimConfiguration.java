@@ -28,10 +28,12 @@ import io.viewstamp.vsr.ReplicaOptions;
  * converge
  * @param workload whether clients invent operations on their own; scripted scenarios submit them
  * @param disks the disks the replicas run on: the modelled storage, the real one, or both
+ * @param spareCount hosts beyond the first configuration's replicas (indexes {@code replicaCount} and
+ * up), down and empty until a scenario or the fault injector starts one to join the cluster
  */
 public record SimConfiguration(long seed, long clusterId, int replicaCount, int clientCount, int keyCount,
 		double putProbability, int thinkTicksMax, ClientOptions clientOptions, boolean clientsBesideReplicas, ReplicaOptions replicaOptions,
-		SimFaults faults, int chaosTicks, int livenessTicksMax, boolean workload, SimDisks disks) {
+		SimFaults faults, int chaosTicks, int livenessTicksMax, boolean workload, SimDisks disks, int spareCount) {
 
 	/** The most clients a random world has. */
 	public static final int CLIENTS_MAX = 8;
@@ -62,7 +64,8 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 
 	public SimConfiguration {
 		if (replicaCount < 1 || clientCount < 0 || keyCount < 1 || clientOptions == null || chaosTicks < 0
-				|| livenessTicksMax < 1 || thinkTicksMax < 0 || disks == null) {
+				|| livenessTicksMax < 1 || thinkTicksMax < 0 || disks == null || spareCount < 0
+				|| replicaCount + spareCount > io.viewstamp.vsr.Cluster.REPLICAS_MAX) {
 			throw new IllegalArgumentException("Invalid simulator configuration: " + this);
 		}
 	}
@@ -97,7 +100,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 		return new SimConfiguration(seed, random.nextLong(), replicaCount, clientCount,
 				random.nextInt(KEYS_MIN, KEYS_MAX + 1), random.nextDouble(0.2, 0.8), random.nextInt(0, THINK_TICKS_MAX + 1),
 				clientOptions, true, options, faults, random.nextInt(CHAOS_TICKS_MIN, CHAOS_TICKS_MAX + 1),
-				LIVENESS_TICKS_MAX, true, SimDisks.random(RandomStreams.of(seed, "disks")));
+				LIVENESS_TICKS_MAX, true, SimDisks.random(RandomStreams.of(seed, "disks")), 0);
 	}
 
 	/**
@@ -111,7 +114,23 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	public static SimConfiguration scripted(long seed, int replicaCount, int clientCount) {
 		return new SimConfiguration(seed, 1, replicaCount, clientCount, KEYS_MIN, 0.5, 0,
 				new ClientOptions(1, 1, 30, ClientOptions.REQUEST_TIMEOUT_TICKS_NEVER), false, ReplicaOptions.defaults(),
-				SimFaults.none(), 0, LIVENESS_TICKS_MAX, false, SimDisks.modelled());
+				SimFaults.none(), 0, LIVENESS_TICKS_MAX, false, SimDisks.modelled(), 0);
+	}
+
+	/**
+	 * A copy with {@code spareCount} spare hosts, down and empty until started to join the cluster.
+	 * @param spareCount the number of spares
+	 * @return the copy
+	 */
+	public SimConfiguration withSpares(int spareCount) {
+		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
+				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, this.replicaOptions,
+				this.faults, this.chaosTicks, this.livenessTicksMax, this.workload, this.disks, spareCount);
+	}
+
+	/** The number of hosts: the first configuration's replicas and the spares. */
+	public int hostCount() {
+		return this.replicaCount + this.spareCount;
 	}
 
 	/**
@@ -122,7 +141,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	public SimConfiguration withClientsBesideReplicas(boolean clientsBesideReplicas) {
 		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
 				this.putProbability, this.thinkTicksMax, this.clientOptions, clientsBesideReplicas, this.replicaOptions,
-				this.faults, this.chaosTicks, this.livenessTicksMax, this.workload, this.disks);
+				this.faults, this.chaosTicks, this.livenessTicksMax, this.workload, this.disks, this.spareCount);
 	}
 
 	/**
@@ -133,7 +152,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	public SimConfiguration withClientOptions(ClientOptions clientOptions) {
 		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
 				this.putProbability, this.thinkTicksMax, clientOptions, this.clientsBesideReplicas, this.replicaOptions,
-				this.faults, this.chaosTicks, this.livenessTicksMax, this.workload, this.disks);
+				this.faults, this.chaosTicks, this.livenessTicksMax, this.workload, this.disks, this.spareCount);
 	}
 
 	/**
@@ -144,7 +163,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	public SimConfiguration withFaults(SimFaults faults) {
 		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
 				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, this.replicaOptions, faults,
-				this.chaosTicks, this.livenessTicksMax, this.workload, this.disks);
+				this.chaosTicks, this.livenessTicksMax, this.workload, this.disks, this.spareCount);
 	}
 
 	/**
@@ -155,7 +174,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	public SimConfiguration withReplicaOptions(ReplicaOptions replicaOptions) {
 		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
 				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, replicaOptions, this.faults,
-				this.chaosTicks, this.livenessTicksMax, this.workload, this.disks);
+				this.chaosTicks, this.livenessTicksMax, this.workload, this.disks, this.spareCount);
 	}
 
 	/**
@@ -166,7 +185,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	public SimConfiguration withReplicaCount(int replicaCount) {
 		return new SimConfiguration(this.seed, this.clusterId, replicaCount, this.clientCount, this.keyCount,
 				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, this.replicaOptions, this.faults,
-				this.chaosTicks, this.livenessTicksMax, this.workload, this.disks);
+				this.chaosTicks, this.livenessTicksMax, this.workload, this.disks, this.spareCount);
 	}
 
 	/**
@@ -177,7 +196,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	public SimConfiguration withChaosTicks(int chaosTicks) {
 		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
 				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, this.replicaOptions, this.faults,
-				chaosTicks, this.livenessTicksMax, this.workload, this.disks);
+				chaosTicks, this.livenessTicksMax, this.workload, this.disks, this.spareCount);
 	}
 
 	/**
@@ -188,7 +207,7 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 	public SimConfiguration withDisks(SimDisks disks) {
 		return new SimConfiguration(this.seed, this.clusterId, this.replicaCount, this.clientCount, this.keyCount,
 				this.putProbability, this.thinkTicksMax, this.clientOptions, this.clientsBesideReplicas, this.replicaOptions,
-				this.faults, this.chaosTicks, this.livenessTicksMax, this.workload, disks);
+				this.faults, this.chaosTicks, this.livenessTicksMax, this.workload, disks, this.spareCount);
 	}
 
 	/**

@@ -20,10 +20,12 @@ import io.viewstamp.sim.workload.KvStateMachine;
 import io.viewstamp.sim.workload.SimWorkload;
 import io.viewstamp.vsr.Client;
 import io.viewstamp.vsr.Cluster;
+import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.DurableState;
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Message;
 import io.viewstamp.vsr.Outbox;
+import io.viewstamp.vsr.ReconfigurationRefusal;
 import io.viewstamp.vsr.Replica;
 import io.viewstamp.vsr.ReplicaMessage;
 import io.viewstamp.vsr.Reply;
@@ -119,6 +121,12 @@ public final class Simulator {
 	/** Replicas kept down through the liveness phase. */
 	private Set<Integer> keptDown = Set.of();
 
+	/** Hosts whose replica has been a member of a configuration. */
+	private final Set<Integer> everMember = new TreeSet<>();
+
+	/** Hosts whose replica a change removed, and which the simulator stopped for good. */
+	private final Set<Integer> retired = new TreeSet<>();
+
 	private long tick;
 
 	/** Where event lines go, {@code null} when nobody reads them. */
@@ -158,22 +166,22 @@ public final class Simulator {
 		this.factory = factory;
 		long seed = configuration.seed();
 		this.cluster = new Cluster(configuration.clusterId(), configuration.replicaCount());
-		this.network = new SimNetwork(configuration.replicaCount(), configuration.clientCount(), configuration.faults(),
+		this.network = new SimNetwork(configuration.hostCount(), configuration.clientCount(), configuration.faults(),
 				RandomStreams.of(seed, "network"));
 		this.replicaRandom = RandomStreams.of(seed, "replicas");
 		this.applierRandom = RandomStreams.of(seed, "appliers");
 		int applyLatencyDraw = RandomStreams.of(seed, "apply-latency").nextInt(5);
 		this.applyLatencyTicksMax = (!configuration.workload() || applyLatencyDraw == 0) ? SimApplyThread.IN_PLACE
 				: 2 * applyLatencyDraw;
-		this.commitChecker = new CommitChecker(seed, configuration.clusterId(), configuration.replicaCount(), this.registry,
+		this.commitChecker = new CommitChecker(seed, configuration.clusterId(), configuration.hostCount(), this.registry,
 				this.fingerprint);
 		this.replyChecker = new ReplyChecker(seed, this.commitChecker);
 		this.stateChecker = new StateChecker(seed);
 		this.historyChecker = new HistoryChecker(seed);
 		this.faultInjector = new FaultInjector(this, configuration.faults(), RandomStreams.of(seed, "faults"),
 				RandomStreams.of(seed, "event-partitions"), RandomStreams.of(seed, "primary-transfers"));
-		this.clockOffsetNanos = new long[configuration.replicaCount()];
-		this.clockRate = new double[configuration.replicaCount()];
+		this.clockOffsetNanos = new long[configuration.hostCount()];
+		this.clockRate = new double[configuration.hostCount()];
 		SplittableRandom clocks = RandomStreams.of(seed, "clocks");
 		boolean skewed = configuration.faults().profile() == SimFaults.Profile.SWARM && clocks.nextBoolean();
 		for (int replica = 0; replica < configuration.replicaCount(); replica++) {
@@ -207,8 +215,19 @@ public final class Simulator {
 			}
 			this.hosts.add(new ReplicaHost(replica, disk));
 		}
+		for (int spare = configuration.replicaCount(); spare < configuration.hostCount(); spare++) {
+			// A host that has never run: its replica, once started, recovers from the others.
+			ReplicaHost host = new ReplicaHost(spare, new SimStorage(spare,
+					DurableState.formatted(configuration.clusterId(), spare, configuration.hostCount()),
+					configuration.faults().storageLatencyTicksMax(), RandomStreams.of(seed, "storage-" + spare)));
+			host.wipe();
+			host.markSpare();
+			this.hosts.add(host);
+		}
 		for (ReplicaHost host : this.hosts) {
-			start(host);
+			if (host.index() < configuration.replicaCount()) {
+				start(host);
+			}
 		}
 	}
 
@@ -317,7 +336,7 @@ public final class Simulator {
 					"not converged " + (this.tick - startTick) + " ticks after tick " + startTick + ": "
 							+ describeWorld());
 		}
-		this.stateChecker.checkConverged(runningReplicas(), this.tick);
+		this.stateChecker.checkConverged(runningMembers(), this.tick);
 	}
 
 	/**
@@ -332,10 +351,16 @@ public final class Simulator {
 			}
 		}
 		long commit = -1;
+		Configuration members = latestConfiguration();
 		for (ReplicaHost host : this.hosts) {
 			SimulatedReplica replica = host.replica();
-			if (replica == null && this.keptDown.contains(host.index())) {
+			if ((replica == null && this.keptDown.contains(host.index())) || !members.contains(host.index())) {
+				// Spares, learners and replicas a change removed are not the cluster.
 				continue;
+			}
+			Replica real = (replica != null) ? replica.unwrap() : null;
+			if (real != null && real.configuration().epoch() != members.epoch()) {
+				return false;
 			}
 			// An apply thread with work left (a restore, say) holds a state behind its replica's commit.
 			if (replica == null || replica.status() != Status.NORMAL || replica.op() != replica.commit()
@@ -345,6 +370,28 @@ public final class Simulator {
 			commit = replica.commit();
 		}
 		return true;
+	}
+
+	/**
+	 * The configuration of the newest epoch any replica is in, running or (for one that is down)
+	 * in its durable superblock; the cluster's first configuration before any change.
+	 * @return the configuration
+	 */
+	public Configuration latestConfiguration() {
+		Configuration latest = Configuration.initial(this.configuration.replicaCount());
+		for (ReplicaHost host : this.hosts) {
+			Configuration seen = null;
+			if (host.isRunning() && host.replica().unwrap() != null) {
+				seen = host.replica().unwrap().configuration();
+			}
+			else if (!host.isRunning() && host.storage().hasSuperblock()) {
+				seen = host.storage().durableSuperblock().configuration();
+			}
+			if (seen != null && seen.epoch() > latest.epoch()) {
+				latest = seen;
+			}
+		}
+		return latest;
 	}
 
 	/**
@@ -585,6 +632,41 @@ public final class Simulator {
 		}
 		record("hand-over " + from + " -> " + target + ": " + ((refusal[0] == null) ? "started" : refusal[0]));
 		return refusal[0];
+	}
+
+	/**
+	 * Asks replica {@code from} to change the cluster's members to {@code members}, as an operator does.
+	 * @param from the replica asked, normally the primary
+	 * @param members the next configuration's members, bit {@code i} for replica {@code i}
+	 * @return why it refused, or {@code null} when the change started
+	 */
+	public ReconfigurationRefusal reconfigure(int from, int members) {
+		ReplicaHost host = this.hosts.get(from);
+		requireState(host.isRunning(), "ask for a change of members of", from, "it is down");
+		Replica replica = host.replica().unwrap();
+		requireState(replica != null, "ask for a change of members of", from, "it is a stand-in, not a Replica");
+		ReconfigurationRefusal[] refusal = new ReconfigurationRefusal[1];
+		Configuration current = replica.configuration();
+		drive(host, "changing the members to " + Integer.toBinaryString(members), () -> refusal[0] = replica.reconfigure(members));
+		if (refusal[0] == null) {
+			// The operator's request, as the committed-log check knows every client's: the only change it may find.
+			this.registry.record(Request.reconfigure(current.next(members)));
+		}
+		record("reconfigure " + from + " -> " + Integer.toBinaryString(members) + ": "
+				+ ((refusal[0] == null) ? "started" : refusal[0]));
+		return refusal[0];
+	}
+
+	/**
+	 * Starts a spare host's replica for the first time, with no data: it recovers from the members,
+	 * and waits, as a replica of no configuration, until a change adds it.
+	 * @param spare the spare's index
+	 */
+	public void startSpare(int spare) {
+		ReplicaHost host = this.hosts.get(spare);
+		requireState(spare >= this.configuration.replicaCount() && !host.isRunning(), "start as a spare", spare,
+				"it is not a spare that is down");
+		start(host);
 	}
 
 	/**
@@ -846,11 +928,33 @@ public final class Simulator {
 		for (ReplicaHost host : this.hosts) {
 			host.noteRecovery();
 		}
+		retireRemovedReplicas();
 		for (SimClient client : this.clients) {
 			client.tick(this.tick);
 		}
 		if (this.chaos) {
 			this.faultInjector.step(this.tick);
+		}
+	}
+
+	/**
+	 * A replica that a change of members removed stops, as the runtime stops it: its callers can not
+	 * be answered by it any more. It stays down from then on.
+	 */
+	private void retireRemovedReplicas() {
+		for (ReplicaHost host : this.hosts) {
+			Replica replica = host.isRunning() ? host.replica().unwrap() : null;
+			if (replica == null) {
+				continue;
+			}
+			if (replica.isMember()) {
+				this.everMember.add(host.index());
+			}
+			else if (this.everMember.contains(host.index()) && !this.retired.contains(host.index())) {
+				this.retired.add(host.index());
+				record("retire " + host.index() + ", removed from the members");
+				crash(host.index());
+			}
 		}
 	}
 
@@ -861,7 +965,8 @@ public final class Simulator {
 			record("liveness with replicas " + keptDown + " down");
 		}
 		for (ReplicaHost host : this.hosts) {
-			if (!host.isRunning() && !keptDown.contains(host.index())) {
+			if (!host.isRunning() && !keptDown.contains(host.index()) && !this.retired.contains(host.index())
+					&& !host.isNeverStarted()) {
 				start(host);
 				if (!host.isRunning()) {
 					// A read that failed once: the operator starts it again, and the disk reads this time.
@@ -1061,6 +1166,12 @@ public final class Simulator {
 		return owner;
 	}
 
+	/** The running replicas that are members of the newest configuration: the cluster whose states converge. */
+	private List<StateChecker.RunningReplica> runningMembers() {
+		Configuration members = latestConfiguration();
+		return runningReplicas().stream().filter((running) -> members.contains(running.replica().index())).toList();
+	}
+
 	private List<StateChecker.RunningReplica> runningReplicas() {
 		List<StateChecker.RunningReplica> running = new ArrayList<>();
 		for (ReplicaHost host : this.hosts) {
@@ -1127,6 +1238,12 @@ public final class Simulator {
 		@Override
 		public long view(int replica) {
 			return Simulator.this.hosts.get(replica).replica().view();
+		}
+
+		@Override
+		public Configuration configuration(int replica) {
+			Replica real = Simulator.this.hosts.get(replica).replica().unwrap();
+			return (real != null) ? real.configuration() : Configuration.initial(Simulator.this.configuration.replicaCount());
 		}
 
 		@Override

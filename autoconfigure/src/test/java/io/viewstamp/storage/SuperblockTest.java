@@ -26,9 +26,12 @@ class SuperblockTest {
 		assertThat(reopenSuperblock()).isEqualTo(TestLogs.superblock(4, 12));
 	}
 
-	/** Offsets into a copy: magic, version, sequence, cluster id, replica, members, view, log view, commit, epoch, crc. */
+	/**
+	 * Offsets into a copy: magic, version, sequence, cluster id, replica, members, view, log view,
+	 * commit, epoch, start op, start checksum, crc.
+	 */
 	@ParameterizedTest
-	@ValueSource(ints = { 0, 4, 9, 16, 24, 28, 33, 40, 50, 57, 62, 65 })
+	@ValueSource(ints = { 0, 4, 9, 16, 24, 28, 33, 40, 50, 57, 62, 66, 73, 78, 81 })
 	void aFlippedBitInEitherCopyLeavesTheOtherToWin(int offset) throws IOException {
 		writeSuperblocks(TestLogs.superblock(3, 10), TestLogs.superblock(4, 12));
 		for (int copy = 0; copy < SuperblockFile.COPIES; copy++) {
@@ -41,7 +44,8 @@ class SuperblockTest {
 
 	@Test
 	void aReconfiguredSuperblockKeepsItsEpochAndMembers() {
-		Superblock reconfigured = new Superblock(TestLogs.CLUSTER_ID, TestLogs.REPLICA, Configuration.ofMembers(2, 0, 1, 3, 4),
+		Superblock reconfigured = new Superblock(TestLogs.CLUSTER_ID, TestLogs.REPLICA,
+				Configuration.ofMembers(2, 0, 1, 3, 4).startedAt(36, 0x0123_4567_89ab_cdefL),
 				(2L << Configuration.EPOCH_SHIFT) + 5, (2L << Configuration.EPOCH_SHIFT) + 5, 40);
 		writeSuperblocks(TestLogs.superblock(3, 10), reconfigured);
 		assertThat(reopenSuperblock()).isEqualTo(reconfigured);

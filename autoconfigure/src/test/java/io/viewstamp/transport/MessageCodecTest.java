@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.LogEntryCodec;
 import io.viewstamp.vsr.Message;
@@ -20,6 +21,7 @@ import io.viewstamp.vsr.Operation;
 import io.viewstamp.vsr.ReplicaMessage;
 import io.viewstamp.vsr.ReplicaMessage.Commit;
 import io.viewstamp.vsr.ReplicaMessage.DoViewChange;
+import io.viewstamp.vsr.ReplicaMessage.StartEpoch;
 import io.viewstamp.vsr.ReplicaMessage.Prepare;
 import io.viewstamp.vsr.ReplicaMessage.Prepares;
 import io.viewstamp.vsr.ReplicaMessage.SnapshotChunk;
@@ -113,8 +115,23 @@ class MessageCodecTest {
 	@Test
 	void unknownVersionIsRefused() {
 		byte[] bytes = encodedCommit();
-		bytes[0] = 1;
-		assertMalformed(bytes, "at offset 0", "format version 1", "reads only version 2");
+		bytes[0] = 2;
+		assertMalformed(bytes, "at offset 0", "format version 2", "reads only version 3");
+	}
+
+	@Test
+	void aConfigurationWithoutMembersOrWithANegativeStartIsRefused() {
+		byte[] bytes = MessageCodec.encode(new StartEpoch(1L << 32, 1, Configuration.of(1, 0b111, 9, 77)));
+		// version, type, view, replica: then epoch i64, members u32, start op i64, start checksum i64.
+		byte[] noMembers = bytes.clone();
+		ByteBuffer.wrap(noMembers).order(ByteOrder.LITTLE_ENDIAN).putInt(1 + 1 + 8 + 4 + 8, 0);
+		assertMalformed(noMembers, "StartEpoch", "members a non-empty set of 0..15");
+		byte[] outside = bytes.clone();
+		ByteBuffer.wrap(outside).order(ByteOrder.LITTLE_ENDIAN).putInt(1 + 1 + 8 + 4 + 8, 1 << 16);
+		assertMalformed(outside, "StartEpoch", "members a non-empty set of 0..15");
+		byte[] negativeStart = bytes.clone();
+		ByteBuffer.wrap(negativeStart).order(ByteOrder.LITTLE_ENDIAN).putLong(1 + 1 + 8 + 4 + 8 + 4, -1);
+		assertMalformed(negativeStart, "StartEpoch", "a start op not negative");
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.viewstamp.vsr.Checksums;
+import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Message;
 import io.viewstamp.vsr.Operation;
@@ -18,6 +19,7 @@ import io.viewstamp.vsr.ReplicaMessage.RecoveryResponse;
 import io.viewstamp.vsr.ReplicaMessage.RequestPrepares;
 import io.viewstamp.vsr.ReplicaMessage.RequestStartView;
 import io.viewstamp.vsr.ReplicaMessage.SnapshotChunk;
+import io.viewstamp.vsr.ReplicaMessage.StartEpoch;
 import io.viewstamp.vsr.ReplicaMessage.StartView;
 import io.viewstamp.vsr.ReplicaMessage.StartViewChange;
 import io.viewstamp.vsr.Reply;
@@ -61,8 +63,10 @@ final class SampleMessages {
 				pattern(37_856)));
 		messages.add(new SnapshotChunk(9, 2, 10, 0x77L, 10_000, 0x88L, 1_700_000_000_000L, 0x99L, 0, 0, new byte[0]));
 		messages.add(new Recovery(0, 2, 0x7fff_0000_1111_2222L));
-		messages.add(new RecoveryResponse(9, 0, 0x7fff_0000_1111_2222L, 1206, 0xdeadbeefL, 1204));
-		messages.add(new RecoveryResponse(9, 1, 0x7fff_0000_1111_2222L, -1, -1, -1));
+		messages.add(new RecoveryResponse(9, 0, 0x7fff_0000_1111_2222L, 1206, 0xdeadbeefL, 1204, Configuration.initial(3)));
+		messages.add(new RecoveryResponse(9, 1, 0x7fff_0000_1111_2222L, -1, -1, -1,
+				Configuration.of(2, 0b11011, 977, 0x1234_5678_9abc_def0L)));
+		messages.add(new StartEpoch((2L << Configuration.EPOCH_SHIFT) + 1, 4, Configuration.of(2, 0b11011, 977, -5)));
 		return messages;
 	}
 

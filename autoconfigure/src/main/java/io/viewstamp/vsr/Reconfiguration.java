@@ -1,0 +1,148 @@
+package io.viewstamp.vsr;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A primary's change of the cluster's members (see docs/protocol.md, reconfiguration): the new
+ * members first catch up as learners, which the primary sends its prepares and commits as to
+ * backups and whose acknowledgements it records but counts in no quorum; once each has acknowledged
+ * everything that was committed when the change was asked, and a quorum of the new configuration
+ * holds the primary's head, the primary prepares one {@link Operation#RECONFIGURE} op naming the
+ * next epoch's configuration, and prepares nothing after it in its epoch. The epoch changes when
+ * that op is committed ({@link Replica#enterEpoch}), by a view change to the new epoch's first view.
+ *
+ * <p>A change whose new members do not catch up within {@link #DEADLINE_VIEW_CHANGE_TIMEOUTS}
+ * view-change timeouts is given up before anything is prepared, and the operator may ask again; a
+ * view change gives it up too. Once the op is prepared, the change is the log's, not this room's:
+ * whichever primary commits the op makes the change.
+ *
+ * <p>A room of {@link Replica}: it owns the change asked for and its deadline, and reads the state
+ * all rooms share through the replica.
+ */
+final class Reconfiguration {
+
+	/** How many view-change timeouts the new members have to catch up. */
+	static final int DEADLINE_VIEW_CHANGE_TIMEOUTS = 10;
+
+	private final Replica replica;
+
+	private final Timeout deadline;
+
+	/** The configuration asked for, proposed (not started); {@code null} when no change is asked. */
+	private @Nullable Configuration target;
+
+	/** Every new member must hold what was committed when the change was asked. */
+	private long catchUpOp;
+
+	Reconfiguration(Replica replica, ReplicaOptions options) {
+		this.replica = replica;
+		this.deadline = new Timeout("reconfiguration", (long) options.viewChangeTimeoutTicks() * DEADLINE_VIEW_CHANGE_TIMEOUTS);
+	}
+
+	/**
+	 * Starts a change to {@code members}.
+	 * @return why it can not start, or {@code null} when it started
+	 */
+	@Nullable ReconfigurationRefusal start(int members) {
+		Replica replica = this.replica;
+		if (members == 0 || (members >>> Cluster.REPLICAS_MAX) != 0) {
+			return ReconfigurationRefusal.INVALID_MEMBERS;
+		}
+		if (replica.status != Status.NORMAL || !replica.isPrimary()) {
+			return ReconfigurationRefusal.NOT_PRIMARY;
+		}
+		if (members == replica.configuration.members()) {
+			return ReconfigurationRefusal.ALREADY_MEMBERS;
+		}
+		if (this.target != null || replica.isEpochClosing() || replica.transfer.isUnderWay()
+				|| replica.configuration.epoch() == Configuration.EPOCH_MAX) {
+			return ReconfigurationRefusal.CHANGE_UNDER_WAY;
+		}
+		Configuration next = replica.configuration.next(members);
+		// The members that stay and answer, and at best every new one once caught up: without a
+		// quorum among them, the new configuration could commit nothing.
+		int staying = 0;
+		for (int position = 0; position < next.size(); position++) {
+			int member = next.member(position);
+			if (replica.configuration.contains(member) && holds(member, replica.commit)) {
+				staying++;
+			}
+		}
+		if (staying + Integer.bitCount(next.members() & ~replica.configuration.members()) < next.quorum()) {
+			return ReconfigurationRefusal.NO_QUORUM;
+		}
+		this.target = next;
+		this.catchUpOp = replica.commit;
+		this.deadline.start(replica.ticks);
+		// The learners hear of the view at once, and start catching up.
+		replica.pipeline.sendHeartbeat();
+		progress();
+		return null;
+	}
+
+	/** The members being added, which the primary treats as backups that do not count; 0 when none. */
+	int learners() {
+		Configuration next = this.target;
+		return (next == null) ? 0 : next.members() & ~this.replica.configuration.members();
+	}
+
+	/** Whether replica {@code replica} is a learner of the change under way. */
+	boolean isLearner(int replica) {
+		return replica >= 0 && replica < Cluster.REPLICAS_MAX && (learners() & (1 << replica)) != 0;
+	}
+
+	/** The configuration asked for, or {@code null}. */
+	@Nullable Configuration target() {
+		return this.target;
+	}
+
+	/** Forgets the change: a view change began, or its op was prepared (the log has it now). */
+	void reset() {
+		this.target = null;
+	}
+
+	/**
+	 * Prepares the change once its new members hold what was committed when it was asked and a
+	 * quorum of the new configuration holds the head.
+	 */
+	void progress() {
+		Replica replica = this.replica;
+		Configuration next = this.target;
+		if (next == null || replica.status != Status.NORMAL || !replica.isPrimary() || replica.isEpochClosing()) {
+			return;
+		}
+		for (int position = 0; position < next.size(); position++) {
+			int member = next.member(position);
+			if (!replica.configuration.contains(member) && replica.pipeline.acknowledgedOp(member) < this.catchUpOp) {
+				return;
+			}
+		}
+		if (countHolding(next, replica.log.op()) < next.quorum() || !replica.pipeline.hasRoomForPrepare()) {
+			return;
+		}
+		replica.pipeline.prepareReconfiguration(next);
+	}
+
+	/** Gives up when the new members did not catch up in time: the primary serves on. */
+	void tick() {
+		if (this.target != null && this.deadline.fired(this.replica.ticks)) {
+			this.target = null;
+		}
+	}
+
+	/** Members of {@code next} known to hold {@code op} durably. */
+	private int countHolding(Configuration next, long op) {
+		int holding = 0;
+		for (int position = 0; position < next.size(); position++) {
+			holding += holds(next.member(position), op) ? 1 : 0;
+		}
+		return holding;
+	}
+
+	/** Whether {@code replica} is known to hold {@code op} durably: the primary itself, or by its acknowledgements. */
+	private boolean holds(int member, long op) {
+		Replica replica = this.replica;
+		return (member == replica.index) ? replica.log.durableOp() >= op : replica.pipeline.acknowledgedOp(member) >= op;
+	}
+
+}
