@@ -641,6 +641,10 @@ public final class ReplicaNode implements AutoCloseable {
 
 		@Override
 		public void send(int to, ReplicaMessage message) {
+			if (to >= ReplicaNode.this.configuration.peers().size()) {
+				// An index this replica has no address for (a recovery asks every index): not deliverable.
+				return;
+			}
 			Objects.requireNonNull(ReplicaNode.this.transport, "only a cluster of more than one sends to peers")
 				.send(to, message);
 		}

@@ -136,7 +136,7 @@ final class LogRepair {
 
 	void onRequestPrepares(RequestPrepares message) {
 		Replica replica = this.replica;
-		if (replica.status == Status.RECOVERING || !replica.log.contains(message.anchorOp(), message.anchorChecksum())
+		if (replica.status == Status.RECOVERING || !holdsAnchor(message.anchorOp(), message.anchorChecksum())
 				|| message.fromOp() < 1 || message.fromOp() > message.anchorOp()) {
 			return;
 		}
@@ -148,6 +148,18 @@ final class LogRepair {
 		long to = Math.min(message.anchorOp(), message.fromOp() + replica.options.repairEntriesMax() - 1);
 		replica.outbox.send(message.replica(), new Prepares(replica.view, replica.index, message.anchorOp(),
 				message.anchorChecksum(), replica.log.range(message.fromOp(), to, replica.options.messageEntriesBytesMax())));
+	}
+
+	/**
+	 * Whether this replica's log is the chain of the entry at {@code anchorOp} with
+	 * {@code anchorChecksum}: it holds the entry, or the entry is the committed start of its epoch
+	 * (which a replica entering the epoch asks for, and which a snapshot may have compacted away).
+	 */
+	private boolean holdsAnchor(long anchorOp, long anchorChecksum) {
+		Replica replica = this.replica;
+		Configuration configuration = replica.configuration;
+		return replica.log.contains(anchorOp, anchorChecksum) || (configuration.startOp() == anchorOp
+				&& configuration.startChecksum() == anchorChecksum && anchorOp >= 1 && anchorOp <= replica.commit);
 	}
 
 	private void sendSnapshot(RequestPrepares message) {
@@ -174,8 +186,11 @@ final class LogRepair {
 	void onSnapshotChunk(SnapshotChunk chunk) {
 		Replica replica = this.replica;
 		Target current = this.repair;
+		// A replica entering an epoch takes a snapshot past the epoch's start too: its sender holds that
+		// start committed, so everything the snapshot covers is committed on the same chain.
 		if (current == null || chunk.anchorOp() != current.anchorOp || chunk.anchorChecksum() != current.anchorChecksum
-				|| chunk.snapshotOp() <= replica.commit || chunk.snapshotOp() > current.anchorOp) {
+				|| chunk.snapshotOp() <= replica.commit
+				|| (chunk.snapshotOp() > current.anchorOp && current.purpose != RepairPurpose.ENTER_EPOCH)) {
 			return;
 		}
 		if (this.snapshotAssembly == null || !this.snapshotAssembly.isFor(chunk)) {
@@ -276,11 +291,7 @@ final class LogRepair {
 			case INSTALL_START_VIEW -> replica.viewChange.startViewRepaired();
 			case BECOME_PRIMARY -> replica.viewChange.chosenLogRepaired();
 			case RECOVER -> replica.recovery.finish();
-			case ENTER_EPOCH -> {
-				// The anchor is the committed op that starts a newer epoch: applying it enters the epoch.
-				replica.commitKnown = Math.max(replica.commitKnown, finished.anchorOp);
-				replica.applyCommitted(false);
-			}
+			case ENTER_EPOCH -> replica.epochStartRepaired();
 		}
 	}
 

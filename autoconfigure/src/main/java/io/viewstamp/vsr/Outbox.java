@@ -6,7 +6,11 @@ package io.viewstamp.vsr;
  */
 public interface Outbox {
 
-	/** Sends {@code message} to replica {@code replica} (never to the sender itself). */
+	/**
+	 * Sends {@code message} to replica {@code replica} (never to the sender itself), an index below
+	 * {@link Cluster#REPLICAS_MAX}; a message to an index the outbox knows no replica at is dropped
+	 * (a recovering replica, which knows no configuration, asks every index).
+	 */
 	void send(int replica, ReplicaMessage message);
 
 	/** Sends {@code reply} to the client it names. */

@@ -54,7 +54,21 @@ final class RecoveryHandler {
 		this.timeout.start(this.replica.ticks);
 		this.resendTimeout.start(this.replica.ticks);
 		this.replica.repairs.cancel();
-		this.replica.broadcast(new Recovery(this.replica.view, this.replica.index, this.nonce));
+		askEveryReplica();
+	}
+
+	/**
+	 * Sends this round's request to every index of the cluster's index space: a replica that lost
+	 * its state does not know the members (a change may have replaced the ones it knew), and an
+	 * outbox drops what it can not deliver.
+	 */
+	private void askEveryReplica() {
+		Replica replica = this.replica;
+		for (int other = 0; other < Cluster.REPLICAS_MAX; other++) {
+			if (other != replica.index) {
+				replica.outbox.send(other, new Recovery(replica.view, replica.index, this.nonce));
+			}
+		}
 	}
 
 	void tick() {
@@ -64,7 +78,7 @@ final class RecoveryHandler {
 		}
 		else if (!this.replica.repairs.isActive() && this.resendTimeout.fired(now)) {
 			this.resendTimeout.start(now);
-			this.replica.broadcast(new Recovery(this.replica.view, this.replica.index, this.nonce));
+			askEveryReplica();
 		}
 	}
 

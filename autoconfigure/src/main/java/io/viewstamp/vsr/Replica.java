@@ -130,6 +130,25 @@ public final class Replica {
 	 */
 	private final long[] epochNewsTicks = new long[Cluster.REPLICAS_MAX];
 
+	/**
+	 * The members of this replica's configuration known to have entered its epoch (they said so in
+	 * a start-epoch): a replica that is not a member hands its news on until a quorum has, and only
+	 * then may stop ({@link #hasLeft}).
+	 */
+	int membersEntered;
+
+	/**
+	 * The members of the configuration this replica entered from, and that epoch: told of the new
+	 * one once the new configuration is durable here, so that no replica stops on the word of one
+	 * that could still forget the epoch in a crash.
+	 */
+	private int previousMembers;
+
+	private long epochAnnounced;
+
+	/** The newer epoch whose start a repair under way brings in, or {@code null}. */
+	private @Nullable Configuration epochBeingEntered;
+
 	/** Messages ignored, by {@link IgnoreReason}. */
 	private final long[] ignoredMessages = new long[IgnoreReason.values().length];
 
@@ -296,7 +315,7 @@ public final class Replica {
 		}
 		if (epoch < this.configuration.epoch()) {
 			ignore(IgnoreReason.OTHER_EPOCH);
-			if (this.status != Status.RECOVERING && isEpochNewsDue(sender)) {
+			if (this.status != Status.RECOVERING && isEpochDurable() && isEpochNewsDue(sender)) {
 				this.outbox.send(sender, new StartEpoch(this.view, this.index, this.configuration));
 			}
 			return true;
@@ -370,11 +389,30 @@ public final class Replica {
 	 */
 	private void onStartEpoch(StartEpoch message) {
 		Configuration announced = message.configuration();
-		if (this.status == Status.RECOVERING || announced.epoch() <= this.configuration.epoch() || announced.startOp() < 1) {
+		int sender = message.replica();
+		if (this.status == Status.RECOVERING || announced.startOp() < 1) {
 			ignore(IgnoreReason.OTHER_EPOCH);
 			return;
 		}
+		if (announced.epoch() <= this.configuration.epoch()) {
+			if (announced.epoch() == this.configuration.epoch() && this.configuration.contains(sender)) {
+				this.membersEntered |= 1 << sender;
+			}
+			// A replica that left (or an older one) says what it knows: it learns that this one has entered
+			// this epoch, or of the newer one this replica is in.
+			boolean answer = (announced.epoch() < this.configuration.epoch() || !this.configuration.contains(sender))
+					&& this.configuration.startOp() > 0 && isMember() && isEpochDurable() && isEpochNewsDue(sender);
+			if (answer) {
+				this.outbox.send(sender, new StartEpoch(this.view, this.index, this.configuration));
+			}
+			return;
+		}
 		long startOp = announced.startOp();
+		if (this.status == Status.NORMAL && isPrimary() && !this.log.contains(startOp, announced.startChecksum())) {
+			// A primary of an older epoch that lacks the op is deposed: it stops leading before it
+			// repairs its log, since a repair never writes into a primary's.
+			this.viewChange.start(this.view + 1);
+		}
 		if (startOp <= this.commit) {
 			// Applied already, within a snapshot installed from a peer: the op itself never ran here.
 			enterEpoch(announced);
@@ -385,9 +423,29 @@ public final class Replica {
 			applyCommitted(false);
 		}
 		else if (!this.repairs.isActive()) {
+			this.epochBeingEntered = announced;
 			this.repairs.start(this.commit + 1, startOp, announced.startChecksum(), startOp, message.replica(),
 					RepairPurpose.ENTER_EPOCH);
 		}
+	}
+
+	/**
+	 * The repair up to a newer epoch's start is complete: the log holds the start, or a snapshot
+	 * past it replaced the state, in which case the op itself never runs here and the epoch is
+	 * entered at once.
+	 */
+	void epochStartRepaired() {
+		Configuration entering = this.epochBeingEntered;
+		this.epochBeingEntered = null;
+		if (entering == null || entering.epoch() <= this.configuration.epoch()) {
+			return;
+		}
+		if (entering.startOp() <= this.commit) {
+			enterEpoch(entering);
+			return;
+		}
+		this.commitKnown = Math.max(this.commitKnown, entering.startOp());
+		applyCommitted(false);
 	}
 
 	/**
@@ -403,16 +461,11 @@ public final class Replica {
 		Invariants.check(started.startOp() >= 1 && started.startOp() <= this.commit,
 				"replica %d enters epoch %d at op %d, with commit %d", this.index, started.epoch(), started.startOp(),
 				this.commit);
-		Configuration previous = this.configuration;
+		this.previousMembers = this.configuration.members();
 		this.configuration = started;
+		this.membersEntered = isMember() ? 1 << this.index : 0;
 		this.reconfiguration.reset();
-		int told = (previous.members() | started.members()) & ~(1 << this.index);
-		for (int replica = 0; replica < Cluster.REPLICAS_MAX; replica++) {
-			if ((told & (1 << replica)) != 0) {
-				this.outbox.send(replica, new StartEpoch(this.view, this.index, started));
-				this.epochNewsTicks[replica] = this.ticks;
-			}
-		}
+		// Both configurations' members hear of it once it is durable here (onSuperblockWritten).
 		if (this.view >= started.firstView()) {
 			writeSuperblock();
 		}
@@ -515,10 +568,36 @@ public final class Replica {
 		Invariants.check(superblock.view() >= this.superblockDurable.view(), "superblock view went back from %d to %d",
 				this.superblockDurable.view(), superblock.view());
 		this.superblockDurable = superblock;
+		announceEpochOnceDurable();
 		if (this.status == Status.VIEW_CHANGE) {
 			this.viewChange.sendDoViewChange();
 		}
 		acknowledgeDurable();
+	}
+
+	/**
+	 * Tells every member of the previous and the current configuration that this replica entered
+	 * the epoch, once the configuration is durable here: a replica that left stops only when a quorum
+	 * of the new members has said so, and a crash must not make one of them forget it.
+	 */
+	private void announceEpochOnceDurable() {
+		Configuration current = this.configuration;
+		if (current.startOp() == 0 || current.epoch() <= this.epochAnnounced || !isEpochDurable()) {
+			return;
+		}
+		this.epochAnnounced = current.epoch();
+		int told = (this.previousMembers | current.members()) & ~(1 << this.index);
+		for (int replica = 0; replica < Cluster.REPLICAS_MAX; replica++) {
+			if ((told & (1 << replica)) != 0) {
+				this.outbox.send(replica, new StartEpoch(this.view, this.index, current));
+				this.epochNewsTicks[replica] = this.ticks;
+			}
+		}
+	}
+
+	/** Whether this replica's configuration is the one in its durable superblock: it will not forget the epoch. */
+	boolean isEpochDurable() {
+		return this.superblockDurable.configuration().equals(this.configuration);
 	}
 
 	/** After a write completed: a primary counts its own vote, a backup acknowledges. */
@@ -686,6 +765,16 @@ public final class Replica {
 	 */
 	public boolean isMember() {
 		return this.configuration.contains(this.index);
+	}
+
+	/**
+	 * Whether this replica has left the cluster: a change removed it, and a quorum of the new
+	 * configuration has entered the new epoch, so nothing depends on this replica's news any more.
+	 * Its process may stop (the runtime stops it). Until then it keeps telling the new members.
+	 */
+	public boolean hasLeft() {
+		return this.status != Status.RECOVERING && !isMember() && this.configuration.startOp() > 0
+				&& Integer.bitCount(this.membersEntered & this.configuration.members()) >= this.configuration.quorum();
 	}
 
 	/** The configuration a change under way on this primary moves to, or {@code null} when none. */

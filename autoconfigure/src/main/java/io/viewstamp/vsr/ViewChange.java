@@ -449,9 +449,27 @@ final class ViewChange {
 	private void tellSilentMembersOfTheEpoch() {
 		Replica replica = this.replica;
 		Configuration configuration = replica.configuration;
+		if (!replica.isEpochDurable()) {
+			return;
+		}
 		for (int position = 0; position < configuration.size(); position++) {
 			int member = configuration.member(position);
 			if (member != replica.index && !this.startViewChangeVotes[member]) {
+				replica.outbox.send(member, new ReplicaMessage.StartEpoch(replica.view, replica.index, configuration));
+			}
+		}
+	}
+
+	/** A replica no longer a member hands the news of the epoch on to the members not known to have entered it. */
+	private void tellMembersNotEntered() {
+		Replica replica = this.replica;
+		Configuration configuration = replica.configuration;
+		if (configuration.startOp() == 0 || replica.hasLeft() || !replica.isEpochDurable()) {
+			return;
+		}
+		for (int position = 0; position < configuration.size(); position++) {
+			int member = configuration.member(position);
+			if ((replica.membersEntered & (1 << member)) == 0) {
 				replica.outbox.send(member, new ReplicaMessage.StartEpoch(replica.view, replica.index, configuration));
 			}
 		}
@@ -477,7 +495,12 @@ final class ViewChange {
 		Replica replica = this.replica;
 		if (!replica.isMember()) {
 			// It waits to be told: a start-view if a primary makes it a learner, a start-epoch if one adds it.
+			// Meanwhile one that a change removed tells the new members until a quorum of them entered.
 			this.viewChangeTimeout.start(replica.ticks);
+			if (this.viewChangeResendTimeout.fired(replica.ticks)) {
+				this.viewChangeResendTimeout.start(replica.ticks);
+				tellMembersNotEntered();
+			}
 			return;
 		}
 		if (this.viewChangeTimeout.fired(replica.ticks)) {

@@ -26,7 +26,7 @@ class DefectiveClientDetectionTest {
 		ClientFactory defective = (cluster, localReplica, options, host, clientIds,
 				incarnations) -> DefectiveClients.create(bug, cluster, localReplica, options, host, clientIds, incarnations);
 		SeedSearch.Catch caught = SeedSearch.firstCatch(SEED_BASE, SEARCH_SEEDS_MAX,
-				(seed) -> new Simulator(SimConfiguration.random(seed), ReplicaFactory.standard(), defective, null));
+				(seed) -> new Simulator(SimConfiguration.random(seed).withSpares(0), ReplicaFactory.standard(), defective, null));
 		assertThat(caught.failure()).as("%s survived %d seeds unnoticed", bug, caught.seedsRun()).isNotNull();
 		System.out.println(caught.describe(bug, getClass()));
 	}

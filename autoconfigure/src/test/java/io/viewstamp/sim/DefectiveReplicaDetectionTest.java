@@ -40,9 +40,10 @@ class DefectiveReplicaDetectionTest {
 		// A log that does not chain must be seen by the hash-chain checker itself, before it differs anywhere else.
 		Set<Check> checks = (bug == Bug.HASH_CHAIN_UNCHECKED) ? Set.of(Check.HASH_CHAIN) : SeedSearch.SIMULATOR_CHECKS;
 		SeedSearch.Catch caught = SeedSearch.firstCatch(SEED_BASE, SEARCH_SEEDS_MAX, (seed) -> {
-			Simulator simulator = new Simulator(SimConfiguration.random(seed), defective);
-			// The worlds as drawn before primary hand-overs existed: they move the catching seeds
-			// at random, and two canaries near the bound then slip past it (docs/simulator.md).
+			// The worlds as drawn before primary hand-overs and changes of members existed: they move
+			// the catching seeds at random, and two canaries near the bound then slip past it
+			// (docs/simulator.md).
+			Simulator simulator = new Simulator(SimConfiguration.random(seed).withSpares(0), defective);
 			simulator.setPrimaryTransfers(false);
 			return simulator;
 		}, checks);
@@ -58,7 +59,7 @@ class DefectiveReplicaDetectionTest {
 	@Test
 	void aBoundedSeedSearchCatchesASkippedFsync() {
 		SeedSearch.Catch caught = SeedSearch.firstCatch(SEED_BASE, SEARCH_SEEDS_MAX, (seed) -> {
-			SimConfiguration world = SimConfiguration.random(seed);
+			SimConfiguration world = SimConfiguration.random(seed).withSpares(0);
 			return new Simulator(world.withDisks(world.disks().withForceSkipped()), ReplicaFactory.standard());
 		});
 		assertThat(caught.failure()).as("a skipped fsync survived %d seeds unnoticed", caught.seedsRun()).isNotNull();

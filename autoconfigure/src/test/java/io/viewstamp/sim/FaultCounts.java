@@ -24,6 +24,8 @@ public final class FaultCounts {
 
 	private long primaryTransfers;
 
+	private long reconfigurations;
+
 	void partition() {
 		this.partitions++;
 	}
@@ -65,6 +67,15 @@ public final class FaultCounts {
 	/** Hand-overs of the primary's view that started (an operator's move, a clean stop). */
 	public long primaryTransfers() {
 		return this.primaryTransfers;
+	}
+
+	void reconfiguration() {
+		this.reconfigurations++;
+	}
+
+	/** Changes of members that started (an operator's growth, shrink or replacement). */
+	public long reconfigurations() {
+		return this.reconfigurations;
 	}
 
 	void powerLoss() {

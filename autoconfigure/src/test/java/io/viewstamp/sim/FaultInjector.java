@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 
+import io.viewstamp.vsr.Configuration;
+import io.viewstamp.vsr.Status;
+
 /**
  * The chaos of the first phase: starts and ends partitions, crashes replicas (sometimes with their
  * data directory) and restarts them later, and restarts client processes, at the rates of the
@@ -73,22 +76,33 @@ final class FaultInjector {
 
 	private final double transferProbabilityPerTick;
 
+	/**
+	 * Changes of members asked at random times, in the worlds with spare hosts: drawn from a stream
+	 * of their own, like hand-overs.
+	 */
+	private final SplittableRandom reconfigurationRandom;
+
+	private final double reconfigurationProbabilityPerTick;
+
 	FaultInjector(Simulator simulator, SimFaults faults, SplittableRandom random, SplittableRandom eventPartitionRandom,
-			SplittableRandom transferRandom) {
+			SplittableRandom transferRandom, SplittableRandom reconfigurationRandom) {
 		this.simulator = simulator;
 		this.faults = faults;
 		this.random = random;
-		this.restartAtTick = new long[simulator.cluster().replicaCount()];
+		this.restartAtTick = new long[simulator.configuration().hostCount()];
 		Arrays.fill(this.restartAtTick, -1);
-		this.strandedAtRestart = new boolean[simulator.cluster().replicaCount()];
+		this.strandedAtRestart = new boolean[simulator.configuration().hostCount()];
 		boolean eventPartitions = faults.profile() == SimFaults.Profile.SWARM && faults.partitionProbabilityPerTick() > 0
-				&& simulator.cluster().replicaCount() > 1 && eventPartitionRandom.nextBoolean();
+				&& simulator.configuration().hostCount() > 1 && eventPartitionRandom.nextBoolean();
 		// The events that matter here (a start-view, a vote) come once per view change, not per op:
 		// a partition is timed to one with a chance of 5% to certain, not the 0.1-30% of crashes.
 		EventCrashes timing = EventCrashes.random(eventPartitionRandom);
 		this.transferRandom = transferRandom;
-		this.transferProbabilityPerTick = (simulator.cluster().replicaCount() > 1 && transferRandom.nextInt(4) == 0)
+		this.transferProbabilityPerTick = (simulator.configuration().hostCount() > 1 && transferRandom.nextInt(4) == 0)
 				? RandomStreams.logUniform(transferRandom, 0.0005, 0.01) : 0;
+		this.reconfigurationRandom = reconfigurationRandom;
+		this.reconfigurationProbabilityPerTick = (simulator.configuration().spareCount() > 0)
+				? RandomStreams.logUniform(reconfigurationRandom, 0.0005, 0.005) : 0;
 		this.eventPartitions = eventPartitions ? new EventCrashes(RandomStreams.logUniform(eventPartitionRandom, 0.05, 1),
 				timing.events(), timing.cooldownTicks()) : EventCrashes.none();
 	}
@@ -97,6 +111,12 @@ final class FaultInjector {
 	String describeTransfers() {
 		return (this.transferProbabilityPerTick == 0) ? "no hand-overs"
 				: String.format(java.util.Locale.ROOT, "hand-overs %.4f per tick", this.transferProbabilityPerTick);
+	}
+
+	/** The rate of changes of members, for reports. */
+	String describeReconfigurations() {
+		return (this.reconfigurationProbabilityPerTick == 0) ? "no changes of members"
+				: String.format(java.util.Locale.ROOT, "changes of members %.4f per tick", this.reconfigurationProbabilityPerTick);
 	}
 
 	/** The partitions timed to protocol events, for reports. */
@@ -121,6 +141,10 @@ final class FaultInjector {
 				&& this.transferRandom.nextDouble() < this.transferProbabilityPerTick) {
 			askForTransfer();
 		}
+		if (this.reconfigurationProbabilityPerTick > 0
+				&& this.reconfigurationRandom.nextDouble() < this.reconfigurationProbabilityPerTick) {
+			askForReconfiguration();
+		}
 		for (int client = 0; client < this.simulator.clientCount(); client++) {
 			if (chance(this.faults.clientRestartProbabilityPerTick()) && this.simulator.client(client).isProcessRunning()) {
 				this.simulator.restartClient(client, chance(this.faults.clientRestartSameIdProbability()));
@@ -134,9 +158,46 @@ final class FaultInjector {
 		if (primary < 0) {
 			return;
 		}
-		int replicaCount = this.simulator.cluster().replicaCount();
+		int replicaCount = this.simulator.configuration().hostCount();
 		int target = (primary + 1 + this.transferRandom.nextInt(replicaCount - 1)) % replicaCount;
 		this.simulator.transferPrimary(primary, target);
+	}
+
+	/**
+	 * The primary of the newest normal view changes the members: it adds a replica that runs and is
+	 * none (a spare that recovered, or a removed one that came back empty), removes one, or does
+	 * both (a replacement). Sometimes a removed replica is started again, empty, to be added later.
+	 */
+	private void askForReconfiguration() {
+		SplittableRandom random = this.reconfigurationRandom;
+		List<Integer> retired = this.simulator.retiredReplicas();
+		if (!retired.isEmpty() && random.nextInt(4) == 0) {
+			this.simulator.rejoin(retired.get(random.nextInt(retired.size())));
+			return;
+		}
+		int primary = this.simulator.primaryIndex();
+		if (primary < 0) {
+			return;
+		}
+		Configuration latest = this.simulator.replica(primary).unwrap().configuration();
+		List<Integer> joinable = new ArrayList<>();
+		for (int host = 0; host < this.simulator.configuration().hostCount(); host++) {
+			if (!latest.contains(host) && this.simulator.isRunning(host)
+					&& this.simulator.replica(host).status() == Status.NORMAL) {
+				joinable.add(host);
+			}
+		}
+		int kind = random.nextInt(3);
+		int members = latest.members();
+		if (kind != 1 && !joinable.isEmpty()) {
+			members |= 1 << joinable.get(random.nextInt(joinable.size()));
+		}
+		if (kind != 0 && latest.size() > 1) {
+			members &= ~(1 << latest.member(random.nextInt(latest.size())));
+		}
+		if (members != latest.members() && members != 0) {
+			this.simulator.reconfigure(primary, members);
+		}
 	}
 
 	private void stepPartitions(long now) {
@@ -219,7 +280,7 @@ final class FaultInjector {
 	 * newer view lacks, nor let its older log win the next view change.
 	 */
 	private void partitionWithStaleSide(int restarted, long now) {
-		int replicaCount = this.simulator.cluster().replicaCount();
+		int replicaCount = this.simulator.configuration().hostCount();
 		int primary = this.simulator.primaryIndex();
 		Set<Integer> stale = new HashSet<>(List.of(restarted));
 		int deposed = deposedPrimary();
@@ -252,12 +313,12 @@ final class FaultInjector {
 	 */
 	private int deposedPrimary() {
 		long newestView = -1;
-		for (int replica = 0; replica < this.simulator.cluster().replicaCount(); replica++) {
+		for (int replica = 0; replica < this.simulator.configuration().hostCount(); replica++) {
 			if (this.simulator.isRunning(replica)) {
 				newestView = Math.max(newestView, this.simulator.replica(replica).view());
 			}
 		}
-		for (int replica = 0; replica < this.simulator.cluster().replicaCount(); replica++) {
+		for (int replica = 0; replica < this.simulator.configuration().hostCount(); replica++) {
 			if (this.simulator.isRunning(replica) && this.simulator.replica(replica).isPrimary()
 					&& this.simulator.replica(replica).view() < newestView) {
 				return replica;
@@ -267,7 +328,7 @@ final class FaultInjector {
 	}
 
 	private void startPartition() {
-		int replicaCount = this.simulator.cluster().replicaCount();
+		int replicaCount = this.simulator.configuration().hostCount();
 		int kinds = (this.faults.profile() == SimFaults.Profile.SWARM) ? SWARM_PARTITION_KINDS : PARTITION_KINDS;
 		int kind = (replicaCount == 1) ? 3 : this.random.nextInt(kinds);
 		switch (kind) {
@@ -352,6 +413,10 @@ final class FaultInjector {
 	}
 
 	private void stepReplica(int replica, long now) {
+		if (this.simulator.isRetired(replica)) {
+			// Removed and stopped for good; only a change of members brings it back, empty.
+			return;
+		}
 		if (!this.simulator.isRunning(replica)) {
 			if (this.restartAtTick[replica] < 0) {
 				this.restartAtTick[replica] = now + 1 + this.random.nextInt(this.faults.downTicksMax());
@@ -398,7 +463,7 @@ final class FaultInjector {
 
 	private List<Integer> shuffledReplicas() {
 		List<Integer> replicas = new ArrayList<>();
-		for (int replica = 0; replica < this.simulator.cluster().replicaCount(); replica++) {
+		for (int replica = 0; replica < this.simulator.configuration().hostCount(); replica++) {
 			replicas.add(replica);
 		}
 		// Fisher-Yates with the injector's own stream (Collections.shuffle would want a java.util.Random).

@@ -97,10 +97,13 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 				+ random.nextInt(0, 60);
 		ClientOptions clientOptions = new ClientOptions(RandomStreams.of(seed, "client-sessions").nextInt(1, 3), 1,
 				resendIntervalTicks, (long) resendIntervalTicks * CALLER_PATIENCE_RESENDS);
+		// Spare hosts, for changes of members, in a quarter of the worlds of three replicas or more:
+		// drawn from a stream of their own, so that the other draws of a seed are what they were.
+		int spareCount = (replicaCount >= 3 && RandomStreams.of(seed, "spares").nextInt(4) == 0) ? 2 : 0;
 		return new SimConfiguration(seed, random.nextLong(), replicaCount, clientCount,
 				random.nextInt(KEYS_MIN, KEYS_MAX + 1), random.nextDouble(0.2, 0.8), random.nextInt(0, THINK_TICKS_MAX + 1),
 				clientOptions, true, options, faults, random.nextInt(CHAOS_TICKS_MIN, CHAOS_TICKS_MAX + 1),
-				LIVENESS_TICKS_MAX, true, SimDisks.random(RandomStreams.of(seed, "disks")), 0);
+				LIVENESS_TICKS_MAX, true, SimDisks.random(RandomStreams.of(seed, "disks")), spareCount);
 	}
 
 	/**
@@ -255,7 +258,8 @@ public record SimConfiguration(long seed, long clusterId, int replicaCount, int 
 
 	/** A one-line description for reports. */
 	public String describe() {
-		return "seed " + this.seed + ": " + this.replicaCount + " replicas, " + this.clientCount + " clients, "
+		return "seed " + this.seed + ": " + this.replicaCount + " replicas"
+				+ ((this.spareCount > 0) ? " (+" + this.spareCount + " spare hosts)" : "") + ", " + this.clientCount + " clients, "
 				+ this.keyCount + " keys, clientsMax " + this.replicaOptions.clientsMax() + ", pipeline "
 				+ this.replicaOptions.pipelinePreparesMax() + " x " + this.replicaOptions.prepareRequestsMax()
 				+ ", snapshots every " + this.replicaOptions.snapshotIntervalOps() + " ops, message entries "

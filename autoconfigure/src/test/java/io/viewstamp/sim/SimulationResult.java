@@ -28,11 +28,13 @@ package io.viewstamp.sim;
  * @param clientRestarts client process restarts
  * @param evictions client sessions evicted
  * @param primaryTransfers hand-overs of the primary's view that started
+ * @param reconfigurations changes of members that started
+ * @param epochs the epoch of the newest configuration at the end: the changes that took effect
  * @param fingerprint the trace fingerprint
  */
 public record SimulationResult(long seed, long ticks, long committedOps, long committedRequests, long operationsCompleted,
 		long operationsIndeterminate, long localReads, long linearizableReads, long messagesDelivered, long messagesLost, long messagesDuplicated,
 		long messagesCutOff, long messagesCorrupted, long messagesMisrouted, long messagesDelayedLong, long partitions, long crashes, long powerLosses, long timedCrashes, long tornWrites, long corruptions, long wipes,
-		long clientRestarts, long evictions, long primaryTransfers, long fingerprint) {
+		long clientRestarts, long evictions, long primaryTransfers, long reconfigurations, long epochs, long fingerprint) {
 
 }

@@ -179,7 +179,8 @@ public final class Simulator {
 		this.stateChecker = new StateChecker(seed);
 		this.historyChecker = new HistoryChecker(seed);
 		this.faultInjector = new FaultInjector(this, configuration.faults(), RandomStreams.of(seed, "faults"),
-				RandomStreams.of(seed, "event-partitions"), RandomStreams.of(seed, "primary-transfers"));
+				RandomStreams.of(seed, "event-partitions"), RandomStreams.of(seed, "primary-transfers"),
+				RandomStreams.of(seed, "reconfigurations"));
 		this.clockOffsetNanos = new long[configuration.hostCount()];
 		this.clockRate = new double[configuration.hostCount()];
 		SplittableRandom clocks = RandomStreams.of(seed, "clocks");
@@ -275,7 +276,10 @@ public final class Simulator {
 	 * deposing each other (a storm), which a bound on ticks alone would let pass when it ends by luck.
 	 */
 	private void checkViewChangeStorm(long viewBefore) {
-		long viewChanges = highestView() - viewBefore;
+		long viewAfter = highestView();
+		// A change of members committed late starts a new epoch, whose views count from its first.
+		long viewChanges = (Configuration.epochOf(viewAfter) == Configuration.epochOf(viewBefore))
+				? viewAfter - viewBefore : viewAfter - Configuration.epochOf(viewAfter) * (1L << Configuration.EPOCH_SHIFT) + 1;
 		if (viewChanges > LIVENESS_VIEW_CHANGES_MAX) {
 			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS, "a view-change storm: "
 					+ viewChanges + " view changes after the network healed (at most " + LIVENESS_VIEW_CHANGES_MAX
@@ -345,13 +349,18 @@ public final class Simulator {
 	 * @return {@code true} when converged
 	 */
 	public boolean isConverged() {
+		Configuration members = latestConfiguration();
 		for (SimClient client : this.clients) {
-			if (!client.isIdle()) {
+			// A caller beside a replica that changes of members left behind (removed before it heard of
+			// it, so it never stopped) waits for its replica as an application's callers would: not
+			// the cluster's business.
+			boolean besideNonMember = client.localReplica() != Client.NO_LOCAL_REPLICA
+					&& !members.contains(client.localReplica());
+			if (!client.isIdle() && !besideNonMember) {
 				return false;
 			}
 		}
 		long commit = -1;
-		Configuration members = latestConfiguration();
 		for (ReplicaHost host : this.hosts) {
 			SimulatedReplica replica = host.replica();
 			if ((replica == null && this.keptDown.contains(host.index())) || !members.contains(host.index())) {
@@ -591,12 +600,43 @@ public final class Simulator {
 	 */
 	public boolean isWipeWithinBudget(int replica) {
 		for (ReplicaHost host : this.hosts) {
-			if (host.index() != replica && (host.isWipedUnrecovered() || host.storage().hasCorruption())) {
+			// A spare that never ran and a removed replica hold nothing the cluster needs.
+			if (host.index() != replica && !host.isNeverStarted() && !this.retired.contains(host.index())
+					&& (host.isWipedUnrecovered() || host.storage().hasCorruption())) {
 				return false;
 			}
 		}
 		// This wipe makes one replica without its data; a cluster of one tolerates none.
-		return this.cluster.faultsMax() >= 1;
+		return latestConfiguration().faultsMax() >= 1;
+	}
+
+	/**
+	 * Whether a change of members removed this replica and the simulator stopped it for good.
+	 * @param replica the replica
+	 * @return {@code true} when it is retired
+	 */
+	public boolean isRetired(int replica) {
+		return this.retired.contains(replica);
+	}
+
+	/** The retired replicas, in index order. */
+	List<Integer> retiredReplicas() {
+		return List.copyOf(this.retired);
+	}
+
+	/**
+	 * Starts a retired replica again with an empty data directory, as a new host at its index: it
+	 * recovers from the members and waits to be added.
+	 * @param replica the retired replica
+	 */
+	public void rejoin(int replica) {
+		ReplicaHost host = this.hosts.get(replica);
+		requireState(this.retired.contains(replica) && !host.isRunning(), "rejoin", replica, "it is not retired");
+		this.retired.remove(replica);
+		this.everMember.remove(replica);
+		host.wipe();
+		record("rejoin " + replica + " empty");
+		start(host);
 	}
 
 	/**
@@ -649,6 +689,7 @@ public final class Simulator {
 		Configuration current = replica.configuration();
 		drive(host, "changing the members to " + Integer.toBinaryString(members), () -> refusal[0] = replica.reconfigure(members));
 		if (refusal[0] == null) {
+			this.faultCounts.reconfiguration();
 			// The operator's request, as the committed-log check knows every client's: the only change it may find.
 			this.registry.record(Request.reconfigure(current.next(members)));
 		}
@@ -873,7 +914,7 @@ public final class Simulator {
 				this.faultCounts.timedCrashes(),
 				this.faultCounts.tornWrites(), this.faultCounts.corruptions(),
 				this.faultCounts.wipes(), this.faultCounts.clientRestarts(), evictions, this.faultCounts.primaryTransfers(),
-				this.fingerprint.value());
+				this.faultCounts.reconfigurations(), latestConfiguration().epoch(), this.fingerprint.value());
 	}
 
 	/** Every replica's status, view, op and commit, the clients' open requests and the cut links. */
@@ -881,6 +922,10 @@ public final class Simulator {
 		StringBuilder description = new StringBuilder(this.configuration.describe());
 		description.append(", isolations timed to events ").append(this.faultInjector.eventPartitions().describe());
 		description.append(", ").append(this.faultInjector.describeTransfers());
+		if (this.configuration.spareCount() > 0) {
+			description.append(", ").append(this.faultInjector.describeReconfigurations()).append(", now ")
+				.append(latestConfiguration());
+		}
 		for (ReplicaHost host : this.hosts) {
 			description.append("; ").append(host.describe());
 		}
@@ -944,13 +989,14 @@ public final class Simulator {
 	private void retireRemovedReplicas() {
 		for (ReplicaHost host : this.hosts) {
 			Replica replica = host.isRunning() ? host.replica().unwrap() : null;
-			if (replica == null) {
+			if (replica == null || replica.status() == Status.RECOVERING) {
+				// A recovering replica's configuration is a guess until the members answer.
 				continue;
 			}
 			if (replica.isMember()) {
 				this.everMember.add(host.index());
 			}
-			else if (this.everMember.contains(host.index()) && !this.retired.contains(host.index())) {
+			else if (this.everMember.contains(host.index()) && replica.hasLeft() && !this.retired.contains(host.index())) {
 				this.retired.add(host.index());
 				record("retire " + host.index() + ", removed from the members");
 				crash(host.index());
@@ -988,18 +1034,19 @@ public final class Simulator {
 	 */
 	private Set<Integer> keptDownForLiveness() {
 		SplittableRandom random = RandomStreams.of(this.configuration.seed(), "liveness-down");
-		int faultsMax = this.cluster.faultsMax();
+		Configuration members = latestConfiguration();
+		int faultsMax = members.faultsMax();
 		if (this.configuration.faults().profile() != SimFaults.Profile.SWARM || faultsMax == 0 || random.nextBoolean()) {
 			return Set.of();
 		}
 		Set<Integer> down = new TreeSet<>();
 		for (ReplicaHost host : this.hosts) {
-			if (host.isWipedUnrecovered() || host.storage().hasCorruption()) {
+			if (members.contains(host.index()) && (host.isWipedUnrecovered() || host.storage().hasCorruption())) {
 				down.add(host.index());
 			}
 		}
 		while (down.size() < faultsMax) {
-			down.add(random.nextInt(this.cluster.replicaCount()));
+			down.add(members.member(random.nextInt(members.size())));
 		}
 		return (down.size() > faultsMax) ? Set.of() : down;
 	}
@@ -1200,6 +1247,10 @@ public final class Simulator {
 
 		@Override
 		public void send(int to, ReplicaMessage message) {
+			if (to >= Simulator.this.configuration.hostCount()) {
+				// No such host: a recovery asks every index of the cluster's index space.
+				return;
+			}
 			Simulator.this.network.send(Simulator.this.tick, SimAddress.replica(this.replica), SimAddress.replica(to), 0,
 					message);
 			ProtocolEvent event = sentEvent(message);

@@ -32,7 +32,7 @@ class SimulatorDeterminismTest {
 	}
 
 	private static Simulator standIn(long seed) {
-		SimConfiguration configuration = SimConfiguration.random(seed).withReplicaCount(1).withChaosTicks(3_000);
+		SimConfiguration configuration = SimConfiguration.random(seed).withReplicaCount(1).withSpares(0).withChaosTicks(3_000);
 		return new Simulator(configuration, SingleReplicaStandIn.factory(SingleReplicaStandIn.Flaw.NONE));
 	}
 

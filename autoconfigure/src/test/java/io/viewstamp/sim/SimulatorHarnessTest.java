@@ -119,7 +119,7 @@ class SimulatorHarnessTest {
 	}
 
 	private static Simulator loneReplica(long seed, Flaw flaw) {
-		SimConfiguration configuration = SimConfiguration.random(seed).withReplicaCount(1).withChaosTicks(3_000);
+		SimConfiguration configuration = SimConfiguration.random(seed).withReplicaCount(1).withSpares(0).withChaosTicks(3_000);
 		SimFaults faults = configuration.faults();
 		// Crash often and write slowly, so crashes catch writes in flight.
 		configuration = configuration.withFaults(new SimFaults(faults.profile(), faults.packetLossProbability(),

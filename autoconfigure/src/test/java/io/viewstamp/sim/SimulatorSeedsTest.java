@@ -194,6 +194,9 @@ class SimulatorSeedsTest {
 		long clientRestarts = 0;
 		long evictions = 0;
 		long primaryTransfers = 0;
+		long reconfigurations = 0;
+		long epochs = 0;
+		long worldsWithChanges = 0;
 		long ticks = 0;
 		TraceFingerprint fingerprints = new TraceFingerprint();
 		for (Outcome outcome : outcomes) {
@@ -224,17 +227,21 @@ class SimulatorSeedsTest {
 			clientRestarts += result.clientRestarts();
 			evictions += result.evictions();
 			primaryTransfers += result.primaryTransfers();
+			reconfigurations += result.reconfigurations();
+			epochs += result.epochs();
+			worldsWithChanges += (result.epochs() > 0) ? 1 : 0;
 			ticks += result.ticks();
 		}
 		return String.format(Locale.ROOT,
 				"Simulator: %d seeds (%d failed), %d ticks, %d ops committed (%d per seed, %.2f requests per op), %d client operations"
 						+ " completed (%d linearizable reads), %d indeterminate, %d local reads checked; faults: %d drops, %d duplicates, %d corrupted, %d misrouted, %d delayed long, %d partitions (%d messages cut off),"
-						+ " %d crashes (%d power losses, %d timed to protocol events, %d torn writes, %d corrupt entries), %d wipes, %d client restarts, %d session evictions, %d primary hand-overs;"
+						+ " %d crashes (%d power losses, %d timed to protocol events, %d torn writes, %d corrupt entries), %d wipes, %d client restarts, %d session evictions, %d primary hand-overs,"
+						+ " %d changes of members asked (%d took effect, in %d worlds);"
 						+ " trace fingerprint %016x; %.1f s wall, %.1f seeds per second, %.0f simulated ticks per wall second",
 				outcomes.size(), failed, ticks, committed, committed / Math.max(1, outcomes.size()),
 				(double) committedRequests / Math.max(1, committed), completed,
 				linearizableReads, indeterminate, localReads, lost, duplicated, corrupted, misrouted, delayedLong, partitions, cutOff, crashes, powerLosses, timedCrashes, tornWrites, corruptions, wipes,
-				clientRestarts, evictions, primaryTransfers, fingerprints.value(), wallSeconds, outcomes.size() / wallSeconds,
+				clientRestarts, evictions, primaryTransfers, reconfigurations, epochs, worldsWithChanges, fingerprints.value(), wallSeconds, outcomes.size() / wallSeconds,
 				ticks / wallSeconds);
 	}
 
