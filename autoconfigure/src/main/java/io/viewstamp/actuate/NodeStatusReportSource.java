@@ -13,6 +13,7 @@ import io.viewstamp.runtime.NodeStatus;
 import io.viewstamp.runtime.ReplicationClient;
 import io.viewstamp.storage.StorageStatistics;
 import io.viewstamp.transport.PeerStatus;
+import io.viewstamp.vsr.Configuration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -78,7 +79,16 @@ public final class NodeStatusReportSource implements ReplicationReportSource {
 					.entrySet()
 					.stream()
 					.map((bean) -> new ReplicationReport.Bean(bean.getKey(), bean.getValue()))
-					.toList());
+					.toList(),
+				members(status.configuration()));
+	}
+
+	private static ReplicationReport.Members members(Configuration configuration) {
+		List<Integer> members = new ArrayList<>(configuration.size());
+		for (int position = 0; position < configuration.size(); position++) {
+			members.add(configuration.member(position));
+		}
+		return new ReplicationReport.Members(configuration.epoch(), members);
 	}
 
 	/** Each peer's unknown commands, in name order; a peer that knows them all is absent. */

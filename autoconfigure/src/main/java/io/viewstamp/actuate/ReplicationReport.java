@@ -28,11 +28,27 @@ import org.jspecify.annotations.Nullable;
  * @param ignoredMessages the messages the replica ignored since it started, by reason (the tags of
  * {@link io.viewstamp.vsr.IgnoreReason})
  * @param beans each replicated bean with the commands applied to it since the process started
+ * @param configuration the configuration of the replica's epoch: its epoch and members
  */
 public record ReplicationReport(String clusterId, int replica, int replicaCount, String status, long view, int primary,
 		long opNumber, long commitNumber, long appliedNumber, boolean stopped, @Nullable String stopCause,
 		List<Peer> peers, Journal journal, long divergences, @Nullable String lastDivergence, long lastStateCheckOp,
-		Map<String, Long> ignoredMessages, List<Bean> beans) {
+		Map<String, Long> ignoredMessages, List<Bean> beans, Members configuration) {
+
+	/**
+	 * The configuration a replica is in: epoch 0 is the cluster's first, and each change of members
+	 * starts the next.
+	 *
+	 * @param epoch the epoch
+	 * @param members the members' indexes, in order
+	 */
+	public record Members(long epoch, List<Integer> members) {
+
+		public Members {
+			members = List.copyOf(members);
+		}
+
+	}
 
 	/**
 	 * One {@code @Replicated} bean.

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.SortedMap;
 
 import io.viewstamp.vsr.Cluster;
+import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.Request;
 
 /**
@@ -29,6 +30,11 @@ interface ClientEnvironment {
 
 	/** The local replica's view: where the client looks for the primary first. */
 	long localView();
+
+	/** The configuration of the local replica's epoch: who the members are, and so the primaries. */
+	default Configuration localConfiguration() {
+		return Configuration.initial(cluster().replicaCount());
+	}
 
 	/**
 	 * Whether the local replica is normal in its view: once a newer view starts there, requests in

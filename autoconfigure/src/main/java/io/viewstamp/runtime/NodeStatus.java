@@ -10,6 +10,7 @@ import java.util.Map;
 import io.viewstamp.storage.StorageStatistics;
 import io.viewstamp.transport.PeerStatus;
 import io.viewstamp.transport.RefusalReason;
+import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.IgnoreReason;
 import io.viewstamp.vsr.Status;
 import org.jspecify.annotations.Nullable;
@@ -41,12 +42,13 @@ import org.jspecify.annotations.Nullable;
  * {@link #PEER_REFUSAL_REASONS}, each present)
  * @param ignoredMessages the messages the replica ignored since it started, by reason (the tags of
  * {@link IgnoreReason}, each present)
+ * @param configuration the configuration of the replica's epoch: the epoch and its members
  */
 public record NodeStatus(int replica, int replicaCount, Status status, long view, int primary, long op, long commit,
 		int clientSessions, boolean stopped, @Nullable String stopCause, List<PeerStatus> peers,
 		@Nullable StorageStatistics storage, List<Long> acknowledgedOps, long divergences,
 		@Nullable String lastDivergence, long lastStateCheckOp, Map<String, Long> peerRefusals,
-		Map<String, Long> ignoredMessages) {
+		Map<String, Long> ignoredMessages, Configuration configuration) {
 
 	/** The reasons a message may be ignored for, as {@link #ignoredMessages()} names them. */
 	public static final List<String> IGNORE_REASONS = Arrays.stream(IgnoreReason.values())
@@ -84,7 +86,8 @@ public record NodeStatus(int replica, int replicaCount, Status status, long view
 			acknowledged.add(-1L);
 		}
 		return new NodeStatus(replica, replicaCount, Status.RECOVERING, 0, 0, 0, 0, 0, false, null, List.of(), NO_STORAGE,
-				List.copyOf(acknowledged), 0, null, 0, noPeerRefusals(), ignoreCounts(Map.of()));
+				List.copyOf(acknowledged), 0, null, 0, noPeerRefusals(), ignoreCounts(Map.of()),
+				Configuration.initial(replicaCount));
 	}
 
 	/** No refusal yet: every reason at zero. */

@@ -31,6 +31,7 @@ import io.viewstamp.transport.NettyTransport;
 import io.viewstamp.transport.PeerAddress;
 import io.viewstamp.transport.PeerStatus;
 import io.viewstamp.vsr.Cluster;
+import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.DurableState;
 import io.viewstamp.vsr.Message;
 import io.viewstamp.vsr.Outbox;
@@ -290,7 +291,7 @@ public final class ReplicaNode implements AutoCloseable {
 				last.commit(), last.clientSessions(), this.stopped, this.stopCause, peers,
 				(storage != null) ? storage.statistics() : NodeStatus.NO_STORAGE,
 				last.acknowledgedOps(), this.divergences, this.lastDivergence, this.stateChecks.lastAgreedOp(),
-				peerRefusals(), last.ignoredMessages());
+				peerRefusals(), last.ignoredMessages(), last.configuration());
 	}
 
 	/**
@@ -519,7 +520,8 @@ public final class ReplicaNode implements AutoCloseable {
 		this.status = new NodeStatus(this.configuration.replica(), this.cluster.replicaCount(), replica.status(),
 				replica.view(), replica.primaryIndex(), replica.op(), replica.commit(),
 				this.client.sessions(), this.stopped, this.stopCause, List.of(), null, acknowledgedOps(), this.divergences,
-				this.lastDivergence, this.stateChecks.lastAgreedOp(), NodeStatus.noPeerRefusals(), this.ignoredMessages);
+				this.lastDivergence, this.stateChecks.lastAgreedOp(), NodeStatus.noPeerRefusals(), this.ignoredMessages,
+				replica.configuration());
 	}
 
 	private Map<String, Long> peerRefusals() {
@@ -736,6 +738,12 @@ public final class ReplicaNode implements AutoCloseable {
 		public long localView() {
 			Replica replica = ReplicaNode.this.replica;
 			return (replica != null) ? replica.view() : 0;
+		}
+
+		@Override
+		public Configuration localConfiguration() {
+			Replica replica = ReplicaNode.this.replica;
+			return (replica != null) ? replica.configuration() : Configuration.initial(ReplicaNode.this.cluster.replicaCount());
 		}
 
 		@Override

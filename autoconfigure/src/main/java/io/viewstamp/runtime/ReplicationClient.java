@@ -188,7 +188,7 @@ public final class ReplicationClient {
 	/** Completes the callers whose ops this replica has applied. Called after every loop step. */
 	void completeApplied() {
 		this.client.localReplicaAt(this.environment.localView(), this.environment.isLocalReplicaNormal(),
-				this.environment.appliedOp());
+				this.environment.appliedOp(), this.environment.localConfiguration());
 	}
 
 	/** Resends what was not answered in time, and fails callers past their deadline. */

@@ -25,7 +25,7 @@ class ReplicationHealthIndicatorTest {
 	@Test
 	void whenASingleReplicaIsNormalThenUp() {
 		ReplicationReport alone = new ReplicationReport("demo", 0, 1, "NORMAL", 0, 0, 5, 5, 5, false, null, List.of(),
-				journal(), 0, null, 0, Map.of(), List.of());
+				journal(), 0, null, 0, Map.of(), List.of(), new ReplicationReport.Members(0, List.of(0)));
 		assertThat(health(alone).getStatus()).isEqualTo(Status.UP);
 	}
 
@@ -81,7 +81,7 @@ class ReplicationHealthIndicatorTest {
 	void whenThisReplicaContradictedThePrimaryThenDownWithTheDivergence() {
 		ReplicationReport diverged = new ReplicationReport("demo", 0, 1, "NORMAL", 0, 0, 5, 5, 5, false, null, List.of(),
 				journal(), 1, "The primary's result for op 5 is not any result this replica computed", 0, Map.of(),
-				List.of());
+				List.of(), new ReplicationReport.Members(0, List.of(0)));
 		Health health = health(diverged);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails().get("reason")).asString().contains("op 5");
@@ -91,7 +91,7 @@ class ReplicationHealthIndicatorTest {
 		List<ReplicationReport.Peer> peers = List.of(new ReplicationReport.Peer(1, "localhost:7402", first, null, List.of()),
 				new ReplicationReport.Peer(2, "localhost:7403", second, null, List.of()));
 		return new ReplicationReport("demo", 0, 3, status, 3, 0, 10, 9, 9, stopped, stopped ? "disk full" : null, peers,
-				journal(), 0, null, 0, Map.of(), List.of());
+				journal(), 0, null, 0, Map.of(), List.of(), new ReplicationReport.Members(0, List.of(0, 1, 2)));
 	}
 
 	private static ReplicationReport.Journal journal() {

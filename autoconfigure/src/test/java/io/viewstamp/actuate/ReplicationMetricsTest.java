@@ -86,7 +86,8 @@ class ReplicationMetricsTest {
 				base.op(), base.commit(), base.clientSessions(), base.stopped(), base.stopCause(), base.peers(),
 				base.storage(), base.acknowledgedOps(), base.divergences(), base.lastDivergence(),
 				base.lastStateCheckOp(), base.peerRefusals(),
-				NodeStatus.ignoreCounts(Map.of(IgnoreReason.PREPARE_OK_NOT_PRIMARY, 5L, IgnoreReason.REQUEST_QUEUE_FULL, 2L))));
+				NodeStatus.ignoreCounts(Map.of(IgnoreReason.PREPARE_OK_NOT_PRIMARY, 5L, IgnoreReason.REQUEST_QUEUE_FULL, 2L)),
+				base.configuration()));
 		assertThat(ignored("prepare-ok-not-primary")).isEqualTo(5);
 		assertThat(ignored("request-queue-full")).isEqualTo(2);
 		assertThat(ignored("not-from-primary")).isZero();
@@ -126,7 +127,8 @@ class ReplicationMetricsTest {
 		Map<String, Long> peerRefusals = new LinkedHashMap<>();
 		NodeStatus.PEER_REFUSAL_REASONS.forEach((reason) -> peerRefusals.put(reason, refusals.getOrDefault(reason, 0L)));
 		return new NodeStatus(0, 3, status, 4, primary, op, Math.max(0, op - 2), 0, stopped, null, List.of(), null,
-				acknowledged, 0, null, 0, peerRefusals, NodeStatus.ignoreCounts(Map.of()));
+				acknowledged, 0, null, 0, peerRefusals, NodeStatus.ignoreCounts(Map.of()),
+				io.viewstamp.vsr.Configuration.initial(3));
 	}
 
 }

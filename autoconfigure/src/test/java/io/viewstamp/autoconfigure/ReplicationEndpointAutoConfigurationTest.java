@@ -2,6 +2,7 @@ package io.viewstamp.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import io.viewstamp.actuate.ReplicationEndpoint;
 import io.viewstamp.actuate.ReplicationHealthIndicator;
@@ -56,6 +57,7 @@ class ReplicationEndpointAutoConfigurationTest {
 				assertThat(report.peers()).isEmpty();
 				assertThat(report.journal().lastOp()).isGreaterThanOrEqualTo(report.commitNumber());
 				assertThat(report.beans()).containsExactly(new ReplicationReport.Bean("counter", 1));
+				assertThat(report.configuration()).isEqualTo(new ReplicationReport.Members(0, List.of(0)));
 				assertThat(report.divergences()).isZero();
 				assertThat(report.ignoredMessages()).containsOnlyKeys(NodeStatus.IGNORE_REASONS)
 					.containsEntry("prepare-ok-not-primary", 0L);

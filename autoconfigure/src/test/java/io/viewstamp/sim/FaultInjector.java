@@ -195,9 +195,22 @@ final class FaultInjector {
 		if (kind != 0 && latest.size() > 1) {
 			members &= ~(1 << latest.member(random.nextInt(latest.size())));
 		}
-		if (members != latest.members() && members != 0) {
-			this.simulator.reconfigure(primary, members);
+		if (members == latest.members() || members == 0) {
+			return;
 		}
+		// The fault budget holds for the new configuration too: a member without its data (wiped and
+		// not recovered, or with a corrupt entry) counts as a failure it must tolerate. Shrinking below
+		// that is the operator's mistake the simulator does not make (it would lose the cluster).
+		int damaged = 0;
+		for (int host = 0; host < this.simulator.configuration().hostCount(); host++) {
+			if ((members & (1 << host)) != 0 && this.simulator.isDamaged(host)) {
+				damaged++;
+			}
+		}
+		if (damaged > latest.next(members).faultsMax()) {
+			return;
+		}
+		this.simulator.reconfigure(primary, members);
 	}
 
 	private void stepPartitions(long now) {

@@ -611,6 +611,17 @@ public final class Simulator {
 	}
 
 	/**
+	 * Whether a replica lacks data the cluster may need: wiped and not recovered, or with a corrupt
+	 * journal entry.
+	 * @param replica the replica
+	 * @return {@code true} when it is damaged
+	 */
+	public boolean isDamaged(int replica) {
+		ReplicaHost host = this.hosts.get(replica);
+		return !host.isNeverStarted() && (host.isWipedUnrecovered() || host.storage().hasCorruption());
+	}
+
+	/**
 	 * Whether a change of members removed this replica and the simulator stopped it for good.
 	 * @param replica the replica
 	 * @return {@code true} when it is retired
