@@ -86,6 +86,35 @@ class ReconfigurationTest {
 		assertAcknowledgedPutsEverywhere(stayed);
 	}
 
+	/**
+	 * Once the primary prepared the change, it prepares nothing after it in its epoch: requests are
+	 * ignored until the new epoch's primary takes them. (Without that barrier, ops committed in the
+	 * old epoch after the change could be missing from the new epoch's first log.)
+	 */
+	@Test
+	void nothingIsPreparedAfterTheChangeUntilTheNewEpochStarts() {
+		warmUp();
+		startSpares(3, 4);
+		runLoad(50);
+		int primary = this.simulator.primaryIndex();
+		Replica leader = this.simulator.replica(primary).unwrap();
+		assertThat(this.simulator.reconfigure(primary, ALL_FIVE)).isNull();
+		assertThat(runLoadUntil(leader::isEpochClosing)).as("the change prepared").isTrue();
+		long changeOp = leader.op();
+		// Nothing commits from here on, so the old epoch stays open as long as this lasts.
+		this.simulator.hold((envelope) -> envelope.message() instanceof ReplicaMessage.PrepareOk);
+		long ignoredBefore = leader.ignoredMessages().get(IgnoreReason.REQUEST_EPOCH_CHANGING);
+		runLoad(300);
+		assertThat(leader.op()).as("ops after the change's").isEqualTo(changeOp);
+		assertThat(leader.configuration().epoch()).isZero();
+		assertThat(leader.ignoredMessages().get(IgnoreReason.REQUEST_EPOCH_CHANGING)).isGreaterThan(ignoredBefore);
+		this.simulator.releaseHeld();
+		assertThat(runLoadUntil(() -> isEpochServing(1))).as("epoch 1 serves").isTrue();
+		runLoad(100);
+		settle();
+		assertAcknowledgedPutsEverywhere(0, 1, 2, 3, 4);
+	}
+
 	@Test
 	void aChangeIsRefusedByABackupAndWhenItChangesNothing() {
 		warmUp();
