@@ -223,7 +223,7 @@ final class Execution {
 		}
 		Request first = entry.requests().get(0);
 		if (first.operation() == Operation.RECONFIGURE) {
-			replica.enterEpoch(first.configuration().startedAt(entry.op(), entry.checksum()));
+			replica.epochs.enterEpoch(first.configuration().startedAt(entry.op(), entry.checksum()));
 		}
 	}
 

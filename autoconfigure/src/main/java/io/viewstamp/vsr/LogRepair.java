@@ -291,7 +291,7 @@ final class LogRepair {
 			case INSTALL_START_VIEW -> replica.viewChange.startViewRepaired();
 			case BECOME_PRIMARY -> replica.viewChange.chosenLogRepaired();
 			case RECOVER -> replica.recovery.finish();
-			case ENTER_EPOCH -> replica.epochStartRepaired();
+			case ENTER_EPOCH -> replica.epochs.epochStartRepaired();
 		}
 	}
 

@@ -137,7 +137,7 @@ final class PrimaryPipeline {
 	 */
 	void prepareReconfiguration(Configuration next) {
 		Replica replica = this.replica;
-		Invariants.check(replica.status == Status.NORMAL && replica.isPrimary() && !replica.isEpochClosing()
+		Invariants.check(replica.status == Status.NORMAL && replica.isPrimary() && !replica.epochs.isEpochClosing()
 				&& hasRoomForPrepare() && next.epoch() == replica.configuration.epoch() + 1,
 				"replica %d prepares a change to %s in view %d", replica.index, next, replica.view);
 		long timestamp = Math.max(replica.log.headTimestamp() + 1, replica.realtimeNanos);
@@ -208,7 +208,7 @@ final class PrimaryPipeline {
 			replica.ignore(IgnoreReason.REQUEST_PRIMARY_HANDING_OVER);
 			return;
 		}
-		if (replica.isEpochClosing()) {
+		if (replica.epochs.isEpochClosing()) {
 			// The new epoch's primary takes it: the client resends once it sees the new view.
 			replica.ignore(IgnoreReason.REQUEST_EPOCH_CHANGING);
 			return;
@@ -239,7 +239,7 @@ final class PrimaryPipeline {
 	void prepareQueued() {
 		Replica replica = this.replica;
 		while (!this.requestQueue.isEmpty() && replica.log.op() - replica.commit < replica.options.pipelinePreparesMax()
-				&& !replica.transfer.isUnderWay() && !replica.isEpochClosing()) {
+				&& !replica.transfer.isUnderWay() && !replica.epochs.isEpochClosing()) {
 			List<Request> batch = new ArrayList<>();
 			long batchBodyBytes = 0;
 			// Bounded by bytes as well as by count, so that one entry, and the view-change and repair

@@ -54,7 +54,7 @@ final class Reconfiguration {
 		if (members == replica.configuration.members()) {
 			return ReconfigurationRefusal.ALREADY_MEMBERS;
 		}
-		if (this.target != null || replica.isEpochClosing() || replica.transfer.isUnderWay()
+		if (this.target != null || replica.epochs.isEpochClosing() || replica.transfer.isUnderWay()
 				|| replica.configuration.epoch() == Configuration.EPOCH_MAX) {
 			return ReconfigurationRefusal.CHANGE_UNDER_WAY;
 		}
@@ -108,7 +108,7 @@ final class Reconfiguration {
 	void progress() {
 		Replica replica = this.replica;
 		Configuration next = this.target;
-		if (next == null || replica.status != Status.NORMAL || !replica.isPrimary() || replica.isEpochClosing()) {
+		if (next == null || replica.status != Status.NORMAL || !replica.isPrimary() || replica.epochs.isEpochClosing()) {
 			return;
 		}
 		for (int position = 0; position < next.size(); position++) {

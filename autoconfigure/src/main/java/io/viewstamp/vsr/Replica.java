@@ -80,6 +80,9 @@ public final class Replica {
 	/** The room of a primary's change of the cluster's members. */
 	final Reconfiguration reconfiguration;
 
+	/** The room of epochs: entering the next, and the news of them between replicas. */
+	final EpochChange epochs;
+
 	/** The room of a backup's normal operation: prepares, acknowledgements, commits. */
 	final BackupFollower backup;
 
@@ -124,31 +127,6 @@ public final class Replica {
 
 	long realtimeNanos;
 
-	/**
-	 * Per replica, the tick this replica last told it of a newer epoch, or asked it for the news of
-	 * one: at most once per resend interval, however many messages of the other epoch arrive.
-	 */
-	private final long[] epochNewsTicks = new long[Cluster.REPLICAS_MAX];
-
-	/**
-	 * The members of this replica's configuration known to have entered its epoch (they said so in
-	 * a start-epoch): a replica that is not a member hands its news on until a quorum has, and only
-	 * then may stop ({@link #hasLeft}).
-	 */
-	int membersEntered;
-
-	/**
-	 * The members of the configuration this replica entered from, and that epoch: told of the new
-	 * one once the new configuration is durable here, so that no replica stops on the word of one
-	 * that could still forget the epoch in a crash.
-	 */
-	private int previousMembers;
-
-	private long epochAnnounced;
-
-	/** The newer epoch whose start a repair under way brings in, or {@code null}. */
-	private @Nullable Configuration epochBeingEntered;
-
 	/** Messages ignored, by {@link IgnoreReason}. */
 	private final long[] ignoredMessages = new long[IgnoreReason.values().length];
 
@@ -177,7 +155,6 @@ public final class Replica {
 	boolean peerHeard;
 
 	// Snapshots.
-
 
 	/** Starts a replica from what its storage holds; it runs {@code stateMachine} in place. */
 	public static Replica restart(Cluster cluster, int index, ReplicaOptions options, DurableState state,
@@ -246,6 +223,7 @@ public final class Replica {
 		this.pipeline = new PrimaryPipeline(this, cluster, options);
 		this.transfer = new PrimaryTransfer(this, options);
 		this.reconfiguration = new Reconfiguration(this, options);
+		this.epochs = new EpochChange(this);
 		this.backup = new BackupFollower(this);
 		this.repairs = new LogRepair(this);
 		this.recovery = new RecoveryHandler(this, options);
@@ -284,55 +262,10 @@ public final class Replica {
 			if (sender < 0 || sender >= Cluster.REPLICAS_MAX || sender == this.index) {
 				return;
 			}
-			if (!isFromAnotherEpoch(replicaMessage)) {
+			if (!this.epochs.isFromAnotherEpoch(replicaMessage)) {
 				receiveFromReplica(replicaMessage);
 			}
 		}
-	}
-
-	/**
-	 * Whether {@code message} is one this replica does not take as it is: from a replica outside its
-	 * configuration, or of another epoch. A replica of an older epoch is told the news of the newer
-	 * one (a start-epoch), and a message of a newer epoch makes this replica ask its sender for the
-	 * news, by sending it a message of its own epoch. Recoveries and repairs pass: a replica without
-	 * state knows no configuration, and a replica entering an epoch repairs its log from a replica
-	 * already in it.
-	 */
-	private boolean isFromAnotherEpoch(ReplicaMessage message) {
-		if (message instanceof Recovery || message instanceof RecoveryResponse || message instanceof RequestPrepares
-				|| message instanceof Prepares || message instanceof SnapshotChunk || message instanceof StartEpoch) {
-			return false;
-		}
-		int sender = message.replica();
-		long epoch = Configuration.epochOf(message.view());
-		if (epoch > this.configuration.epoch()) {
-			ignore(IgnoreReason.OTHER_EPOCH);
-			if (this.status != Status.RECOVERING && isEpochNewsDue(sender)) {
-				// Any message of ours tells the sender that we are behind; its answer is the start-epoch.
-				this.outbox.send(sender, new RequestStartView(this.view, this.index));
-			}
-			return true;
-		}
-		if (epoch < this.configuration.epoch()) {
-			ignore(IgnoreReason.OTHER_EPOCH);
-			if (this.status != Status.RECOVERING && isEpochDurable() && isEpochNewsDue(sender)) {
-				this.outbox.send(sender, new StartEpoch(this.view, this.index, this.configuration));
-			}
-			return true;
-		}
-		if (!this.configuration.contains(sender) && !(isPrimary() && this.reconfiguration.isLearner(sender))) {
-			ignore(IgnoreReason.NOT_A_MEMBER);
-			return true;
-		}
-		return false;
-	}
-
-	private boolean isEpochNewsDue(int replica) {
-		if (this.epochNewsTicks[replica] != 0 && this.ticks - this.epochNewsTicks[replica] < this.options.resendIntervalTicks()) {
-			return false;
-		}
-		this.epochNewsTicks[replica] = this.ticks;
-		return true;
 	}
 
 	private void receiveFromReplica(ReplicaMessage message) {
@@ -377,124 +310,8 @@ public final class Replica {
 			this.recovery.onRecoveryResponse(recoveryResponse);
 		}
 		else if (message instanceof StartEpoch startEpoch) {
-			onStartEpoch(startEpoch);
+			this.epochs.onStartEpoch(startEpoch);
 		}
-	}
-
-	/**
-	 * News of a newer epoch: its reconfiguration op is committed. A replica whose log holds that
-	 * entry applies up to it, which enters the epoch ({@link #enterEpoch}); one whose log does not
-	 * first repairs it from the sender, which holds it. Until then it takes no part in the new
-	 * epoch: a member votes there only with the epoch's start in its log.
-	 */
-	private void onStartEpoch(StartEpoch message) {
-		Configuration announced = message.configuration();
-		int sender = message.replica();
-		if (this.status == Status.RECOVERING || announced.startOp() < 1) {
-			ignore(IgnoreReason.OTHER_EPOCH);
-			return;
-		}
-		if (announced.epoch() <= this.configuration.epoch()) {
-			if (announced.epoch() == this.configuration.epoch() && this.configuration.contains(sender)) {
-				this.membersEntered |= 1 << sender;
-			}
-			// A replica that left (or an older one) says what it knows: it learns that this one has entered
-			// this epoch, or of the newer one this replica is in.
-			boolean answer = (announced.epoch() < this.configuration.epoch() || !this.configuration.contains(sender))
-					&& this.configuration.startOp() > 0 && isMember() && isEpochDurable() && isEpochNewsDue(sender);
-			if (answer) {
-				this.outbox.send(sender, new StartEpoch(this.view, this.index, this.configuration));
-			}
-			return;
-		}
-		long startOp = announced.startOp();
-		if (this.status == Status.NORMAL && isPrimary() && !this.log.contains(startOp, announced.startChecksum())) {
-			// A primary of an older epoch that lacks the op is deposed: it stops leading before it
-			// repairs its log, since a repair never writes into a primary's.
-			this.viewChange.start(this.view + 1);
-		}
-		if (startOp <= this.commit) {
-			// Applied already, within a snapshot installed from a peer: the op itself never ran here.
-			enterEpoch(announced);
-			return;
-		}
-		if (this.log.contains(startOp, announced.startChecksum())) {
-			this.commitKnown = Math.max(this.commitKnown, startOp);
-			applyCommitted(false);
-		}
-		else if (!this.repairs.isActive()) {
-			this.epochBeingEntered = announced;
-			this.repairs.start(this.commit + 1, startOp, announced.startChecksum(), startOp, message.replica(),
-					RepairPurpose.ENTER_EPOCH);
-		}
-	}
-
-	/**
-	 * The repair up to a newer epoch's start is complete: the log holds the start, or a snapshot
-	 * past it replaced the state, in which case the op itself never runs here and the epoch is
-	 * entered at once.
-	 */
-	void epochStartRepaired() {
-		Configuration entering = this.epochBeingEntered;
-		this.epochBeingEntered = null;
-		if (entering == null || entering.epoch() <= this.configuration.epoch()) {
-			return;
-		}
-		if (entering.startOp() <= this.commit) {
-			enterEpoch(entering);
-			return;
-		}
-		this.commitKnown = Math.max(this.commitKnown, entering.startOp());
-		applyCommitted(false);
-	}
-
-	/**
-	 * The reconfiguration op that starts {@code started}'s epoch is committed and applied here: the
-	 * configuration becomes the new one (durable with the next superblock), every member of either
-	 * configuration is told, and a member starts the new epoch's first view change, counted by the
-	 * new configuration's quorum. A replica that is no longer a member takes no part from then on.
-	 */
-	void enterEpoch(Configuration started) {
-		if (started.epoch() <= this.configuration.epoch()) {
-			return;
-		}
-		Invariants.check(started.startOp() >= 1 && started.startOp() <= this.commit,
-				"replica %d enters epoch %d at op %d, with commit %d", this.index, started.epoch(), started.startOp(),
-				this.commit);
-		this.previousMembers = this.configuration.members();
-		this.configuration = started;
-		this.membersEntered = isMember() ? 1 << this.index : 0;
-		this.reconfiguration.reset();
-		// Both configurations' members hear of it once it is durable here (onSuperblockWritten).
-		if (this.view >= started.firstView()) {
-			writeSuperblock();
-		}
-		else if (isMember()) {
-			this.viewChange.start(started.firstView());
-		}
-		else {
-			this.viewChange.leave(started.firstView());
-		}
-	}
-
-	/**
-	 * Whether this replica's log ends with a change of members not yet in effect: a primary then
-	 * prepares nothing more in its epoch.
-	 */
-	boolean isEpochClosing() {
-		LogEntry head = (this.log.op() > this.log.baseOp()) ? this.log.entry(this.log.op()) : null;
-		return head != null && head.requests().get(0).operation() == Operation.RECONFIGURE
-				&& head.requests().get(0).configuration().epoch() > this.configuration.epoch();
-	}
-
-	/**
-	 * Whether this replica may vote in its epoch: its log holds the op that started the epoch (or a
-	 * snapshot covers it), so its log holds everything the previous configuration committed.
-	 */
-	boolean holdsEpochStart() {
-		long startOp = this.configuration.startOp();
-		return startOp == 0 || this.log.contains(startOp, this.configuration.startChecksum())
-				|| (startOp <= this.log.baseOp() && startOp <= this.commit);
 	}
 
 	/** The journal completed the write of the entry at {@code op} with {@code checksum}. */
@@ -543,7 +360,7 @@ public final class Replica {
 	 * @return why the hand-over can not start, or {@code null} when it started
 	 */
 	public @Nullable TransferRefusal transferPrimary(int target) {
-		if (this.reconfiguration.target() != null || isEpochClosing()) {
+		if (this.reconfiguration.target() != null || this.epochs.isEpochClosing()) {
 			return TransferRefusal.CHANGE_UNDER_WAY;
 		}
 		return this.transfer.start(target);
@@ -568,36 +385,11 @@ public final class Replica {
 		Invariants.check(superblock.view() >= this.superblockDurable.view(), "superblock view went back from %d to %d",
 				this.superblockDurable.view(), superblock.view());
 		this.superblockDurable = superblock;
-		announceEpochOnceDurable();
+		this.epochs.announceEpochOnceDurable();
 		if (this.status == Status.VIEW_CHANGE) {
 			this.viewChange.sendDoViewChange();
 		}
 		acknowledgeDurable();
-	}
-
-	/**
-	 * Tells every member of the previous and the current configuration that this replica entered
-	 * the epoch, once the configuration is durable here: a replica that left stops only when a quorum
-	 * of the new members has said so, and a crash must not make one of them forget it.
-	 */
-	private void announceEpochOnceDurable() {
-		Configuration current = this.configuration;
-		if (current.startOp() == 0 || current.epoch() <= this.epochAnnounced || !isEpochDurable()) {
-			return;
-		}
-		this.epochAnnounced = current.epoch();
-		int told = (this.previousMembers | current.members()) & ~(1 << this.index);
-		for (int replica = 0; replica < Cluster.REPLICAS_MAX; replica++) {
-			if ((told & (1 << replica)) != 0) {
-				this.outbox.send(replica, new StartEpoch(this.view, this.index, current));
-				this.epochNewsTicks[replica] = this.ticks;
-			}
-		}
-	}
-
-	/** Whether this replica's configuration is the one in its durable superblock: it will not forget the epoch. */
-	boolean isEpochDurable() {
-		return this.superblockDurable.configuration().equals(this.configuration);
 	}
 
 	/** After a write completed: a primary counts its own vote, a backup acknowledges. */
@@ -773,8 +565,7 @@ public final class Replica {
 	 * Its process may stop (the runtime stops it). Until then it keeps telling the new members.
 	 */
 	public boolean hasLeft() {
-		return this.status != Status.RECOVERING && !isMember() && this.configuration.startOp() > 0
-				&& Integer.bitCount(this.membersEntered & this.configuration.members()) >= this.configuration.quorum();
+		return this.epochs.hasLeft();
 	}
 
 	/** The configuration a change under way on this primary moves to, or {@code null} when none. */

@@ -28,7 +28,7 @@ final class RestartFromStorage {
 		Invariants.check(superblock.replica() == replica.index, "superblock of replica %d, expected replica %d",
 				superblock.replica(), replica.index);
 		replica.configuration = superblock.configuration();
-		replica.membersEntered = replica.isMember() ? 1 << replica.index : 0;
+		replica.epochs.membersEntered = replica.isMember() ? 1 << replica.index : 0;
 		replica.superblockDurable = superblock;
 		replica.superblockRequested = superblock;
 		replica.peerHeard = replica.configuration.size() == 1;

@@ -166,7 +166,7 @@ final class ViewChange {
 		// Only a member votes, and only with the op that started its epoch in its log: the previous
 		// configuration's quorums need not meet this one's, so it is that op that carries what they committed.
 		if (replica.status != Status.VIEW_CHANGE || this.doViewChangeSent || this.awaitingStartView || !replica.peerHeard
-				|| !replica.isMember() || !replica.holdsEpochStart()
+				|| !replica.isMember() || !replica.epochs.holdsEpochStart()
 				|| (replica.superblockDurable.view() < replica.view
 						&& replica.rules.votesOnlyOnceViewDurable())) {
 			return;
@@ -449,7 +449,7 @@ final class ViewChange {
 	private void tellSilentMembersOfTheEpoch() {
 		Replica replica = this.replica;
 		Configuration configuration = replica.configuration;
-		if (!replica.isEpochDurable()) {
+		if (!replica.epochs.isEpochDurable()) {
 			return;
 		}
 		for (int position = 0; position < configuration.size(); position++) {
@@ -464,12 +464,12 @@ final class ViewChange {
 	private void tellMembersNotEntered() {
 		Replica replica = this.replica;
 		Configuration configuration = replica.configuration;
-		if (configuration.startOp() == 0 || replica.hasLeft() || !replica.isEpochDurable()) {
+		if (configuration.startOp() == 0 || replica.hasLeft() || !replica.epochs.isEpochDurable()) {
 			return;
 		}
 		for (int position = 0; position < configuration.size(); position++) {
 			int member = configuration.member(position);
-			if ((replica.membersEntered & (1 << member)) == 0) {
+			if ((replica.epochs.membersEntered & (1 << member)) == 0) {
 				replica.outbox.send(member, new ReplicaMessage.StartEpoch(replica.view, replica.index, configuration));
 			}
 		}

@@ -172,7 +172,10 @@ final class FaultInjector {
 		SplittableRandom random = this.reconfigurationRandom;
 		List<Integer> retired = this.simulator.retiredReplicas();
 		if (!retired.isEmpty() && random.nextInt(4) == 0) {
-			this.simulator.rejoin(retired.get(random.nextInt(retired.size())));
+			int host = retired.get(random.nextInt(retired.size()));
+			if (!this.simulator.latestConfiguration().contains(host)) {
+				this.simulator.rejoin(host);
+			}
 			return;
 		}
 		int primary = this.simulator.primaryIndex();

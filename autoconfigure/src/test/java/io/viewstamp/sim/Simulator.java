@@ -24,6 +24,7 @@ import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.DurableState;
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Message;
+import io.viewstamp.vsr.Operation;
 import io.viewstamp.vsr.Outbox;
 import io.viewstamp.vsr.ReconfigurationRefusal;
 import io.viewstamp.vsr.Replica;
@@ -606,8 +607,43 @@ public final class Simulator {
 				return false;
 			}
 		}
-		// This wipe makes one replica without its data; a cluster of one tolerates none.
-		return latestConfiguration().faultsMax() >= 1;
+		// This wipe makes one replica without its data; a cluster of one tolerates none. A change of
+		// members under way counts too: it may take effect after the wipe, with fewer members.
+		return faultsMaxWithPendingChanges() >= 1;
+	}
+
+	/** The failures tolerated by the newest configuration and by every change prepared or asked on a running replica. */
+	private int faultsMaxWithPendingChanges() {
+		int faultsMax = latestConfiguration().faultsMax();
+		for (Configuration pending : pendingConfigurations()) {
+			faultsMax = Math.min(faultsMax, pending.faultsMax());
+		}
+		return faultsMax;
+	}
+
+	/** Whether {@code replica} is a member of {@code latest} or a learner of a change a running primary is making. */
+	private boolean isMemberOrLearner(int replica, Configuration latest) {
+		return latest.contains(replica) || pendingConfigurations().stream().anyMatch((pending) -> pending.contains(replica));
+	}
+
+	/** The changes of members asked of a running primary, or prepared at the head of a running replica's log. */
+	private List<Configuration> pendingConfigurations() {
+		List<Configuration> pending = new ArrayList<>();
+		for (ReplicaHost host : this.hosts) {
+			Replica replica = host.isRunning() ? host.replica().unwrap() : null;
+			if (replica == null) {
+				continue;
+			}
+			Configuration target = replica.reconfigurationTarget();
+			if (target != null) {
+				pending.add(target);
+			}
+			LogEntry head = (replica.op() > replica.logBaseOp()) ? replica.entry(replica.op()) : null;
+			if (head != null && head.requests().get(0).operation() == Operation.RECONFIGURE) {
+				pending.add(head.requests().get(0).configuration());
+			}
+		}
+		return pending;
 	}
 
 	/**
@@ -643,6 +679,7 @@ public final class Simulator {
 	public void rejoin(int replica) {
 		ReplicaHost host = this.hosts.get(replica);
 		requireState(this.retired.contains(replica) && !host.isRunning(), "rejoin", replica, "it is not retired");
+		requireState(!latestConfiguration().contains(replica), "rejoin", replica, "it is a member again");
 		this.retired.remove(replica);
 		this.everMember.remove(replica);
 		host.wipe();
@@ -998,6 +1035,7 @@ public final class Simulator {
 	 * be answered by it any more. It stays down from then on.
 	 */
 	private void retireRemovedReplicas() {
+		Configuration latest = null;
 		for (ReplicaHost host : this.hosts) {
 			Replica replica = host.isRunning() ? host.replica().unwrap() : null;
 			if (replica == null || replica.status() == Status.RECOVERING) {
@@ -1007,7 +1045,9 @@ public final class Simulator {
 			if (replica.isMember()) {
 				this.everMember.add(host.index());
 			}
-			else if (this.everMember.contains(host.index()) && replica.hasLeft() && !this.retired.contains(host.index())) {
+			else if (this.everMember.contains(host.index()) && replica.hasLeft() && !this.retired.contains(host.index())
+					&& !isMemberOrLearner(host.index(), (latest != null) ? latest : (latest = latestConfiguration()))) {
+				// (One that a later change adds again, or is adding, stays: it is the cluster's again.)
 				this.retired.add(host.index());
 				record("retire " + host.index() + ", removed from the members");
 				crash(host.index());

@@ -99,7 +99,7 @@ class ReconfigurationTest {
 		int primary = this.simulator.primaryIndex();
 		Replica leader = this.simulator.replica(primary).unwrap();
 		assertThat(this.simulator.reconfigure(primary, ALL_FIVE)).isNull();
-		assertThat(runLoadUntil(leader::isEpochClosing)).as("the change prepared").isTrue();
+		assertThat(runLoadUntil(leader.epochs::isEpochClosing)).as("the change prepared").isTrue();
 		long changeOp = leader.op();
 		// Nothing commits from here on, so the old epoch stays open as long as this lasts.
 		this.simulator.hold((envelope) -> envelope.message() instanceof ReplicaMessage.PrepareOk);
