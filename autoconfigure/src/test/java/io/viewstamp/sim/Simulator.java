@@ -125,6 +125,12 @@ public final class Simulator {
 	/** Hosts whose replica has been a member of a configuration. */
 	private final Set<Integer> everMember = new TreeSet<>();
 
+	/**
+	 * Every change of members asked whose epoch has not begun: any may still take effect (its op
+	 * may sit in the journal of a replica that is down), so the fault budget holds for it too.
+	 */
+	private final List<Configuration> proposals = new ArrayList<>();
+
 	/** Hosts whose replica a change removed, and which the simulator stopped for good. */
 	private final Set<Integer> retired = new TreeSet<>();
 
@@ -618,6 +624,20 @@ public final class Simulator {
 		for (Configuration pending : pendingConfigurations()) {
 			faultsMax = Math.min(faultsMax, pending.faultsMax());
 		}
+		// Every configuration a replica of the cluster is in, too: until a quorum made the newest one
+		// durable, a crash can take the cluster back to an older one, with fewer members.
+		for (ReplicaHost host : this.hosts) {
+			if (host.isNeverStarted() || this.retired.contains(host.index())) {
+				continue;
+			}
+			Replica replica = host.isRunning() ? host.replica().unwrap() : null;
+			Configuration current = (replica != null) ? replica.configuration()
+					: (!host.isRunning() && host.storage().hasSuperblock()) ? host.storage().durableSuperblock().configuration()
+							: null;
+			if (current != null) {
+				faultsMax = Math.min(faultsMax, current.faultsMax());
+			}
+		}
 		return faultsMax;
 	}
 
@@ -628,7 +648,9 @@ public final class Simulator {
 
 	/** The changes of members asked of a running primary, or prepared at the head of a running replica's log. */
 	private List<Configuration> pendingConfigurations() {
-		List<Configuration> pending = new ArrayList<>();
+		long epoch = latestConfiguration().epoch();
+		this.proposals.removeIf((proposal) -> proposal.epoch() <= epoch);
+		List<Configuration> pending = new ArrayList<>(this.proposals);
 		for (ReplicaHost host : this.hosts) {
 			Replica replica = host.isRunning() ? host.replica().unwrap() : null;
 			if (replica == null) {
@@ -738,6 +760,7 @@ public final class Simulator {
 		drive(host, "changing the members to " + Integer.toBinaryString(members), () -> refusal[0] = replica.reconfigure(members));
 		if (refusal[0] == null) {
 			this.faultCounts.reconfiguration();
+			this.proposals.add(current.next(members));
 			// The operator's request, as the committed-log check knows every client's: the only change it may find.
 			this.registry.record(Request.reconfigure(current.next(members)));
 		}
@@ -1086,7 +1109,8 @@ public final class Simulator {
 	private Set<Integer> keptDownForLiveness() {
 		SplittableRandom random = RandomStreams.of(this.configuration.seed(), "liveness-down");
 		Configuration members = latestConfiguration();
-		int faultsMax = members.faultsMax();
+		// With a change of members still in the air, the members the liveness phase needs are not known.
+		int faultsMax = pendingConfigurations().isEmpty() ? members.faultsMax() : 0;
 		if (this.configuration.faults().profile() != SimFaults.Profile.SWARM || faultsMax == 0 || random.nextBoolean()) {
 			return Set.of();
 		}
