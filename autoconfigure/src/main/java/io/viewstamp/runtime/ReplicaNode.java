@@ -33,9 +33,11 @@ import io.viewstamp.transport.PeerStatus;
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.DurableState;
+import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Message;
 import io.viewstamp.vsr.Outbox;
 import io.viewstamp.vsr.Replica;
+import io.viewstamp.vsr.ReconfigurationRefusal;
 import io.viewstamp.vsr.ReplicaMessage;
 import io.viewstamp.vsr.Reply;
 import io.viewstamp.vsr.Request;
@@ -111,6 +113,13 @@ public final class ReplicaNode implements AutoCloseable {
 	private Map<String, Long> ignoredMessages = NodeStatus.ignoreCounts(Map.of());
 
 	private long ignoredMessagesTotal;
+
+	/** Loop only: a change of members asked of this replica and not settled yet. */
+	private @Nullable MemberChange memberChange;
+
+	/** A change of members under way: the epoch it started from, and who waits for it. */
+	private record MemberChange(long epoch, CompletableFuture<Configuration> result) {
+	}
 
 	/** Loop only: the hand-over of this primary's view under way, if any. */
 	private @Nullable PrimaryHandOver handOver;
@@ -468,7 +477,93 @@ public final class ReplicaNode implements AutoCloseable {
 		this.client.onTick();
 		checkStateWhenDue();
 		afterStep();
+		settleMemberChange();
+		if (replica().hasLeft() && !this.stopped) {
+			leaveCluster();
+			return;
+		}
 		publishStatus();
+	}
+
+	/**
+	 * Changes the cluster's members to {@code members} (bit {@code i} for replica {@code i}, each an
+	 * index of this replica's peer list): this replica, the primary, has the new members catch up,
+	 * then commits the change, and the next epoch starts with them. A new member must be running
+	 * (started with an empty data directory, it recovers from the others and waits to be added); a
+	 * removed one stops by itself once the new members have taken over. Never blocks.
+	 * @param members the next configuration's members
+	 * @return completed with the new configuration once this replica is in its epoch; or failed
+	 * with an {@link IllegalStateException} naming the refusal, or when the change was given up
+	 */
+	public CompletableFuture<Configuration> changeMembers(int members) {
+		CompletableFuture<Configuration> result = new CompletableFuture<>();
+		try {
+			this.loop.execute(() -> guarded(() -> {
+				for (int replica = 0; replica < Cluster.REPLICAS_MAX; replica++) {
+					if ((members & (1 << replica)) != 0 && replica >= this.configuration.peers().size()) {
+						result.completeExceptionally(new IllegalStateException("Replica " + replica + " has no address in "
+								+ "replication.peers: list every replica that may become a member"));
+						return;
+					}
+				}
+				long epoch = replica().configuration().epoch();
+				ReconfigurationRefusal refusal = replica().reconfigure(members);
+				if (refusal != null) {
+					result.completeExceptionally(new IllegalStateException("Replica " + this.configuration.replica()
+							+ " can not change the members: " + refusal));
+					return;
+				}
+				this.memberChange = new MemberChange(epoch, result);
+			}));
+		}
+		catch (RuntimeException ex) {
+			result.completeExceptionally(new IllegalStateException("Replica " + this.configuration.replica()
+					+ " has stopped: it changes nothing"));
+		}
+		return result.whenCompleteAsync((configuration, failure) -> {
+		}, this.callbacks);
+	}
+
+	/** Completes the change of members under way once the next epoch started here, or it was given up. */
+	private void settleMemberChange() {
+		MemberChange change = this.memberChange;
+		if (change == null) {
+			return;
+		}
+		Replica replica = replica();
+		if (replica.configuration().epoch() > change.epoch()) {
+			this.memberChange = null;
+			change.result().complete(replica.configuration());
+		}
+		else if (replica.reconfigurationTarget() == null && !isEpochClosing(replica)) {
+			// Neither asked of this primary any more nor prepared in its log: given up, or dropped by a view change.
+			this.memberChange = null;
+			change.result().completeExceptionally(new IllegalStateException("Replica " + this.configuration.replica()
+					+ " gave the change of members up: its new members did not catch up in time, or its view ended"));
+		}
+	}
+
+	private static boolean isEpochClosing(Replica replica) {
+		LogEntry head = (replica.op() > replica.logBaseOp()) ? replica.entry(replica.op()) : null;
+		return head != null && head.requests().get(0).operation() == io.viewstamp.vsr.Operation.RECONFIGURE;
+	}
+
+	/**
+	 * A change of members removed this replica, and a quorum of the new members has taken over: it
+	 * stops, as a clean stop does, and says so. Its data is no longer the cluster's.
+	 */
+	private void leaveCluster() {
+		Configuration members = replica().configuration();
+		logger.log(Level.INFO, () -> "Replica " + this.configuration.replica() + " is no longer a member (epoch "
+				+ members.epoch() + " has " + members + "), and the new members have taken over: it stops. To add "
+				+ "it again, start it with an empty data directory and change the members.");
+		this.stopCause = "removed from the members (" + members + ")";
+		stop(null);
+		NettyTransport network = this.transport;
+		if (network != null) {
+			// Off the loop: closing waits for the network threads, which may be handing work to this loop.
+			daemon("viewstamp-leave-" + this.configuration.replica()).newThread(network::close).start();
+		}
 	}
 
 	private void checkStateWhenDue() {

@@ -28,6 +28,12 @@ final class Reconfiguration {
 
 	private final Timeout deadline;
 
+	/** How often the learners are sent the head prepare again, which a backup holding it acknowledges. */
+	private final Timeout probeResendTimeout;
+
+	/** Whether the head was compacted when asked for: the learners' acknowledgements can not be asked for then. */
+	private boolean headUnaskable;
+
 	/** The configuration asked for, proposed (not started); {@code null} when no change is asked. */
 	private @Nullable Configuration target;
 
@@ -37,6 +43,7 @@ final class Reconfiguration {
 	Reconfiguration(Replica replica, ReplicaOptions options) {
 		this.replica = replica;
 		this.deadline = new Timeout("reconfiguration", (long) options.viewChangeTimeoutTicks() * DEADLINE_VIEW_CHANGE_TIMEOUTS);
+		this.probeResendTimeout = new Timeout("reconfiguration probe", options.resendIntervalTicks());
 	}
 
 	/**
@@ -73,11 +80,34 @@ final class Reconfiguration {
 		}
 		this.target = next;
 		this.catchUpOp = replica.commit;
+		this.headUnaskable = false;
 		this.deadline.start(replica.ticks);
 		// The learners hear of the view at once, and start catching up.
 		replica.pipeline.sendHeartbeat();
+		probe();
 		progress();
 		return null;
+	}
+
+	/**
+	 * Sends the learners the head prepare: one that holds it acknowledges it (an idle cluster sends
+	 * no prepares of its own), one that lacks it asks for the view's start or repairs. With no entry
+	 * to send (the head is in a snapshot), the learners can not be asked, and they are taken as caught up.
+	 */
+	private void probe() {
+		Replica replica = this.replica;
+		this.probeResendTimeout.start(replica.ticks);
+		LogEntry head = (replica.log.op() > replica.log.baseOp()) ? replica.log.entry(replica.log.op()) : null;
+		if (head == null) {
+			this.headUnaskable = true;
+			return;
+		}
+		int learners = learners();
+		for (int learner = 0; learner < Cluster.REPLICAS_MAX; learner++) {
+			if ((learners & (1 << learner)) != 0) {
+				replica.outbox.send(learner, new ReplicaMessage.Prepare(replica.view, replica.index, replica.commit, head));
+			}
+		}
 	}
 
 	/** The members being added, which the primary treats as backups that do not count; 0 when none. */
@@ -113,7 +143,8 @@ final class Reconfiguration {
 		}
 		for (int position = 0; position < next.size(); position++) {
 			int member = next.member(position);
-			if (!replica.configuration.contains(member) && replica.pipeline.acknowledgedOp(member) < this.catchUpOp) {
+			if (!replica.configuration.contains(member) && replica.pipeline.acknowledgedOp(member) < this.catchUpOp
+					&& !this.headUnaskable) {
 				return;
 			}
 		}
@@ -125,8 +156,14 @@ final class Reconfiguration {
 
 	/** Gives up when the new members did not catch up in time: the primary serves on. */
 	void tick() {
-		if (this.target != null && this.deadline.fired(this.replica.ticks)) {
+		if (this.target == null) {
+			return;
+		}
+		if (this.deadline.fired(this.replica.ticks)) {
 			this.target = null;
+		}
+		else if (this.probeResendTimeout.fired(this.replica.ticks)) {
+			probe();
 		}
 	}
 
