@@ -66,12 +66,15 @@ final class Reconfiguration {
 			return ReconfigurationRefusal.CHANGE_UNDER_WAY;
 		}
 		Configuration next = replica.configuration.next(members);
-		// The members that stay and answer, and at best every new one once caught up: without a
-		// quorum among them, the new configuration could commit nothing.
+		// The members that stay and answer (this primary, and those that acknowledged anything in its
+		// view), and at best every new one once caught up: without a quorum among them, the new
+		// configuration could commit nothing. (Holding the newest commit would be too strict: a
+		// backup a moment behind is alive all the same.)
 		int staying = 0;
 		for (int position = 0; position < next.size(); position++) {
 			int member = next.member(position);
-			if (replica.configuration.contains(member) && holds(member, replica.commit)) {
+			if (replica.configuration.contains(member)
+					&& (member == replica.index || replica.pipeline.acknowledgedOp(member) > 0)) {
 				staying++;
 			}
 		}

@@ -2,6 +2,7 @@ package io.viewstamp.runtime;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -67,6 +68,9 @@ class MemberChangeTest {
 		put(10);
 
 		ReplicaNode primary = this.nodes[primaryIndex()];
+		// Every member has acknowledged the primary's newest op: each is alive in its view.
+		await().atMost(WAIT).until(() -> this.nodes[1].status().commit() == this.nodes[0].status().commit()
+				&& Arrays.stream(this.nodes).allMatch((node) -> node.status().op() == primary.status().op()));
 		Configuration three = primary.changeMembers(FIRST_THREE).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(three.epoch()).isEqualTo(1);
 		assertThat(three.members()).isEqualTo(FIRST_THREE);
