@@ -33,7 +33,6 @@ import io.viewstamp.transport.PeerStatus;
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.DurableState;
-import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Message;
 import io.viewstamp.vsr.Outbox;
 import io.viewstamp.vsr.Replica;
@@ -535,17 +534,12 @@ public final class ReplicaNode implements AutoCloseable {
 			this.memberChange = null;
 			change.result().complete(replica.configuration());
 		}
-		else if (replica.reconfigurationTarget() == null && !isEpochClosing(replica)) {
+		else if (replica.pendingConfiguration() == null) {
 			// Neither asked of this primary any more nor prepared in its log: given up, or dropped by a view change.
 			this.memberChange = null;
 			change.result().completeExceptionally(new IllegalStateException("Replica " + this.configuration.replica()
 					+ " gave the change of members up: its new members did not catch up in time, or its view ended"));
 		}
-	}
-
-	private static boolean isEpochClosing(Replica replica) {
-		LogEntry head = (replica.op() > replica.logBaseOp()) ? replica.entry(replica.op()) : null;
-		return head != null && head.requests().get(0).operation() == io.viewstamp.vsr.Operation.RECONFIGURE;
 	}
 
 	/**

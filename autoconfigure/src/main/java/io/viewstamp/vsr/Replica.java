@@ -573,6 +573,21 @@ public final class Replica {
 		return this.reconfiguration.target();
 	}
 
+	/**
+	 * The change of members under way as this replica knows it: asked of it as the primary, or
+	 * prepared at the head of its log and not yet in effect; {@code null} when there is none.
+	 */
+	public @Nullable Configuration pendingConfiguration() {
+		Configuration target = this.reconfiguration.target();
+		if (target != null || !this.epochs.isEpochClosing()) {
+			return target;
+		}
+		return Objects.requireNonNull(this.log.entry(this.log.op()), "a closing epoch's head is in the log")
+			.requests()
+			.get(0)
+			.configuration();
+	}
+
 	/** The current view. */
 	public long view() {
 		return this.view;

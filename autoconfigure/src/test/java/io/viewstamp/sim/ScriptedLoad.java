@@ -2,6 +2,7 @@ package io.viewstamp.sim;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import io.viewstamp.history.KvOperation;
 
@@ -36,6 +37,34 @@ public final class ScriptedLoad {
 				caller.submitPut(this.prefix + put, "v" + put);
 			}
 		}
+	}
+
+	/**
+	 * Runs the world {@code ticks} ticks, each idle caller starting its next put before each tick.
+	 * @param ticks the ticks to run
+	 */
+	public void run(int ticks) {
+		for (int tick = 0; tick < ticks; tick++) {
+			startIdleCallers();
+			this.simulator.runTicks(1);
+		}
+	}
+
+	/**
+	 * Runs the world under the load until {@code condition} holds, checked before each tick.
+	 * @param condition what to wait for
+	 * @param ticksMax the most ticks to run
+	 * @return whether it held
+	 */
+	public boolean runUntil(BooleanSupplier condition, int ticksMax) {
+		for (int tick = 0; tick < ticksMax; tick++) {
+			if (condition.getAsBoolean()) {
+				return true;
+			}
+			startIdleCallers();
+			this.simulator.runTicks(1);
+		}
+		return false;
 	}
 
 	/** Whether every running caller is idle: every put it started has ended. */

@@ -24,7 +24,6 @@ import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.DurableState;
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Message;
-import io.viewstamp.vsr.Operation;
 import io.viewstamp.vsr.Outbox;
 import io.viewstamp.vsr.ReconfigurationRefusal;
 import io.viewstamp.vsr.Replica;
@@ -656,13 +655,9 @@ public final class Simulator {
 			if (replica == null) {
 				continue;
 			}
-			Configuration target = replica.reconfigurationTarget();
-			if (target != null) {
-				pending.add(target);
-			}
-			LogEntry head = (replica.op() > replica.logBaseOp()) ? replica.entry(replica.op()) : null;
-			if (head != null && head.requests().get(0).operation() == Operation.RECONFIGURE) {
-				pending.add(head.requests().get(0).configuration());
+			Configuration change = replica.pendingConfiguration();
+			if (change != null) {
+				pending.add(change);
 			}
 		}
 		return pending;

@@ -148,21 +148,11 @@ class PrimaryTransferTest {
 	}
 
 	private void runLoad(int ticks) {
-		for (int tick = 0; tick < ticks; tick++) {
-			this.load.startIdleCallers();
-			this.simulator.runTicks(1);
-		}
+		this.load.run(ticks);
 	}
 
 	private boolean runLoadUntil(BooleanSupplier condition) {
-		for (int tick = 0; tick < TICKS_MAX; tick++) {
-			if (condition.getAsBoolean()) {
-				return true;
-			}
-			this.load.startIdleCallers();
-			this.simulator.runTicks(1);
-		}
-		return false;
+		return this.load.runUntil(condition, TICKS_MAX);
 	}
 
 	private void stopLoad() {
