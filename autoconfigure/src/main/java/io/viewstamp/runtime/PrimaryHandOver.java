@@ -29,12 +29,12 @@ final class PrimaryHandOver {
 	}
 
 	/** Asks {@code replica} to hand its view to {@code target}; the result fails at once if it refuses. */
-	static PrimaryHandOver start(Replica replica, int replicaCount, int target) {
+	static PrimaryHandOver start(Replica replica, int target) {
 		PrimaryHandOver handOver = new PrimaryHandOver(replica.index(), target, replica.view());
 		TransferRefusal refusal = replica.transferPrimary(target);
 		if (refusal != null) {
 			handOver.result
-				.completeExceptionally(new PrimaryTransferException(refused(replica, replicaCount, target, refusal)));
+				.completeExceptionally(new PrimaryTransferException(refused(replica, target, refusal)));
 		}
 		return handOver;
 	}
@@ -88,10 +88,11 @@ final class PrimaryHandOver {
 				+ " stopped before its hand-over to replica " + this.target + " ended"));
 	}
 
-	private static String refused(Replica replica, int replicaCount, int target, TransferRefusal refusal) {
+	private static String refused(Replica replica, int target, TransferRefusal refusal) {
 		return switch (refusal) {
-			case UNKNOWN_REPLICA -> "Replica " + target + " is not a member of this cluster of " + replicaCount
-					+ " replicas: name a replica index from 0 to " + (replicaCount - 1);
+			case UNKNOWN_REPLICA -> "Replica " + target + " is not a member of the cluster (epoch "
+					+ replica.configuration().epoch() + " has members " + replica.configuration().memberList()
+					+ "): name one of those";
 			case NOT_PRIMARY -> "Replica " + replica.index() + " can not hand over the view: it is not the primary"
 					+ ((replica.status() == Status.NORMAL) ? " (replica " + replica.primaryIndex() + " leads view "
 							+ replica.view() + "; ask that one)" : " (it is " + replica.status() + ")");

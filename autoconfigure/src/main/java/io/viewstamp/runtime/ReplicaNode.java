@@ -129,6 +129,12 @@ public final class ReplicaNode implements AutoCloseable {
 	/** Loop only: how a replica without data decides to form or recover; {@code null} once it has data. */
 	private @Nullable Formation formation;
 
+	/** Loop only: the epoch whose configuration was last compared with the peer list; -1 before the first. */
+	private long peerListCheckedEpoch = -1;
+
+	/** Loop only: whether the replica was outside the members at its last tick, as the log said. */
+	private boolean spareReported;
+
 	private volatile boolean stopped;
 
 	private volatile @Nullable String stopCause;
@@ -358,7 +364,7 @@ public final class ReplicaNode implements AutoCloseable {
 	}
 
 	private PrimaryHandOver startHandOver(int target) {
-		PrimaryHandOver started = PrimaryHandOver.start(replica(), this.cluster.replicaCount(), target);
+		PrimaryHandOver started = PrimaryHandOver.start(replica(), target);
 		if (started.isDone()) {
 			// Refused at once: a hand-over under way goes on.
 			return started;
@@ -434,7 +440,7 @@ public final class ReplicaNode implements AutoCloseable {
 		try {
 			long view = handedOver.get(viewChangeTimeout.toMillis(), TimeUnit.MILLISECONDS);
 			logger.log(Level.INFO, () -> "Replica " + this.configuration.replica() + " handed the view over before "
-					+ "stopping: replica " + this.cluster.primaryOf(view) + " leads view " + view);
+					+ "stopping: replica " + replica().configuration().primaryOf(view) + " leads view " + view);
 			CompletableFuture<Void> idle = onLoop(() -> {
 				CompletableFuture<Void> waiting = new CompletableFuture<>();
 				this.clientIdle = waiting;
@@ -445,8 +451,10 @@ public final class ReplicaNode implements AutoCloseable {
 		}
 		catch (ExecutionException | TimeoutException | RuntimeException ex) {
 			Throwable cause = (ex instanceof ExecutionException) ? Objects.requireNonNullElse(ex.getCause(), ex) : ex;
+			String reason = (cause instanceof TimeoutException) ? "it did not end in time"
+					: Objects.requireNonNullElse(cause.getMessage(), cause.toString());
 			logger.log(Level.WARNING, () -> "Replica " + this.configuration.replica() + " stops without a complete "
-					+ "hand-over: " + cause.getMessage() + ". Its peers choose a new primary after the primary timeout.");
+					+ "hand-over: " + reason + ". Its peers choose a new primary after the primary timeout.");
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -462,7 +470,7 @@ public final class ReplicaNode implements AutoCloseable {
 		}
 		int best = -1;
 		for (PeerStatus peer : network.peers()) {
-			if (peer.connected() && (best < 0 || replica.acknowledgedOp(peer.replica()) > replica.acknowledgedOp(best))) {
+			if (peer.connected() && replica.configuration().contains(peer.replica()) && (best < 0 || replica.acknowledgedOp(peer.replica()) > replica.acknowledgedOp(best))) {
 				best = peer.replica();
 			}
 		}
@@ -481,7 +489,34 @@ public final class ReplicaNode implements AutoCloseable {
 			leaveCluster();
 			return;
 		}
+		reportSpare();
+		reportPeerListDifferences();
 		publishStatus();
+	}
+
+	/** Says, at start and whenever the epoch changes, how the peer list and the committed configuration differ. */
+	private void reportPeerListDifferences() {
+		Replica replica = replica();
+		if (replica.status() == Status.RECOVERING || replica.configuration().epoch() == this.peerListCheckedEpoch) {
+			return;
+		}
+		this.peerListCheckedEpoch = replica.configuration().epoch();
+		PeerListCheck.differences(this.configuration.replica(), this.configuration.peers().size(), replica.configuration())
+			.ifPresent((differences) -> logger.log(Level.INFO, differences));
+	}
+
+	/** Says once, each time it happens, that this replica runs outside the members and waits to be added. */
+	private void reportSpare() {
+		Replica replica = replica();
+		boolean spare = replica.isSpare();
+		if (spare && !this.spareReported) {
+			Configuration members = replica.configuration();
+			logger.log(Level.INFO, () -> "Replica " + this.configuration.replica() + " is not a member of epoch "
+					+ members.epoch() + " (members " + members.memberList() + "): it holds the cluster's state and waits "
+					+ "until a change of members adds it (POST /actuator/replication {\"add\":"
+					+ this.configuration.replica() + "} on any member)");
+		}
+		this.spareReported = spare;
 	}
 
 	/**

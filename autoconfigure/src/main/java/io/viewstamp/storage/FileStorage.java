@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.DurableState;
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.LogEntryCodec;
@@ -548,10 +549,17 @@ public final class FileStorage implements Storage, AutoCloseable {
 
 		private static void refuseOtherReplica(DataDirectory directory, Superblock superblock, long clusterId, int replica,
 				int replicaCount) {
-			// After a reconfiguration the committed configuration is the truth, whatever the peer list
-			// says; before one, the peer list must have as many replicas as the cluster was formed with.
-			if (superblock.clusterId() == clusterId && superblock.replica() == replica
-					&& (superblock.configuration().epoch() > 0 || superblock.configuration().size() == replicaCount)) {
+			// The committed configuration is the truth, whatever the peer list says; the peer list is
+			// where the replica finds the members, so it must give each of them an address.
+			if (superblock.clusterId() == clusterId && superblock.replica() == replica) {
+				Configuration members = superblock.configuration();
+				int highest = 31 - Integer.numberOfLeadingZeros(members.members());
+				if (highest >= replicaCount) {
+					throw new DataDirectoryException(directory.root, "The committed configuration in " + directory.root
+							+ " (epoch " + members.epoch() + ", members " + members.memberList() + ") has replica " + highest
+							+ ", but replication.peers lists only replicas 0.." + (replicaCount - 1) + ": list the address "
+							+ "of every member (and keep each replica's position), the same on every replica");
+				}
 				return;
 			}
 			throw new DataDirectoryException(directory.root, "Data directory " + directory.root + " holds the data of "

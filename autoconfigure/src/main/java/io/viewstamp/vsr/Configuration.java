@@ -199,6 +199,11 @@ public final class Configuration {
 		return Long.hashCode(this.epoch) * 31 + this.members + Long.hashCode(this.startOp) * 7;
 	}
 
+	/** The members' indexes in ascending order, as text: {@code [0, 1, 2]}. */
+	public String memberList() {
+		return Arrays.toString(this.memberList);
+	}
+
 	@Override
 	public String toString() {
 		return "Configuration[epoch=" + this.epoch + ", members=" + Arrays.toString(this.memberList)

@@ -258,13 +258,26 @@ final class EpochChange {
 	}
 
 	/**
-	 * Whether this replica has left the cluster: a change removed it, and a quorum of the new
-	 * configuration has entered the new epoch, so nothing depends on this replica's news any more.
-	 * Its process may stop (the runtime stops it). Until then it keeps telling the new members.
+	 * Whether this replica runs outside the members without a change having removed it: it
+	 * recovered or restarted into an epoch without it, and waits for a change to add it.
+	 */
+	boolean isSpare() {
+		Replica replica = this.replica;
+		return replica.status != Status.RECOVERING && !replica.isMember()
+				&& (this.previousMembers & (1 << replica.index)) == 0;
+	}
+
+	/**
+	 * Whether this replica has left the cluster: a change removed it (it was a member of the
+	 * configuration it entered this epoch from), and a quorum of the new configuration has entered
+	 * the new epoch, so nothing depends on this replica's news any more. Its process may stop (the
+	 * runtime stops it). Until then it keeps telling the new members. A spare ({@link #isSpare})
+	 * has not left.
 	 */
 	boolean hasLeft() {
 		Replica replica = this.replica;
 		return replica.status != Status.RECOVERING && !replica.isMember() && replica.configuration.startOp() > 0
+				&& (this.previousMembers & (1 << replica.index)) != 0
 				&& Integer.bitCount(this.membersEntered & replica.configuration.members()) >= replica.configuration.quorum();
 	}
 

@@ -120,11 +120,18 @@ final class RecoveryHandler {
 			replica.ignore(IgnoreReason.RECOVERY_RESPONSE_STALE);
 			return;
 		}
-		if (answered.epoch() > replica.configuration.epoch()) {
+		if (answered.epoch() > replica.configuration.epoch()
+				|| (this.responses.isEmpty() && !answered.sameMembers(replica.configuration))) {
 			// A newer configuration: the answers of the older one count no more, and the next
-			// resend asks the new members.
+			// resend asks the new members. (The configuration a replica without state starts from
+			// is a guess, from its peer list: the first answer of its epoch replaces it when the
+			// cluster was formed with other members.)
 			replica.configuration = answered;
 			this.responses.clear();
+		}
+		else if (!answered.sameMembers(replica.configuration)) {
+			replica.ignore(IgnoreReason.RECOVERY_RESPONSE_STALE);
+			return;
 		}
 		this.responses.put(message.replica(), message);
 		if (this.responses.size() < replica.configuration.quorum()

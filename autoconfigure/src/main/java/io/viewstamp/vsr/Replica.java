@@ -562,10 +562,20 @@ public final class Replica {
 	/**
 	 * Whether this replica has left the cluster: a change removed it, and a quorum of the new
 	 * configuration has entered the new epoch, so nothing depends on this replica's news any more.
-	 * Its process may stop (the runtime stops it). Until then it keeps telling the new members.
+	 * Its process may stop (the runtime stops it). Until then it keeps telling the new members. One
+	 * that recovered or restarted into an epoch without it has not left: it waits to be added.
 	 */
 	public boolean hasLeft() {
 		return this.epochs.hasLeft();
+	}
+
+	/**
+	 * Whether this replica runs outside its configuration's members without having been removed
+	 * from them: it recovered or restarted into an epoch without it, holds the cluster's state as
+	 * far as it learned it, and waits for a change of members to add it.
+	 */
+	public boolean isSpare() {
+		return this.epochs.isSpare();
 	}
 
 	/** The configuration a change under way on this primary moves to, or {@code null} when none. */

@@ -25,8 +25,8 @@ import static org.awaitility.Awaitility.await;
  * Changes of members on real replicas over Netty ({@link ReplicaNode#changeMembers}), within the
  * hosts that {@code replication.peers} lists: five replicas shrink to three, the two removed stop by
  * themselves once the others have taken over, and every command acknowledged before and after is in
- * every member's state. (Growing back with the removed replicas started empty does not work over
- * Netty yet: see docs/protocol.md, reconfiguration.)
+ * every member's state; and three replicas learn two more addresses by a rolling restart, the two
+ * new hosts start empty, recover as spares, and the cluster grows to five.
  */
 class MemberChangeTest {
 
@@ -86,14 +86,52 @@ class MemberChangeTest {
 		assertThatThrownBy(() -> this.nodes[primaryIndex()].changeMembers(FIRST_THREE).get(WAIT.toSeconds(), TimeUnit.SECONDS))
 			.hasMessageContaining("ALREADY_MEMBERS");
 
+		awaitEveryPutOn(3);
+	}
+
+	/** Every acknowledged put is in the state of each of the first {@code replicas} replicas. */
+	private void awaitEveryPutOn(int replicas) {
 		await().atMost(WAIT).untilAsserted(() -> {
-			for (int index = 0; index < 3; index++) {
+			for (int index = 0; index < replicas; index++) {
 				for (int put = 1; put <= this.puts; put++) {
 					assertThat(this.stateMachines[index].get("k" + put)).as("k%d on replica %d", put, index)
 						.isEqualTo("v" + put);
 				}
 			}
 		});
+	}
+
+	@Test
+	void threeReplicasLearnTwoAddressesByARollingRestartAndGrowToFive() throws Exception {
+		List<PeerAddress> five = LoopbackPorts.freeAddresses(5);
+		this.peers = five.subList(0, 3);
+		for (int index = 0; index < 3; index++) {
+			start(index);
+		}
+		awaitNormal(FIRST_THREE, 0);
+		put(10);
+
+		// The peer list is an address book: the members restart one by one with two more addresses,
+		// and stay the three members the cluster was formed with.
+		this.peers = five;
+		for (int index = 0; index < 3; index++) {
+			this.nodes[index].close();
+			start(index);
+			awaitNormal(FIRST_THREE, 0);
+		}
+		put(10);
+		// Started empty, the new hosts recover the cluster's state and wait as spares.
+		start(3);
+		start(4);
+		await().atMost(WAIT).until(() -> this.nodes[3].status().status() == Status.NORMAL
+				&& this.nodes[4].status().status() == Status.NORMAL);
+		assertThat(this.nodes[3].status().configuration().members()).isEqualTo(FIRST_THREE);
+
+		Configuration grown = this.nodes[primaryIndex()].changeMembers(ALL_FIVE).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(grown.epoch()).isEqualTo(1);
+		awaitNormal(ALL_FIVE, 1);
+		put(10);
+		awaitEveryPutOn(5);
 	}
 
 	private void put(int count) throws Exception {

@@ -154,7 +154,7 @@ class ReplicaNodeTest {
 			.hasMessageContaining("replica " + primary + " leads view");
 		assertThatThrownBy(() -> this.nodes[primary].transferPrimary(5).get(WAIT.toSeconds(), TimeUnit.SECONDS))
 			.hasCauseInstanceOf(PrimaryTransferException.class)
-			.hasMessageContaining("Replica 5 is not a member of this cluster of 3 replicas");
+			.hasMessageContaining("Replica 5 is not a member of the cluster (epoch 0 has members [0, 1, 2])");
 
 		long view = this.nodes[primary].transferPrimary(target).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(view % 3).isEqualTo(target);

@@ -63,15 +63,26 @@ class DataDirectoryTest {
 	}
 
 	@Test
-	void anotherReplicaIndexOrCountIsRefused() {
+	void anotherReplicaIndexIsRefused() {
 		FileStorage.format(this.directory, CLUSTER_ID, 0, REPLICA_COUNT);
 		assertThatExceptionOfType(DataDirectoryException.class)
 			.isThrownBy(() -> TestLogs.open(this.directory, new TestLogs.Recorder()))
 			.withMessageContaining("holds the data of replica 0 (of 3 replicas)");
+	}
+
+	@Test
+	void aPeerListThatGivesNoAddressToAMemberIsRefusedALongerOneIsAnAddressBook() {
+		FileStorage.format(this.directory, CLUSTER_ID, 0, REPLICA_COUNT);
 		assertThatExceptionOfType(DataDirectoryException.class)
-			.isThrownBy(() -> FileStorage.open(this.directory, CLUSTER_ID, 0, 5, FileStorageOptions.defaults(),
+			.isThrownBy(() -> FileStorage.open(this.directory, CLUSTER_ID, 0, 2, FileStorageOptions.defaults(),
 					new TestLogs.Recorder(), Runnable::run))
-			.withMessageContaining("configured as replica 0 (of 5 replicas)");
+			.withMessageContaining("(epoch 0, members [0, 1, 2]) has replica 2, but replication.peers lists only "
+					+ "replicas 0..1: list the address of every member");
+		// Hosts that may become members later: the committed configuration still says who votes.
+		try (FileStorage storage = FileStorage.open(this.directory, CLUSTER_ID, 0, 5, FileStorageOptions.defaults(),
+				new TestLogs.Recorder(), Runnable::run)) {
+			assertThat(storage.durableState().orElseThrow().superblock().configuration().memberList()).isEqualTo("[0, 1, 2]");
+		}
 	}
 
 	@Test
