@@ -13,12 +13,14 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import io.viewstamp.ReplicationAdministration;
 import io.viewstamp.ReplicationAdministrationException;
+import io.viewstamp.ReplicationMembers;
 import io.viewstamp.ReplicationUnavailableException;
 
 /**
  * {@code /actuator/replication}: view, status, op, commit and applied numbers, peers and journal
- * of this application's replica (read); and the cluster's administration (write): {@code POST}
- * with {@code {"target": 2}} on the primary's application moves the primary role to replica 2.
+ * of this application's replica (read); and the cluster's administration (write, on the primary's
+ * application): {@code POST} with {@code {"target": 2}} moves the primary role to replica 2,
+ * {@code {"add": 3}}, {@code {"remove": 4}} and {@code {"replace": 2, "with": 5}} change the members.
  */
 @Endpoint(id = "replication")
 public class ReplicationEndpoint {
@@ -53,24 +55,49 @@ public class ReplicationEndpoint {
 	}
 
 	/**
-	 * Moves the primary role to replica {@code target} ({@link ReplicationAdministration#transferPrimary}).
-	 * @param target the index of the replica to lead next
-	 * @return 200 with the new view and primary; 409 with the reason when the hand-over is refused
-	 * or given up (this replica is not the primary, the target is not a member or did not catch up);
-	 * 503 when this application's replica does not run or the endpoint has no administration
+	 * Administers the cluster, one operation per request, named by its JSON body:
+	 * <ul>
+	 * <li>{@code {"target": 2}} moves the primary role to replica 2 ({@link ReplicationAdministration#transferPrimary});</li>
+	 * <li>{@code {"add": 3}} adds the running spare 3 to the members ({@link ReplicationAdministration#addMember});</li>
+	 * <li>{@code {"remove": 4}} removes member 4 ({@link ReplicationAdministration#removeMember});</li>
+	 * <li>{@code {"replace": 2, "with": 5}} replaces member 2 by the running spare 5 in one change
+	 * ({@link ReplicationAdministration#replaceMember}).</li>
+	 * </ul>
+	 * Each is asked of the primary's application; a backup refuses and names the primary.
+	 * @return 200 with the new view and primary, or the new epoch and members; 400 when the body names
+	 * no operation or more than one; 409 with the reason when the operation is refused or given up
+	 * (nothing changed then); 503 when this application's replica does not run or the endpoint has no
+	 * administration
 	 */
 	@WriteOperation
-	public WebEndpointResponse<Map<String, Object>> transferPrimary(int target) {
+	public WebEndpointResponse<Map<String, Object>> administer(@Nullable Integer target, @Nullable Integer add,
+			@Nullable Integer remove, @Nullable Integer replace, @Nullable Integer with) {
 		ReplicationAdministration operations = this.administration;
 		if (operations == null) {
 			return error(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE,
 					"This endpoint has no ReplicationAdministration bean: it only reads");
 		}
+		int named = ((target != null) ? 1 : 0) + ((add != null) ? 1 : 0) + ((remove != null) ? 1 : 0)
+				+ ((replace != null || with != null) ? 1 : 0);
+		if (named != 1 || (replace != null) != (with != null)) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, "Name exactly one operation: {\"target\": N} moves "
+					+ "the primary to replica N, {\"add\": N} adds the running spare N, {\"remove\": N} removes member N, "
+					+ "{\"replace\": N, \"with\": M} replaces member N by the running spare M");
+		}
 		try {
-			long view = operations.transferPrimary(target);
+			if (target != null) {
+				long view = operations.transferPrimary(target);
+				Map<String, Object> body = new LinkedHashMap<>();
+				body.put("view", view);
+				body.put("primary", target);
+				return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_OK);
+			}
+			ReplicationMembers members = (add != null) ? operations.addMember(add)
+					: (remove != null) ? operations.removeMember(remove)
+							: operations.replaceMember(Objects.requireNonNull(replace), Objects.requireNonNull(with));
 			Map<String, Object> body = new LinkedHashMap<>();
-			body.put("view", view);
-			body.put("primary", target);
+			body.put("epoch", members.epoch());
+			body.put("members", members.members());
 			return new WebEndpointResponse<>(body, WebEndpointResponse.STATUS_OK);
 		}
 		catch (ReplicationUnavailableException ex) {

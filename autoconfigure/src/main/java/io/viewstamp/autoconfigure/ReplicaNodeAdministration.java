@@ -1,6 +1,8 @@
 package io.viewstamp.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -8,9 +10,14 @@ import java.util.concurrent.TimeoutException;
 
 import io.viewstamp.ReplicationAdministration;
 import io.viewstamp.ReplicationAdministrationException;
+import io.viewstamp.ReplicationMembers;
 import io.viewstamp.ReplicationUnavailableException;
+import io.viewstamp.runtime.MemberChangeException;
 import io.viewstamp.runtime.PrimaryTransferException;
 import io.viewstamp.runtime.ReplicaNode;
+import io.viewstamp.vsr.Cluster;
+import io.viewstamp.vsr.Configuration;
+import io.viewstamp.vsr.Replica;
 
 /**
  * {@link ReplicationAdministration} on this application's running replica.
@@ -25,11 +32,7 @@ final class ReplicaNodeAdministration implements ReplicationAdministration {
 
 	@Override
 	public long transferPrimary(int target) {
-		ReplicaNode node = this.lifecycle.getNode();
-		if (node == null) {
-			throw new ReplicationUnavailableException("This application's replica is not running (not started yet, "
-					+ "or stopped): it can not hand over a view. Ask the primary's application.");
-		}
+		ReplicaNode node = runningNode("it can not hand over a view");
 		// The hand-over gives up after a view-change timeout; past twice that, something else is wrong.
 		Duration wait = this.lifecycle.getOptions()
 			.tickInterval()
@@ -53,6 +56,116 @@ final class ReplicaNodeAdministration implements ReplicationAdministration {
 			throw new ReplicationAdministrationException("Interrupted while waiting for the hand-over to replica " + target,
 					ex);
 		}
+	}
+
+	@Override
+	public ReplicationMembers members() {
+		return members(runningNode("it knows no members").status().configuration());
+	}
+
+	@Override
+	public ReplicationMembers addMember(int replica) {
+		ReplicaNode node = runningNode("it can not change the members");
+		int members = node.status().configuration().members();
+		if ((members & bit(replica)) != 0) {
+			throw new ReplicationAdministrationException("Replica " + replica + " is a member already (epoch "
+					+ node.status().configuration().epoch() + " has " + members(node.status().configuration()).members()
+					+ "): nothing to do");
+		}
+		return changeMembers(node, members | bit(replica), "adding replica " + replica);
+	}
+
+	@Override
+	public ReplicationMembers removeMember(int replica) {
+		ReplicaNode node = runningNode("it can not change the members");
+		int members = node.status().configuration().members();
+		requireMember(node, replica);
+		if (members == bit(replica)) {
+			throw new ReplicationAdministrationException("Replica " + replica + " is the only member: a cluster needs "
+					+ "one. Add its successor first, or replace it");
+		}
+		return changeMembers(node, members & ~bit(replica), "removing replica " + replica);
+	}
+
+	@Override
+	public ReplicationMembers replaceMember(int replaced, int replacement) {
+		ReplicaNode node = runningNode("it can not change the members");
+		int members = node.status().configuration().members();
+		requireMember(node, replaced);
+		if ((members & bit(replacement)) != 0) {
+			throw new ReplicationAdministrationException("Replica " + replacement + " is a member already: the "
+					+ "replacement must be a running spare (started with an empty data directory), not a member");
+		}
+		return changeMembers(node, (members & ~bit(replaced)) | bit(replacement),
+				"replacing replica " + replaced + " by replica " + replacement);
+	}
+
+	private ReplicationMembers changeMembers(ReplicaNode node, int members, String what) {
+		// The new members have ten view-change timeouts to catch up, then the change commits and the
+		// next epoch starts with a view change: past twice that, something else is wrong.
+		Duration wait = viewChangeTimeout().multipliedBy(2L * (Replica.RECONFIGURATION_DEADLINE_VIEW_CHANGE_TIMEOUTS + 2));
+		try {
+			return members(node.changeMembers(members).get(wait.toMillis(), TimeUnit.MILLISECONDS));
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = Objects.requireNonNullElse(ex.getCause(), ex);
+			if (cause instanceof MemberChangeException refused) {
+				throw new ReplicationAdministrationException(sentenceStart(what) + " failed: " + refused.getMessage(),
+						refused);
+			}
+			throw new ReplicationAdministrationException(sentenceStart(what) + " failed: " + cause, cause);
+		}
+		catch (TimeoutException ex) {
+			throw new ReplicationAdministrationException(sentenceStart(what) + " did not end within " + wait.toMillis()
+					+ " ms; look at /actuator/replication on each replica for the epoch and members it is in", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ReplicationAdministrationException("Interrupted while " + what, ex);
+		}
+	}
+
+	private static void requireMember(ReplicaNode node, int replica) {
+		Configuration configuration = node.status().configuration();
+		if ((configuration.members() & bit(replica)) == 0) {
+			throw new ReplicationAdministrationException("Replica " + replica + " is not a member (epoch "
+					+ configuration.epoch() + " has " + configuration.memberList() + "): name one of those");
+		}
+	}
+
+	private static int bit(int replica) {
+		if (replica < 0 || replica >= Cluster.REPLICAS_MAX) {
+			throw new ReplicationAdministrationException("Replica " + replica + " is not a replica index: name one from "
+					+ "0 to " + (Cluster.REPLICAS_MAX - 1) + ", its position in replication.peers");
+		}
+		return 1 << replica;
+	}
+
+	private static ReplicationMembers members(Configuration configuration) {
+		List<Integer> members = new ArrayList<>(configuration.size());
+		for (int position = 0; position < configuration.size(); position++) {
+			members.add(configuration.member(position));
+		}
+		return new ReplicationMembers(configuration.epoch(), members);
+	}
+
+	private static String sentenceStart(String what) {
+		return Character.toUpperCase(what.charAt(0)) + what.substring(1);
+	}
+
+	private Duration viewChangeTimeout() {
+		return this.lifecycle.getOptions()
+			.tickInterval()
+			.multipliedBy(this.lifecycle.getOptions().replica().viewChangeTimeoutTicks());
+	}
+
+	private ReplicaNode runningNode(String consequence) {
+		ReplicaNode node = this.lifecycle.getNode();
+		if (node == null) {
+			throw new ReplicationUnavailableException("This application's replica is not running (not started yet, "
+					+ "or stopped): " + consequence + ". Ask the primary's application.");
+		}
+		return node;
 	}
 
 }

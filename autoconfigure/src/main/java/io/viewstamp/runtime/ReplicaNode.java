@@ -116,10 +116,6 @@ public final class ReplicaNode implements AutoCloseable {
 	/** Loop only: a change of members asked of this replica and not settled yet. */
 	private @Nullable MemberChange memberChange;
 
-	/** A change of members under way: the epoch it started from, and who waits for it. */
-	private record MemberChange(long epoch, CompletableFuture<Configuration> result) {
-	}
-
 	/** Loop only: the hand-over of this primary's view under way, if any. */
 	private @Nullable PrimaryHandOver handOver;
 
@@ -514,7 +510,7 @@ public final class ReplicaNode implements AutoCloseable {
 			logger.log(Level.INFO, () -> "Replica " + this.configuration.replica() + " is not a member of epoch "
 					+ members.epoch() + " (members " + members.memberList() + "): it holds the cluster's state and waits "
 					+ "until a change of members adds it (POST /actuator/replication {\"add\":"
-					+ this.configuration.replica() + "} on any member)");
+					+ this.configuration.replica() + "} on the primary's application)");
 		}
 		this.spareReported = spare;
 	}
@@ -527,31 +523,20 @@ public final class ReplicaNode implements AutoCloseable {
 	 * removed one stops by itself once the new members have taken over. Never blocks.
 	 * @param members the next configuration's members
 	 * @return completed with the new configuration once this replica is in its epoch; or failed
-	 * with an {@link IllegalStateException} naming the refusal, or when the change was given up
+	 * with a {@link MemberChangeException} saying why it was refused or given up, and what to do
 	 */
 	public CompletableFuture<Configuration> changeMembers(int members) {
 		CompletableFuture<Configuration> result = new CompletableFuture<>();
 		try {
 			this.loop.execute(() -> guarded(() -> {
-				for (int replica = 0; replica < Cluster.REPLICAS_MAX; replica++) {
-					if ((members & (1 << replica)) != 0 && replica >= this.configuration.peers().size()) {
-						result.completeExceptionally(new IllegalStateException("Replica " + replica + " has no address in "
-								+ "replication.peers: list every replica that may become a member"));
-						return;
-					}
+				MemberChange started = MemberChange.start(replica(), this.configuration.peers(), members, result);
+				if (started != null) {
+					this.memberChange = started;
 				}
-				long epoch = replica().configuration().epoch();
-				ReconfigurationRefusal refusal = replica().reconfigure(members);
-				if (refusal != null) {
-					result.completeExceptionally(new IllegalStateException("Replica " + this.configuration.replica()
-							+ " can not change the members: " + refusal));
-					return;
-				}
-				this.memberChange = new MemberChange(epoch, result);
 			}));
 		}
 		catch (RuntimeException ex) {
-			result.completeExceptionally(new IllegalStateException("Replica " + this.configuration.replica()
+			result.completeExceptionally(new MemberChangeException("Replica " + this.configuration.replica()
 					+ " has stopped: it changes nothing"));
 		}
 		return result.whenCompleteAsync((configuration, failure) -> {
@@ -561,19 +546,8 @@ public final class ReplicaNode implements AutoCloseable {
 	/** Completes the change of members under way once the next epoch started here, or it was given up. */
 	private void settleMemberChange() {
 		MemberChange change = this.memberChange;
-		if (change == null) {
-			return;
-		}
-		Replica replica = replica();
-		if (replica.configuration().epoch() > change.epoch()) {
+		if (change != null && change.settle(replica(), this.configuration.peers())) {
 			this.memberChange = null;
-			change.result().complete(replica.configuration());
-		}
-		else if (replica.pendingConfiguration() == null) {
-			// Neither asked of this primary any more nor prepared in its log: given up, or dropped by a view change.
-			this.memberChange = null;
-			change.result().completeExceptionally(new IllegalStateException("Replica " + this.configuration.replica()
-					+ " gave the change of members up: its new members did not catch up in time, or its view ended"));
 		}
 	}
 
@@ -684,6 +658,11 @@ public final class ReplicaNode implements AutoCloseable {
 		PrimaryHandOver under = this.handOver;
 		if (under != null && !under.isDone()) {
 			under.stopped();
+		}
+		MemberChange change = this.memberChange;
+		if (change != null) {
+			this.memberChange = null;
+			change.stopped(this.configuration.replica());
 		}
 		this.client.stop((cause != null) ? cause : new IllegalStateException("the replica was closed"));
 		if (this.transport != null && cause != null) {

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * next epoch's configuration, and prepares nothing after it in its epoch. The epoch changes when
  * that op is committed ({@link Replica#enterEpoch}), by a view change to the new epoch's first view.
  *
- * <p>A change whose new members do not catch up within {@link #DEADLINE_VIEW_CHANGE_TIMEOUTS}
+ * <p>A change whose new members do not catch up, or whose next configuration has no quorum holding
+ * the primary's head (every member of it is asked), within {@link #DEADLINE_VIEW_CHANGE_TIMEOUTS}
  * view-change timeouts is given up before anything is prepared, and the operator may ask again; a
  * view change gives it up too. Once the op is prepared, the change is the log's, not this room's:
  * whichever primary commits the op makes the change.
@@ -40,6 +41,9 @@ final class Reconfiguration {
 	/** Every new member must hold what was committed when the change was asked. */
 	private long catchUpOp;
 
+	/** Why the last change asked was given up, or {@code null}. */
+	private @Nullable ReconfigurationRefusal givenUp;
+
 	Reconfiguration(Replica replica, ReplicaOptions options) {
 		this.replica = replica;
 		this.deadline = new Timeout("reconfiguration", (long) options.viewChangeTimeoutTicks() * DEADLINE_VIEW_CHANGE_TIMEOUTS);
@@ -66,24 +70,10 @@ final class Reconfiguration {
 			return ReconfigurationRefusal.CHANGE_UNDER_WAY;
 		}
 		Configuration next = replica.configuration.next(members);
-		// The members that stay and answer (this primary, and those that acknowledged anything in its
-		// view), and at best every new one once caught up: without a quorum among them, the new
-		// configuration could commit nothing. (Holding the newest commit would be too strict: a
-		// backup a moment behind is alive all the same.)
-		int staying = 0;
-		for (int position = 0; position < next.size(); position++) {
-			int member = next.member(position);
-			if (replica.configuration.contains(member)
-					&& (member == replica.index || replica.pipeline.acknowledgedOp(member) > 0)) {
-				staying++;
-			}
-		}
-		if (staying + Integer.bitCount(next.members() & ~replica.configuration.members()) < next.quorum()) {
-			return ReconfigurationRefusal.NO_QUORUM;
-		}
 		this.target = next;
 		this.catchUpOp = replica.commit;
 		this.headUnaskable = false;
+		this.givenUp = null;
 		this.deadline.start(replica.ticks);
 		// The learners hear of the view at once, and start catching up.
 		replica.pipeline.sendHeartbeat();
@@ -93,9 +83,11 @@ final class Reconfiguration {
 	}
 
 	/**
-	 * Sends the learners the head prepare: one that holds it acknowledges it (an idle cluster sends
-	 * no prepares of its own), one that lacks it asks for the view's start or repairs. With no entry
-	 * to send (the head is in a snapshot), the learners can not be asked, and they are taken as caught up.
+	 * Sends every other member of the next configuration the head prepare: one that holds it
+	 * acknowledges it (an idle cluster sends no prepares of its own, and its backups may have
+	 * acknowledged nothing in this view), one that lacks it asks for the view's start or repairs.
+	 * With no entry to send (the head is in a snapshot), the learners can not be asked, and they are
+	 * taken as caught up.
 	 */
 	private void probe() {
 		Replica replica = this.replica;
@@ -105,10 +97,11 @@ final class Reconfiguration {
 			this.headUnaskable = true;
 			return;
 		}
-		int learners = learners();
-		for (int learner = 0; learner < Cluster.REPLICAS_MAX; learner++) {
-			if ((learners & (1 << learner)) != 0) {
-				replica.outbox.send(learner, new ReplicaMessage.Prepare(replica.view, replica.index, replica.commit, head));
+		Configuration next = this.target;
+		int asked = (next == null) ? 0 : next.members() & ~(1 << replica.index);
+		for (int member = 0; member < Cluster.REPLICAS_MAX; member++) {
+			if ((asked & (1 << member)) != 0) {
+				replica.outbox.send(member, new ReplicaMessage.Prepare(replica.view, replica.index, replica.commit, head));
 			}
 		}
 	}
@@ -129,6 +122,14 @@ final class Reconfiguration {
 		return this.target;
 	}
 
+	/**
+	 * Why the last change asked of this primary was given up ({@link ReconfigurationRefusal#NO_QUORUM}
+	 * or {@link ReconfigurationRefusal#NEW_MEMBERS_BEHIND}), or {@code null} when none was.
+	 */
+	@Nullable ReconfigurationRefusal givenUp() {
+		return this.givenUp;
+	}
+
 	/** Forgets the change: a view change began, or its op was prepared (the log has it now). */
 	void reset() {
 		this.target = null;
@@ -144,12 +145,8 @@ final class Reconfiguration {
 		if (next == null || replica.status != Status.NORMAL || !replica.isPrimary() || replica.epochs.isEpochClosing()) {
 			return;
 		}
-		for (int position = 0; position < next.size(); position++) {
-			int member = next.member(position);
-			if (!replica.configuration.contains(member) && replica.pipeline.acknowledgedOp(member) < this.catchUpOp
-					&& !this.headUnaskable) {
-				return;
-			}
+		if (!newMembersCaughtUp(next)) {
+			return;
 		}
 		if (countHolding(next, replica.log.op()) < next.quorum() || !replica.pipeline.hasRoomForPrepare()) {
 			return;
@@ -157,17 +154,38 @@ final class Reconfiguration {
 		replica.pipeline.prepareReconfiguration(next);
 	}
 
-	/** Gives up when the new members did not catch up in time: the primary serves on. */
+	/**
+	 * Gives up when the new members did not catch up, or no quorum of the next members answered,
+	 * in time: the primary serves on.
+	 */
 	void tick() {
-		if (this.target == null) {
+		Configuration next = this.target;
+		if (next == null) {
 			return;
 		}
 		if (this.deadline.fired(this.replica.ticks)) {
+			this.givenUp = newMembersCaughtUp(next) ? ReconfigurationRefusal.NO_QUORUM
+					: ReconfigurationRefusal.NEW_MEMBERS_BEHIND;
 			this.target = null;
 		}
 		else if (this.probeResendTimeout.fired(this.replica.ticks)) {
 			probe();
 		}
+	}
+
+	/** Whether every new member of {@code next} holds what was committed when the change was asked. */
+	private boolean newMembersCaughtUp(Configuration next) {
+		Replica replica = this.replica;
+		if (this.headUnaskable) {
+			return true;
+		}
+		for (int position = 0; position < next.size(); position++) {
+			int member = next.member(position);
+			if (!replica.configuration.contains(member) && replica.pipeline.acknowledgedOp(member) < this.catchUpOp) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** Members of {@code next} known to hold {@code op} durably. */

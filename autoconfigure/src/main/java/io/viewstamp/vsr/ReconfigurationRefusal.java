@@ -1,6 +1,9 @@
 package io.viewstamp.vsr;
 
-/** Why a replica can not start a change of the cluster's members ({@link Replica#reconfigure}). */
+/**
+ * Why a replica can not start a change of the cluster's members ({@link Replica#reconfigure}), or,
+ * for the last two, why a change it started was given up ({@link Replica#reconfigurationGivenUp}).
+ */
 public enum ReconfigurationRefusal {
 
 	/** The members asked for are none, or outside the index space of {@link Cluster#REPLICAS_MAX}. */
@@ -16,10 +19,16 @@ public enum ReconfigurationRefusal {
 	CHANGE_UNDER_WAY,
 
 	/**
-	 * Fewer members of the new configuration than its quorum have acknowledged this primary's
-	 * recent ops: the new configuration could commit nothing. Start the missing members first, or
-	 * change fewer at once.
+	 * Given up: fewer members of the new configuration than its quorum acknowledged this primary's
+	 * head within the deadline, so the new configuration could commit nothing. Start the missing
+	 * members first, or change fewer at once.
 	 */
-	NO_QUORUM
+	NO_QUORUM,
+
+	/**
+	 * Given up: a new member did not acknowledge what was committed when the change was asked
+	 * within the deadline (it is not running, not connected, or still catching up).
+	 */
+	NEW_MEMBERS_BEHIND
 
 }

@@ -54,6 +54,9 @@ public final class Replica {
 	 */
 	public static final int APPLY_OPS_IN_FLIGHT_MAX = 64;
 
+	/** How many view-change timeouts the new members of a change have to catch up before it is given up. */
+	public static final int RECONFIGURATION_DEADLINE_VIEW_CHANGE_TIMEOUTS = Reconfiguration.DEADLINE_VIEW_CHANGE_TIMEOUTS;
+
 	// The state every room shares is package-private: the rooms (RecoveryHandler, ...) read and
 	// change it directly, as the functions of TigerBeetle's replica.zig do on one struct. Nothing
 	// outside the replica and its rooms touches it; the rooms' own fields are private to them.
@@ -576,6 +579,11 @@ public final class Replica {
 	 */
 	public boolean isSpare() {
 		return this.epochs.isSpare();
+	}
+
+	/** Why the last change of members asked of this replica was given up, or {@code null} when none was. */
+	public @Nullable ReconfigurationRefusal reconfigurationGivenUp() {
+		return this.reconfiguration.givenUp();
 	}
 
 	/** The configuration a change under way on this primary moves to, or {@code null} when none. */

@@ -84,7 +84,7 @@ class MemberChangeTest {
 		put(10);
 
 		assertThatThrownBy(() -> this.nodes[primaryIndex()].changeMembers(FIRST_THREE).get(WAIT.toSeconds(), TimeUnit.SECONDS))
-			.hasMessageContaining("ALREADY_MEMBERS");
+			.hasMessageContaining("the members of epoch 1 are [0, 1, 2] already: nothing to do");
 
 		awaitEveryPutOn(3);
 	}

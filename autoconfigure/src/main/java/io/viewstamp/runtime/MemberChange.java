@@ -1,0 +1,111 @@
+package io.viewstamp.runtime;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+
+import io.viewstamp.transport.PeerAddress;
+import io.viewstamp.vsr.Configuration;
+import io.viewstamp.vsr.ReconfigurationRefusal;
+import io.viewstamp.vsr.Replica;
+import io.viewstamp.vsr.Status;
+
+/**
+ * A change of members asked of this replica ({@link ReplicaNode#changeMembers}): who waits for it,
+ * and the words for each way it can end. It completes once the next epoch started here, and fails
+ * with a {@link MemberChangeException} that says why and what to do when the replica refuses it or
+ * gives it up. Used on the replica's loop only.
+ */
+final class MemberChange {
+
+	private final long epochBefore;
+
+	private final int members;
+
+	private final CompletableFuture<Configuration> result;
+
+	private MemberChange(long epochBefore, int members, CompletableFuture<Configuration> result) {
+		this.epochBefore = epochBefore;
+		this.members = members;
+		this.result = result;
+	}
+
+	/**
+	 * Asks {@code replica} to change the members to {@code members}.
+	 * @return the change under way, or {@code null} when it was refused at once ({@code result} failed)
+	 */
+	static @Nullable MemberChange start(Replica replica, List<PeerAddress> peers, int members,
+			CompletableFuture<Configuration> result) {
+		for (int index = 0; index < 32; index++) {
+			if ((members & (1 << index)) != 0 && index >= peers.size()) {
+				result.completeExceptionally(new MemberChangeException("Replica " + index + " has no address in "
+						+ "replication.peers, which lists replicas 0.." + (peers.size() - 1) + ": add its host:port to "
+						+ "every replica's replication.peers (a rolling restart), start it with an empty data directory, "
+						+ "then add it"));
+				return null;
+			}
+		}
+		long epoch = replica.configuration().epoch();
+		ReconfigurationRefusal refusal = replica.reconfigure(members);
+		if (refusal != null) {
+			result.completeExceptionally(new MemberChangeException(refused(replica, peers, members, refusal)));
+			return null;
+		}
+		return new MemberChange(epoch, members, result);
+	}
+
+	/**
+	 * Looks at the replica after a tick.
+	 * @return whether the change has ended (completed or failed)
+	 */
+	boolean settle(Replica replica, List<PeerAddress> peers) {
+		if (replica.configuration().epoch() > this.epochBefore) {
+			this.result.complete(replica.configuration());
+			return true;
+		}
+		if (replica.pendingConfiguration() != null) {
+			return false;
+		}
+		// Neither asked of this primary any more nor prepared in its log: given up, or dropped by a view change.
+		ReconfigurationRefusal reason = replica.reconfigurationGivenUp();
+		String why = (reason != null) ? refused(replica, peers, this.members, reason)
+				: "its view ended before the change was prepared (a view change); replica "
+						+ replica.primaryIndex() + " leads now";
+		this.result.completeExceptionally(new MemberChangeException("The change of members to "
+				+ Configuration.of(0, this.members).memberList() + " was given up, and nothing changed: " + why
+				+ ". Ask again once that is fixed"));
+		return true;
+	}
+
+	/** The replica stopped before the change ended. */
+	void stopped(int replica) {
+		this.result.completeExceptionally(new MemberChangeException("Replica " + replica + " stopped before the "
+				+ "change of members ended; look at /actuator/replication on the other replicas for the epoch they are in"));
+	}
+
+	static String refused(Replica replica, List<PeerAddress> peers, int members, ReconfigurationRefusal refusal) {
+		String next = Configuration.of(0, members).memberList();
+		Configuration current = replica.configuration();
+		return switch (refusal) {
+			case INVALID_MEMBERS -> "a cluster needs at least one member, each an index from 0 to 15";
+			case NOT_PRIMARY -> "replica " + replica.index() + " is not the primary, which changes the members"
+					+ ((replica.status() == Status.NORMAL) ? ": ask replica " + replica.primaryIndex()
+							+ addressOf(peers, replica.primaryIndex()) + ", which leads view " + replica.view()
+							: " (it is " + replica.status() + "): ask again once a primary leads");
+			case ALREADY_MEMBERS -> "the members of epoch " + current.epoch() + " are " + next + " already: nothing to do";
+			case CHANGE_UNDER_WAY -> "another change of members, or a hand-over of the primary, is under way on replica "
+					+ replica.index() + ": ask again once it is done";
+			case NO_QUORUM -> "fewer of the new members " + next + " than their quorum answered the primary in time, so "
+					+ "they could commit nothing: start the missing ones, or change fewer members at once";
+			case NEW_MEMBERS_BEHIND -> "a new member of " + next + " did not catch up in time: start it (with an empty "
+					+ "data directory it recovers from the others and waits as a spare) and check that it reaches the "
+					+ "members (its log and /actuator/replication say)";
+		};
+	}
+
+	private static String addressOf(List<PeerAddress> peers, int replica) {
+		return (replica >= 0 && replica < peers.size()) ? " (" + peers.get(replica) + ")" : "";
+	}
+
+}
