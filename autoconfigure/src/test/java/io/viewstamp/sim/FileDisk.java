@@ -65,7 +65,8 @@ final class FileDisk implements HostDisk {
 
 	private final long clusterId;
 
-	private final int replicaCount;
+	/** Every host's index may become a member: the simulated peer list has them all. */
+	private final int hostCount;
 
 	private final SimDisks disks;
 
@@ -100,10 +101,11 @@ final class FileDisk implements HostDisk {
 	/** When the next group commit runs, -1 while nothing waits for one. */
 	private long groupCommitTick = -1;
 
-	FileDisk(int replica, long clusterId, int replicaCount, SimDisks disks, int latencyTicksMax, SplittableRandom random) {
+	FileDisk(int replica, long clusterId, int replicaCount, int hostCount, SimDisks disks, int latencyTicksMax,
+			SplittableRandom random) {
 		this.replica = replica;
 		this.clusterId = clusterId;
-		this.replicaCount = replicaCount;
+		this.hostCount = hostCount;
 		this.disks = disks;
 		this.latencyTicksMax = latencyTicksMax;
 		this.random = random;
@@ -117,7 +119,7 @@ final class FileDisk implements HostDisk {
 		this.completions = new Completions(completions);
 		try {
 			this.storage = quietly(() -> SteppedFileStorage.open(dataDirectory(), this.clusterId, this.replica,
-					this.replicaCount, this.disks.segmentSizeBytes(), this.completions, this.disks.forceSkipped()));
+					this.hostCount, this.disks.segmentSizeBytes(), this.completions, this.disks.forceSkipped()));
 		}
 		catch (DataDirectoryException ex) {
 			if (isSimulatedReadFailure(ex)) {

@@ -212,8 +212,8 @@ public final class Simulator {
 			int latencyTicksMax = configuration.faults().storageLatencyTicksMax();
 			HostDisk disk;
 			if (diskKinds.nextInt(100) < configuration.disks().filesPercent()) {
-				disk = new FileDisk(replica, configuration.clusterId(), configuration.replicaCount(), configuration.disks(),
-						latencyTicksMax, diskRandom);
+				disk = new FileDisk(replica, configuration.clusterId(), configuration.replicaCount(),
+						configuration.hostCount(), configuration.disks(), latencyTicksMax, diskRandom);
 			}
 			else {
 				disk = new SimStorage(replica,

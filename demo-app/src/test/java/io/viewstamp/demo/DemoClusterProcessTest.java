@@ -1,7 +1,6 @@
 package io.viewstamp.demo;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -12,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,8 +21,6 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,8 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
 import io.viewstamp.demo.DemoProcess.Replication;
 import io.viewstamp.demo.Deposits.Outcome;
 
+import static io.viewstamp.demo.DemoReports.accountsOf;
+import static io.viewstamp.demo.DemoReports.isOneNormalView;
+import static io.viewstamp.demo.DemoReports.maxCommit;
+import static io.viewstamp.demo.DemoReports.reportOf;
+import static io.viewstamp.demo.DemoReports.reportsOf;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The demo application as three real JVMs on 127.0.0.1, with clients depositing and transferring
@@ -86,9 +86,6 @@ class DemoClusterProcessTest {
 	private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
 
 	private static final Duration CONVERGENCE_TIMEOUT = Duration.ofSeconds(20);
-
-	/** Fine enough to time a view change, coarse enough to leave the two cores to the replicas. */
-	private static final Duration POLL_INTERVAL = Duration.ofMillis(25);
 
 	private static final String CLUSTER_ID = "demo-cluster-process-test";
 
@@ -160,77 +157,6 @@ class DemoClusterProcessTest {
 		System.out.printf("DemoClusterProcessTest: replica %d restarted at op %d, NORMAL and caught up %d ms after "
 				+ "its JVM was launched; its state equals the primary's at op %d%n", killed, restartOp, caughtUpMillis,
 				checked.lastStateCheckOp());
-	}
-
-	/**
-	 * A rolling restart under load, as an orchestrator does it: each replica in turn (the backups
-	 * first, the primary last) is taken out of the load balancer, stopped with SIGTERM, started
-	 * again from its data directory, and put back once it has caught up. The primary's clean stop
-	 * hands its view over first. Every deposit must be acknowledged (none fails or times out) and
-	 * applied exactly once on every replica; the latencies are printed, not asserted
-	 * (docs/operations.md has them).
-	 */
-	@Test
-	@Timeout(value = 300, unit = TimeUnit.SECONDS)
-	void aRollingRestartUnderLoadFailsNoDepositAndAppliesEachOnce() throws Exception {
-		startCluster();
-		Replication first = awaitNormalView(List.of(this.replicas), -1);
-		for (int caller = 0; caller < CLIENTS; caller++) {
-			assertAnswered200(this.replicas[caller % REPLICAS], "/accounts/" + SteadyDeposits.account(caller) + "?initial=0");
-		}
-		SteadyDeposits load = new SteadyDeposits(CLIENTS, List.of(this.replicas));
-		load.start();
-		awaitAcknowledged(load, 100);
-
-		List<Integer> order = new ArrayList<>();
-		for (int index = 1; index <= REPLICAS; index++) {
-			order.add((first.primary() + index) % REPLICAS);
-		}
-		List<String> steps = new ArrayList<>();
-		for (int replica : order) {
-			load.drain(replica);
-			int acknowledgedBefore = load.acknowledged();
-			long stoppingNanos = System.nanoTime();
-			int exitCode = this.replicas[replica].stop();
-			long stoppedMillis = millisSince(stoppingNanos);
-			this.replicas[replica] = launch(replica);
-			awaitCaughtUp(this.replicas[replica], others(replica));
-			load.undrain(replica, this.replicas[replica]);
-			steps.add("replica " + replica + " stopped in " + stoppedMillis + " ms (exit " + exitCode + "), back and caught up "
-					+ millisSince(stoppingNanos) + " ms after its SIGTERM, " + (load.acknowledged() - acknowledgedBefore)
-					+ " deposits acknowledged meanwhile");
-			awaitAcknowledged(load, 50);
-		}
-		load.stop();
-
-		assertThat(load.failures()).as("deposits that failed or timed out").isEmpty();
-		Map<String, Long> accounts = awaitEqualAccounts();
-		for (int caller = 0; caller < CLIENTS; caller++) {
-			assertThat(accounts.get(SteadyDeposits.account(caller))).as("the balance of caller %d: each acknowledged "
-					+ "deposit once", caller).isEqualTo((long) load.acknowledged(caller));
-		}
-		assertNoDivergence();
-		Replication last = awaitNormalView(List.of(this.replicas), -1);
-		long[] latencies = load.sortedLatenciesNanos();
-		System.out.printf("DemoClusterProcessTest: rolling restart of %s under %d callers, view %d -> %d%n", order, CLIENTS,
-				first.view(), last.view());
-		steps.forEach((step) -> System.out.println("DemoClusterProcessTest:   " + step));
-		System.out.printf("DemoClusterProcessTest: %d deposits, none failed; latency p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, "
-				+ "p99.9 %.1f ms, max %.1f ms; over 200 ms: %d%n", latencies.length, percentileMillis(latencies, 0.50),
-				percentileMillis(latencies, 0.90), percentileMillis(latencies, 0.99), percentileMillis(latencies, 0.999),
-				latencies[latencies.length - 1] / 1e6,
-				Arrays.stream(latencies).filter((nanos) -> nanos > TimeUnit.MILLISECONDS.toNanos(200)).count());
-	}
-
-	private void awaitAcknowledged(SteadyDeposits load, int more) {
-		int target = load.acknowledged() + more;
-		awaitOn(List.of(this.replicas), more + " more deposits acknowledged", LOAD_TIMEOUT, load::acknowledged,
-				(acknowledged) -> acknowledged >= target);
-	}
-
-	private static double percentileMillis(long[] sorted, double percentile) {
-		int index = (int) Math.min(sorted.length - 1, Math.ceil(percentile * sorted.length) - 1);
-		return sorted[Math.max(0, index)] / 1e6;
 	}
 
 	private void startCluster() {
@@ -358,13 +284,6 @@ class DemoClusterProcessTest {
 		return reports.get(0);
 	}
 
-	private static boolean isOneNormalView(List<Replication> reports, List<DemoProcess> replicas, long viewAfter) {
-		Replication first = reports.get(0);
-		boolean primaryAmongThem = replicas.stream().anyMatch((replica) -> replica.replica() == first.primary());
-		return primaryAmongThem && first.view() > viewAfter && reports.stream()
-			.allMatch((report) -> report.isNormal() && report.view() == first.view() && report.primary() == first.primary());
-	}
-
 	/**
 	 * Waits until {@code restarted} is normal in the survivors' view and has committed every op the
 	 * survivors had committed a moment before.
@@ -376,10 +295,6 @@ class DemoClusterProcessTest {
 		awaitOn(all, "replica " + restarted.replica() + " normal and caught up with the others", CATCH_UP_TIMEOUT,
 				() -> reportsOf(all), (reports) -> isOneNormalView(reports, all, -1)
 						&& reports.get(survivors.size()).commitNumber() >= maxCommit(reports.subList(0, survivors.size())));
-	}
-
-	private static long maxCommit(List<Replication> reports) {
-		return reports.stream().mapToLong(Replication::commitNumber).max().orElseThrow();
 	}
 
 	/** Waits until the local reads of {@code GET /accounts} agree on every replica. */
@@ -423,79 +338,13 @@ class DemoClusterProcessTest {
 		}
 	}
 
-	/**
-	 * Waits, polling, for {@code probe} to give a value {@code done} accepts, while every one of
-	 * {@code replicas} stays alive. A wait that fails says what it waited for, what each replica
-	 * reported last and how its log ends.
-	 */
 	private <T> T awaitOn(List<DemoProcess> replicas, String what, Duration timeout, Callable<T> probe,
 			Predicate<T> done) {
-		try {
-			return await(what).atMost(timeout)
-				.pollInterval(POLL_INTERVAL)
-				.ignoreExceptions()
-				.failFast("a replica's JVM exited", () -> replicas.stream().anyMatch((replica) -> !replica.isAlive()))
-				.until(probe, done);
-		}
-		catch (ConditionTimeoutException | TerminalFailureException ex) {
-			throw new AssertionError(ex.getMessage() + describe(replicas), ex);
-		}
+		return DemoReports.awaitOn(this.root, replicas, what, timeout, probe, done);
 	}
 
 	private String describe(List<DemoProcess> replicas) {
-		StringBuilder description = new StringBuilder("\nlogs kept under ").append(this.root);
-		for (DemoProcess replica : replicas) {
-			description.append("\n=== ").append(replica).append(": ");
-			try {
-				description.append(replica.replication());
-			}
-			catch (IOException | RuntimeException ex) {
-				description.append("no report: ").append(ex);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				description.append("interrupted");
-			}
-			description.append("\n").append(replica.logTail());
-		}
-		return description.toString();
-	}
-
-	private static List<Replication> reportsOf(List<DemoProcess> replicas) throws Exception {
-		List<Replication> reports = new ArrayList<>();
-		for (DemoProcess replica : replicas) {
-			reports.add(replica.replication());
-		}
-		return reports;
-	}
-
-	private static Replication reportOf(DemoProcess replica) {
-		try {
-			return replica.replication();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("No /actuator/replication from " + replica + "\n" + replica.logTail(), ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	private static List<Map<String, Long>> accountsOf(List<DemoProcess> replicas) throws Exception {
-		List<Map<String, Long>> accounts = new ArrayList<>();
-		for (DemoProcess replica : replicas) {
-			accounts.add(accountsOf(replica));
-		}
-		return accounts;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<String, Long> accountsOf(DemoProcess replica) throws Exception {
-		Map<String, Number> balances = replica.read("/accounts", Map.class);
-		Map<String, Long> accounts = new TreeMap<>();
-		balances.forEach((account, balance) -> accounts.put(account, balance.longValue()));
-		return accounts;
+		return DemoReports.describe(this.root, replicas);
 	}
 
 	private List<DemoProcess> others(int index) {

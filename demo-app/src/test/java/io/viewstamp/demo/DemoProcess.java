@@ -192,6 +192,12 @@ final class DemoProcess {
 				HttpResponse.BodyHandlers.ofString());
 	}
 
+	HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
+		return this.http.send(request(path).header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
 	/** The last lines of this JVM's output, for a failure's message. */
 	String logTail() {
 		try {
@@ -249,14 +255,24 @@ final class DemoProcess {
 	 * @param lastStateCheckOp the op of the last check that found its state equal to the primary's
 	 * @param stopped whether the replica stopped
 	 * @param stopCause why, or {@code null}
+	 * @param configuration the epoch and members the replica is in
 	 */
 	record Replication(String status, long view, int primary, long opNumber, long commitNumber, long divergences,
-			String lastDivergence, long lastStateCheckOp, boolean stopped, String stopCause) {
+			String lastDivergence, long lastStateCheckOp, boolean stopped, String stopCause, Members configuration) {
 
 		boolean isNormal() {
 			return "NORMAL".equals(this.status);
 		}
 
+	}
+
+	/**
+	 * The configuration a replica is in.
+	 *
+	 * @param epoch the epoch
+	 * @param members the members' indexes, ascending
+	 */
+	record Members(long epoch, List<Integer> members) {
 	}
 
 }

@@ -97,11 +97,19 @@ final class SteadyDeposits {
 		return List.copyOf(this.failures);
 	}
 
-	/** Every acknowledged deposit's latency, sorted. */
-	long[] sortedLatenciesNanos() {
+	/** A mark of the deposits acknowledged so far: {@link #sortedLatenciesNanosSince} gives a phase's latencies. */
+	int mark() {
+		return this.latenciesNanos.size();
+	}
+
+	/** The latencies of the deposits acknowledged since {@code mark}, sorted. */
+	long[] sortedLatenciesNanosSince(int mark) {
 		long[] sorted;
 		synchronized (this.latenciesNanos) {
-			sorted = this.latenciesNanos.stream().mapToLong(Long::longValue).toArray();
+			sorted = this.latenciesNanos.subList(mark, this.latenciesNanos.size())
+				.stream()
+				.mapToLong(Long::longValue)
+				.toArray();
 		}
 		Arrays.sort(sorted);
 		return sorted;
