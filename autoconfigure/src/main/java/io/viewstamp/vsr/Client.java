@@ -217,7 +217,10 @@ public final class Client {
 	 */
 	public void localReplicaAt(long view, boolean normal, long appliedOp, Configuration configuration) {
 		Invariants.check(!this.callingHost, "a ClientHost called back into its client");
-		if (configuration.epoch() > this.configuration.epoch()) {
+		// The local replica's word is the truth; the client's own first configuration is a guess from
+		// the peer list, which may name more hosts than the cluster was formed with (an address book).
+		if (configuration.epoch() > this.configuration.epoch()
+				|| (configuration.epoch() == this.configuration.epoch() && !configuration.sameMembers(this.configuration))) {
 			this.configuration = configuration;
 		}
 		Invariants.check(this.localReplica != NO_LOCAL_REPLICA, "a client without a local replica was told of one");

@@ -500,6 +500,12 @@ final class ViewChange {
 			if (this.viewChangeResendTimeout.fired(replica.ticks)) {
 				this.viewChangeResendTimeout.start(replica.ticks);
 				tellMembersNotEntered();
+				if (this.awaitingStartView) {
+					// The primary answers only once a change makes this replica its learner; until then
+					// it ignores the question. (Its prepares alone would not do: a replica changing views
+					// takes none, and it asks on a prepare only of a view newer than its own.)
+					replica.outbox.send(replica.primaryIndex(), new RequestStartView(replica.view, replica.index));
+				}
 			}
 			return;
 		}

@@ -77,6 +77,27 @@ class ReconfigurationTest {
 	}
 
 	@Test
+	void twoSparesAreAddedOneAtATimeTheSecondHavingHeardOfTheFirstChangeAsASpare() {
+		warmUp();
+		startSpares(3, 4);
+		runLoad(100);
+		assertThat(this.simulator.reconfigure(this.simulator.primaryIndex(), FIRST_THREE | 0b01000)).isNull();
+		assertThat(runLoadUntil(() -> isEpochServing(1))).as("epoch 1 serves").isTrue();
+		// Replica 4, a spare, enters epoch 1 outside its members, and falls behind while it serves.
+		runLoad(300);
+		int primary = this.simulator.primaryIndex();
+		long asked = this.simulator.tick();
+		assertThat(this.simulator.reconfigure(primary, ALL_FIVE)).isNull();
+		assertThat(runLoadUntil(() -> isEpochServing(2))).as("epoch 2 serves").isTrue();
+		System.out.printf("ReconfigurationTest: 4 -> 5 with a spare that had heard of epoch 1 took %d ticks%n",
+				this.simulator.tick() - asked);
+		runLoad(200);
+		settle();
+		assertThat(this.simulator.latestConfiguration().members()).isEqualTo(ALL_FIVE);
+		assertAcknowledgedPutsEverywhere(0, 1, 2, 3, 4);
+	}
+
+	@Test
 	void aMemberIsReplacedByANewOneThatCatchesUpFirst() {
 		warmUp();
 		runLoad(300);

@@ -41,6 +41,8 @@ final class SteadyDeposits {
 
 	private volatile boolean running;
 
+	private long startNanos;
+
 	SteadyDeposits(int callers, List<DemoProcess> replicas) {
 		this.callers = callers;
 		this.replicaCount = replicas.size();
@@ -53,6 +55,7 @@ final class SteadyDeposits {
 	}
 
 	void start() {
+		this.startNanos = System.nanoTime();
 		this.running = true;
 		for (int caller = 0; caller < this.callers; caller++) {
 			int id = caller;
@@ -79,6 +82,10 @@ final class SteadyDeposits {
 		for (Thread thread : this.threads) {
 			thread.join();
 		}
+	}
+
+	double secondsSinceStart() {
+		return (System.nanoTime() - this.startNanos) / 1e9;
 	}
 
 	int acknowledged() {
@@ -126,11 +133,11 @@ final class SteadyDeposits {
 					this.latenciesNanos.add(System.nanoTime() - started);
 				}
 				else {
-					this.failures.add("caller " + caller + ": " + response.statusCode() + " " + response.body());
+					this.failures.add(failure(caller, started, response.statusCode() + " " + response.body()));
 				}
 			}
 			catch (IOException ex) {
-				this.failures.add("caller " + caller + ": " + ex);
+				this.failures.add(failure(caller, started, ex.toString()));
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -138,6 +145,12 @@ final class SteadyDeposits {
 			}
 			next = (next + 1) % this.replicaCount;
 		}
+	}
+
+	/** A failure's words: who, when (since the callers started) and how long the call took, and what it was. */
+	private String failure(int caller, long startedNanos, String what) {
+		return String.format("caller %d at %.3f s, after %d ms: %s", caller, (startedNanos - this.startNanos) / 1e9,
+				(System.nanoTime() - startedNanos) / 1_000_000, what);
 	}
 
 	/** Posts to the first replica from {@code first} on that is not drained and takes the connection. */
