@@ -98,6 +98,21 @@ class ReconfigurationTest {
 	}
 
 	@Test
+	void aNewClusterThatServedNothingYetAddsAMember() {
+		// No op in any log: no backup has acknowledged anything, and there is no head to ask about.
+		this.simulator.startSpare(3);
+		assertThat(this.simulator.runUntil(() -> this.simulator.replica(3).status() == Status.NORMAL, TICKS_MAX)).isTrue();
+		int primary = this.simulator.primaryIndex();
+		assertThat(this.simulator.reconfigure(primary, FIRST_THREE | 0b01000)).isNull();
+		assertThat(this.simulator.runUntil(() -> isEpochServing(1), TICKS_MAX)).as("epoch 1 serves").isTrue();
+		warmUp();
+		runLoad(100);
+		settle();
+		assertThat(this.simulator.latestConfiguration().members()).isEqualTo(FIRST_THREE | 0b01000);
+		assertAcknowledgedPutsEverywhere(0, 1, 2, 3);
+	}
+
+	@Test
 	void aMemberIsReplacedByANewOneThatCatchesUpFirst() {
 		warmUp();
 		runLoad(300);
