@@ -240,6 +240,42 @@ class BankClusterTest {
 		await().atMost(FAILOVER).until(() -> accounts(target).get("moved") == 15L);
 	}
 
+	@Test
+	@Timeout(value = 120, unit = TimeUnit.SECONDS)
+	void changesOfMembersThatCannotBeDoneAreRefusedSayingWhyAndChangeNothing() throws Exception {
+		startCluster();
+		JsonNode before = await().atMost(STARTUP)
+			.until(() -> replication(0),
+					(report) -> report.get("status").asString().equals("NORMAL") && allNormalInView(report.get("view").asLong()));
+		int primary = before.get("primary").asInt();
+		int backup = (primary + 1) % REPLICAS;
+
+		assertRefused(backup, "{\"remove\": " + primary + "}", 409, "replica " + backup + " is not the primary, which "
+				+ "changes the members: ask replica " + primary + " (127.0.0.1:");
+		assertRefused(primary, "{\"add\": " + backup + "}", 409, "Replica " + backup + " is a member already (epoch 0 has "
+				+ "[0, 1, 2]): nothing to do");
+		assertRefused(primary, "{\"add\": 3}", 409, "Replica 3 has no address in replication.peers, which lists replicas "
+				+ "0..2: add its host:port to every replica's replication.peers");
+		assertRefused(primary, "{\"remove\": 7}", 409, "Replica 7 is not a member (epoch 0 has [0, 1, 2])");
+		assertRefused(primary, "{\"replace\": 1, \"with\": 2}", 409, "Replica 2 is a member already: the replacement "
+				+ "must be a running spare");
+		assertRefused(primary, "{\"add\": 3, \"remove\": 1}", 400, "Name exactly one operation");
+		assertRefused(primary, "{\"replace\": 1}", 400, "Name exactly one operation");
+
+		for (int replica = 0; replica < REPLICAS; replica++) {
+			JsonNode configuration = replication(replica).get("configuration");
+			assertThat(configuration.get("epoch").asLong()).as("epoch on replica %d", replica).isZero();
+			assertThat(configuration.get("members").toString()).isEqualTo("[0,1,2]");
+		}
+		assertThat(post(backup, "/accounts/after-refusals?initial=3").statusCode()).isEqualTo(200);
+	}
+
+	private void assertRefused(int replica, String body, int status, String reason) throws Exception {
+		HttpResponse<String> refused = postJson(replica, "/actuator/replication", body);
+		assertThat(refused.statusCode()).as("POST %s on replica %d: %s", body, replica, refused.body()).isEqualTo(status);
+		assertThat(JSON.readTree(refused.body()).get("error").asString()).contains(reason);
+	}
+
 	private void runClient(int thread, Outcome[] deposits, AtomicInteger acknowledged) {
 		SplittableRandom random = new SplittableRandom(thread);
 		int replica = thread % REPLICAS;
