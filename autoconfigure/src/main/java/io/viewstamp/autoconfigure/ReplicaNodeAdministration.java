@@ -17,7 +17,7 @@ import io.viewstamp.runtime.PrimaryTransferException;
 import io.viewstamp.runtime.ReplicaNode;
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.Configuration;
-import io.viewstamp.vsr.Replica;
+import io.viewstamp.vsr.MemberChanges;
 
 /**
  * {@link ReplicationAdministration} on this application's running replica.
@@ -103,7 +103,7 @@ final class ReplicaNodeAdministration implements ReplicationAdministration {
 	private ReplicationMembers changeMembers(ReplicaNode node, int members, String what) {
 		// The new members have ten view-change timeouts to catch up, then the change commits and the
 		// next epoch starts with a view change: past twice that, something else is wrong.
-		Duration wait = viewChangeTimeout().multipliedBy(2L * (Replica.RECONFIGURATION_DEADLINE_VIEW_CHANGE_TIMEOUTS + 2));
+		Duration wait = viewChangeTimeout().multipliedBy(2L * (MemberChanges.DEADLINE_VIEW_CHANGE_TIMEOUTS + 2));
 		try {
 			return members(node.changeMembers(members).get(wait.toMillis(), TimeUnit.MILLISECONDS));
 		}

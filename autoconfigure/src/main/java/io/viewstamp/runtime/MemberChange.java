@@ -47,7 +47,7 @@ final class MemberChange {
 			}
 		}
 		long epoch = replica.configuration().epoch();
-		ReconfigurationRefusal refusal = replica.reconfigure(members);
+		ReconfigurationRefusal refusal = replica.memberChanges().start(members);
 		if (refusal != null) {
 			result.completeExceptionally(new MemberChangeException(refused(replica, peers, members, refusal)));
 			return null;
@@ -64,11 +64,11 @@ final class MemberChange {
 			this.result.complete(replica.configuration());
 			return true;
 		}
-		if (replica.pendingConfiguration() != null) {
+		if (replica.memberChanges().pending() != null) {
 			return false;
 		}
 		// Neither asked of this primary any more nor prepared in its log: given up, or dropped by a view change.
-		ReconfigurationRefusal reason = replica.reconfigurationGivenUp();
+		ReconfigurationRefusal reason = replica.memberChanges().givenUp();
 		String why = (reason != null) ? refused(replica, peers, this.members, reason)
 				: "its view ended before the change was prepared (a view change); replica "
 						+ replica.primaryIndex() + " leads now";

@@ -481,7 +481,7 @@ public final class ReplicaNode implements AutoCloseable {
 		checkStateWhenDue();
 		afterStep();
 		settleMemberChange();
-		if (replica().hasLeft() && !this.stopped) {
+		if (replica().memberChanges().hasLeft() && !this.stopped) {
 			leaveCluster();
 			return;
 		}
@@ -504,7 +504,7 @@ public final class ReplicaNode implements AutoCloseable {
 	/** Says once, each time it happens, that this replica runs outside the members and waits to be added. */
 	private void reportSpare() {
 		Replica replica = replica();
-		boolean spare = replica.isSpare();
+		boolean spare = replica.memberChanges().isSpare();
 		if (spare && !this.spareReported) {
 			Configuration members = replica.configuration();
 			logger.log(Level.INFO, () -> "Replica " + this.configuration.replica() + " is not a member of epoch "

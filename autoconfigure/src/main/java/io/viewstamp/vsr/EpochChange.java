@@ -37,7 +37,7 @@ final class EpochChange {
 	/**
 	 * The members of this replica's configuration known to have entered its epoch (they said so in
 	 * a start-epoch): a replica that is not a member hands its news on until a quorum has, and only
-	 * then may stop ({@link Replica#hasLeft}).
+	 * then may stop ({@link MemberChanges#hasLeft}).
 	 */
 	int membersEntered;
 

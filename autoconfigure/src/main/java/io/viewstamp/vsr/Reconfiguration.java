@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * everything that was committed when the change was asked, and a quorum of the new configuration
  * holds the primary's head, the primary prepares one {@link Operation#RECONFIGURE} op naming the
  * next epoch's configuration, and prepares nothing after it in its epoch. The epoch changes when
- * that op is committed ({@link Replica#enterEpoch}), by a view change to the new epoch's first view.
+ * that op is committed ({@link EpochChange#enterEpoch}), by a view change to the new epoch's first view.
  *
  * <p>A change whose new members do not catch up, or whose next configuration has no quorum holding
  * the primary's head (every member of it is asked), within {@link #DEADLINE_VIEW_CHANGE_TIMEOUTS}

@@ -1,8 +1,8 @@
 package io.viewstamp.vsr;
 
 /**
- * Why a replica can not start a change of the cluster's members ({@link Replica#reconfigure}), or,
- * for the last two, why a change it started was given up ({@link Replica#reconfigurationGivenUp}).
+ * Why a replica can not start a change of the cluster's members ({@link MemberChanges#start}), or,
+ * for the last two, why a change it started was given up ({@link MemberChanges#givenUp}).
  */
 public enum ReconfigurationRefusal {
 

@@ -6,19 +6,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
-import io.viewstamp.vsr.ReplicaMessage.Commit;
-import io.viewstamp.vsr.ReplicaMessage.DoViewChange;
-import io.viewstamp.vsr.ReplicaMessage.Prepare;
-import io.viewstamp.vsr.ReplicaMessage.PrepareOk;
-import io.viewstamp.vsr.ReplicaMessage.Prepares;
-import io.viewstamp.vsr.ReplicaMessage.Recovery;
-import io.viewstamp.vsr.ReplicaMessage.RecoveryResponse;
-import io.viewstamp.vsr.ReplicaMessage.RequestPrepares;
-import io.viewstamp.vsr.ReplicaMessage.RequestStartView;
-import io.viewstamp.vsr.ReplicaMessage.SnapshotChunk;
-import io.viewstamp.vsr.ReplicaMessage.StartEpoch;
-import io.viewstamp.vsr.ReplicaMessage.StartView;
-import io.viewstamp.vsr.ReplicaMessage.StartViewChange;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,9 +41,6 @@ public final class Replica {
 	 */
 	public static final int APPLY_OPS_IN_FLIGHT_MAX = 64;
 
-	/** How many view-change timeouts the new members of a change have to catch up before it is given up. */
-	public static final int RECONFIGURATION_DEADLINE_VIEW_CHANGE_TIMEOUTS = Reconfiguration.DEADLINE_VIEW_CHANGE_TIMEOUTS;
-
 	// The state every room shares is package-private: the rooms (RecoveryHandler, ...) read and
 	// change it directly, as the functions of TigerBeetle's replica.zig do on one struct. Nothing
 	// outside the replica and its rooms touches it; the rooms' own fields are private to them.
@@ -85,6 +69,8 @@ public final class Replica {
 
 	/** The room of epochs: entering the next, and the news of them between replicas. */
 	final EpochChange epochs;
+
+	private final MemberChanges memberChanges = new MemberChanges(this);
 
 	/** The room of a backup's normal operation: prepares, acknowledgements, commits. */
 	final BackupFollower backup;
@@ -266,54 +252,8 @@ public final class Replica {
 				return;
 			}
 			if (!this.epochs.isFromAnotherEpoch(replicaMessage)) {
-				receiveFromReplica(replicaMessage);
+				MessageDispatch.dispatch(this, replicaMessage);
 			}
-		}
-	}
-
-	private void receiveFromReplica(ReplicaMessage message) {
-		if (!this.peerHeard && message.view() >= this.view && !(message instanceof Recovery)) {
-			this.peerHeard = true;
-			this.viewChange.sendDoViewChange();
-		}
-		if (message instanceof Prepare prepare) {
-			this.backup.onPrepare(prepare);
-		}
-		else if (message instanceof PrepareOk prepareOk) {
-			this.pipeline.onPrepareOk(prepareOk);
-		}
-		else if (message instanceof Commit commitMessage) {
-			this.backup.onCommit(commitMessage);
-		}
-		else if (message instanceof StartViewChange startViewChange) {
-			this.viewChange.onStartViewChange(startViewChange);
-		}
-		else if (message instanceof DoViewChange doViewChange) {
-			this.viewChange.onDoViewChange(doViewChange);
-		}
-		else if (message instanceof StartView startView) {
-			this.viewChange.onStartView(startView);
-		}
-		else if (message instanceof RequestStartView requestStartView) {
-			this.viewChange.onRequestStartView(requestStartView);
-		}
-		else if (message instanceof RequestPrepares requestPrepares) {
-			this.repairs.onRequestPrepares(requestPrepares);
-		}
-		else if (message instanceof Prepares prepares) {
-			this.repairs.onPrepares(prepares);
-		}
-		else if (message instanceof SnapshotChunk chunk) {
-			this.repairs.onSnapshotChunk(chunk);
-		}
-		else if (message instanceof Recovery recoveryMessage) {
-			this.recovery.onRecovery(recoveryMessage);
-		}
-		else if (message instanceof RecoveryResponse recoveryResponse) {
-			this.recovery.onRecoveryResponse(recoveryResponse);
-		}
-		else if (message instanceof StartEpoch startEpoch) {
-			this.epochs.onStartEpoch(startEpoch);
 		}
 	}
 
@@ -367,20 +307,6 @@ public final class Replica {
 			return TransferRefusal.CHANGE_UNDER_WAY;
 		}
 		return this.transfer.start(target);
-	}
-
-	/**
-	 * Starts changing the cluster's members to {@code members} (bit {@code i} for replica {@code i}):
-	 * the new members catch up as learners, then this primary prepares the change as the last op of
-	 * its epoch, and the next epoch starts once it is committed. Callers see a view change's pause.
-	 * The new members must be running (recovered from the others) to catch up; a change whose new
-	 * members do not catch up within {@link Reconfiguration#DEADLINE_VIEW_CHANGE_TIMEOUTS} view-change
-	 * timeouts is given up.
-	 * @param members the next configuration's members
-	 * @return why the change can not start, or {@code null} when it started
-	 */
-	public @Nullable ReconfigurationRefusal reconfigure(int members) {
-		return this.reconfiguration.start(members);
 	}
 
 	/** The storage completed the write of {@code superblock}. */
@@ -562,48 +488,9 @@ public final class Replica {
 		return this.configuration.contains(this.index);
 	}
 
-	/**
-	 * Whether this replica has left the cluster: a change removed it, and a quorum of the new
-	 * configuration has entered the new epoch, so nothing depends on this replica's news any more.
-	 * Its process may stop (the runtime stops it). Until then it keeps telling the new members. One
-	 * that recovered or restarted into an epoch without it has not left: it waits to be added.
-	 */
-	public boolean hasLeft() {
-		return this.epochs.hasLeft();
-	}
-
-	/**
-	 * Whether this replica runs outside its configuration's members without having been removed
-	 * from them: it recovered or restarted into an epoch without it, holds the cluster's state as
-	 * far as it learned it, and waits for a change of members to add it.
-	 */
-	public boolean isSpare() {
-		return this.epochs.isSpare();
-	}
-
-	/** Why the last change of members asked of this replica was given up, or {@code null} when none was. */
-	public @Nullable ReconfigurationRefusal reconfigurationGivenUp() {
-		return this.reconfiguration.givenUp();
-	}
-
-	/** The configuration a change under way on this primary moves to, or {@code null} when none. */
-	public @Nullable Configuration reconfigurationTarget() {
-		return this.reconfiguration.target();
-	}
-
-	/**
-	 * The change of members under way as this replica knows it: asked of it as the primary, or
-	 * prepared at the head of its log and not yet in effect; {@code null} when there is none.
-	 */
-	public @Nullable Configuration pendingConfiguration() {
-		Configuration target = this.reconfiguration.target();
-		if (target != null || !this.epochs.isEpochClosing()) {
-			return target;
-		}
-		return Objects.requireNonNull(this.log.entry(this.log.op()), "a closing epoch's head is in the log")
-			.requests()
-			.get(0)
-			.configuration();
+	/** Changes of the cluster's members: asking for one, and what is under way. */
+	public MemberChanges memberChanges() {
+		return this.memberChanges;
 	}
 
 	/** The current view. */

@@ -464,7 +464,7 @@ final class ViewChange {
 	private void tellMembersNotEntered() {
 		Replica replica = this.replica;
 		Configuration configuration = replica.configuration;
-		if (configuration.startOp() == 0 || replica.hasLeft() || !replica.epochs.isEpochDurable()) {
+		if (configuration.startOp() == 0 || replica.epochs.hasLeft() || !replica.epochs.isEpochDurable()) {
 			return;
 		}
 		for (int position = 0; position < configuration.size(); position++) {

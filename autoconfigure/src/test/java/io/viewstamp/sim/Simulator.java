@@ -655,7 +655,7 @@ public final class Simulator {
 			if (replica == null) {
 				continue;
 			}
-			Configuration change = replica.pendingConfiguration();
+			Configuration change = replica.memberChanges().pending();
 			if (change != null) {
 				pending.add(change);
 			}
@@ -752,7 +752,7 @@ public final class Simulator {
 		requireState(replica != null, "ask for a change of members of", from, "it is a stand-in, not a Replica");
 		ReconfigurationRefusal[] refusal = new ReconfigurationRefusal[1];
 		Configuration current = replica.configuration();
-		drive(host, "changing the members to " + Integer.toBinaryString(members), () -> refusal[0] = replica.reconfigure(members));
+		drive(host, "changing the members to " + Integer.toBinaryString(members), () -> refusal[0] = replica.memberChanges().start(members));
 		if (refusal[0] == null) {
 			this.faultCounts.reconfiguration();
 			this.proposals.add(current.next(members));
@@ -1063,7 +1063,7 @@ public final class Simulator {
 			if (replica.isMember()) {
 				this.everMember.add(host.index());
 			}
-			else if (this.everMember.contains(host.index()) && replica.hasLeft() && !this.retired.contains(host.index())
+			else if (this.everMember.contains(host.index()) && replica.memberChanges().hasLeft() && !this.retired.contains(host.index())
 					&& !isMemberOrLearner(host.index(), (latest != null) ? latest : (latest = latestConfiguration()))) {
 				// (One that a later change adds again, or is adding, stays: it is the cluster's again.)
 				this.retired.add(host.index());

@@ -15,7 +15,7 @@ import io.viewstamp.sim.Simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Changes of the cluster's members ({@link Replica#reconfigure}), played on a scripted world of three
+ * Changes of the cluster's members ({@link MemberChanges#start}), played on a scripted world of three
  * replicas and two spare hosts, under load from callers beside the first three replicas: growing
  * to five, shrinking back, replacing a member by a new one, and changes cut short by a crash of the
  * primary. After each, every put acknowledged to a caller is in the state of every member, each
@@ -178,7 +178,7 @@ class ReconfigurationTest {
 		int primary = this.simulator.primaryIndex();
 		assertThat(this.simulator.reconfigure(primary, ALL_FIVE)).isNull();
 		assertThat(this.simulator.reconfigure(primary, ALL_FIVE)).isEqualTo(ReconfigurationRefusal.CHANGE_UNDER_WAY);
-		assertThat(runLoadUntil(() -> this.simulator.replica(primary).unwrap().reconfigurationTarget() == null))
+		assertThat(runLoadUntil(() -> this.simulator.replica(primary).unwrap().memberChanges().target() == null))
 			.as("the change given up").isTrue();
 		runLoad(100);
 		settle();
@@ -199,7 +199,7 @@ class ReconfigurationTest {
 		runLoad(100);
 		int primary = this.simulator.primaryIndex();
 		assertThat(this.simulator.reconfigure(primary, ALL_FIVE)).isNull();
-		assertThat(runLoadUntil(() -> this.simulator.replica(primary).unwrap().reconfigurationTarget() == null
+		assertThat(runLoadUntil(() -> this.simulator.replica(primary).unwrap().memberChanges().target() == null
 				|| this.simulator.replica(primary).unwrap().configuration().epoch() > 0)).isTrue();
 		this.simulator.crash(primary);
 		runLoad(300);

@@ -91,9 +91,7 @@ class BankClusterTest {
 	@Timeout(value = 120, unit = TimeUnit.SECONDS)
 	void acknowledgedDepositsSurviveThePrimarysShutdownAndTheMoneyIsConserved() throws Exception {
 		startCluster();
-		JsonNode before = await().atMost(STARTUP)
-			.until(() -> replication(0),
-					(report) -> report.get("status").asString().equals("NORMAL") && allNormalInView(report.get("view").asLong()));
+		JsonNode before = awaitOneNormalView();
 		int oldPrimary = before.get("primary").asInt();
 		long oldView = before.get("view").asLong();
 
@@ -207,17 +205,11 @@ class BankClusterTest {
 		assertThat(counts[Outcome.ACKNOWLEDGED.ordinal()]).isGreaterThanOrEqualTo(THREADS * DEPOSITS_PER_THREAD / 2);
 	}
 
-	/**
-	 * One client: alternates a deposit into its own account and a random transfer, through the
-	 * replica {@code thread % 3}, recording what each deposit's answer says about it.
-	 */
 	@Test
 	@Timeout(value = 120, unit = TimeUnit.SECONDS)
 	void anOperatorMovesThePrimaryThroughTheActuatorAndABackupRefusesWithTheReason() throws Exception {
 		startCluster();
-		JsonNode before = await().atMost(STARTUP)
-			.until(() -> replication(0),
-					(report) -> report.get("status").asString().equals("NORMAL") && allNormalInView(report.get("view").asLong()));
+		JsonNode before = awaitOneNormalView();
 		int primary = before.get("primary").asInt();
 		int backup = (primary + 1) % REPLICAS;
 		int target = (primary + 2) % REPLICAS;
@@ -244,9 +236,7 @@ class BankClusterTest {
 	@Timeout(value = 120, unit = TimeUnit.SECONDS)
 	void changesOfMembersThatCannotBeDoneAreRefusedSayingWhyAndChangeNothing() throws Exception {
 		startCluster();
-		JsonNode before = await().atMost(STARTUP)
-			.until(() -> replication(0),
-					(report) -> report.get("status").asString().equals("NORMAL") && allNormalInView(report.get("view").asLong()));
+		JsonNode before = awaitOneNormalView();
 		int primary = before.get("primary").asInt();
 		int backup = (primary + 1) % REPLICAS;
 
@@ -276,6 +266,17 @@ class BankClusterTest {
 		assertThat(JSON.readTree(refused.body()).get("error").asString()).contains(reason);
 	}
 
+	/** Waits until every replica is normal in one view, and returns replica 0's report, which names it. */
+	private JsonNode awaitOneNormalView() {
+		return await().atMost(STARTUP)
+			.until(() -> replication(0),
+					(report) -> report.get("status").asString().equals("NORMAL") && allNormalInView(report.get("view").asLong()));
+	}
+
+	/**
+	 * One client: alternates a deposit into its own account and a random transfer, through the
+	 * replica {@code thread % 3}, recording what each deposit's answer says about it.
+	 */
 	private void runClient(int thread, Outcome[] deposits, AtomicInteger acknowledged) {
 		SplittableRandom random = new SplittableRandom(thread);
 		int replica = thread % REPLICAS;
