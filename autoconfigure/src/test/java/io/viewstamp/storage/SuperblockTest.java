@@ -48,8 +48,14 @@ class SuperblockTest {
 				Configuration.ofMembers(2, 0, 1, 3, 4).startedAt(36, 0x0123_4567_89ab_cdefL),
 				(2L << Configuration.EPOCH_SHIFT) + 5, (2L << Configuration.EPOCH_SHIFT) + 5, 40);
 		writeSuperblocks(TestLogs.superblock(3, 10), reconfigured);
-		assertThat(reopenSuperblock()).isEqualTo(reconfigured);
-		assertThat(reopenSuperblock().configuration().quorum()).isEqualTo(3);
+		// Opened by a replica whose peer list gives replicas 0..4 an address.
+		Superblock reopened;
+		try (FileStorage storage = FileStorage.open(this.directory, TestLogs.CLUSTER_ID, TestLogs.REPLICA, 5,
+				FileStorageOptions.defaults(), new TestLogs.Recorder(), Runnable::run)) {
+			reopened = storage.durableState().orElseThrow().superblock();
+		}
+		assertThat(reopened).isEqualTo(reconfigured);
+		assertThat(reopened.configuration().quorum()).isEqualTo(3);
 	}
 
 	/** A superblock file written before reconfiguration (version 1: the replica count, no epoch) still opens. */
