@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 import io.viewstamp.transport.PeerAddress;
+import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.ReconfigurationRefusal;
 import io.viewstamp.vsr.Replica;
@@ -37,7 +38,7 @@ final class MemberChange {
 	 */
 	static @Nullable MemberChange start(Replica replica, List<PeerAddress> peers, int members,
 			CompletableFuture<Configuration> result) {
-		for (int index = 0; index < 32; index++) {
+		for (int index = 0; index < Cluster.REPLICAS_MAX; index++) {
 			if ((members & (1 << index)) != 0 && index >= peers.size()) {
 				result.completeExceptionally(new MemberChangeException("Replica " + index + " has no address in "
 						+ "replication.peers, which lists replicas 0.." + (peers.size() - 1) + ": add its host:port to "

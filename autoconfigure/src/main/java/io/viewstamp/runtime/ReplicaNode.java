@@ -466,7 +466,9 @@ public final class ReplicaNode implements AutoCloseable {
 		}
 		int best = -1;
 		for (PeerStatus peer : network.peers()) {
-			if (peer.connected() && replica.configuration().contains(peer.replica()) && (best < 0 || replica.acknowledgedOp(peer.replica()) > replica.acknowledgedOp(best))) {
+			boolean member = replica.configuration().contains(peer.replica());
+			if (peer.connected() && member
+					&& (best < 0 || replica.acknowledgedOp(peer.replica()) > replica.acknowledgedOp(best))) {
 				best = peer.replica();
 			}
 		}

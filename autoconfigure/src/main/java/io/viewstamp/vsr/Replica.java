@@ -143,6 +143,9 @@ public final class Replica {
 	 */
 	boolean peerHeard;
 
+	/** How many primary timeouts fired on this member before it heard any peer since it started. */
+	private int unheardPrimaryTimeouts;
+
 	// Snapshots.
 
 	/** Starts a replica from what its storage holds; it runs {@code stateMachine} in place. */
@@ -355,11 +358,15 @@ public final class Replica {
 			this.reconfiguration.tick();
 		}
 		else if (this.primaryTimeout.fired(this.ticks)) {
-			if (isMember()) {
+			if (isMember() && (this.peerHeard || this.unheardPrimaryTimeouts > 0)) {
 				this.viewChange.start(this.view + 1);
 			}
 			else {
 				// A learner, or a replica no longer a member: it follows when told, and starts nothing.
+				// A member restarted from storage that has heard no peer yet gives them one more timeout
+				// to reach it (its peers reconnect with a backoff): its start-view-change would pull a
+				// cluster that serves well into a view change, and it could not vote in it anyway.
+				this.unheardPrimaryTimeouts += isMember() ? 1 : 0;
 				this.primaryTimeout.start(this.ticks);
 			}
 		}

@@ -142,6 +142,7 @@ class DemoMembershipProcessTest {
 				+ "max %.1f ms; over 200 ms: %d", rolling.length, percentileMillis(rolling, 0.50),
 				percentileMillis(rolling, 0.99), percentileMillis(rolling, 0.999), percentileMillis(rolling, 1.0),
 				Arrays.stream(rolling).filter((nanos) -> nanos > TimeUnit.MILLISECONDS.toNanos(200)).count()));
+		this.load.slow().forEach((slow) -> record.add("  over 200 ms: " + slow));
 
 		// 2. Two new hosts start empty, recover as spares, and are added: five members.
 		this.hosts[3] = launch(3, HOSTS);

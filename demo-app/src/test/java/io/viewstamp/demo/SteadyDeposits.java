@@ -37,6 +37,11 @@ final class SteadyDeposits {
 
 	private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
 
+	/** Deposits acknowledged slower than this are listed with when they were sent, to tell which step they met. */
+	private static final long SLOW_NANOS = 200_000_000L;
+
+	private final List<String> slow = Collections.synchronizedList(new ArrayList<>());
+
 	private final List<Thread> threads = new ArrayList<>();
 
 	private volatile boolean running;
@@ -104,6 +109,13 @@ final class SteadyDeposits {
 		return List.copyOf(this.failures);
 	}
 
+	/** The deposits acknowledged after more than 200 ms: who, when it was sent, through which replica, how long. */
+	List<String> slow() {
+		synchronized (this.slow) {
+			return List.copyOf(this.slow);
+		}
+	}
+
 	/** A mark of the deposits acknowledged so far: {@link #sortedLatenciesNanosSince} gives a phase's latencies. */
 	int mark() {
 		return this.latenciesNanos.size();
@@ -130,7 +142,12 @@ final class SteadyDeposits {
 				HttpResponse<String> response = post(next, "/accounts/" + account(caller) + "/deposit?amount=1");
 				if (response.statusCode() == 200) {
 					this.acknowledged.incrementAndGet(caller);
-					this.latenciesNanos.add(System.nanoTime() - started);
+					long latency = System.nanoTime() - started;
+					this.latenciesNanos.add(latency);
+					if (latency > SLOW_NANOS) {
+						this.slow.add(String.format("caller %d at %.3f s, first tried replica %d: %d ms", caller,
+								(started - this.startNanos) / 1e9, next, latency / 1_000_000));
+					}
 				}
 				else {
 					this.failures.add(failure(caller, started, response.statusCode() + " " + response.body()));
