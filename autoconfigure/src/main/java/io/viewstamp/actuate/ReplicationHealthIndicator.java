@@ -7,8 +7,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Up when the replica takes part in the protocol: its status is normal and a majority of the
- * replicas, itself included, can reach each other. Down otherwise, with a detail saying why,
- * since then commands through this replica can not commit.
+ * configuration's members, itself included, can reach each other. Out of service when it is not a
+ * member (a spare waiting to be added: its state follows no prepares). Down otherwise, with a detail
+ * saying why, since then commands through this replica can not commit.
  */
 public class ReplicationHealthIndicator implements HealthIndicator {
 
@@ -56,10 +57,20 @@ public class ReplicationHealthIndicator implements HealthIndicator {
 						+ "in the protocol until it is")
 				.build();
 		}
+		if (!report.isMember()) {
+			// Its state follows no prepares until a change adds it: local reads would be stale.
+			return builder.outOfService()
+				.withDetail("reason", "The replica is not a member of epoch " + report.configuration().epoch()
+						+ " (members " + report.configuration().members() + "): it waits for a change of members to add "
+						+ "it (POST /actuator/replication {\"add\": " + report.replica() + "} on the primary's "
+						+ "application), and takes no traffic until then")
+				.build();
+		}
 		if (report.replicasReachable() < report.majority()) {
 			return builder.down()
-				.withDetail("reason", "Only " + report.replicasReachable() + " of " + report.replicaCount()
-						+ " replicas are connected (this one included); commands need " + report.majority())
+				.withDetail("reason", "Only " + report.replicasReachable() + " of the "
+						+ report.configuration().members().size() + " members " + report.configuration().members()
+						+ " are connected (this one included); commands need " + report.majority())
 				.build();
 		}
 		return builder.up().build();
@@ -71,7 +82,9 @@ public class ReplicationHealthIndicator implements HealthIndicator {
 			.withDetail("view", report.view())
 			.withDetail("primary", report.primary())
 			.withDetail("replicasConnected", report.replicasReachable())
-			.withDetail("replicaCount", report.replicaCount());
+			.withDetail("replicaCount", report.replicaCount())
+			.withDetail("epoch", report.configuration().epoch())
+			.withDetail("members", report.configuration().members());
 	}
 
 }

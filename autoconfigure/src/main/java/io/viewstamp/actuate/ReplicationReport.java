@@ -93,14 +93,26 @@ public record ReplicationReport(String clusterId, int replica, int replicaCount,
 	public record Journal(long firstOp, long lastOp, long sizeBytes, long bytesWritten, long lastSnapshotOp) {
 	}
 
-	/** Replicas that can take part in the protocol now: this one and every connected peer. */
+	/**
+	 * Members that can take part in the protocol now: this replica if it is a member, and every
+	 * connected peer that is one. (The peer list may name hosts that are not members.)
+	 */
 	public int replicasReachable() {
-		return 1 + (int) this.peers.stream().filter(Peer::connected).count();
+		List<Integer> members = this.configuration.members();
+		int reachable = members.contains(this.replica) ? 1 : 0;
+		return reachable + (int) this.peers.stream()
+			.filter((peer) -> peer.connected() && members.contains(peer.index()))
+			.count();
 	}
 
-	/** The number of replicas the protocol needs to make progress: a majority. */
+	/** The number of members the protocol needs to make progress: a majority of the configuration's. */
 	public int majority() {
-		return this.replicaCount / 2 + 1;
+		return this.configuration.members().size() / 2 + 1;
+	}
+
+	/** Whether this replica is a member of its configuration; one that is not is a spare, or was removed. */
+	public boolean isMember() {
+		return this.configuration.members().contains(this.replica);
 	}
 
 }

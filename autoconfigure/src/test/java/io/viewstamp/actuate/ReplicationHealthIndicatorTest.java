@@ -33,7 +33,38 @@ class ReplicationHealthIndicatorTest {
 	void whenOnlyAMinorityIsConnectedThenDownSayingHowMany() {
 		Health health = health(report("NORMAL", false, false, false));
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-		assertThat(health.getDetails().get("reason")).asString().contains("Only 1 of 3 replicas").contains("need 2");
+		assertThat(health.getDetails().get("reason")).asString()
+			.contains("Only 1 of the 3 members [0, 1, 2] are connected")
+			.contains("need 2");
+	}
+
+	@Test
+	void aPeerListThatNamesHostsBeyondTheMembersCountsOnlyTheMembers() {
+		// Three members, two more hosts in the address book and not running: a majority is 2 of 3, not 4 of 6.
+		List<ReplicationReport.Peer> peers = List.of(new ReplicationReport.Peer(1, "h1:7402", true, null, List.of()),
+				new ReplicationReport.Peer(2, "h2:7403", false, null, List.of()),
+				new ReplicationReport.Peer(3, "h3:7404", false, null, List.of()),
+				new ReplicationReport.Peer(4, "h4:7405", false, null, List.of()),
+				new ReplicationReport.Peer(5, "h5:7406", false, null, List.of()));
+		ReplicationReport report = new ReplicationReport("demo", 0, 6, "NORMAL", 3, 0, 10, 9, 9, false, null, peers,
+				journal(), 0, null, 0, Map.of(), List.of(), new ReplicationReport.Members(0, List.of(0, 1, 2)));
+		Health health = health(report);
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).containsEntry("replicasConnected", 2).containsEntry("members", List.of(0, 1, 2));
+	}
+
+	@Test
+	void aSpareWaitingToBeAddedIsOutOfServiceSayingHowToAddIt() {
+		List<ReplicationReport.Peer> peers = List.of(new ReplicationReport.Peer(0, "h0:7401", true, null, List.of()),
+				new ReplicationReport.Peer(1, "h1:7402", true, null, List.of()),
+				new ReplicationReport.Peer(2, "h2:7403", true, null, List.of()));
+		ReplicationReport spare = new ReplicationReport("demo", 3, 4, "NORMAL", 3, 0, 10, 9, 9, false, null, peers,
+				journal(), 0, null, 0, Map.of(), List.of(), new ReplicationReport.Members(0, List.of(0, 1, 2)));
+		Health health = health(spare);
+		assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+		assertThat(health.getDetails().get("reason")).asString()
+			.contains("not a member of epoch 0 (members [0, 1, 2])")
+			.contains("POST /actuator/replication {\"add\": 3}");
 	}
 
 	@Test
