@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param clusterId the configured cluster name
  * @param replica this replica's index
- * @param replicaCount the number of replicas in the cluster
+ * @param replicaCount the number of replicas in the peer list (every host that may be a member; the
+ * members themselves are in {@code configuration})
  * @param status {@code NORMAL}, {@code VIEW_CHANGE} or {@code RECOVERING}
  * @param view the replica's view
  * @param primary the primary of that view

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * What one replica reports about itself, as of its last tick.
  *
  * @param replica this replica's index
- * @param replicaCount the number of replicas
+ * @param replicaCount the number of replicas in the peer list, members or not
  * @param status normal, view change or recovering
  * @param view the replica's view
  * @param primary the primary of that view
