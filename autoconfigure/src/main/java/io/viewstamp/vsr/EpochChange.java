@@ -150,6 +150,11 @@ final class EpochChange {
 			replica.repairs.start(replica.commit + 1, startOp, announced.startChecksum(), startOp, message.replica(),
 					RepairPurpose.ENTER_EPOCH);
 		}
+		else {
+			// The repair toward this start under way asks replicas that may all be gone (the members of
+			// this replica's old configuration); the sender is in the epoch, so it holds the start.
+			replica.repairs.preferSource(startOp, sender);
+		}
 	}
 
 	/** Whether a repair under way brings in the start of epoch {@code epoch}, or of a newer one. */

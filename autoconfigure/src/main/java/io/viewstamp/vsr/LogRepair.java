@@ -49,6 +49,19 @@ final class LogRepair {
 		this.repair = null;
 	}
 
+	/**
+	 * Asks {@code source} next for the repair under way toward {@code anchorOp}: a replica that said
+	 * it holds the anchor, where the one asked may be down. (The repair otherwise tries the members
+	 * of this replica's configuration in turn, which for the start of a newer epoch may all be gone.)
+	 */
+	void preferSource(long anchorOp, int source) {
+		Target current = this.repair;
+		if (current != null && current.anchorOp == anchorOp && current.source != source) {
+			current.source = source;
+			request();
+		}
+	}
+
 
 	/**
 	 * Starts bringing in entries {@code fromOp..anchorOp} of the log that holds the anchor. Every

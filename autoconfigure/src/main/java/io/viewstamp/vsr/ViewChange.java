@@ -109,6 +109,9 @@ final class ViewChange {
 		replica.repairs.cancel();
 		replica.pipeline.reset();
 		replica.transfer.reset();
+		// A change asked of the old view's primary and not yet prepared is given up with its view (one
+		// kept would refuse every later change and hand-over, and its asker would wait forever).
+		replica.reconfiguration.reset();
 		replica.backup.reset();
 	}
 

@@ -273,8 +273,99 @@ public final class Simulator {
 		startLivenessPhase();
 		runUntilConverged(this.configuration.livenessTicksMax());
 		checkViewChangeStorm(viewBefore);
+		if (this.configuration.spareCount() > 0) {
+			addAHostToTheHealedCluster();
+		}
 		checkAll();
 		return result();
+	}
+
+	/** Each running replica's change of members under way, as it knows it, for a failure's message. */
+	private String changesUnderWay() {
+		StringBuilder changes = new StringBuilder();
+		for (ReplicaHost host : this.hosts) {
+			Replica replica = host.isRunning() ? host.replica().unwrap() : null;
+			if (replica != null && replica.memberChanges().pending() != null) {
+				changes.append((changes.length() > 0) ? "; " : "").append("replica ").append(host.index()).append(": ")
+					.append(replica.memberChanges().pending()).append((replica.memberChanges().target() != null)
+							? " asked of it" : " at the head of its log, op " + replica.op() + ", commit " + replica.commit());
+			}
+		}
+		return changes.toString();
+	}
+
+	/**
+	 * Whether a running member knows of a change of members not yet in effect: asked of it, or
+	 * prepared in its log. (A spare that recovered from an old epoch's log may end with a change long
+	 * in effect elsewhere: not the members' business.)
+	 */
+	private boolean isChangeUnderWay() {
+		Configuration latest = latestConfiguration();
+		for (ReplicaHost host : this.hosts) {
+			Replica replica = host.isRunning() ? host.replica().unwrap() : null;
+			if (replica != null && latest.contains(host.index()) && replica.memberChanges().pending() != null) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * In a world with spare hosts, once the cluster has healed and converged, an operator adds the
+	 * lowest host that is not a member (started empty if it never ran or was retired): the change
+	 * must take effect. Under faults a change may rightly be given up, which no checker counts; a
+	 * healed cluster has no such excuse, so a change that can never succeed is found here.
+	 */
+	private void addAHostToTheHealedCluster() {
+		// A change asked under faults may still be under way (its deadline not passed): it ends first.
+		if (!runUntil(() -> !isChangeUnderWay() && isConverged(),
+				this.configuration.livenessTicksMax())) {
+			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS, "a change of members "
+					+ "asked under faults neither took effect nor was given up after the cluster healed (" + changesUnderWay()
+					+ "): " + describeWorld());
+		}
+		Configuration latest = latestConfiguration();
+		ReplicaHost added = null;
+		for (ReplicaHost host : this.hosts) {
+			if (!latest.contains(host.index()) && !this.keptDown.contains(host.index())) {
+				added = host;
+				break;
+			}
+		}
+		if (added == null) {
+			return;
+		}
+		int index = added.index();
+		if (this.retired.contains(index)) {
+			rejoin(index);
+		}
+		else if (!added.isRunning()) {
+			record("start " + index + " to be added");
+			start(added);
+		}
+		ReplicaHost host = added;
+		if (!runUntil(() -> host.isRunning() && host.replica().status() != Status.RECOVERING,
+				this.configuration.livenessTicksMax())) {
+			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS, "replica " + index
+					+ ", started to be added to the healed cluster, did not recover: " + describeWorld());
+		}
+		int primary = primaryIndex();
+		ReconfigurationRefusal refusal = (primary >= 0) ? reconfigure(primary, latest.members() | (1 << index))
+				: ReconfigurationRefusal.NOT_PRIMARY;
+		if (refusal != null) {
+			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS, "the healed cluster's "
+					+ "primary " + primary + " refused to add replica " + index + ": " + refusal + "; " + describeWorld());
+		}
+		long startTick = this.tick;
+		if (!runUntil(() -> latestConfiguration().contains(index) && isConverged(), this.configuration.livenessTicksMax())) {
+			int leader = primaryIndex();
+			Replica lead = (leader >= 0) ? this.hosts.get(leader).replica().unwrap() : null;
+			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS, "adding replica " + index
+					+ " to the healed cluster did not take effect " + (this.tick - startTick) + " ticks after it was asked ("
+					+ ((lead != null) ? "the primary, " + leader + ", gave the last change up: " + lead.memberChanges().givenUp()
+							: "no primary") + "; under way: " + changesUnderWay() + "): " + describeWorld());
+		}
+		this.stateChecker.checkConverged(runningMembers(), this.tick);
 	}
 
 	/**
