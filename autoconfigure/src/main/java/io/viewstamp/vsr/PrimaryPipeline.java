@@ -332,9 +332,12 @@ final class PrimaryPipeline {
 			// What was applied changed the epoch: this view is over.
 			return;
 		}
+		// A change of members that is ready goes before the queued requests: with a full pipeline and
+		// callers that never pause, the requests would otherwise take every slot that frees up, and the
+		// change would wait until its deadline gave it up.
+		replica.reconfiguration.progress();
 		prepareQueued();
 		replica.transfer.progress();
-		replica.reconfiguration.progress();
 	}
 
 	private void resendUnacknowledgedPrepares() {

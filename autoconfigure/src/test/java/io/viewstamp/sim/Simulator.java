@@ -349,9 +349,13 @@ public final class Simulator {
 			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS, "replica " + index
 					+ ", started to be added to the healed cluster, did not recover: " + describeWorld());
 		}
+		// The replica just started may have set a view change going (a restarted one that heard nobody in time).
+		if (!runUntil(() -> primaryIndex() >= 0 && isConverged(), this.configuration.livenessTicksMax())) {
+			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS, "the healed cluster "
+					+ "has no normal primary after replica " + index + " started: " + describeWorld());
+		}
 		int primary = primaryIndex();
-		ReconfigurationRefusal refusal = (primary >= 0) ? reconfigure(primary, latest.members() | (1 << index))
-				: ReconfigurationRefusal.NOT_PRIMARY;
+		ReconfigurationRefusal refusal = reconfigure(primary, latest.members() | (1 << index));
 		if (refusal != null) {
 			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS, "the healed cluster's "
 					+ "primary " + primary + " refused to add replica " + index + ": " + refusal + "; " + describeWorld());
