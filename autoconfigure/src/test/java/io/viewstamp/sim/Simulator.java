@@ -280,6 +280,13 @@ public final class Simulator {
 		return result();
 	}
 
+	/** Whether the primary is handing its view over. */
+	private boolean isHandOverUnderWay() {
+		int primary = primaryIndex();
+		Replica replica = (primary >= 0) ? this.hosts.get(primary).replica().unwrap() : null;
+		return replica != null && replica.transferTarget() >= 0;
+	}
+
 	/** Each running replica's change of members under way, as it knows it, for a failure's message. */
 	private String changesUnderWay() {
 		StringBuilder changes = new StringBuilder();
@@ -350,7 +357,8 @@ public final class Simulator {
 					+ ", started to be added to the healed cluster, did not recover: " + describeWorld());
 		}
 		// The replica just started may have set a view change going (a restarted one that heard nobody in time).
-		if (!runUntil(() -> primaryIndex() >= 0 && isConverged(), this.configuration.livenessTicksMax())) {
+		// (A hand-over asked under faults may still be under way too: the change waits for it, as an operator's would.)
+		if (!runUntil(() -> primaryIndex() >= 0 && isConverged() && !isHandOverUnderWay(), this.configuration.livenessTicksMax())) {
 			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS, "the healed cluster "
 					+ "has no normal primary after replica " + index + " started: " + describeWorld());
 		}
