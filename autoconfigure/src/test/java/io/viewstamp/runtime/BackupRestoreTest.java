@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.FileSystemUtils;
@@ -31,21 +31,13 @@ class BackupRestoreTest {
 	@TempDir
 	Path root;
 
+	@AutoClose
 	private LoopbackNodes nodes;
-
-	@AfterEach
-	void closeAll() {
-		if (this.nodes != null) {
-			this.nodes.close();
-		}
-	}
 
 	@Test
 	void theCopiesOfTwoBackupsTakenWhileTheClusterServesRestoreItAfterEveryDirectoryIsLost() throws Exception {
 		this.nodes = new LoopbackNodes(CLUSTER_ID, this.root, LoopbackPorts.freeAddresses(3));
-		for (int index = 0; index < 3; index++) {
-			this.nodes.start(index);
-		}
+		this.nodes.startAll(3);
 		this.nodes.awaitNormal(ALL_THREE, 0);
 		this.nodes.put(10);
 
@@ -68,9 +60,7 @@ class BackupRestoreTest {
 			int backup = (primary + offset) % 3;
 			copy(this.root.resolve("backup-" + backup), this.nodes.dataDirectory(backup));
 		}
-		for (int index = 0; index < 3; index++) {
-			this.nodes.start(index);
-		}
+		this.nodes.startAll(3);
 		this.nodes.awaitNormal(ALL_THREE, 0);
 		this.nodes.put(5);
 

@@ -56,6 +56,13 @@ final class LoopbackNodes implements AutoCloseable {
 		return this.nodes[index];
 	}
 
+	/** Starts replicas {@code 0..count-1}, side by side. */
+	void startAll(int count) {
+		for (int index = 0; index < count; index++) {
+			start(index);
+		}
+	}
+
 	/** Closes replica {@code index} cleanly (a primary hands its view over first). */
 	void stop(int index) {
 		this.nodes[index].close();

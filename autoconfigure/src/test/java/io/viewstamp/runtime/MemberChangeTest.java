@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,21 +36,13 @@ class MemberChangeTest {
 	@TempDir
 	Path root;
 
+	@AutoClose
 	private LoopbackNodes nodes;
-
-	@AfterEach
-	void closeAll() {
-		if (this.nodes != null) {
-			this.nodes.close();
-		}
-	}
 
 	@Test
 	void fiveReplicasShrinkToThreeAndTheRemovedOnesStopByThemselves() throws Exception {
 		this.nodes = new LoopbackNodes(CLUSTER_ID, this.root, LoopbackPorts.freeAddresses(5));
-		for (int index = 0; index < 5; index++) {
-			this.nodes.start(index);
-		}
+		this.nodes.startAll(5);
 		this.nodes.awaitNormal(ALL_FIVE, 0);
 		this.nodes.put(10);
 
@@ -86,9 +78,7 @@ class MemberChangeTest {
 	void threeReplicasLearnTwoAddressesByARollingRestartAndGrowToFive() throws Exception {
 		List<PeerAddress> five = LoopbackPorts.freeAddresses(5);
 		this.nodes = new LoopbackNodes(CLUSTER_ID, this.root, five.subList(0, 3));
-		for (int index = 0; index < 3; index++) {
-			this.nodes.start(index);
-		}
+		this.nodes.startAll(3);
 		this.nodes.awaitNormal(FIRST_THREE, 0);
 		this.nodes.put(10);
 
