@@ -84,11 +84,7 @@ public final class NodeStatusReportSource implements ReplicationReportSource {
 	}
 
 	private static ReplicationReport.Members members(Configuration configuration) {
-		List<Integer> members = new ArrayList<>(configuration.size());
-		for (int position = 0; position < configuration.size(); position++) {
-			members.add(configuration.member(position));
-		}
-		return new ReplicationReport.Members(configuration.epoch(), members);
+		return new ReplicationReport.Members(configuration.epoch(), configuration.memberIndexes());
 	}
 
 	/** Each peer's unknown commands, in name order; a peer that knows them all is absent. */

@@ -1,8 +1,6 @@
 package io.viewstamp.autoconfigure;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +32,7 @@ final class ReplicaNodeAdministration implements ReplicationAdministration {
 	public long transferPrimary(int target) {
 		ReplicaNode node = runningNode("it can not hand over a view");
 		// The hand-over gives up after a view-change timeout; past twice that, something else is wrong.
-		Duration wait = this.lifecycle.getOptions()
-			.tickInterval()
-			.multipliedBy(2L * this.lifecycle.getOptions().replica().viewChangeTimeoutTicks());
+		Duration wait = viewChangeTimeout().multipliedBy(2);
 		try {
 			return node.transferPrimary(target).get(wait.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -66,11 +62,11 @@ final class ReplicaNodeAdministration implements ReplicationAdministration {
 	@Override
 	public ReplicationMembers addMember(int replica) {
 		ReplicaNode node = runningNode("it can not change the members");
-		int members = node.status().configuration().members();
+		Configuration current = node.status().configuration();
+		int members = current.members();
 		if ((members & bit(replica)) != 0) {
 			throw new ReplicationAdministrationException("Replica " + replica + " is a member already (epoch "
-					+ node.status().configuration().epoch() + " has " + members(node.status().configuration()).members()
-					+ "): nothing to do");
+					+ current.epoch() + " has " + current.memberList() + "): nothing to do");
 		}
 		return changeMembers(node, members | bit(replica), "adding replica " + replica);
 	}
@@ -142,11 +138,7 @@ final class ReplicaNodeAdministration implements ReplicationAdministration {
 	}
 
 	private static ReplicationMembers members(Configuration configuration) {
-		List<Integer> members = new ArrayList<>(configuration.size());
-		for (int position = 0; position < configuration.size(); position++) {
-			members.add(configuration.member(position));
-		}
-		return new ReplicationMembers(configuration.epoch(), members);
+		return new ReplicationMembers(configuration.epoch(), configuration.memberIndexes());
 	}
 
 	private static String sentenceStart(String what) {

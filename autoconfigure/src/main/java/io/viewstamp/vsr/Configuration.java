@@ -1,6 +1,7 @@
 package io.viewstamp.vsr;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Who the replicas of the cluster are in one epoch: the epoch number and the set of members,
@@ -197,6 +198,11 @@ public final class Configuration {
 	@Override
 	public int hashCode() {
 		return Long.hashCode(this.epoch) * 31 + this.members + Long.hashCode(this.startOp) * 7;
+	}
+
+	/** The members' indexes in ascending order. */
+	public List<Integer> memberIndexes() {
+		return Arrays.stream(this.memberList).boxed().toList();
 	}
 
 	/** The members' indexes in ascending order, as text: {@code [0, 1, 2]}. */
