@@ -33,16 +33,29 @@ public interface ReplicationAdministration {
 	ReplicationMembers members();
 
 	/**
-	 * Adds replica {@code replica} to the members. It must be running already: a replica started
-	 * with an empty data directory and this cluster's peer list recovers the cluster's state and
-	 * waits as a spare. It catches up before it counts in any quorum; callers see a view change's
-	 * pause when the new epoch starts. Call it on the primary's application.
-	 * @param replica the index of the replica to add (its position in {@code replication.peers})
+	 * Adds replica {@code replica}, listening at {@code address}, to the members. It must be running
+	 * already: a replica started with an empty data directory and a peer list that names the members
+	 * (and itself at index {@code replica}) recovers the cluster's state and waits as a spare. It
+	 * catches up before it counts in any quorum; callers see a view change's pause when the new epoch
+	 * starts. The change records every member's address, so the other replicas learn where the new one
+	 * is from it: no peer list has to be edited, no replica restarted. Call it on the primary's
+	 * application.
+	 * @param replica the index of the replica to add (its {@code replication.replica})
+	 * @param address where it listens, {@code host:port}
 	 * @return the new epoch and its members, once it started here
 	 * @throws ReplicationAdministrationException when this replica is not the primary, the replica is
-	 * a member already or has no address in the peer list, another change is under way, or the change
-	 * was given up (the new member did not catch up in time); nothing changed then
+	 * a member already, another change is under way, or the change was given up (the new member did
+	 * not catch up in time); nothing changed then
+	 * @throws IllegalArgumentException when the address is no {@code host:port} (of at most 240 bytes)
 	 * @throws ReplicationUnavailableException when this application's replica is not running
+	 */
+	ReplicationMembers addMember(int replica, String address);
+
+	/**
+	 * {@link #addMember(int, String)} of a replica at the address this replica knows for it: its
+	 * {@code replication.peers} entry, or the one a committed change recorded.
+	 * @throws ReplicationAdministrationException as {@link #addMember(int, String)} does, and when this
+	 * replica knows no address for {@code replica}
 	 */
 	ReplicationMembers addMember(int replica);
 
@@ -71,5 +84,13 @@ public interface ReplicationAdministration {
 	 * @throws ReplicationUnavailableException when this application's replica is not running
 	 */
 	ReplicationMembers replaceMember(int replaced, int replacement);
+
+	/**
+	 * {@link #replaceMember(int, int)} by a replacement listening at {@code address}, which the
+	 * change records, as {@link #addMember(int, String)} does.
+	 * @throws ReplicationAdministrationException as {@link #replaceMember(int, int)} does
+	 * @throws IllegalArgumentException when the address is no {@code host:port}
+	 */
+	ReplicationMembers replaceMember(int replaced, int replacement, String address);
 
 }

@@ -84,7 +84,8 @@ public final class NodeStatusReportSource implements ReplicationReportSource {
 	}
 
 	private static ReplicationReport.Members members(Configuration configuration) {
-		return new ReplicationReport.Members(configuration.epoch(), configuration.memberIndexes());
+		return new ReplicationReport.Members(configuration.epoch(), configuration.memberIndexes(),
+				configuration.addresses());
 	}
 
 	/** Each peer's unknown commands, in name order; a peer that knows them all is absent. */

@@ -1,7 +1,10 @@
 package io.viewstamp.actuate;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -42,11 +45,19 @@ public record ReplicationReport(String clusterId, int replica, int replicaCount,
 	 *
 	 * @param epoch the epoch
 	 * @param members the members' indexes, in order
+	 * @param addresses each member's address as the configuration records it, by index (a change of
+	 * members records every member's; epoch 0 none)
 	 */
-	public record Members(long epoch, List<Integer> members) {
+	public record Members(long epoch, List<Integer> members, SortedMap<Integer, String> addresses) {
 
 		public Members {
 			members = List.copyOf(members);
+			addresses = Collections.unmodifiableSortedMap(new TreeMap<>(addresses));
+		}
+
+		/** Members without recorded addresses, as epoch 0 has. */
+		public Members(long epoch, List<Integer> members) {
+			this(epoch, members, Collections.emptySortedMap());
 		}
 
 	}

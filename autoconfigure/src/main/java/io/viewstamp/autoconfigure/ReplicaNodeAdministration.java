@@ -1,6 +1,7 @@
 package io.viewstamp.autoconfigure;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +14,8 @@ import io.viewstamp.ReplicationUnavailableException;
 import io.viewstamp.runtime.MemberChangeException;
 import io.viewstamp.runtime.PrimaryTransferException;
 import io.viewstamp.runtime.ReplicaNode;
+import io.viewstamp.transport.InvalidPeerAddressException;
+import io.viewstamp.transport.PeerAddress;
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.MemberChanges;
@@ -61,6 +64,15 @@ final class ReplicaNodeAdministration implements ReplicationAdministration {
 
 	@Override
 	public ReplicationMembers addMember(int replica) {
+		return addMember(replica, Map.of());
+	}
+
+	@Override
+	public ReplicationMembers addMember(int replica, String address) {
+		return addMember(replica, Map.of(replica, parse(replica, address)));
+	}
+
+	private ReplicationMembers addMember(int replica, Map<Integer, PeerAddress> addresses) {
 		ReplicaNode node = runningNode("it can not change the members");
 		Configuration current = node.status().configuration();
 		int members = current.members();
@@ -68,7 +80,7 @@ final class ReplicaNodeAdministration implements ReplicationAdministration {
 			throw new ReplicationAdministrationException("Replica " + replica + " is a member already (epoch "
 					+ current.epoch() + " has " + current.memberList() + "): nothing to do");
 		}
-		return changeMembers(node, members | bit(replica), "adding replica " + replica);
+		return changeMembers(node, members | bit(replica), addresses, "adding replica " + replica);
 	}
 
 	@Override
@@ -80,11 +92,20 @@ final class ReplicaNodeAdministration implements ReplicationAdministration {
 			throw new ReplicationAdministrationException("Replica " + replica + " is the only member: a cluster needs "
 					+ "one. Add its successor first, or replace it");
 		}
-		return changeMembers(node, members & ~bit(replica), "removing replica " + replica);
+		return changeMembers(node, members & ~bit(replica), Map.of(), "removing replica " + replica);
 	}
 
 	@Override
 	public ReplicationMembers replaceMember(int replaced, int replacement) {
+		return replaceMember(replaced, replacement, Map.of());
+	}
+
+	@Override
+	public ReplicationMembers replaceMember(int replaced, int replacement, String address) {
+		return replaceMember(replaced, replacement, Map.of(replacement, parse(replacement, address)));
+	}
+
+	private ReplicationMembers replaceMember(int replaced, int replacement, Map<Integer, PeerAddress> addresses) {
 		ReplicaNode node = runningNode("it can not change the members");
 		int members = node.status().configuration().members();
 		requireMember(node, replaced);
@@ -92,16 +113,17 @@ final class ReplicaNodeAdministration implements ReplicationAdministration {
 			throw new ReplicationAdministrationException("Replica " + replacement + " is a member already: the "
 					+ "replacement must be a running spare (started with an empty data directory), not a member");
 		}
-		return changeMembers(node, (members & ~bit(replaced)) | bit(replacement),
+		return changeMembers(node, (members & ~bit(replaced)) | bit(replacement), addresses,
 				"replacing replica " + replaced + " by replica " + replacement);
 	}
 
-	private ReplicationMembers changeMembers(ReplicaNode node, int members, String what) {
+	private ReplicationMembers changeMembers(ReplicaNode node, int members, Map<Integer, PeerAddress> addresses,
+			String what) {
 		// The new members have ten view-change timeouts to catch up, then the change commits and the
 		// next epoch starts with a view change: past twice that, something else is wrong.
 		Duration wait = viewChangeTimeout().multipliedBy(2L * (MemberChanges.DEADLINE_VIEW_CHANGE_TIMEOUTS + 2));
 		try {
-			return members(node.changeMembers(members).get(wait.toMillis(), TimeUnit.MILLISECONDS));
+			return members(node.changeMembers(members, addresses).get(wait.toMillis(), TimeUnit.MILLISECONDS));
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = Objects.requireNonNullElse(ex.getCause(), ex);
@@ -118,6 +140,23 @@ final class ReplicaNodeAdministration implements ReplicationAdministration {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new ReplicationAdministrationException("Interrupted while " + what, ex);
+		}
+	}
+
+	/** A new member's address, as the caller gave it. */
+	private static PeerAddress parse(int replica, String address) {
+		Objects.requireNonNull(address, "address");
+		try {
+			PeerAddress parsed = PeerAddress.parse(address);
+			if (!Configuration.isAddress(parsed.toString())) {
+				throw new InvalidPeerAddressException("it is longer than " + Configuration.ADDRESS_SIZE_BYTES_MAX + " bytes");
+			}
+			return parsed;
+		}
+		catch (InvalidPeerAddressException ex) {
+			throw new IllegalArgumentException("The address '" + address + "' given for replica " + replica
+					+ " is no host:port (" + ex.getMessage() + "): give the host and port it listens on, as its "
+					+ "replication.peers lists them, for example 10.0.0.4:7400", ex);
 		}
 	}
 
@@ -138,7 +177,7 @@ final class ReplicaNodeAdministration implements ReplicationAdministration {
 	}
 
 	private static ReplicationMembers members(Configuration configuration) {
-		return new ReplicationMembers(configuration.epoch(), configuration.memberIndexes());
+		return new ReplicationMembers(configuration.epoch(), configuration.memberIndexes(), configuration.addresses());
 	}
 
 	private static String sentenceStart(String what) {

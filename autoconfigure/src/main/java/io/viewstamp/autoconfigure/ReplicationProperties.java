@@ -30,8 +30,10 @@ public class ReplicationProperties {
 	private int replica;
 
 	/**
-	 * Address of every replica, this one included, as "host:port", in the same order on every
-	 * replica. None means a single replica with a local journal and no network.
+	 * Address of every replica, this one included, as "host:port", by index: where a brand-new
+	 * replica starts. A new cluster's members are all of them; a host added later lists the members
+	 * and itself. Once the cluster runs, its committed configuration decides the members and records
+	 * their addresses. None means a single replica with a local journal and no network.
 	 */
 	private List<String> peers = new ArrayList<>();
 

@@ -10,6 +10,8 @@ import java.util.function.Supplier;
 import io.viewstamp.transport.CommandCatalog;
 import io.viewstamp.transport.NettyTransport;
 import io.viewstamp.transport.PeerAddress;
+import io.viewstamp.transport.PeerStatus;
+import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.StateMachine;
 import org.jspecify.annotations.Nullable;
 
@@ -31,25 +33,22 @@ final class CommandAvailability {
 
 	private final Supplier<CommandCatalog> local;
 
-	private final NodeConfiguration configuration;
-
 	/** The replica's network, once it runs; none for a single replica. */
 	private volatile @Nullable NettyTransport network;
 
-	private CommandAvailability(Supplier<CommandCatalog> local, NodeConfiguration configuration) {
+	private CommandAvailability(Supplier<CommandCatalog> local) {
 		this.local = local;
-		this.configuration = configuration;
 	}
 
 	/**
 	 * The availability of {@code stateMachine}'s commands: named ones when it is {@link NamedCommands},
-	 * else none, in the replica that {@code configuration} describes.
+	 * else none.
 	 */
-	static CommandAvailability of(StateMachine stateMachine, NodeConfiguration configuration) {
+	static CommandAvailability of(StateMachine stateMachine) {
 		if (stateMachine instanceof NamedCommands named) {
-			return new CommandAvailability(() -> CommandCatalog.of(named.commandNames()), configuration);
+			return new CommandAvailability(() -> CommandCatalog.of(named.commandNames()));
 		}
-		return new CommandAvailability(() -> CommandCatalog.EMPTY, configuration);
+		return new CommandAvailability(() -> CommandCatalog.EMPTY);
 	}
 
 	/** What this replica's handshakes advertise, asked at each one. */
@@ -63,23 +62,28 @@ final class CommandAvailability {
 	}
 
 	/**
-	 * The peers whose last handshake did not advertise {@code commandName}.
-	 * @return index to address of each, in index order; empty when every peer heard from knows it
+	 * The replicas that could receive {@code commandName} and whose last handshake did not advertise it:
+	 * the members of {@code committed}, and the other peers connected now (spares, which apply the log too).
+	 * @return index to address of each, in index order; empty when every one heard from knows it
 	 */
-	SortedMap<Integer, PeerAddress> replicasLacking(String commandName) {
+	SortedMap<Integer, PeerAddress> replicasLacking(String commandName, Configuration committed) {
 		NettyTransport network = this.network;
 		if (network == null) {
 			return Collections.emptySortedMap();
 		}
 		long fingerprint = this.fingerprints.computeIfAbsent(commandName, CommandCatalog::fingerprint);
 		SortedMap<Integer, PeerAddress> lacking = null;
-		for (int replica = 0; replica < this.configuration.peers().size(); replica++) {
-			CommandCatalog commands = (replica != this.configuration.replica()) ? network.peerCommands(replica) : null;
-			if (commands != null && !commands.knows(fingerprint)) {
+		// The members, connected or not (one stopped for its upgrade runs its old release until it says
+		// otherwise), and every other replica connected now: a spare, which a change may add, applies the
+		// log too. A removed member stops, and no longer counts.
+		for (PeerStatus peer : network.peers()) {
+			CommandCatalog commands = network.peerCommands(peer.replica());
+			boolean counts = committed.contains(peer.replica()) || peer.connected();
+			if (counts && commands != null && !commands.knows(fingerprint)) {
 				if (lacking == null) {
 					lacking = new TreeMap<>();
 				}
-				lacking.put(replica, this.configuration.peers().get(replica));
+				lacking.put(peer.replica(), peer.address());
 			}
 		}
 		return (lacking != null) ? Collections.unmodifiableSortedMap(lacking) : Collections.emptySortedMap();

@@ -1,7 +1,9 @@
 package io.viewstamp.runtime;
 
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 import org.jspecify.annotations.Nullable;
 
@@ -33,24 +35,36 @@ final class MemberChange {
 	}
 
 	/**
-	 * Asks {@code replica} to change the members to {@code members}.
+	 * Asks {@code replica} to change the members to {@code members}, recording every member's address
+	 * in the next configuration: the one {@code given}, else where this replica knows it to be.
+	 * @param known where this replica knows each replica to be (the committed configuration, then its
+	 * peer list), {@code null} when nowhere
+	 * @param given the addresses the caller named (a new member's)
 	 * @return the change under way, or {@code null} when it was refused at once ({@code result} failed)
 	 */
-	static @Nullable MemberChange start(Replica replica, List<PeerAddress> peers, int members,
-			CompletableFuture<Configuration> result) {
+	static @Nullable MemberChange start(Replica replica, IntFunction<@Nullable PeerAddress> known, int members,
+			Map<Integer, PeerAddress> given, CompletableFuture<Configuration> result) {
+		Map<Integer, String> addresses = new HashMap<>();
 		for (int index = 0; index < Cluster.REPLICAS_MAX; index++) {
-			if ((members & (1 << index)) != 0 && index >= peers.size()) {
-				result.completeExceptionally(new MemberChangeException("Replica " + index + " has no address in "
-						+ "replication.peers, which lists replicas 0.." + (peers.size() - 1) + ": add its host:port to "
-						+ "every replica's replication.peers (a rolling restart), start it with an empty data directory, "
-						+ "then add it"));
+			if ((members & (1 << index)) == 0) {
+				continue;
+			}
+			PeerAddress address = given.containsKey(index) ? given.get(index) : known.apply(index);
+			if (address == null) {
+				result.completeExceptionally(new MemberChangeException("Replica " + index + " has no address: neither "
+						+ "replica " + replica.index() + "'s replication.peers nor its committed configuration say where it "
+						+ "is. Name it with the change (POST /actuator/replication {\"add\":" + index
+						+ ",\"address\":\"host:port\"}, or ReplicationAdministration.addMember(" + index
+						+ ", \"host:port\")); the new replica itself starts with an empty data directory and a "
+						+ "replication.peers that lists the members"));
 				return null;
 			}
+			addresses.put(index, address.toString());
 		}
 		long epoch = replica.configuration().epoch();
-		ReconfigurationRefusal refusal = replica.memberChanges().start(members);
+		ReconfigurationRefusal refusal = replica.memberChanges().start(members, addresses);
 		if (refusal != null) {
-			result.completeExceptionally(new MemberChangeException(refused(replica, peers, members, refusal)));
+			result.completeExceptionally(new MemberChangeException(refused(replica, known, members, refusal)));
 			return null;
 		}
 		return new MemberChange(epoch, members, result);
@@ -60,7 +74,7 @@ final class MemberChange {
 	 * Looks at the replica after a tick.
 	 * @return whether the change has ended (completed or failed)
 	 */
-	boolean settle(Replica replica, List<PeerAddress> peers) {
+	boolean settle(Replica replica, IntFunction<@Nullable PeerAddress> known) {
 		if (replica.configuration().epoch() > this.epochBefore) {
 			this.result.complete(replica.configuration());
 			return true;
@@ -70,7 +84,7 @@ final class MemberChange {
 		}
 		// Neither asked of this primary any more nor prepared in its log: given up, or dropped by a view change.
 		ReconfigurationRefusal reason = replica.memberChanges().givenUp();
-		String why = (reason != null) ? refused(replica, peers, this.members, reason)
+		String why = (reason != null) ? refused(replica, known, this.members, reason)
 				: "its view ended before the change was prepared (a view change); replica "
 						+ replica.primaryIndex() + " leads now";
 		this.result.completeExceptionally(new MemberChangeException("The change of members to "
@@ -85,14 +99,16 @@ final class MemberChange {
 				+ "change of members ended; look at /actuator/replication on the other replicas for the epoch they are in"));
 	}
 
-	static String refused(Replica replica, List<PeerAddress> peers, int members, ReconfigurationRefusal refusal) {
+	static String refused(Replica replica, IntFunction<@Nullable PeerAddress> known, int members,
+			ReconfigurationRefusal refusal) {
 		String next = Configuration.of(0, members).memberList();
 		Configuration current = replica.configuration();
 		return switch (refusal) {
-			case INVALID_MEMBERS -> "a cluster needs at least one member, each an index from 0 to 15";
+			case INVALID_MEMBERS -> "a cluster needs at least one member, each an index from 0 to 15, and an address "
+					+ "has at most " + Configuration.ADDRESS_SIZE_BYTES_MAX + " bytes";
 			case NOT_PRIMARY -> "replica " + replica.index() + " is not the primary, which changes the members"
 					+ ((replica.status() == Status.NORMAL) ? ": ask replica " + replica.primaryIndex()
-							+ addressOf(peers, replica.primaryIndex()) + ", which leads view " + replica.view()
+							+ addressOf(known, replica.primaryIndex()) + ", which leads view " + replica.view()
 							: " (it is " + replica.status() + "): ask again once a primary leads");
 			case ALREADY_MEMBERS -> "the members of epoch " + current.epoch() + " are " + next + " already: nothing to do";
 			case CHANGE_UNDER_WAY -> "another change of members, or a hand-over of the primary, is under way on replica "
@@ -105,8 +121,9 @@ final class MemberChange {
 		};
 	}
 
-	private static String addressOf(List<PeerAddress> peers, int replica) {
-		return (replica >= 0 && replica < peers.size()) ? " (" + peers.get(replica) + ")" : "";
+	private static String addressOf(IntFunction<@Nullable PeerAddress> known, int replica) {
+		PeerAddress address = known.apply(replica);
+		return (address != null) ? " (" + address + ")" : "";
 	}
 
 }

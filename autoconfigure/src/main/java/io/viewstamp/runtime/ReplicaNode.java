@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.viewstamp.storage.FileStorage;
 import io.viewstamp.storage.StorageCompletions;
+import io.viewstamp.transport.InvalidPeerAddressException;
 import io.viewstamp.transport.MessageListener;
 import io.viewstamp.transport.NettyTransport;
 import io.viewstamp.transport.PeerAddress;
@@ -192,7 +193,7 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private void open(RuntimeOptions options, StateMachine stateMachine) {
 		long tickNanos = options.tickInterval().toNanos();
-		CommandAvailability availability = CommandAvailability.of(stateMachine, this.configuration);
+		CommandAvailability availability = CommandAvailability.of(stateMachine);
 		this.commands = availability;
 		if (this.cluster.replicaCount() > 1 && !isFormatted(this.configuration)) {
 			// No data: the network only, and the storage once every member has said whether it holds any.
@@ -313,7 +314,10 @@ public final class ReplicaNode implements AutoCloseable {
 	 */
 	public SortedMap<Integer, PeerAddress> replicasLacking(String commandName) {
 		CommandAvailability availability = this.commands;
-		return (availability != null) ? availability.replicasLacking(commandName) : Collections.emptySortedMap();
+		// The last published configuration: a command's submission must not pay for a whole status.
+		NodeStatus published = this.status;
+		return (availability != null && published != null)
+				? availability.replicasLacking(commandName, published.configuration()) : Collections.emptySortedMap();
 	}
 
 	/** {@code what} as text ending with one period, so that messages built of messages read as sentences. */
@@ -488,19 +492,70 @@ public final class ReplicaNode implements AutoCloseable {
 			return;
 		}
 		reportSpare();
-		reportPeerListDifferences();
+		followCommittedConfiguration();
 		publishStatus();
 	}
 
-	/** Says, at start and whenever the epoch changes, how the peer list and the committed configuration differ. */
-	private void reportPeerListDifferences() {
+	/**
+	 * At start and whenever the epoch changes: teaches the transport where the committed
+	 * configuration says each member is (a change of members named them, so no peer list has to), and
+	 * says how the peer list differs from it.
+	 */
+	private void followCommittedConfiguration() {
 		Replica replica = replica();
 		if (replica.status() == Status.RECOVERING || replica.configuration().epoch() == this.peerListCheckedEpoch) {
 			return;
 		}
-		this.peerListCheckedEpoch = replica.configuration().epoch();
-		PeerListCheck.differences(this.configuration.replica(), this.configuration.peers().size(), replica.configuration())
+		Configuration committed = replica.configuration();
+		this.peerListCheckedEpoch = committed.epoch();
+		NettyTransport network = this.transport;
+		for (int member : committed.memberIndexes()) {
+			PeerAddress address = committedAddress(committed, member);
+			if (network != null && address != null && member != this.configuration.replica()) {
+				network.learn(member, address);
+			}
+		}
+		PeerListCheck.differences(this.configuration.replica(), this.configuration.peers(), committed)
 			.ifPresent((differences) -> logger.log(Level.INFO, differences));
+	}
+
+	/** Where {@code committed} says {@code member} is, or {@code null} when it says nothing (or nothing usable). */
+	private @Nullable PeerAddress committedAddress(Configuration committed, int member) {
+		String address = committed.address(member);
+		if (address.isEmpty()) {
+			return null;
+		}
+		try {
+			return PeerAddress.parse(address);
+		}
+		catch (InvalidPeerAddressException ex) {
+			logger.log(Level.WARNING, "The committed configuration (epoch " + committed.epoch() + ") gives replica "
+					+ member + " the address '" + address + "', which is no host:port (" + ex.getMessage()
+					+ "); replica " + this.configuration.replica() + " keeps the address it had for it");
+			return null;
+		}
+	}
+
+	/**
+	 * Where this replica knows replica {@code replica} to be: the committed configuration's address
+	 * (as of the last published {@link #status}), else its transport's (the peer list's, or one
+	 * learned), else its own peer list's entry. Safe from any thread.
+	 * @return the address, or {@code null} when it knows none
+	 */
+	public @Nullable PeerAddress addressOf(int replica) {
+		NodeStatus published = this.status;
+		PeerAddress committed = (published != null) ? committedAddress(published.configuration(), replica) : null;
+		if (committed != null) {
+			return committed;
+		}
+		NettyTransport network = this.transport;
+		PeerAddress learned = (network != null && replica != this.configuration.replica()) ? network.peerAddress(replica)
+				: null;
+		if (learned != null) {
+			return learned;
+		}
+		List<PeerAddress> peers = this.configuration.peers();
+		return (replica >= 0 && replica < peers.size()) ? peers.get(replica) : null;
 	}
 
 	/** Says once, each time it happens, that this replica runs outside the members and waits to be added. */
@@ -518,22 +573,29 @@ public final class ReplicaNode implements AutoCloseable {
 	}
 
 	/**
-	 * Changes the cluster's members to {@code members} (bit {@code i} for replica {@code i}, each an
-	 * index of this replica's peer list): this replica, the primary, has the new members catch up,
-	 * then commits the change, and the next epoch starts with them. A new member must be running
-	 * (started with an empty data directory, it recovers from the others and waits to be added); a
-	 * removed one stops by itself once the new members have taken over. Never blocks.
+	 * Changes the cluster's members to {@code members} (bit {@code i} for replica {@code i}): this
+	 * replica, the primary, has the new members catch up, then commits the change, and the next epoch
+	 * starts with them. The change records every member's address, so that every replica learns where
+	 * the new ones are from the change itself: a new member's from {@code addresses}, or where this
+	 * replica knows it to be ({@link #addressOf}). A new member must be running (started with an empty
+	 * data directory, it recovers from the others and waits to be added); a removed one stops by
+	 * itself once the new members have taken over. Never blocks.
 	 * @param members the next configuration's members
+	 * @param addresses where members are that this replica may not know of (a new member's host:port)
 	 * @return completed with the new configuration once this replica is in its epoch; or failed
 	 * with a {@link MemberChangeException} saying why it was refused or given up, and what to do
 	 */
-	public CompletableFuture<Configuration> changeMembers(int members) {
+	public CompletableFuture<Configuration> changeMembers(int members, Map<Integer, PeerAddress> addresses) {
+		Map<Integer, PeerAddress> given = Map.copyOf(addresses);
 		CompletableFuture<Configuration> result = new CompletableFuture<>();
 		try {
 			this.loop.execute(() -> guarded(() -> {
-				MemberChange started = MemberChange.start(replica(), this.configuration.peers(), members, result);
+				MemberChange started = MemberChange.start(replica(), this::addressOf, members, given, result);
 				if (started != null) {
 					this.memberChange = started;
+					// The primary and its peers reach the new members at once: a new one recovers from a
+					// quorum of them, then catches up.
+					announceNewMembers();
 				}
 			}));
 		}
@@ -545,10 +607,30 @@ public final class ReplicaNode implements AutoCloseable {
 		}, this.callbacks);
 	}
 
+	/** Tells the peers where the new members of the change under way are, as the change records them. */
+	private void announceNewMembers() {
+		NettyTransport network = this.transport;
+		Configuration target = replica().memberChanges().target();
+		if (network == null || target == null) {
+			return;
+		}
+		for (int member : target.memberIndexes()) {
+			PeerAddress address = committedAddress(target, member);
+			if (!replica().configuration().contains(member) && address != null && member != this.configuration.replica()) {
+				network.announce(member, address);
+			}
+		}
+	}
+
+	/** {@link #changeMembers(int, Map)} of members whose addresses this replica knows. */
+	public CompletableFuture<Configuration> changeMembers(int members) {
+		return changeMembers(members, Map.of());
+	}
+
 	/** Completes the change of members under way once the next epoch started here, or it was given up. */
 	private void settleMemberChange() {
 		MemberChange change = this.memberChange;
-		if (change != null && change.settle(replica(), this.configuration.peers())) {
+		if (change != null && change.settle(replica(), this::addressOf)) {
 			this.memberChange = null;
 		}
 	}
@@ -748,10 +830,7 @@ public final class ReplicaNode implements AutoCloseable {
 
 		@Override
 		public void send(int to, ReplicaMessage message) {
-			if (to >= ReplicaNode.this.configuration.peers().size()) {
-				// An index this replica has no address for (a recovery asks every index): not deliverable.
-				return;
-			}
+			// An index the transport has no address for (a recovery asks every index) is dropped there.
 			Objects.requireNonNull(ReplicaNode.this.transport, "only a cluster of more than one sends to peers")
 				.send(to, message);
 		}

@@ -549,16 +549,18 @@ public final class FileStorage implements Storage, AutoCloseable {
 
 		private static void refuseOtherReplica(DataDirectory directory, Superblock superblock, long clusterId, int replica,
 				int replicaCount) {
-			// The committed configuration is the truth, whatever the peer list says; the peer list is
-			// where the replica finds the members, so it must give each of them an address.
+			// The committed configuration is the truth, whatever the peer list says. A change of members
+			// records every member's address; where it has none (epoch 0), the peer list must give one.
 			if (superblock.clusterId() == clusterId && superblock.replica() == replica) {
 				Configuration members = superblock.configuration();
-				int highest = 31 - Integer.numberOfLeadingZeros(members.members());
-				if (highest >= replicaCount) {
-					throw new DataDirectoryException(directory.root, "The committed configuration in " + directory.root
-							+ " (epoch " + members.epoch() + ", members " + members.memberList() + ") has replica " + highest
-							+ ", but replication.peers lists only replicas 0.." + (replicaCount - 1) + ": list the address "
-							+ "of every member (and keep each replica's position), the same on every replica");
+				for (int member : members.memberIndexes()) {
+					if (member >= replicaCount && members.address(member).isEmpty()) {
+						throw new DataDirectoryException(directory.root, "The committed configuration in " + directory.root
+								+ " (epoch " + members.epoch() + ", members " + members.memberList() + ") has replica "
+								+ member + ", but replication.peers lists only replicas 0.." + (replicaCount - 1)
+								+ " and the configuration records no address for it: list the address of every member "
+								+ "(and keep each replica's position), the same on every replica");
+					}
 				}
 				return;
 			}

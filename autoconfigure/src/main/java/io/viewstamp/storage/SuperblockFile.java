@@ -1,6 +1,7 @@
 package io.viewstamp.storage;
 
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -10,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
+import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.Configuration;
 import io.viewstamp.vsr.Superblock;
 import org.jspecify.annotations.Nullable;
@@ -27,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * offset  0  magic           u32  "VSSB"
- * offset  4  version         u8   2
+ * offset  4  version         u8   3
  * offset  5  reserved        3 bytes, zero
  * offset  8  sequence        i64  one more for each write
  * offset 16  cluster id      i64
@@ -39,12 +41,15 @@ import org.jspecify.annotations.Nullable;
  * offset 56  epoch           i64  the configuration's epoch
  * offset 64  start op        i64  the op of the reconfiguration that started the epoch, 0 for epoch 0
  * offset 72  start checksum  i64  that op's entry checksum
- * offset 80  crc             u32  CRC32C of bytes 0..79
+ * offset 80  addresses size  u32  n, the bytes of the members' addresses
+ * offset 84  addresses       n bytes: each member's in index order, a u8 length and UTF-8 bytes
+ * offset 84+n crc            u32  CRC32C of bytes 0..83+n
  * </pre>
  *
- * <p>Version 1, written by releases before reconfiguration, had the replica count at offset 28 and
- * its CRC at offset 56; it is read as the cluster's first configuration (epoch 0, members
- * {@code 0..count-1}), and the next write makes it version 2.
+ * <p>Version 2 ended with its CRC at offset 80, before addresses; version 1, written by releases
+ * before reconfiguration, had the replica count at offset 28 and its CRC at offset 56, and is read
+ * as the cluster's first configuration (epoch 0, members {@code 0..count-1}). The next write of
+ * either is version 3.
  */
 final class SuperblockFile {
 
@@ -53,14 +58,24 @@ final class SuperblockFile {
 	/** Each copy has a block of its own, so that a torn write of one sector never reaches the other. */
 	static final int COPY_SIZE_BYTES = 4096;
 
-	static final int RECORD_SIZE_BYTES = 84;
+	/** The fields before the addresses. */
+	static final int FIXED_SIZE_BYTES = 84;
+
+	static final int ADDRESSES_SIZE_OFFSET = 80;
+
+	/** The largest record: every replica a member, each with the longest address; it fits a copy's block. */
+	static final int RECORD_SIZE_BYTES_MAX = FIXED_SIZE_BYTES + Cluster.REPLICAS_MAX * (1 + Configuration.ADDRESS_SIZE_BYTES_MAX)
+			+ Integer.BYTES;
 
 	/** "VSSB" in little-endian order. */
 	static final int MAGIC = 'V' | ('S' << 8) | ('S' << 16) | ('B' << 24);
 
-	static final byte VERSION = 2;
+	static final byte VERSION = 3;
 
-	static final int CRC_OFFSET = 80;
+	/** Version 2's layout: version 3's without the addresses, its CRC at 80. */
+	static final byte VERSION_2 = 2;
+
+	static final int VERSION_2_CRC_OFFSET = 80;
 
 	/** Version 1's layout: no epoch, the replica count where version 2 has the members, its CRC at 56. */
 	static final byte VERSION_1 = 1;
@@ -162,7 +177,7 @@ final class SuperblockFile {
 		Path temporary = temporary(this.path);
 		ByteBuffer image = ByteBuffer.allocate(COPIES * COPY_SIZE_BYTES);
 		for (int copy = 0; copy < COPIES; copy++) {
-			image.put(copy * COPY_SIZE_BYTES, record.duplicate(), 0, RECORD_SIZE_BYTES);
+			image.put(copy * COPY_SIZE_BYTES, record.duplicate(), 0, record.remaining());
 		}
 		try (FileChannel created = FileChannel.open(temporary, StandardOpenOption.CREATE,
 				StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
@@ -175,7 +190,10 @@ final class SuperblockFile {
 	}
 
 	static ByteBuffer encode(Superblock superblock, long sequence) {
-		ByteBuffer record = ByteBuffer.allocate(RECORD_SIZE_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+		Configuration configuration = superblock.configuration();
+		int addressesSize = configuration.addressesSizeBytes();
+		ByteBuffer record = ByteBuffer.allocate(FIXED_SIZE_BYTES + addressesSize + Integer.BYTES)
+			.order(ByteOrder.LITTLE_ENDIAN);
 		record.putInt(MAGIC)
 			.put(VERSION)
 			.put((byte) 0)
@@ -190,8 +208,10 @@ final class SuperblockFile {
 			.putLong(superblock.commit())
 			.putLong(superblock.configuration().epoch())
 			.putLong(superblock.configuration().startOp())
-			.putLong(superblock.configuration().startChecksum());
-		record.putInt(Crc32c.of(record, 0, CRC_OFFSET));
+			.putLong(superblock.configuration().startChecksum())
+			.putInt(addressesSize);
+		configuration.putAddresses(record);
+		record.putInt(Crc32c.of(record, 0, record.position()));
 		return record.flip();
 	}
 
@@ -201,27 +221,48 @@ final class SuperblockFile {
 			return null;
 		}
 		byte version = file.get(offset + 4);
-		boolean intact = (version == VERSION)
-				? file.limit() >= offset + RECORD_SIZE_BYTES
-						&& file.getInt(offset + CRC_OFFSET) == Crc32c.of(file, offset, CRC_OFFSET)
-				: version == VERSION_1
-						&& file.getInt(offset + VERSION_1_CRC_OFFSET) == Crc32c.of(file, offset, VERSION_1_CRC_OFFSET);
+		int crcOffset = crcOffset(file, offset, version);
+		boolean intact = crcOffset > 0 && file.limit() >= offset + crcOffset + Integer.BYTES
+				&& file.getInt(offset + crcOffset) == Crc32c.of(file, offset, crcOffset);
 		if (!intact) {
 			return null;
 		}
 		try {
-			Configuration configuration = (version == VERSION)
-					? Configuration.of(file.getLong(offset + 56), file.getInt(offset + 28), file.getLong(offset + 64),
-							file.getLong(offset + 72))
-					: Configuration.initial(file.getInt(offset + 28));
+			Configuration configuration = (version == VERSION_1) ? Configuration.initial(file.getInt(offset + 28))
+					: Configuration.of(file.getLong(offset + 56), file.getInt(offset + 28), file.getLong(offset + 64),
+							file.getLong(offset + 72));
+			if (version == VERSION) {
+				ByteBuffer addresses = file.slice(offset + FIXED_SIZE_BYTES, crcOffset - FIXED_SIZE_BYTES)
+					.order(ByteOrder.LITTLE_ENDIAN);
+				configuration = configuration.withAddressesFrom(addresses);
+				if (addresses.hasRemaining()) {
+					return null;
+				}
+			}
 			Superblock superblock = new Superblock(file.getLong(offset + 16), file.getInt(offset + 24), configuration,
 					file.getLong(offset + 32), file.getLong(offset + 40), file.getLong(offset + 48));
 			return new Copy(file.getLong(offset + 8), superblock);
 		}
-		catch (IllegalStateException ex) {
+		catch (IllegalStateException | IllegalArgumentException | BufferUnderflowException ex) {
 			// The checksum matched values no superblock can hold: not written by this release.
 			return null;
 		}
+	}
+
+	/** Where the CRC of the copy at {@code offset} is, by its version; -1 when the copy can not be one. */
+	private static int crcOffset(ByteBuffer file, int offset, byte version) {
+		if (version == VERSION_1) {
+			return VERSION_1_CRC_OFFSET;
+		}
+		if (version == VERSION_2) {
+			return VERSION_2_CRC_OFFSET;
+		}
+		if (version != VERSION || file.limit() < offset + FIXED_SIZE_BYTES) {
+			return -1;
+		}
+		int addressesSize = file.getInt(offset + ADDRESSES_SIZE_OFFSET);
+		boolean fits = addressesSize >= 0 && FIXED_SIZE_BYTES + addressesSize + Integer.BYTES <= COPY_SIZE_BYTES;
+		return fits ? FIXED_SIZE_BYTES + addressesSize : -1;
 	}
 
 	private static Path temporary(Path path) {

@@ -27,7 +27,7 @@ final class AcceptingHandshake extends HandshakeHandler {
 
 	private byte @Nullable [] nonce;
 
-	AcceptingHandshake(Membership membership, IntFunction<Peer> peers, TransportOptions options, RefusalLog refusals) {
+	AcceptingHandshake(Membership membership, IntFunction<@Nullable Peer> peers, TransportOptions options, RefusalLog refusals) {
 		super(options, refusals);
 		this.membership = membership;
 		this.peers = peers;
@@ -56,6 +56,12 @@ final class AcceptingHandshake extends HandshakeHandler {
 					: RefusalReason.PEER_LIST, problem.get());
 			return;
 		}
+		if (this.peers.apply(received.dialer()) == null) {
+			refuse(context, RefusalReason.PEER_LIST, "the peer claims to be replica " + received.dialer() + ", which "
+					+ "this replica has no address for: neither its replication.peers nor a committed change of members "
+					+ "names it. Add it with a change of members, which gives every member its address");
+			return;
+		}
 		PeerSecret secret = options().secret();
 		if (secret == null && received.authenticated()) {
 			refuse(context, RefusalReason.SECRET, "the peer, replica " + received.dialer() + ", proves a shared secret "
@@ -78,7 +84,7 @@ final class AcceptingHandshake extends HandshakeHandler {
 				this.membership.holdsData().getAsBoolean(), this.membership.commands().get());
 		context.writeAndFlush(FrameDecoder.frame(HandshakeCodec.encode(accepted)));
 		if (secret == null) {
-			Peer peer = this.peers.apply(received.dialer());
+			Peer peer = known(received.dialer());
 			peer.heard(received.holdsData(), received.commands());
 			complete(context, this.membership.replica(), peer);
 			return;
@@ -103,9 +109,14 @@ final class AcceptingHandshake extends HandshakeHandler {
 					+ "not prove it knows the cluster's shared secret: set the same replication.secret on every replica");
 			return;
 		}
-		Peer peer = this.peers.apply(hello.dialer());
+		Peer peer = known(hello.dialer());
 		peer.heard(hello.holdsData(), hello.commands());
 		complete(context, this.membership.replica(), peer);
+	}
+
+	/** The peer of a dialer whose hello passed: the transport forgets no peer. */
+	private Peer known(int dialer) {
+		return Objects.requireNonNull(this.peers.apply(dialer), "a hello passes only from a known replica");
 	}
 
 	@Override

@@ -51,7 +51,7 @@ final class DialingHandshake extends HandshakeHandler {
 					+ handshake.getClass().getSimpleName());
 			return;
 		}
-		Optional<String> problem = this.membership.problemWithAccepted(this.peer.replica(), accepted);
+		Optional<String> problem = this.membership.problemWithAccepted(this.peer.replica(), this.peer.address(), accepted);
 		if (problem.isPresent()) {
 			refuse(context, (accepted.clusterId() != this.membership.clusterId()) ? RefusalReason.CLUSTER
 					: RefusalReason.PEER_LIST, problem.get());

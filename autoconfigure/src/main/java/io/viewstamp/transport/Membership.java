@@ -20,7 +20,8 @@ import io.viewstamp.vsr.Cluster;
  *
  * @param clusterId the cluster id every replica shares
  * @param replica this replica's index
- * @param addresses every replica's address, in index order, this one's included
+ * @param addresses the addresses this replica starts with (its peer list), in index order, this one's
+ * included; the transport learns more as the cluster's members change
  * @param holdsData whether this replica's data directory holds a replica's state, as its handshakes say now
  * @param commands the commands this replica's application knows, as its handshakes say now
  */
@@ -97,9 +98,9 @@ record Membership(long clusterId, int replica, List<PeerAddress> addresses, Bool
 		if (hello.clusterId() != this.clusterId) {
 			return Optional.of(clusterProblem("claims", hello.clusterId()));
 		}
-		if (hello.dialer() < 0 || hello.dialer() >= size()) {
-			return Optional.of("the peer claims to be replica " + hello.dialer() + ", but the configuration has replicas "
-					+ "0.." + (size() - 1) + ": " + SAME_PEER_LIST);
+		if (hello.dialer() < 0 || hello.dialer() >= Cluster.REPLICAS_MAX) {
+			return Optional.of("the peer claims to be replica " + hello.dialer() + ", but a cluster has replicas "
+					+ "0.." + (Cluster.REPLICAS_MAX - 1) + ": " + SAME_PEER_LIST);
 		}
 		if (hello.dialer() >= this.replica) {
 			return Optional.of("the peer claims to be replica " + hello.dialer() + " and dials replica " + this.replica
@@ -115,15 +116,16 @@ record Membership(long clusterId, int replica, List<PeerAddress> addresses, Bool
 	/**
 	 * What is wrong with an acceptor's answer, seen from this replica as the dialer.
 	 * @param dialed the index this replica dialed
+	 * @param at the address it dialed
 	 * @return the problem, or empty when the connection is good
 	 */
-	Optional<String> problemWithAccepted(int dialed, Accepted accepted) {
+	Optional<String> problemWithAccepted(int dialed, PeerAddress at, Accepted accepted) {
 		if (accepted.clusterId() != this.clusterId) {
 			return Optional.of(clusterProblem("answers with", accepted.clusterId()));
 		}
 		if (accepted.acceptor() != dialed) {
 			return Optional.of("the peer answers as replica " + accepted.acceptor() + ", but replica " + this.replica
-					+ " dialed replica " + dialed + " at " + this.addresses.get(dialed) + ": " + SAME_PEER_LIST);
+					+ " dialed replica " + dialed + " at " + at + ": " + SAME_PEER_LIST);
 		}
 		return Optional.empty();
 	}

@@ -1,6 +1,8 @@
 package io.viewstamp.transport;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.Configuration;
@@ -48,9 +50,14 @@ public final class MessageCodec {
 	 * The format version written in the first byte; a reader refuses any other. Version 2 added the
 	 * do-view-change's {@code complete} flag; version 3 the configuration (epoch i64, members u32, bit
 	 * i for replica i, start op i64, start checksum i64) at the end of a recovery response, the
-	 * start-epoch message (type 22), and the reconfiguration operation (code 3) of a request.
+	 * start-epoch message (type 22), and the reconfiguration operation (code 3) of a request; version 4
+	 * the configuration's addresses after its start checksum (a u32 length, then each member's in
+	 * index order as a u8 length and UTF-8 bytes).
 	 */
-	public static final byte VERSION = 3;
+	public static final byte VERSION = 4;
+
+	/** The most bytes a configuration's addresses take: every replica a member, each with the longest address. */
+	static final int ADDRESSES_SIZE_BYTES_MAX = Cluster.REPLICAS_MAX * (1 + Configuration.ADDRESS_SIZE_BYTES_MAX);
 
 	/**
 	 * The most log entries one message may carry; well above the default view-change and repair
@@ -322,6 +329,9 @@ public final class MessageCodec {
 			.putInt(configuration.members())
 			.putLong(configuration.startOp())
 			.putLong(configuration.startChecksum());
+		ByteBuffer addresses = ByteBuffer.allocate(configuration.addressesSizeBytes());
+		configuration.putAddresses(addresses);
+		out.putBytes(addresses.array(), ADDRESSES_SIZE_BYTES_MAX, "the configuration's addresses");
 	}
 
 	private static Configuration configuration(MessageReader in) {
@@ -336,7 +346,24 @@ public final class MessageCodec {
 					+ " started at op " + startOp + ": an epoch is 0.." + Configuration.EPOCH_MAX + ", members a non-empty "
 					+ "set of 0.." + (Cluster.REPLICAS_MAX - 1) + " and a start op not negative");
 		}
-		return Configuration.of(epoch, members, startOp, startChecksum);
+		Configuration configuration = Configuration.of(epoch, members, startOp, startChecksum);
+		int addressesOffset = in.offset();
+		byte[] addresses = in.readBytes(ADDRESSES_SIZE_BYTES_MAX, "the configuration's addresses");
+		try {
+			ByteBuffer addressesIn = ByteBuffer.wrap(addresses);
+			Configuration addressed = configuration.withAddressesFrom(addressesIn);
+			ByteBuffer reencoded = ByteBuffer.allocate(addressed.addressesSizeBytes());
+			addressed.putAddresses(reencoded);
+			// Anything left over, or bytes that are no UTF-8 (which would not encode back the same), is no address.
+			if (!addressesIn.hasRemaining() && Arrays.equals(reencoded.array(), addresses)) {
+				return addressed;
+			}
+		}
+		catch (BufferUnderflowException | IllegalArgumentException ex) {
+			// Reported below, as any other shape the members' addresses can not have.
+		}
+		throw in.malformed(addressesOffset, "the configuration's addresses (" + addresses.length + " bytes) are not "
+				+ Integer.bitCount(members) + " UTF-8 addresses, one per member, each a u8 length and its bytes");
 	}
 
 	private static MessageReader named(MessageReader in, String messageName) {

@@ -40,6 +40,10 @@ final class MessageHandler extends ChannelInboundHandlerAdapter {
 		if (ConnectionLiveness.isPing(payload)) {
 			return;
 		}
+		if (AddressNews.isNews(payload)) {
+			this.peer.heardAddresses(context.channel(), AddressNews.decode(payload));
+			return;
+		}
 		if (isHandshake(payload)) {
 			refused(context, payload);
 			return;

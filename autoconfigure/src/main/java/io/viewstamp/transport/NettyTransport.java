@@ -5,16 +5,19 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -37,6 +40,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Future;
+import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.Message;
 import org.jspecify.annotations.Nullable;
 
@@ -71,8 +75,17 @@ public final class NettyTransport implements AutoCloseable {
 
 	private final Membership membership;
 
-	/** One per replica, in index order; {@code null} at this replica's own index. */
-	private final List<@Nullable Peer> peers;
+	/**
+	 * One per replica this transport has an address for, by index; {@code null} at this replica's
+	 * own index and at indexes it knows no address for yet ({@link #learn} adds them).
+	 */
+	private final AtomicReferenceArray<@Nullable Peer> peers = new AtomicReferenceArray<>(Cluster.REPLICAS_MAX);
+
+	private final MessageListener listener;
+
+	private final TransportOptions options;
+
+	private final AddressLookup lookup;
 
 	private final EventLoopGroup group;
 
@@ -88,6 +101,12 @@ public final class NettyTransport implements AutoCloseable {
 	/** Looks up the peers' host names, which may block, off the I/O thread; threads end when idle. */
 	private final ExecutorService lookups;
 
+	/** The addresses this replica announced, told again to each peer as it connects. */
+	private final Map<Integer, PeerAddress> announced = new ConcurrentHashMap<>();
+
+	/** Messages for replicas this transport has no address for. */
+	private final LongAdder unaddressedDrops = new LongAdder();
+
 	/** The connections this replica refused, by reason, as acceptor and as dialer. */
 	private final Map<RefusalReason, LongAdder> refusalCounts = RefusalLog.newCounts();
 
@@ -101,14 +120,17 @@ public final class NettyTransport implements AutoCloseable {
 	 */
 	private volatile Encoded lastEncoded = new Encoded(null, new byte[0]);
 
-	private NettyTransport(Membership membership, MessageListener listener) {
+	private NettyTransport(Membership membership, MessageListener listener, TransportOptions options,
+			AddressLookup lookup) {
 		this.membership = membership;
-		List<@Nullable Peer> peers = new ArrayList<>();
+		this.listener = new TellingListener(listener);
+		this.options = options;
+		this.lookup = lookup;
 		for (int index = 0; index < membership.size(); index++) {
-			peers.add((index == membership.replica()) ? null
-					: new Peer(membership.replica(), index, membership.addresses().get(index), listener, this.closed::get));
+			if (index != membership.replica()) {
+				this.peers.set(index, newPeer(index, membership.addresses().get(index)));
+			}
 		}
-		this.peers = Collections.unmodifiableList(peers);
 		String threadName = "viewstamp-transport-" + membership.replica();
 		ThreadFactory threads = (task) -> {
 			// Daemon, so that a transport an owner forgot to close does not keep the JVM alive.
@@ -169,7 +191,7 @@ public final class NettyTransport implements AutoCloseable {
 		Objects.requireNonNull(listener, "listener");
 		Objects.requireNonNull(commands, "commands");
 		Membership membership = Membership.of(clusterId, replica, peers, holdsData, commands);
-		NettyTransport transport = new NettyTransport(membership, listener);
+		NettyTransport transport = new NettyTransport(membership, listener, options, lookup);
 		try {
 			transport.listen(options);
 		}
@@ -177,11 +199,10 @@ public final class NettyTransport implements AutoCloseable {
 			transport.close();
 			throw ex;
 		}
-		for (Peer peer : transport.peers) {
-			if (peer != null && peer.replica() > replica) {
-				new Dialer(transport.group, membership, peer, options, transport.closed::get, transport.channels::add,
-						transport.lookups, lookup, transport.refusalCounts)
-					.start();
+		for (int index = replica + 1; index < Cluster.REPLICAS_MAX; index++) {
+			Peer peer = transport.peers.get(index);
+			if (peer != null) {
+				transport.dial(peer);
 			}
 		}
 		LOGGER.log(Level.INFO, "Replica " + replica + " of cluster " + clusterId + " listens on "
@@ -200,12 +221,18 @@ public final class NettyTransport implements AutoCloseable {
 	 * waiting. Never blocks; safe from any thread. The message is encoded on the calling thread.
 	 * @param replica the peer's index
 	 * @param message the message
-	 * @throws IllegalArgumentException when {@code replica} is this replica or outside the peer list,
-	 * or the message exceeds a limit of {@link MessageCodec}
+	 * @throws IllegalArgumentException when {@code replica} is this replica or outside the index space
+	 * of {@link Cluster#REPLICAS_MAX}, or the message exceeds a limit of {@link MessageCodec}
 	 */
 	public void send(int replica, Message message) {
 		Objects.requireNonNull(message, "message");
 		Peer peer = peer(replica, "send to");
+		if (peer == null) {
+			// No address for it yet: as good as not connected (a change of members teaches the address).
+			encodeFrame(message);
+			this.unaddressedDrops.increment();
+			return;
+		}
 		// Encoding first, so that a message that can never be sent fails the same way whether or
 		// not the peer happens to be connected.
 		byte[] frame = encodeFrame(message);
@@ -250,16 +277,97 @@ public final class NettyTransport implements AutoCloseable {
 	 * @throws IllegalArgumentException when {@code replica} is this replica or outside the peer list
 	 */
 	public boolean isConnected(int replica) {
-		return peer(replica, "ask about").isConnected();
+		Peer peer = peer(replica, "ask about");
+		return peer != null && peer.isConnected();
+	}
+
+	/**
+	 * Learns where replica {@code replica} is (a change of members named it, or moved it): a replica
+	 * this transport had no address for becomes a peer (dialed if its index is higher, accepted if
+	 * lower); a known peer at another address is dialed there from its next attempt on, its current
+	 * connection kept while it lasts. This replica's own address is not changed: it listens where it
+	 * started.
+	 * @return whether that changed anything: a new peer, or a known one moved
+	 */
+	public synchronized boolean learn(int replica, PeerAddress address) {
+		Objects.requireNonNull(address, "address");
+		if (replica == replica()) {
+			return false;
+		}
+		Peer known = peer(replica, "learn the address of");
+		if (known != null) {
+			return known.moveTo(address);
+		}
+		add(replica, address, "");
+		return true;
+	}
+
+	/**
+	 * {@link #learn}s where replica {@code replica} is, and tells every peer, now and as each
+	 * connects: a primary asked to add the replica announces it, so that the other members dial it and
+	 * it can recover from them before the change commits. Peers that already know the replica keep
+	 * their address for it.
+	 */
+	public synchronized void announce(int replica, PeerAddress address) {
+		learn(replica, address);
+		this.announced.put(replica, address);
+		byte[] frame = Frame.encode(AddressNews.encode(Map.of(replica, address))).array();
+		for (int index = 0; index < Cluster.REPLICAS_MAX; index++) {
+			Peer peer = this.peers.get(index);
+			Channel channel = (peer != null) ? peer.channel() : null;
+			if (channel != null && channel.isActive() && index != replica) {
+				channel.writeAndFlush(Unpooled.wrappedBuffer(frame));
+			}
+		}
+	}
+
+	/** Addresses a peer told of: replicas this transport has no address for become peers. */
+	private synchronized void heard(int teller, SortedMap<Integer, PeerAddress> addresses) {
+		addresses.forEach((replica, address) -> {
+			if (replica != replica() && this.peers.get(replica) == null) {
+				add(replica, address, " (replica " + teller + " told it)");
+			}
+		});
+	}
+
+	private void add(int replica, PeerAddress address, String source) {
+		Peer peer = newPeer(replica, address);
+		this.peers.set(replica, peer);
+		LOGGER.log(Level.INFO, "Replica " + replica() + " learned that replica " + replica + " is at " + address + source
+				+ "; it " + ((replica > replica()) ? "dials it" : "accepts its connection"));
+		if (replica > replica() && !this.closed.get()) {
+			dial(peer);
+		}
+	}
+
+	private Peer newPeer(int replica, PeerAddress address) {
+		return new Peer(this.membership.replica(), replica, address, this.listener, this.closed::get,
+				(addresses) -> heard(replica, addresses));
+	}
+
+	/**
+	 * Where replica {@code replica} is, as this transport knows it.
+	 * @return its address, or {@code null} when it is this replica or the transport has none
+	 */
+	public @Nullable PeerAddress peerAddress(int replica) {
+		Peer peer = (replica >= 0 && replica < Cluster.REPLICAS_MAX) ? this.peers.get(replica) : null;
+		return (peer != null) ? peer.address() : null;
+	}
+
+	private void dial(Peer peer) {
+		new Dialer(this.group, this.membership, peer, this.options, this.closed::get, this.channels::add, this.lookups,
+				this.lookup, this.refusalCounts)
+			.start();
 	}
 
 	/**
 	 * The state of every peer.
-	 * @return one status per replica other than this one, in index order
+	 * @return one status per replica other than this one that the transport has an address for, in index order
 	 */
 	public List<PeerStatus> peers() {
-		List<PeerStatus> statuses = new ArrayList<>(this.peers.size() - 1);
-		for (Peer peer : this.peers) {
+		List<PeerStatus> statuses = new ArrayList<>();
+		for (int index = 0; index < Cluster.REPLICAS_MAX; index++) {
+			Peer peer = this.peers.get(index);
 			if (peer != null) {
 				statuses.add(peer.status());
 			}
@@ -267,12 +375,17 @@ public final class NettyTransport implements AutoCloseable {
 		return statuses;
 	}
 
+	/** Messages dropped because they were for a replica this transport has no address for. */
+	public long messagesToUnknownReplicas() {
+		return this.unaddressedDrops.sum();
+	}
+
 	/**
 	 * What replica {@code replica}'s last completed handshake said of its data directory.
 	 * @return whether it held a replica's state, or {@code null} when no handshake with it completed yet
 	 */
 	public @Nullable Boolean peerHoldsData(int replica) {
-		Peer peer = (replica >= 0 && replica < this.peers.size()) ? this.peers.get(replica) : null;
+		Peer peer = (replica >= 0 && replica < Cluster.REPLICAS_MAX) ? this.peers.get(replica) : null;
 		return (peer != null) ? peer.holdsData() : null;
 	}
 
@@ -282,7 +395,7 @@ public final class NettyTransport implements AutoCloseable {
 	 * @return its catalog, or {@code null} when no handshake with it completed since this replica started
 	 */
 	public @Nullable CommandCatalog peerCommands(int replica) {
-		Peer peer = (replica >= 0 && replica < this.peers.size()) ? this.peers.get(replica) : null;
+		Peer peer = (replica >= 0 && replica < Cluster.REPLICAS_MAX) ? this.peers.get(replica) : null;
 		return (peer != null) ? peer.commands() : null;
 	}
 
@@ -388,17 +501,17 @@ public final class NettyTransport implements AutoCloseable {
 		this.server = bound.channel();
 	}
 
-	private Peer peer(int replica, String action) {
-		if (replica < 0 || replica >= this.peers.size()) {
-			throw new IllegalArgumentException("Cannot " + action + " replica " + replica + ": the peer list has replicas 0.."
-					+ (this.peers.size() - 1));
+	/** The peer at {@code replica}, or {@code null} when the transport has no address for it. */
+	private @Nullable Peer peer(int replica, String action) {
+		if (replica < 0 || replica >= Cluster.REPLICAS_MAX) {
+			throw new IllegalArgumentException("Cannot " + action + " replica " + replica + ": a cluster has replicas 0.."
+					+ (Cluster.REPLICAS_MAX - 1));
 		}
-		Peer peer = this.peers.get(replica);
-		if (peer == null) {
+		if (replica == replica()) {
 			throw new IllegalArgumentException("Cannot " + action + " replica " + replica + ": it is this replica; "
 					+ "a replica handles its own messages without the transport");
 		}
-		return peer;
+		return this.peers.get(replica);
 	}
 
 	private boolean onIoThread() {
@@ -408,6 +521,39 @@ public final class NettyTransport implements AutoCloseable {
 			}
 		}
 		return false;
+	}
+
+	/** The owner's listener, after each new connection is told what this replica announced. */
+	private final class TellingListener implements MessageListener {
+
+		private final MessageListener owner;
+
+		TellingListener(MessageListener owner) {
+			this.owner = owner;
+		}
+
+		@Override
+		public void onMessage(int from, Message message) {
+			this.owner.onMessage(from, message);
+		}
+
+		@Override
+		public void onPeerConnected(int replica) {
+			Map<Integer, PeerAddress> news = new TreeMap<>(NettyTransport.this.announced);
+			news.remove(replica);
+			Peer peer = NettyTransport.this.peers.get(replica);
+			Channel channel = (peer != null) ? peer.channel() : null;
+			if (!news.isEmpty() && channel != null) {
+				channel.writeAndFlush(Unpooled.wrappedBuffer(Frame.encode(AddressNews.encode(news)).array()));
+			}
+			this.owner.onPeerConnected(replica);
+		}
+
+		@Override
+		public void onPeerDisconnected(int replica) {
+			this.owner.onPeerDisconnected(replica);
+		}
+
 	}
 
 	/** A message and its frame; identity, not equality, tells whether a message is the same. */

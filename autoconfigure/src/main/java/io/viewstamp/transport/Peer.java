@@ -3,7 +3,9 @@ package io.viewstamp.transport;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.SortedMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import io.netty.channel.Channel;
 import io.viewstamp.vsr.Message;
@@ -24,11 +26,15 @@ final class Peer {
 
 	private final int replica;
 
-	private final PeerAddress address;
+	/** Where the peer is: its dialer reads it at each attempt, so a move takes effect at the next one. */
+	private volatile PeerAddress address;
 
 	private final MessageListener listener;
 
 	private final BooleanSupplier closing;
+
+	/** Takes the addresses the peer tells of ({@link AddressNews}). */
+	private final Consumer<SortedMap<Integer, PeerAddress>> news;
 
 	private volatile @Nullable Channel channel;
 
@@ -48,12 +54,21 @@ final class Peer {
 
 	private final LongAdder messagesDropped = new LongAdder();
 
-	Peer(int localReplica, int replica, PeerAddress address, MessageListener listener, BooleanSupplier closing) {
+	Peer(int localReplica, int replica, PeerAddress address, MessageListener listener, BooleanSupplier closing,
+			Consumer<SortedMap<Integer, PeerAddress>> news) {
 		this.localReplica = localReplica;
 		this.replica = replica;
 		this.address = address;
 		this.listener = listener;
 		this.closing = closing;
+		this.news = news;
+	}
+
+	/** The peer, on its current connection {@code from}, told where replicas are. */
+	void heardAddresses(Channel from, SortedMap<Integer, PeerAddress> addresses) {
+		if (this.channel == from) {
+			this.news.accept(addresses);
+		}
 	}
 
 	/** The peer's handshake said whether its data directory holds a replica's state, and which commands it knows. */
@@ -78,6 +93,21 @@ final class Peer {
 
 	PeerAddress address() {
 		return this.address;
+	}
+
+	/**
+	 * The peer is at {@code newAddress} from now on (a committed change of members says so).
+	 * @return whether that differs from where it was
+	 */
+	boolean moveTo(PeerAddress newAddress) {
+		PeerAddress previous = this.address;
+		if (previous.equals(newAddress)) {
+			return false;
+		}
+		this.address = newAddress;
+		LOGGER.log(Level.INFO, "Replica " + this.localReplica + " reaches replica " + this.replica + " at " + newAddress
+				+ " from now on, no longer at " + previous);
+		return true;
 	}
 
 	/** The current authenticated connection, or null. */

@@ -1,7 +1,14 @@
 package io.viewstamp.vsr;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Who the replicas of the cluster are in one epoch: the epoch number and the set of members,
@@ -18,6 +25,12 @@ import java.util.List;
  * names it: {@link #startOp} and {@link #startChecksum} say which, so that a replica can tell
  * whether its log holds it (a member votes in an epoch only once it does). A proposed configuration,
  * not prepared yet, has none ({@code 0}).
+ *
+ * <p>Each member may have an address: where the runtime reaches it ({@code host:port}), opaque to
+ * the protocol, which only carries it, so that a committed change of members tells every replica
+ * where the new members are (no peer list has to be edited first). Epoch 0's members have none: the
+ * peer lists they formed the cluster with are their addresses. A member without one has
+ * {@link #NO_ADDRESS}.
  */
 public final class Configuration {
 
@@ -26,6 +39,17 @@ public final class Configuration {
 
 	/** The highest epoch: views stay positive. */
 	public static final long EPOCH_MAX = Integer.MAX_VALUE;
+
+	/** The address of a member whose address the configuration does not hold. */
+	public static final String NO_ADDRESS = "";
+
+	/**
+	 * The longest address, in UTF-8 bytes: a host name of 233 characters and a port. (Sixteen members
+	 * with the longest addresses still fit one superblock copy's block of 4 KiB.)
+	 */
+	public static final int ADDRESS_SIZE_BYTES_MAX = 240;
+
+	private static final String[] NO_ADDRESSES = new String[0];
 
 	private final long epoch;
 
@@ -40,7 +64,14 @@ public final class Configuration {
 	/** The members in index order, for the primary of a view and for loops. */
 	private final int[] memberList;
 
+	/** Each member's address, in {@link #memberList} order; empty when no member has one. */
+	private final String[] addresses;
+
 	private Configuration(long epoch, int members, long startOp, long startChecksum) {
+		this(epoch, members, startOp, startChecksum, NO_ADDRESSES);
+	}
+
+	private Configuration(long epoch, int members, long startOp, long startChecksum, String[] addresses) {
 		Invariants.check(epoch >= 0 && epoch <= EPOCH_MAX, "epoch %d outside 0..%d", epoch, EPOCH_MAX);
 		Invariants.check(startOp >= 0, "start op %d of epoch %d", startOp, epoch);
 		Invariants.check(members != 0, "a configuration has at least one member");
@@ -57,6 +88,12 @@ public final class Configuration {
 				this.memberList[position++] = replica;
 			}
 		}
+		Invariants.check(addresses.length == 0 || addresses.length == this.memberList.length,
+				"%d addresses for %d members", addresses.length, this.memberList.length);
+		for (String address : addresses) {
+			Invariants.check(isAddress(address), "address %s is longer than %d bytes", address, ADDRESS_SIZE_BYTES_MAX);
+		}
+		this.addresses = Arrays.stream(addresses).allMatch(String::isEmpty) ? NO_ADDRESSES : addresses.clone();
 	}
 
 	/**
@@ -79,7 +116,7 @@ public final class Configuration {
 
 	/** This configuration, started by the reconfiguration at {@code op} with {@code checksum}. */
 	public Configuration startedAt(long op, long checksum) {
-		return new Configuration(this.epoch, this.members, op, checksum);
+		return new Configuration(this.epoch, this.members, op, checksum, this.addresses);
 	}
 
 	/** The op of the reconfiguration that started this epoch; 0 for epoch 0. */
@@ -92,10 +129,112 @@ public final class Configuration {
 		return this.startChecksum;
 	}
 
-	/** The next epoch's configuration with {@code members}, as proposed (not started yet). */
+	/**
+	 * The next epoch's configuration with {@code members}, as proposed (not started yet): the members
+	 * that stay keep their addresses, the new ones have none until {@link #withAddress} gives one.
+	 */
 	public Configuration next(int nextMembers) {
 		Invariants.check(this.epoch < EPOCH_MAX, "epoch %d is the last", this.epoch);
-		return new Configuration(this.epoch + 1, nextMembers, 0, 0);
+		Configuration next = new Configuration(this.epoch + 1, nextMembers, 0, 0);
+		for (int replica : this.memberList) {
+			if (next.contains(replica)) {
+				next = next.withAddress(replica, address(replica));
+			}
+		}
+		return next;
+	}
+
+	/**
+	 * This configuration with member {@code replica} at {@code address}.
+	 * @param address opaque to the protocol, at most {@link #ADDRESS_SIZE_BYTES_MAX} bytes in UTF-8;
+	 * {@link #NO_ADDRESS} to forget it
+	 */
+	public Configuration withAddress(int replica, String address) {
+		Invariants.check(contains(replica), "replica %d is not a member of %s", replica, this);
+		String[] addresses = (this.addresses.length == 0) ? emptyAddresses(size()) : this.addresses.clone();
+		addresses[positionOf(replica)] = address;
+		return new Configuration(this.epoch, this.members, this.startOp, this.startChecksum, addresses);
+	}
+
+	/** Whether {@code address} fits a configuration: at most {@link #ADDRESS_SIZE_BYTES_MAX} bytes in UTF-8. */
+	public static boolean isAddress(String address) {
+		return address.getBytes(StandardCharsets.UTF_8).length <= ADDRESS_SIZE_BYTES_MAX;
+	}
+
+	/** Member {@code replica}'s address, or {@link #NO_ADDRESS} when it has none or is no member. */
+	public String address(int replica) {
+		return (this.addresses.length == 0 || !contains(replica)) ? NO_ADDRESS : this.addresses[positionOf(replica)];
+	}
+
+	/** Each member's address that the configuration holds, by index, in index order. */
+	public SortedMap<Integer, String> addresses() {
+		SortedMap<Integer, String> addresses = new TreeMap<>();
+		for (int position = 0; position < this.addresses.length; position++) {
+			if (!this.addresses[position].isEmpty()) {
+				addresses.put(this.memberList[position], this.addresses[position]);
+			}
+		}
+		return Collections.unmodifiableSortedMap(addresses);
+	}
+
+	/** Whether some member has an address. */
+	public boolean hasAddresses() {
+		return this.addresses.length > 0;
+	}
+
+	/**
+	 * Writes the members' addresses in index order, each as its UTF-8 length (one byte) and bytes:
+	 * {@code size()} bytes of zeros when none has one.
+	 */
+	public void putAddresses(ByteBuffer out) {
+		for (int position = 0; position < size(); position++) {
+			byte[] address = (this.addresses.length == 0) ? new byte[0]
+					: this.addresses[position].getBytes(StandardCharsets.UTF_8);
+			out.put((byte) address.length).put(address);
+		}
+	}
+
+	/** The bytes {@link #putAddresses} writes. */
+	public int addressesSizeBytes() {
+		int size = size();
+		for (String address : this.addresses) {
+			size += address.getBytes(StandardCharsets.UTF_8).length;
+		}
+		return size;
+	}
+
+	/**
+	 * This configuration with the addresses {@link #putAddresses} wrote, read from {@code in}.
+	 * @throws java.nio.BufferUnderflowException when {@code in} ends before them
+	 * @throws IllegalArgumentException when an address is no UTF-8, or longer than {@link #ADDRESS_SIZE_BYTES_MAX}
+	 */
+	public Configuration withAddressesFrom(ByteBuffer in) {
+		String[] addresses = new String[size()];
+		for (int position = 0; position < addresses.length; position++) {
+			int length = Byte.toUnsignedInt(in.get());
+			if (length > ADDRESS_SIZE_BYTES_MAX) {
+				throw new IllegalArgumentException("an address of " + length + " bytes, more than " + ADDRESS_SIZE_BYTES_MAX);
+			}
+			byte[] address = new byte[length];
+			in.get(address);
+			try {
+				addresses[position] = StandardCharsets.UTF_8.newDecoder()
+					.onMalformedInput(CodingErrorAction.REPORT)
+					.onUnmappableCharacter(CodingErrorAction.REPORT)
+					.decode(ByteBuffer.wrap(address))
+					.toString();
+			}
+			catch (CharacterCodingException ex) {
+				throw new IllegalArgumentException("an address that is no UTF-8", ex);
+			}
+		}
+		return new Configuration(this.epoch, this.members, this.startOp, this.startChecksum, addresses);
+	}
+
+	private static String[] emptyAddresses(int size) {
+		String[] addresses = new String[size];
+		Arrays.fill(addresses, NO_ADDRESS);
+		return addresses;
 	}
 
 	/** A configuration of {@code epoch} whose members are {@code replicas}. */
@@ -187,7 +326,8 @@ public final class Configuration {
 	public boolean equals(Object other) {
 		return other instanceof Configuration configuration && configuration.epoch == this.epoch
 				&& configuration.members == this.members && configuration.startOp == this.startOp
-				&& configuration.startChecksum == this.startChecksum;
+				&& configuration.startChecksum == this.startChecksum
+				&& Arrays.equals(configuration.addresses, this.addresses);
 	}
 
 	/** Whether {@code other} names the same epoch and members, started or not. */
@@ -213,7 +353,8 @@ public final class Configuration {
 	@Override
 	public String toString() {
 		return "Configuration[epoch=" + this.epoch + ", members=" + Arrays.toString(this.memberList)
-				+ ((this.startOp > 0) ? ", startOp=" + this.startOp : "") + "]";
+				+ ((this.startOp > 0) ? ", startOp=" + this.startOp : "")
+				+ (hasAddresses() ? ", addresses=" + Arrays.toString(this.addresses) : "") + "]";
 	}
 
 }

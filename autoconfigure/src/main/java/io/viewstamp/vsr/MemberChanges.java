@@ -1,5 +1,6 @@
 package io.viewstamp.vsr;
 
+import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -34,7 +35,18 @@ public final class MemberChanges {
 	 * @return why the change can not start, or {@code null} when it started
 	 */
 	public @Nullable ReconfigurationRefusal start(int members) {
-		return this.replica.reconfiguration.start(members);
+		return start(members, Map.of());
+	}
+
+	/**
+	 * {@link #start(int)}, recording where members are: the new ones, or ones that moved. The others
+	 * keep the address the current configuration gives them (none in epoch 0).
+	 * @param addresses member index to address, at most {@link Configuration#ADDRESS_SIZE_BYTES_MAX}
+	 * bytes each; a change that gives an address to a replica outside {@code members} is
+	 * {@link ReconfigurationRefusal#INVALID_MEMBERS}
+	 */
+	public @Nullable ReconfigurationRefusal start(int members, Map<Integer, String> addresses) {
+		return this.replica.reconfiguration.start(members, addresses);
 	}
 
 	/** Why the last change asked of this replica was given up, or {@code null} when none was. */

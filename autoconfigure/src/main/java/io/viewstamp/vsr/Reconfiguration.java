@@ -1,5 +1,7 @@
 package io.viewstamp.vsr;
 
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,13 +56,17 @@ final class Reconfiguration {
 	 * Starts a change to {@code members}.
 	 * @return why it can not start, or {@code null} when it started
 	 */
-	@Nullable ReconfigurationRefusal start(int members) {
+	@Nullable ReconfigurationRefusal start(int members, Map<Integer, String> addresses) {
 		Replica replica = this.replica;
 		if (members == 0 || (members >>> Cluster.REPLICAS_MAX) != 0) {
 			return ReconfigurationRefusal.INVALID_MEMBERS;
 		}
 		if (replica.status != Status.NORMAL || !replica.isPrimary()) {
 			return ReconfigurationRefusal.NOT_PRIMARY;
+		}
+		if (!addresses.keySet().stream().allMatch((member) -> (members & (1 << member)) != 0)
+				|| !addresses.values().stream().allMatch(Configuration::isAddress)) {
+			return ReconfigurationRefusal.INVALID_MEMBERS;
 		}
 		if (members == replica.configuration.members()) {
 			return ReconfigurationRefusal.ALREADY_MEMBERS;
@@ -70,6 +76,9 @@ final class Reconfiguration {
 			return ReconfigurationRefusal.CHANGE_UNDER_WAY;
 		}
 		Configuration next = replica.configuration.next(members);
+		for (Map.Entry<Integer, String> address : addresses.entrySet()) {
+			next = next.withAddress(address.getKey(), address.getValue());
+		}
 		this.target = next;
 		this.catchUpOp = replica.commit;
 		this.headUnaskable = false;

@@ -1,5 +1,6 @@
 package io.viewstamp.vsr;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -45,16 +46,20 @@ public record Request(long clientId, long session, long requestNumber, Operation
 
 	/**
 	 * The request that changes the cluster's members to {@code next}: the primary prepares it as the
-	 * last op of its epoch.
+	 * last op of its epoch. Its body is the epoch (i64), the members (u32) and their addresses
+	 * ({@link Configuration#putAddresses}); a body of the release before addresses ends after the members.
 	 */
 	public static Request reconfigure(Configuration next) {
-		return new Request(RECONFIGURATION_CLIENT_ID, 0, 1, Operation.RECONFIGURE,
-				ByteBuffer.allocate(Long.BYTES + Integer.BYTES)
-					.order(ByteOrder.LITTLE_ENDIAN)
-					.putLong(next.epoch())
-					.putInt(next.members())
-					.array());
+		ByteBuffer body = ByteBuffer.allocate(RECONFIGURATION_HEADER_SIZE_BYTES + next.addressesSizeBytes())
+			.order(ByteOrder.LITTLE_ENDIAN)
+			.putLong(next.epoch())
+			.putInt(next.members());
+		next.putAddresses(body);
+		return new Request(RECONFIGURATION_CLIENT_ID, 0, 1, Operation.RECONFIGURE, body.array());
 	}
+
+	/** A reconfiguration's epoch and members, before the addresses. */
+	private static final int RECONFIGURATION_HEADER_SIZE_BYTES = Long.BYTES + Integer.BYTES;
 
 	/**
 	 * The configuration a reconfiguration request names.
@@ -62,10 +67,21 @@ public record Request(long clientId, long session, long requestNumber, Operation
 	 */
 	public Configuration configuration() {
 		Invariants.check(this.operation == Operation.RECONFIGURE, "only a reconfiguration names a configuration");
-		Invariants.check(this.body.length == Long.BYTES + Integer.BYTES, "a reconfiguration of %d bytes",
+		Invariants.check(this.body.length >= RECONFIGURATION_HEADER_SIZE_BYTES, "a reconfiguration of %d bytes",
 				this.body.length);
 		ByteBuffer in = ByteBuffer.wrap(this.body).order(ByteOrder.LITTLE_ENDIAN);
-		return Configuration.of(in.getLong(), in.getInt());
+		Configuration configuration = Configuration.of(in.getLong(), in.getInt());
+		if (!in.hasRemaining()) {
+			return configuration;
+		}
+		try {
+			configuration = configuration.withAddressesFrom(in);
+		}
+		catch (BufferUnderflowException | IllegalArgumentException ex) {
+			throw new IllegalStateException("a reconfiguration whose addresses are malformed: " + ex, ex);
+		}
+		Invariants.check(!in.hasRemaining(), "a reconfiguration with %d bytes after its addresses", in.remaining());
+		return configuration;
 	}
 
 	/** The incarnation a register request names (0 when its body does not carry one). */

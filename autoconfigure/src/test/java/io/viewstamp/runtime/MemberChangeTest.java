@@ -2,6 +2,7 @@ package io.viewstamp.runtime;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AutoClose;
@@ -16,14 +17,15 @@ import io.viewstamp.vsr.Status;
 import static io.viewstamp.runtime.LoopbackNodes.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Changes of members on real replicas over Netty ({@link ReplicaNode#changeMembers}): five replicas
  * shrink to three, the two removed stop by themselves once the others have taken over, and every
- * command acknowledged before and after is in every member's state; and three replicas learn two
- * more addresses by a rolling restart, the two new hosts start empty, recover as spares, and the
- * cluster grows to five, one change at a time.
+ * command acknowledged before and after is in every member's state; and three replicas grow to
+ * five, one change at a time, at the addresses the changes name: no member's peer list is edited,
+ * none restarts, and a member restarted with its old peer list finds the new ones from its superblock.
  */
 class MemberChangeTest {
 
@@ -75,43 +77,56 @@ class MemberChangeTest {
 	}
 
 	@Test
-	void threeReplicasLearnTwoAddressesByARollingRestartAndGrowToFive() throws Exception {
+	void threeReplicasGrowToFiveAtTheAddressesTheChangesNameWithoutARestartAndKeepThemAcrossOne() throws Exception {
 		List<PeerAddress> five = LoopbackPorts.freeAddresses(5);
-		this.nodes = new LoopbackNodes(CLUSTER_ID, this.root, five.subList(0, 3));
+		List<PeerAddress> firstThree = five.subList(0, 3);
+		this.nodes = new LoopbackNodes(CLUSTER_ID, this.root, firstThree);
 		this.nodes.startAll(3);
 		this.nodes.awaitNormal(FIRST_THREE, 0);
 		this.nodes.put(10);
 
-		// The peer list is an address book: the members restart one by one with two more addresses,
-		// and stay the three members the cluster was formed with.
+		// A new host starts empty with a peer list that names it; the members' lists stay as they are, so
+		// no member dials it until a change names its address.
 		this.nodes.usePeers(five);
-		for (int index = 0; index < 3; index++) {
-			this.nodes.stop(index);
-			this.nodes.start(index);
-			this.nodes.awaitNormal(FIRST_THREE, 0);
-		}
-		this.nodes.put(10);
-		// Started empty, the new hosts recover the cluster's state and wait as spares.
 		this.nodes.start(3);
-		this.nodes.start(4);
-		await().atMost(WAIT).until(() -> this.nodes.node(3).status().status() == Status.NORMAL
-				&& this.nodes.node(4).status().status() == Status.NORMAL);
-		assertThat(this.nodes.node(3).status().configuration().members()).isEqualTo(FIRST_THREE);
-
-		// One at a time: the second spare hears of the first change as a replica outside the members.
 		Configuration four = this.nodes.node(this.nodes.primary())
-			.changeMembers(FIRST_THREE | 0b01000)
+			.changeMembers(FIRST_THREE | 0b01000, Map.of(3, five.get(3)))
 			.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(four.epoch()).isEqualTo(1);
+		assertThat(four.addresses()).containsExactly(entry(0, five.get(0).toString()), entry(1, five.get(1).toString()),
+				entry(2, five.get(2).toString()), entry(3, five.get(3).toString()));
 		this.nodes.awaitNormal(FIRST_THREE | 0b01000, 1);
 		this.nodes.put(10);
+		this.nodes.start(4);
 		Configuration grown = this.nodes.node(this.nodes.primary())
-			.changeMembers(ALL_FIVE)
+			.changeMembers(ALL_FIVE, Map.of(4, five.get(4)))
 			.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(grown.epoch()).isEqualTo(2);
 		this.nodes.awaitNormal(ALL_FIVE, 2);
 		this.nodes.put(10);
+
+		// A first member restarts with the peer list it was started with: its superblock says where 3 and 4 are.
+		this.nodes.usePeers(firstThree);
+		this.nodes.stop(0);
+		ReplicaNode restarted = this.nodes.start(0);
+		await().atMost(WAIT).until(() -> restarted.status().peers().stream().filter((peer) -> peer.connected()).count() == 4);
+		this.nodes.awaitNormal(ALL_FIVE, 2);
+		this.nodes.put(10);
 		this.nodes.awaitPutsOn(1, this.nodes.puts(), 0, 1, 2, 3, 4);
+	}
+
+	@Test
+	void aChangeToAReplicaWithoutAnAddressIsRefusedNamingHowToGiveOne() throws Exception {
+		this.nodes = new LoopbackNodes(CLUSTER_ID, this.root, LoopbackPorts.freeAddresses(3));
+		this.nodes.startAll(3);
+		this.nodes.awaitNormal(FIRST_THREE, 0);
+		assertThatThrownBy(() -> this.nodes.node(this.nodes.primary())
+			.changeMembers(FIRST_THREE | 0b01000)
+			.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+			.hasMessageContaining("Replica 3 has no address: neither replica " + this.nodes.primary()
+					+ "'s replication.peers nor its committed configuration say where it is")
+			.hasMessageContaining("{\"add\":3,\"address\":\"host:port\"}");
+		assertThat(this.nodes.node(0).status().configuration()).isEqualTo(Configuration.initial(3));
 	}
 
 }

@@ -2,8 +2,10 @@ package io.viewstamp.sim;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -855,12 +857,25 @@ public final class Simulator {
 		requireState(replica != null, "ask for a change of members of", from, "it is a stand-in, not a Replica");
 		ReconfigurationRefusal[] refusal = new ReconfigurationRefusal[1];
 		Configuration current = replica.configuration();
-		drive(host, "changing the members to " + Integer.toBinaryString(members), () -> refusal[0] = replica.memberChanges().start(members));
+		// As the runtime does, the change names every member's address: opaque to the protocol, carried
+		// through the codec, the journal and the superblock like the rest of the configuration.
+		Map<Integer, String> addresses = new TreeMap<>();
+		for (int member = 0; member < Cluster.REPLICAS_MAX; member++) {
+			if ((members & (1 << member)) != 0) {
+				addresses.put(member, "replica-" + member + ".sim:7400");
+			}
+		}
+		drive(host, "changing the members to " + Integer.toBinaryString(members),
+				() -> refusal[0] = replica.memberChanges().start(members, addresses));
 		if (refusal[0] == null) {
 			this.faultCounts.reconfiguration();
-			this.proposals.add(current.next(members));
+			Configuration next = current.next(members);
+			for (Map.Entry<Integer, String> address : addresses.entrySet()) {
+				next = next.withAddress(address.getKey(), address.getValue());
+			}
+			this.proposals.add(next);
 			// The operator's request, as the committed-log check knows every client's: the only change it may find.
-			this.registry.record(Request.reconfigure(current.next(members)));
+			this.registry.record(Request.reconfigure(next));
 		}
 		record("reconfigure " + from + " -> " + Integer.toBinaryString(members) + ": "
 				+ ((refusal[0] == null) ? "started" : refusal[0]));

@@ -77,7 +77,7 @@ class DataDirectoryTest {
 			.isThrownBy(() -> FileStorage.open(this.directory, CLUSTER_ID, 0, 2, FileStorageOptions.defaults(),
 					new TestLogs.Recorder(), Runnable::run))
 			.withMessageContaining("(epoch 0, members [0, 1, 2]) has replica 2, but replication.peers lists only "
-					+ "replicas 0..1: list the address of every member");
+					+ "replicas 0..1 and the configuration records no address for it: list the address of every member");
 		// Hosts that may become members later: the committed configuration still says who votes.
 		try (FileStorage storage = FileStorage.open(this.directory, CLUSTER_ID, 0, 5, FileStorageOptions.defaults(),
 				new TestLogs.Recorder(), Runnable::run)) {

@@ -58,6 +58,52 @@ class SuperblockTest {
 		assertThat(reopened.configuration().quorum()).isEqualTo(3);
 	}
 
+	@Test
+	void aSuperblockKeepsTheMembersAddresses() {
+		Configuration addressed = Configuration.ofMembers(4, 0, 2, 5).startedAt(50, 77)
+			.withAddress(0, "replica-0.viewstamp.internal:7400")
+			.withAddress(5, "[::1]:7405");
+		Superblock withAddresses = new Superblock(TestLogs.CLUSTER_ID, TestLogs.REPLICA, addressed,
+				(4L << Configuration.EPOCH_SHIFT) + 1, (4L << Configuration.EPOCH_SHIFT) + 1, 52);
+		writeSuperblocks(TestLogs.superblock(3, 10), withAddresses);
+		Superblock reopened = reopenSuperblock();
+		assertThat(reopened).isEqualTo(withAddresses);
+		assertThat(reopened.configuration().address(5)).isEqualTo("[::1]:7405");
+		assertThat(reopened.configuration().address(2)).isEmpty();
+	}
+
+	@Test
+	void sixteenMembersWithTheLongestAddressesFitACopy() {
+		Configuration full = Configuration.of(5, 0xffff);
+		for (int member = 0; member < 16; member++) {
+			full = full.withAddress(member, "h".repeat(Configuration.ADDRESS_SIZE_BYTES_MAX - 5) + ":" + (7400 + member));
+		}
+		Superblock largest = new Superblock(TestLogs.CLUSTER_ID, TestLogs.REPLICA, full, 5L << Configuration.EPOCH_SHIFT,
+				5L << Configuration.EPOCH_SHIFT, 60);
+		assertThat(SuperblockFile.encode(largest, 1).remaining()).isLessThanOrEqualTo(SuperblockFile.COPY_SIZE_BYTES)
+			.isEqualTo(SuperblockFile.RECORD_SIZE_BYTES_MAX);
+		writeSuperblocks(largest);
+		assertThat(reopenSuperblock()).isEqualTo(largest);
+	}
+
+	/** A superblock file of the release before addresses (version 2: its CRC at 80) still opens. */
+	@Test
+	void aVersionTwoSuperblockReadsWithoutAddresses() throws IOException {
+		Superblock reconfigured = new Superblock(TestLogs.CLUSTER_ID, TestLogs.REPLICA,
+				Configuration.ofMembers(2, 0, 2).startedAt(36, 99), (2L << Configuration.EPOCH_SHIFT) + 5,
+				(2L << Configuration.EPOCH_SHIFT) + 5, 40);
+		writeSuperblocks(reconfigured);
+		byte[] file = java.nio.file.Files.readAllBytes(superblockFile());
+		for (int copy = 0; copy < SuperblockFile.COPIES; copy++) {
+			java.nio.ByteBuffer record = java.nio.ByteBuffer.wrap(file, copy * SuperblockFile.COPY_SIZE_BYTES, 84)
+				.slice()
+				.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			record.put(4, (byte) 2).putInt(80, Crc32c.of(record, 0, 80));
+		}
+		java.nio.file.Files.write(superblockFile(), file);
+		assertThat(reopenSuperblock()).isEqualTo(reconfigured);
+	}
+
 	/** A superblock file written before reconfiguration (version 1: the replica count, no epoch) still opens. */
 	@Test
 	void aVersionOneSuperblockReadsAsTheFirstConfiguration() throws IOException {
@@ -91,7 +137,7 @@ class SuperblockTest {
 		writeSuperblocks(TestLogs.superblock(3, 10));
 		java.nio.ByteBuffer record = SuperblockFile.encode(TestLogs.superblock(4, 12), 99);
 		byte[] file = java.nio.file.Files.readAllBytes(superblockFile());
-		System.arraycopy(record.array(), 0, file, 0, SuperblockFile.RECORD_SIZE_BYTES);
+		System.arraycopy(record.array(), 0, file, 0, record.remaining());
 		java.nio.file.Files.write(superblockFile(), file);
 		assertThat(reopenSuperblock()).isEqualTo(TestLogs.superblock(4, 12));
 	}

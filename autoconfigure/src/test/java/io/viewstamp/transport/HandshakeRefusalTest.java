@@ -117,10 +117,10 @@ class HandshakeRefusalTest {
 	}
 
 	@Test
-	void dialerOutsideTheConfigurationIsRefused() throws IOException {
+	void dialerOutsideTheIndexSpaceIsRefused() throws IOException {
 		NettyTransport acceptor = this.fixture.start(1, this.listener);
-		assertRefused(RawPeer.hello(TransportFixture.CLUSTER_ID, 5, 1), "claims to be replica 5, but the configuration "
-				+ "has replicas 0..2");
+		assertRefused(RawPeer.hello(TransportFixture.CLUSTER_ID, 16, 1), "claims to be replica 16, but a cluster "
+				+ "has replicas 0..15");
 		assertThat(acceptor.peers()).noneMatch(PeerStatus::connected);
 	}
 

@@ -2,6 +2,8 @@ package io.viewstamp.transport;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +61,25 @@ class HostilePeerTest {
 			.array();
 		return Stream.of(Arguments.of("a frame of garbage", bytes(Frame.encode(new byte[] { MessageCodec.VERSION, 99, 7, 7, 7 })),
 				"unknown message type 99"), Arguments.of("a frame with a bad checksum", bytes(badChecksum), "checksum"),
-				Arguments.of("an oversize length", oversizeLength, "is more than the " + Frame.PAYLOAD_SIZE_BYTES_MAX));
+				Arguments.of("an oversize length", oversizeLength, "is more than the " + Frame.PAYLOAD_SIZE_BYTES_MAX),
+				Arguments.of("address news cut short", bytes(Frame.encode(Arrays.copyOf(
+						AddressNews.encode(Map.of(3, PeerAddress.parse("localhost:7403"))), 10))),
+						"Malformed address news: it ends after 10 bytes"),
+				Arguments.of("address news of no host:port", bytes(Frame.encode(newsOf(3, "no-port"))),
+						"Malformed address news: Peer address 'no-port'"));
+	}
+
+	/** News that replica {@code replica} is at {@code text}, whatever the text. */
+	private static byte[] newsOf(int replica, String text) {
+		byte[] address = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		return ByteBuffer.allocate(4 + 1 + 2 + address.length)
+			.order(ByteOrder.LITTLE_ENDIAN)
+			.putInt(AddressNews.MAGIC)
+			.put((byte) 1)
+			.put((byte) replica)
+			.put((byte) address.length)
+			.put(address)
+			.array();
 	}
 
 	@ParameterizedTest(name = "{0}")

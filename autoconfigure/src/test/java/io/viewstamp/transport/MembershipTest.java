@@ -29,9 +29,9 @@ class MembershipTest {
 	}
 
 	@Test
-	void dialerOutsideTheConfigurationIsRefused() {
-		assertThat(this.replica1.problemWithHello(new Hello(42, 3, 1))).hasValueSatisfying((problem) -> assertThat(problem)
-			.contains("claims to be replica 3, but the configuration has replicas 0..2")
+	void dialerOutsideTheIndexSpaceIsRefused() {
+		assertThat(this.replica1.problemWithHello(new Hello(42, 16, 1))).hasValueSatisfying((problem) -> assertThat(problem)
+			.contains("claims to be replica 16, but a cluster has replicas 0..15")
 			.contains("same peer list"));
 		assertThat(this.replica1.problemWithHello(new Hello(42, -1, 1))).isPresent();
 	}
@@ -53,10 +53,10 @@ class MembershipTest {
 	@Test
 	void acceptanceMustComeFromTheDialedReplicaOfThisCluster() {
 		Membership replica0 = Membership.of(42, 0, PEERS);
-		assertThat(replica0.problemWithAccepted(1, new Accepted(42, 1))).isEmpty();
-		assertThat(replica0.problemWithAccepted(1, new Accepted(7, 1)))
+		assertThat(replica0.problemWithAccepted(1, PEERS.get(1), new Accepted(42, 1))).isEmpty();
+		assertThat(replica0.problemWithAccepted(1, PEERS.get(1), new Accepted(7, 1)))
 			.hasValueSatisfying((problem) -> assertThat(problem).contains("answers with cluster id 7"));
-		assertThat(replica0.problemWithAccepted(1, new Accepted(42, 2))).hasValueSatisfying(
+		assertThat(replica0.problemWithAccepted(1, PEERS.get(1), new Accepted(42, 2))).hasValueSatisfying(
 				(problem) -> assertThat(problem).contains("answers as replica 2, but replica 0 dialed replica 1"));
 	}
 

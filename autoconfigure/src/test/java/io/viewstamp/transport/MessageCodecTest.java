@@ -116,7 +116,7 @@ class MessageCodecTest {
 	void unknownVersionIsRefused() {
 		byte[] bytes = encodedCommit();
 		bytes[0] = 2;
-		assertMalformed(bytes, "at offset 0", "format version 2", "reads only version 3");
+		assertMalformed(bytes, "at offset 0", "format version 2", "reads only version 4");
 	}
 
 	@Test
@@ -132,6 +132,25 @@ class MessageCodecTest {
 		byte[] negativeStart = bytes.clone();
 		ByteBuffer.wrap(negativeStart).order(ByteOrder.LITTLE_ENDIAN).putLong(1 + 1 + 8 + 4 + 8 + 4, -1);
 		assertMalformed(negativeStart, "StartEpoch", "a start op not negative");
+	}
+
+	@Test
+	void addressesThatAreNotOnePerMemberOrNotUtf8AreRefused() {
+		Configuration addressed = Configuration.of(1, 0b11, 9, 77).withAddress(0, "a:1").withAddress(1, "b:2");
+		byte[] bytes = MessageCodec.encode(new StartEpoch(1L << 32, 1, addressed));
+		// version, type, view, replica, epoch, members, start op, start checksum: then the addresses' length.
+		int lengthOffset = 1 + 1 + 8 + 4 + 8 + 4 + 8 + 8;
+		assertThat(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(lengthOffset)).isEqualTo(2 * (1 + 3));
+		byte[] shortened = bytes.clone();
+		// The first address claims 4 bytes: the second runs past the end of the addresses.
+		shortened[lengthOffset + 4] = 4;
+		assertMalformed(shortened, "StartEpoch", "are not 2 UTF-8 addresses, one per member");
+		byte[] notUtf8 = bytes.clone();
+		notUtf8[lengthOffset + 4 + 1] = (byte) 0xff;
+		assertMalformed(notUtf8, "StartEpoch", "are not 2 UTF-8 addresses");
+		byte[] tooLong = bytes.clone();
+		ByteBuffer.wrap(tooLong).order(ByteOrder.LITTLE_ENDIAN).putInt(lengthOffset, MessageCodec.ADDRESSES_SIZE_BYTES_MAX + 1);
+		assertMalformed(tooLong, "StartEpoch", "the configuration's addresses claims");
 	}
 
 	@Test

@@ -89,14 +89,18 @@ class NettyTransportStartTest {
 	}
 
 	@Test
-	void sendingToItselfOrOutsideThePeerListIsRefused() {
+	void sendingToItselfOrOutsideTheIndexSpaceIsRefusedAndToAnUnknownReplicaDropped() {
 		NettyTransport transport = start(1, this.fixture.addresses);
 		Commit commit = new Commit(1, 1, 0, 0);
 		assertThatIllegalArgumentException().isThrownBy(() -> transport.send(1, commit))
 			.withMessageContaining("it is this replica");
-		assertThatIllegalArgumentException().isThrownBy(() -> transport.send(3, commit))
-			.withMessageContaining("replicas 0..2");
+		assertThatIllegalArgumentException().isThrownBy(() -> transport.send(16, commit))
+			.withMessageContaining("replicas 0..15");
 		assertThatIllegalArgumentException().isThrownBy(() -> transport.isConnected(1));
+		// Replica 3 has no address yet (a change of members would give one): as good as not connected.
+		transport.send(3, commit);
+		assertThat(transport.messagesToUnknownReplicas()).isEqualTo(1);
+		assertThat(transport.isConnected(3)).isFalse();
 	}
 
 	@Test

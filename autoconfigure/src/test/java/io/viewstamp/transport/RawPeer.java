@@ -112,7 +112,7 @@ final class RawPeer implements AutoCloseable {
 			.order(ByteOrder.LITTLE_ENDIAN)
 			.put("VSTR".getBytes(StandardCharsets.US_ASCII))
 			.put((byte) 4)
-			.put((byte) 3)
+			.put((byte) 4)
 			.put(kind);
 	}
 

@@ -67,6 +67,13 @@ final class SampleMessages {
 		messages.add(new RecoveryResponse(9, 1, 0x7fff_0000_1111_2222L, -1, -1, -1,
 				Configuration.of(2, 0b11011, 977, 0x1234_5678_9abc_def0L)));
 		messages.add(new StartEpoch((2L << Configuration.EPOCH_SHIFT) + 1, 4, Configuration.of(2, 0b11011, 977, -5)));
+		// A change of members records the members' addresses: one unknown, one of the longest.
+		Configuration addressed = Configuration.of(3, 0b1011, 1200, 7)
+			.withAddress(0, "replica-0.viewstamp.internal:7400")
+			.withAddress(3, "[::1]:7403")
+			.withAddress(1, "h".repeat(Configuration.ADDRESS_SIZE_BYTES_MAX - 5) + ":7401");
+		messages.add(new StartEpoch((3L << Configuration.EPOCH_SHIFT) + 2, 3, addressed));
+		messages.add(new RecoveryResponse(9, 3, 5, 1210, 0xabcL, 1209, addressed.withAddress(1, "")));
 		return messages;
 	}
 

@@ -3,6 +3,7 @@ package io.viewstamp.vsr;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /** Tests for {@link Configuration}: members, quorums that always intersect, primaries, epochs in views. */
@@ -62,6 +63,39 @@ class ConfigurationTest {
 		assertThatIllegalStateException().isThrownBy(() -> Configuration.of(0, 0)).withMessageContaining("at least one member");
 		assertThatIllegalStateException().isThrownBy(() -> Configuration.ofMembers(0, 16)).withMessageContaining("outside 0..15");
 		assertThatIllegalStateException().isThrownBy(() -> Configuration.of(-1, 1)).withMessageContaining("epoch -1");
+	}
+
+	@Test
+	void aChangeKeepsTheAddressesOfTheMembersThatStayAndTheRequestCarriesThem() {
+		Configuration current = Configuration.ofMembers(1, 0, 1, 2).withAddress(0, "a:1").withAddress(1, "b:2")
+			.withAddress(2, "c:3");
+		Configuration next = current.next(0b1011).withAddress(3, "d:4");
+		assertThat(next.addresses()).containsExactly(entry(0, "a:1"), entry(1, "b:2"), entry(3, "d:4"));
+		assertThat(next.address(2)).isEmpty();
+		Request request = Request.reconfigure(next);
+		assertThat(request.configuration()).isEqualTo(next);
+		assertThat(Request.reconfigure(Configuration.ofMembers(2, 0, 1)).configuration())
+			.isEqualTo(Configuration.ofMembers(2, 0, 1));
+	}
+
+	@Test
+	void aReconfigurationOfTheReleaseBeforeAddressesReadsWithoutThem() {
+		byte[] body = java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(3).putInt(0b111).array();
+		Request before = new Request(0, 0, 1, Operation.RECONFIGURE, body);
+		assertThat(before.configuration()).isEqualTo(Configuration.of(3, 0b111));
+		assertThat(before.configuration().hasAddresses()).isFalse();
+	}
+
+	@Test
+	void anAddressLongerThanTheLimitOrForANonMemberIsRefused() {
+		Configuration members = Configuration.ofMembers(1, 0, 1);
+		assertThatIllegalStateException()
+			.isThrownBy(() -> members.withAddress(1, "h".repeat(Configuration.ADDRESS_SIZE_BYTES_MAX) + ":1"))
+			.withMessageContaining("longer than 240 bytes");
+		assertThatIllegalStateException().isThrownBy(() -> members.withAddress(2, "a:1"))
+			.withMessageContaining("replica 2 is not a member");
+		assertThat(Configuration.isAddress("é".repeat(120))).isTrue();
+		assertThat(Configuration.isAddress("é".repeat(121))).isFalse();
 	}
 
 }

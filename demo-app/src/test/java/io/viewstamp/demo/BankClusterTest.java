@@ -244,8 +244,12 @@ class BankClusterTest {
 				+ "changes the members: ask replica " + primary + " (127.0.0.1:");
 		assertRefused(primary, "{\"add\": " + backup + "}", 409, "Replica " + backup + " is a member already (epoch 0 has "
 				+ "[0, 1, 2]): nothing to do");
-		assertRefused(primary, "{\"add\": 3}", 409, "Replica 3 has no address in replication.peers, which lists replicas "
-				+ "0..2: add its host:port to every replica's replication.peers");
+		assertRefused(primary, "{\"add\": 3}", 409, "Replica 3 has no address: neither replica " + primary
+				+ "'s replication.peers nor its committed configuration say where it is. Name it with the change "
+				+ "(POST /actuator/replication {\"add\":3,\"address\":\"host:port\"}");
+		assertRefused(primary, "{\"add\": 3, \"address\": \"nowhere\"}", 400, "The address 'nowhere' given for "
+				+ "replica 3 is no host:port");
+		assertRefused(primary, "{\"remove\": 1, \"address\": \"127.0.0.1:9\"}", 400, "Name exactly one operation");
 		assertRefused(primary, "{\"remove\": 7}", 409, "Replica 7 is not a member (epoch 0 has [0, 1, 2])");
 		assertRefused(primary, "{\"replace\": 1, \"with\": 2}", 409, "Replica 2 is a member already: the replacement "
 				+ "must be a running spare");

@@ -37,10 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * through a load balancer's three slots ({@link SteadyDeposits}):
  * <ol>
  * <li>three replicas start with a peer list of the three;</li>
- * <li>a rolling restart (backups first, the primary last, each with SIGTERM) teaches them a peer
- * list of six hosts; the committed configuration keeps them three members;</li>
- * <li>two new hosts start with empty data directories, recover as spares, and are added with
- * {@code POST /actuator/replication {"add": n}}: five members;</li>
+ * <li>a rolling restart (backups first, the primary last, each with SIGTERM), as every release does;</li>
+ * <li>two new hosts start with empty data directories and a peer list that names the members and
+ * themselves, and are added with {@code POST /actuator/replication {"add": n, "address": "host:port"}}:
+ * the members learn where each is from the change (their own peer lists stay the three, and no member
+ * restarts), the new host recovers from them and catches up: five members;</li>
  * <li>the two are removed again ({@code {"remove": n}}) and stop by themselves: three members;</li>
  * <li>a sixth host, on another port, starts empty and replaces member 2 in one change
  * ({@code {"replace": 2, "with": 5}}), which stops by itself and leaves the load balancer.</li>
@@ -116,7 +117,7 @@ class DemoMembershipProcessTest {
 		awaitAcknowledged(100);
 		List<String> record = new ArrayList<>();
 
-		// 1. A rolling restart that teaches the three members the addresses of six hosts.
+		// 1. A rolling restart, as every release of the application does.
 		int rollingMark = this.load.mark();
 		for (int offset = 1; offset <= FIRST_MEMBERS; offset++) {
 			int host = (first.primary() + offset) % FIRST_MEMBERS;
@@ -127,7 +128,7 @@ class DemoMembershipProcessTest {
 			int acknowledgedBefore = this.load.acknowledged();
 			long stopping = System.nanoTime();
 			int exitCode = this.hosts[host].stop();
-			this.hosts[host] = launch(host, HOSTS);
+			this.hosts[host] = launch(host, FIRST_MEMBERS);
 			awaitCaughtUp(host, List.of(0, 1, 2));
 			this.load.undrain(host, this.hosts[host]);
 			record.add("rolling restart: replica " + host + " (exit " + exitCode + ") back and caught up "
@@ -144,18 +145,18 @@ class DemoMembershipProcessTest {
 				Arrays.stream(rolling).filter((nanos) -> nanos > TimeUnit.MILLISECONDS.toNanos(200)).count()));
 		this.load.slow().forEach((slow) -> record.add("  over 200 ms: " + slow));
 
-		// 2. Two new hosts start empty, recover as spares, and are added: five members.
-		this.hosts[3] = launch(3, HOSTS);
-		this.hosts[4] = launch(4, HOSTS);
-		awaitSpare(3, List.of(0, 1, 2));
-		awaitSpare(4, List.of(0, 1, 2));
-		record.add(change("{\"add\": 3}", List.of(0, 1, 2, 3), 1));
-		record.add(change("{\"add\": 4}", List.of(0, 1, 2, 3, 4), 2));
+		// 2. Two new hosts start empty and are added at the addresses the changes name: five members.
+		this.hosts[3] = launch(3, 4);
+		awaitUp(3);
+		record.add(change(3, "{\"add\": 3, \"address\": \"" + this.addresses[3] + "\"}", List.of(0, 1, 2, 3), 1));
+		this.hosts[4] = launch(4, 5);
+		awaitUp(4);
+		record.add(change(4, "{\"add\": 4, \"address\": \"" + this.addresses[4] + "\"}", List.of(0, 1, 2, 3, 4), 2));
 		awaitAcknowledged(50);
 
 		// 3. The two are removed again, and stop by themselves: three members.
-		record.add(change("{\"remove\": 4}", List.of(0, 1, 2, 3), 3));
-		record.add(change("{\"remove\": 3}", List.of(0, 1, 2), 4));
+		record.add(change(-1, "{\"remove\": 4}", List.of(0, 1, 2, 3), 3));
+		record.add(change(-1, "{\"remove\": 3}", List.of(0, 1, 2), 4));
 		for (int removed : new int[] { 3, 4 }) {
 			awaitRemoved(removed);
 			this.hosts[removed].stop();
@@ -165,9 +166,10 @@ class DemoMembershipProcessTest {
 		// 4. A sixth host on another port replaces member 2 in one change; the load balancer's slot
 		// of replica 2 is drained first and then sends to the new host.
 		this.hosts[5] = launch(5, HOSTS);
-		awaitSpare(5, List.of(0, 1, 2));
+		awaitUp(5);
 		this.load.drain(2);
-		record.add(change("{\"replace\": 2, \"with\": 5}", List.of(0, 1, 5), 5));
+		record.add(change(5, "{\"replace\": 2, \"with\": 5, \"address\": \"" + this.addresses[5] + "\"}",
+				List.of(0, 1, 5), 5));
 		this.load.undrain(2, this.hosts[5]);
 		awaitRemoved(2);
 		this.hosts[2].stop();
@@ -196,21 +198,29 @@ class DemoMembershipProcessTest {
 
 	/**
 	 * Asks the primary's application for a change of members, and waits until every new member is
-	 * normal in one view of the new epoch.
+	 * normal in one view of the new epoch. A replica that joins ({@code joining}, -1 when none does)
+	 * must have the address the body gave recorded in the answer.
 	 * @return what the change took, for the record
 	 */
-	private String change(String body, List<Integer> members, long epoch) throws Exception {
+	private String change(int joining, String body, List<Integer> members, long epoch) throws Exception {
 		int acknowledgedBefore = this.load.acknowledged();
 		int mark = this.load.mark();
 		long started = System.nanoTime();
 		int primary = reportOf(this.hosts[members.get(0)]).primary();
-		HttpResponse<String> answer = this.hosts[primary].postJson("/actuator/replication", body);
+		// A change waits until the new member recovered and caught up (a change gives it ten view-change
+		// timeouts, the administration twice that and more): longer than an ordinary request.
+		HttpResponse<String> answer = this.hosts[primary].postJson("/actuator/replication", body, CHANGE_TIMEOUT);
 		assertThat(answer.statusCode()).as("POST %s on replica %d: %s", body, primary, answer.body()).isEqualTo(200);
 		JsonNode changed = JSON.readTree(answer.body());
 		assertThat(changed.get("epoch").asLong()).isEqualTo(epoch);
 		List<Integer> answered = new ArrayList<>();
 		changed.get("members").forEach((member) -> answered.add(member.asInt()));
 		assertThat(answered).isEqualTo(members);
+		if (joining >= 0) {
+			assertThat(changed.get("addresses").get(String.valueOf(joining)).asString())
+				.as("the address the change recorded for replica %d", joining)
+				.isEqualTo(this.addresses[joining]);
+		}
 		long answeredMillis = millisSince(started);
 		awaitMembers(members, epoch, CHANGE_TIMEOUT);
 		long[] latencies = this.load.sortedLatenciesNanosSince(mark);
@@ -230,17 +240,12 @@ class DemoMembershipProcessTest {
 	}
 
 	/**
-	 * Waits until a host started empty has recovered the members' state and waits outside them. (A
-	 * spare follows no prepares: it catches up with the rest once a change makes it a learner.)
+	 * Waits until a host started empty is up (its actuator answers): it listens for the members, which
+	 * learn its address from the change that adds it.
 	 */
-	private void awaitSpare(int host, List<Integer> members) {
-		List<DemoProcess> processes = new ArrayList<>(members.stream().map((member) -> this.hosts[member]).toList());
-		processes.add(this.hosts[host]);
-		awaitOn(processes, "replica " + host + " a spare of " + members, STARTUP_TIMEOUT, () -> reportsOf(processes),
-				(reports) -> {
-					Replication spare = reports.get(members.size());
-					return spare.isNormal() && spare.commitNumber() > 0 && spare.configuration().members().equals(members);
-				});
+	private void awaitUp(int host) {
+		awaitOn(List.of(this.hosts[host]), "replica " + host + " up", STARTUP_TIMEOUT, () -> reportOf(this.hosts[host]),
+				(report) -> true);
 	}
 
 	/** Waits until a restarted member is normal in the others' view and holds what they had committed. */

@@ -193,7 +193,13 @@ final class DemoProcess {
 	}
 
 	HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
-		return this.http.send(request(path).header("Content-Type", "application/json")
+		return postJson(path, json, HTTP_REQUEST_TIMEOUT);
+	}
+
+	/** A POST whose answer may take up to {@code timeout}: an operation that waits for the cluster. */
+	HttpResponse<String> postJson(String path, String json, Duration timeout) throws IOException, InterruptedException {
+		return this.http.send(request(path).timeout(timeout)
+			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(json))
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
