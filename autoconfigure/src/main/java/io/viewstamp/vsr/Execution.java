@@ -210,9 +210,15 @@ final class Execution {
 		if (replica.status == Status.NORMAL && replica.isPrimary()) {
 			replica.pipeline.takeDeferred();
 		}
-		if (replica.status == Status.NORMAL && replica.isPrimary() && replica.pipeline.hasQueued()) {
-			// The pipeline counts ops until they are applied: this one leaving makes room.
-			replica.pipeline.prepareQueued();
+		if (replica.status == Status.NORMAL && replica.isPrimary()) {
+			// The pipeline counts ops until they are applied: this one leaving makes room, for a change
+			// of members that waited for it first (found by the simulator: with a pipeline of one and an
+			// apply that ends after the acknowledgements, the change was never looked at again and was
+			// given up) and then for the queued requests.
+			replica.reconfiguration.progress();
+			if (replica.pipeline.hasQueued()) {
+				replica.pipeline.prepareQueued();
+			}
 		}
 		if (replica.options.commitAnnouncedAtOnce() && replica.status == Status.NORMAL && replica.isPrimary()
 				&& replica.log.op() == replica.commit && this.applying.isEmpty()) {

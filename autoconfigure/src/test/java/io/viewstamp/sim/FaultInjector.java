@@ -541,6 +541,11 @@ final class FaultInjector {
 	 */
 	void crashAtEvent(int replica, long now) {
 		this.simulator.crash(replica, chance(this.faults.tornWriteProbability()));
+		// Its disk may be damaged as a lone crash's may: a corrupt entry below the head, met with the
+		// view change the crash was timed to, is what leaves a journal longer than the view's log.
+		if (chance(this.faults.wipeProbability())) {
+			this.simulator.corruptJournal(replica, this.random);
+		}
 		this.restartAtTick[replica] = now + 1 + this.random.nextInt(EVENT_CRASH_DOWN_TICKS_MAX);
 		this.strandedAtRestart[replica] = mayStrand() && this.random.nextBoolean();
 	}

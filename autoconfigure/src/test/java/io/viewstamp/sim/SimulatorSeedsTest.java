@@ -113,9 +113,12 @@ class SimulatorSeedsTest {
 	 * 880789 (two different ops committed at op 298): a replica whose newest snapshot was corrupt
 	 * restarted from none, its journal beginning after the lost snapshot, and voted in a view change
 	 * with an empty log under its old log view ({@code Replica.open}, {@code LostSnapshotTest}).
+	 * 20261227100054 (liveness: adding a replica to the healed cluster was given up as NO_QUORUM): with
+	 * a pipeline of one and an apply that ended after the last acknowledgement, the change was ready
+	 * only once the op was applied, and nothing looked at it again ({@code Execution}).
 	 */
 	@ParameterizedTest
-	@ValueSource(longs = { 880789L })
+	@ValueSource(longs = { 880789L, 20261227100054L })
 	void aSeedThatOnceFoundABugOnTheRealStoragePasses(long seed) {
 		Outcome outcome = run(seed, null);
 		if (outcome.failure() != null) {
