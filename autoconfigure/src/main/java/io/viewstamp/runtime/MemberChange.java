@@ -54,7 +54,8 @@ final class MemberChange {
 				result.completeExceptionally(new MemberChangeException("Replica " + index + " has no address: neither "
 						+ "replica " + replica.index() + "'s replication.peers nor its committed configuration say where it "
 						+ "is. Name it with the change (POST /actuator/replication {\"add\":" + index
-						+ ",\"address\":\"host:port\"}, or ReplicationAdministration.addMember(" + index
+						+ ",\"address\":\"host:port\"}, or {\"replace\":m,\"with\":" + index
+						+ ",\"address\":\"host:port\"}; or ReplicationAdministration.addMember(" + index
 						+ ", \"host:port\")); the new replica itself starts with an empty data directory and a "
 						+ "replication.peers that lists the members"));
 				return null;

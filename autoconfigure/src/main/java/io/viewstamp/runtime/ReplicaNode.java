@@ -590,6 +590,12 @@ public final class ReplicaNode implements AutoCloseable {
 		CompletableFuture<Configuration> result = new CompletableFuture<>();
 		try {
 			this.loop.execute(() -> guarded(() -> {
+				if (this.transport == null && members != (1 << this.configuration.replica())) {
+					result.completeExceptionally(new MemberChangeException("Replica " + this.configuration.replica()
+							+ " runs alone, without a network (replication.peers lists no other replica), so it has no "
+							+ "peer to catch up or to tell: start a cluster that will grow with the peers it starts with"));
+					return;
+				}
 				MemberChange started = MemberChange.start(replica(), this::addressOf, members, given, result);
 				if (started != null) {
 					this.memberChange = started;
@@ -610,7 +616,8 @@ public final class ReplicaNode implements AutoCloseable {
 	/** Tells the peers where the new members of the change under way are, as the change records them. */
 	private void announceNewMembers() {
 		NettyTransport network = this.transport;
-		Configuration target = replica().memberChanges().target();
+		// Pending, not only asked: a change whose new members hold everything is prepared at once.
+		Configuration target = replica().memberChanges().pending();
 		if (network == null || target == null) {
 			return;
 		}
@@ -632,6 +639,10 @@ public final class ReplicaNode implements AutoCloseable {
 		MemberChange change = this.memberChange;
 		if (change != null && change.settle(replica(), this::addressOf)) {
 			this.memberChange = null;
+			// Committed, the configuration holds the addresses now; given up, a wrong one must not linger.
+			if (this.transport != null) {
+				this.transport.retractAnnouncements();
+			}
 		}
 	}
 
@@ -830,9 +841,12 @@ public final class ReplicaNode implements AutoCloseable {
 
 		@Override
 		public void send(int to, ReplicaMessage message) {
-			// An index the transport has no address for (a recovery asks every index) is dropped there.
-			Objects.requireNonNull(ReplicaNode.this.transport, "only a cluster of more than one sends to peers")
-				.send(to, message);
+			// An index the transport has no address for (a recovery asks every index) is dropped there; a
+			// replica without a network (a cluster of one) has no peer to send to.
+			NettyTransport network = ReplicaNode.this.transport;
+			if (network != null) {
+				network.send(to, message);
+			}
 		}
 
 		@Override

@@ -58,8 +58,9 @@ final class AcceptingHandshake extends HandshakeHandler {
 		}
 		if (this.peers.apply(received.dialer()) == null) {
 			refuse(context, RefusalReason.PEER_LIST, "the peer claims to be replica " + received.dialer() + ", which "
-					+ "this replica has no address for: neither its replication.peers nor a committed change of members "
-					+ "names it. Add it with a change of members, which gives every member its address");
+					+ "this replica has no address for yet: neither its replication.peers nor a committed change of "
+					+ "members names it. A change under way that adds it tells the members where it is, and they dial it; "
+					+ "if none is under way, add it with a change of members, which gives every member its address");
 			return;
 		}
 		PeerSecret secret = options().secret();

@@ -321,16 +321,35 @@ public final class NettyTransport implements AutoCloseable {
 		}
 	}
 
-	/** Addresses a peer told of: replicas this transport has no address for become peers. */
+	/**
+	 * Addresses a peer told of: replicas this transport has no address for become peers, and a peer
+	 * whose address came only from earlier news moves (an operator who named a wrong address asks
+	 * again with the right one). The peer list's and the committed configuration's addresses stay.
+	 */
 	private synchronized void heard(int teller, SortedMap<Integer, PeerAddress> addresses) {
 		addresses.forEach((replica, address) -> {
-			if (replica != replica() && this.peers.get(replica) == null) {
-				add(replica, address, " (replica " + teller + " told it)");
+			if (replica == replica()) {
+				return;
+			}
+			Peer known = this.peers.get(replica);
+			if (known == null) {
+				add(replica, address, " (replica " + teller + " told it)").moveTo(address, true);
+			}
+			else if (known.isToldByNews()) {
+				known.moveTo(address, true);
 			}
 		});
 	}
 
-	private void add(int replica, PeerAddress address, String source) {
+	/**
+	 * Stops telling peers what this replica announced: the change that named those addresses ended,
+	 * committed (the configuration holds them now) or given up (a wrong one must not be told again).
+	 */
+	public void retractAnnouncements() {
+		this.announced.clear();
+	}
+
+	private Peer add(int replica, PeerAddress address, String source) {
 		Peer peer = newPeer(replica, address);
 		this.peers.set(replica, peer);
 		LOGGER.log(Level.INFO, "Replica " + replica() + " learned that replica " + replica + " is at " + address + source
@@ -338,6 +357,7 @@ public final class NettyTransport implements AutoCloseable {
 		if (replica > replica() && !this.closed.get()) {
 			dial(peer);
 		}
+		return peer;
 	}
 
 	private Peer newPeer(int replica, PeerAddress address) {

@@ -29,6 +29,9 @@ final class Peer {
 	/** Where the peer is: its dialer reads it at each attempt, so a move takes effect at the next one. */
 	private volatile PeerAddress address;
 
+	/** Whether {@link #address} came only from another replica's news, not from the peer list or a committed change. */
+	private volatile boolean toldByNews;
+
 	private final MessageListener listener;
 
 	private final BooleanSupplier closing;
@@ -62,6 +65,11 @@ final class Peer {
 		this.listener = listener;
 		this.closing = closing;
 		this.news = news;
+	}
+
+	/** Whether this peer's address came only from another replica's news. */
+	boolean isToldByNews() {
+		return this.toldByNews;
 	}
 
 	/** The peer, on its current connection {@code from}, told where replicas are. */
@@ -100,6 +108,15 @@ final class Peer {
 	 * @return whether that differs from where it was
 	 */
 	boolean moveTo(PeerAddress newAddress) {
+		return moveTo(newAddress, false);
+	}
+
+	/**
+	 * {@link #moveTo}, saying whether the new address came only from news.
+	 * @return whether that differs from where it was
+	 */
+	boolean moveTo(PeerAddress newAddress, boolean fromNews) {
+		this.toldByNews = fromNews;
 		PeerAddress previous = this.address;
 		if (previous.equals(newAddress)) {
 			return false;

@@ -64,7 +64,8 @@ final class Reconfiguration {
 		if (replica.status != Status.NORMAL || !replica.isPrimary()) {
 			return ReconfigurationRefusal.NOT_PRIMARY;
 		}
-		if (!addresses.keySet().stream().allMatch((member) -> (members & (1 << member)) != 0)
+		if (!addresses.keySet().stream()
+			.allMatch((member) -> member >= 0 && member < Cluster.REPLICAS_MAX && (members & (1 << member)) != 0)
 				|| !addresses.values().stream().allMatch(Configuration::isAddress)) {
 			return ReconfigurationRefusal.INVALID_MEMBERS;
 		}

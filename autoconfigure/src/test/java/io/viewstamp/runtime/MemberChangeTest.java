@@ -116,6 +116,22 @@ class MemberChangeTest {
 	}
 
 	@Test
+	void aReplicaRunningAloneRefusesToGrowAndKeepsServing() throws Exception {
+		List<PeerAddress> alone = LoopbackPorts.freeAddresses(1);
+		this.nodes = new LoopbackNodes(CLUSTER_ID, this.root, alone);
+		// A single replica forms its cluster by itself, as the starter does for it.
+		ReplicaNode.format(new NodeConfiguration(CLUSTER_ID, 0, alone, this.nodes.dataDirectory(0)));
+		this.nodes.start(0);
+		this.nodes.put(3);
+		assertThatThrownBy(() -> this.nodes.node(0)
+			.changeMembers(0b11, Map.of(1, LoopbackPorts.freeAddresses(1).get(0)))
+			.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+			.hasMessageContaining("Replica 0 runs alone, without a network");
+		this.nodes.put(3);
+		assertThat(this.nodes.node(0).status().stopped()).isFalse();
+	}
+
+	@Test
 	void aChangeToAReplicaWithoutAnAddressIsRefusedNamingHowToGiveOne() throws Exception {
 		this.nodes = new LoopbackNodes(CLUSTER_ID, this.root, LoopbackPorts.freeAddresses(3));
 		this.nodes.startAll(3);

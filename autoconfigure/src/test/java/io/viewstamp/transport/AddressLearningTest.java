@@ -75,6 +75,24 @@ class AddressLearningTest {
 	}
 
 	@Test
+	void aWrongAnnouncedAddressIsReplacedByTheNextAnnouncement() throws Exception {
+		List<PeerAddress> firstTwo = this.fixture.addresses.subList(0, 2);
+		NettyTransport zero = start(0, firstTwo);
+		NettyTransport one = start(1, firstTwo);
+		NettyTransport two = start(2, this.fixture.addresses);
+		await().atMost(TransportFixture.WAIT_MAX).until(() -> zero.isConnected(1));
+		PeerAddress typo = LoopbackPorts.freeAddresses(1).get(0);
+		zero.announce(2, typo);
+		await().atMost(TransportFixture.WAIT_MAX).until(() -> typo.equals(one.peerAddress(2)));
+
+		// The operator asks again with the right address: the peer that only heard the typo moves too.
+		zero.retractAnnouncements();
+		zero.announce(2, this.fixture.addresses.get(2));
+		await().atMost(TransportFixture.WAIT_MAX).until(() -> two.isConnected(0) && two.isConnected(1));
+		assertThat(one.peerAddress(2)).isEqualTo(this.fixture.addresses.get(2));
+	}
+
+	@Test
 	void learningMovesAKnownPeer() throws Exception {
 		PeerAddress nowhere = LoopbackPorts.freeAddresses(1).get(0);
 		NettyTransport zero = start(0, List.of(this.fixture.addresses.get(0), nowhere));

@@ -1,5 +1,6 @@
 package io.viewstamp.vsr;
 
+import java.util.Map;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -289,6 +290,21 @@ class ReconfigurationTest {
 	}
 
 	/** Every caller opens its session with a first put, so that the load's puts are all commands. */
+	@Test
+	void addressesForReplicasOutsideTheNextMembersOrTooLongAreRefusedAndChangeNothing() {
+		warmUp();
+		Replica primary = this.simulator.replica(this.simulator.primaryIndex()).unwrap();
+		int withThree = FIRST_THREE | 0b01000;
+		assertThat(primary.memberChanges().start(withThree, Map.of(32, "a:1"))).isEqualTo(ReconfigurationRefusal.INVALID_MEMBERS);
+		assertThat(primary.memberChanges().start(withThree, Map.of(-1, "a:1"))).isEqualTo(ReconfigurationRefusal.INVALID_MEMBERS);
+		assertThat(primary.memberChanges().start(withThree, Map.of(4, "a:1"))).isEqualTo(ReconfigurationRefusal.INVALID_MEMBERS);
+		assertThat(primary.memberChanges().start(withThree,
+				Map.of(3, "h".repeat(Configuration.ADDRESS_SIZE_BYTES_MAX) + ":1")))
+			.isEqualTo(ReconfigurationRefusal.INVALID_MEMBERS);
+		assertThat(primary.memberChanges().pending()).isNull();
+		assertThat(this.simulator.latestConfiguration().members()).isEqualTo(FIRST_THREE);
+	}
+
 	private void warmUp() {
 		for (int caller = 0; caller < CALLERS; caller++) {
 			int client = caller;
