@@ -728,8 +728,11 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private List<Long> acknowledgedOps() {
 		Replica replica = replica();
-		List<Long> acknowledged = new ArrayList<>(this.cluster.replicaCount());
-		for (int index = 0; index < this.cluster.replicaCount(); index++) {
+		// Every index of the peer list, and the members beyond it that a change of members named.
+		int count = Math.max(this.cluster.replicaCount(),
+				Integer.SIZE - Integer.numberOfLeadingZeros(replica.configuration().members()));
+		List<Long> acknowledged = new ArrayList<>(count);
+		for (int index = 0; index < count; index++) {
 			acknowledged.add(replica.acknowledgedOp(index));
 		}
 		return List.copyOf(acknowledged);

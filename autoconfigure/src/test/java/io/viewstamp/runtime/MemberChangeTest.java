@@ -104,6 +104,8 @@ class MemberChangeTest {
 		assertThat(grown.epoch()).isEqualTo(2);
 		this.nodes.awaitNormal(ALL_FIVE, 2);
 		this.nodes.put(10);
+		// A first member, whose peer list stops at 2, reports on all five members.
+		await().atMost(WAIT).until(() -> this.nodes.node(1).status().acknowledgedOps().size() == 5);
 
 		// A first member restarts with the peer list it was started with: its superblock says where 3 and 4 are.
 		this.nodes.usePeers(firstThree);
