@@ -2,7 +2,6 @@ package io.viewstamp.transport;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 import io.viewstamp.vsr.Cluster;
 import io.viewstamp.vsr.Configuration;
@@ -351,11 +350,10 @@ public final class MessageCodec {
 		byte[] addresses = in.readBytes(ADDRESSES_SIZE_BYTES_MAX, "the configuration's addresses");
 		try {
 			ByteBuffer addressesIn = ByteBuffer.wrap(addresses);
+			// The addresses are read strictly (no UTF-8, no address), so they encode back to the same bytes;
+			// anything left over is no address either.
 			Configuration addressed = configuration.withAddressesFrom(addressesIn);
-			ByteBuffer reencoded = ByteBuffer.allocate(addressed.addressesSizeBytes());
-			addressed.putAddresses(reencoded);
-			// Anything left over, or bytes that are no UTF-8 (which would not encode back the same), is no address.
-			if (!addressesIn.hasRemaining() && Arrays.equals(reencoded.array(), addresses)) {
+			if (!addressesIn.hasRemaining()) {
 				return addressed;
 			}
 		}

@@ -311,7 +311,7 @@ public final class NettyTransport implements AutoCloseable {
 	public synchronized void announce(int replica, PeerAddress address) {
 		learn(replica, address);
 		this.announced.put(replica, address);
-		byte[] frame = Frame.encode(AddressNews.encode(Map.of(replica, address))).array();
+		byte[] frame = newsFrame(Map.of(replica, address));
 		for (int index = 0; index < Cluster.REPLICAS_MAX; index++) {
 			Peer peer = this.peers.get(index);
 			Channel channel = (peer != null) ? peer.channel() : null;
@@ -347,6 +347,10 @@ public final class NettyTransport implements AutoCloseable {
 	 */
 	public void retractAnnouncements() {
 		this.announced.clear();
+	}
+
+	private static byte[] newsFrame(Map<Integer, PeerAddress> addresses) {
+		return Frame.encode(AddressNews.encode(addresses)).array();
 	}
 
 	private Peer add(int replica, PeerAddress address, String source) {
@@ -564,7 +568,7 @@ public final class NettyTransport implements AutoCloseable {
 			Peer peer = NettyTransport.this.peers.get(replica);
 			Channel channel = (peer != null) ? peer.channel() : null;
 			if (!news.isEmpty() && channel != null) {
-				channel.writeAndFlush(Unpooled.wrappedBuffer(Frame.encode(AddressNews.encode(news)).array()));
+				channel.writeAndFlush(Unpooled.wrappedBuffer(newsFrame(news)));
 			}
 			this.owner.onPeerConnected(replica);
 		}
