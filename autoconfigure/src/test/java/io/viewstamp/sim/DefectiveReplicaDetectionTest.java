@@ -32,9 +32,7 @@ class DefectiveReplicaDetectionTest {
 	private static final int TICKS_MAX = 20_000;
 
 	@ParameterizedTest
-	@EnumSource(value = Bug.class, mode = EnumSource.Mode.EXCLUDE, names = {
-			// Not yet caught by random seeds within the bound (docs/simulator.md, "Canaries not caught yet").
-			"STALE_JOURNAL_TAIL_KEPT" })
+	@EnumSource(Bug.class)
 	void aBoundedSeedSearchCatchesTheDefect(Bug bug) {
 		ReplicaFactory defective = defective(bug);
 		// A log that does not chain must be seen by the hash-chain checker itself, before it differs anywhere else.

@@ -78,6 +78,12 @@ public final class SimulationFailure extends AssertionError {
 		 */
 		LOCAL_READ("local read broke its promise"),
 
+		/**
+		 * A log view made durable comes with a journal that a restart reads back as that view's
+		 * log, and no entry past it.
+		 */
+		DURABLE_LOG("a restart would read back a log the replica dropped"),
+
 		/** Replicas that committed the same ops hold the same state. */
 		STATE("replica states differ"),
 

@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import io.viewstamp.runtime.StateMachineRunner;
 import io.viewstamp.sim.SimulationFailure.Check;
 import io.viewstamp.sim.check.CommitChecker;
+import io.viewstamp.sim.check.DurableLogChecker;
 import io.viewstamp.sim.check.HistoryChecker;
 import io.viewstamp.sim.check.ReplyChecker;
 import io.viewstamp.sim.check.RequestRegistry;
@@ -1259,8 +1260,10 @@ public final class Simulator {
 		}, (op, results) -> {
 		});
 		Storage opened;
+		DurableLogChecker durableLog = new DurableLogChecker(this.configuration.seed(), index,
+				host.storage().durableSuperblock());
 		try {
-			opened = host.storage().open(new StorageCompletions(host));
+			opened = host.storage().open(new StorageCompletions(host, durableLog));
 		}
 		catch (HostDisk.Unavailable ex) {
 			// The replica refuses to start on a disk it can not read, as it should; it is tried again later.
@@ -1273,7 +1276,7 @@ public final class Simulator {
 		}
 		this.commitChecker.replicaStarted(index);
 		boolean recovering = !host.storage().hasSuperblock();
-		Storage storage = new EventStorage(index, opened);
+		Storage storage = new EventStorage(host, opened, durableLog);
 		record((recovering ? "recover " : "restart ") + index);
 		try {
 			SimulatedReplica replica = recovering
@@ -1523,13 +1526,16 @@ public final class Simulator {
 	/** A replica's disk as the replica sees it: requests of superblock writes are events a crash may be timed to. */
 	private final class EventStorage implements Storage {
 
-		private final int replica;
+		private final ReplicaHost host;
 
 		private final Storage disk;
 
-		EventStorage(int replica, Storage disk) {
-			this.replica = replica;
+		private final DurableLogChecker durableLog;
+
+		EventStorage(ReplicaHost host, Storage disk, DurableLogChecker durableLog) {
+			this.host = host;
 			this.disk = disk;
+			this.durableLog = durableLog;
 		}
 
 		@Override
@@ -1544,8 +1550,13 @@ public final class Simulator {
 
 		@Override
 		public void writeSuperblock(Superblock superblock) {
+			// The replica asks while it is being built, before the host knows it: it holds no log view then.
+			SimulatedReplica replica = this.host.isRunning() ? this.host.replica() : null;
+			boolean holdsLogView = replica != null && replica.status() == Status.NORMAL
+					&& replica.logView() == superblock.logView();
+			this.durableLog.requested(superblock, holdsLogView, (replica != null) ? replica.op() : -1);
 			this.disk.writeSuperblock(superblock);
-			event(this.replica, ProtocolEvent.SUPERBLOCK_REQUESTED);
+			event(this.host.index(), ProtocolEvent.SUPERBLOCK_REQUESTED);
 		}
 
 		@Override
@@ -1580,8 +1591,11 @@ public final class Simulator {
 
 		private final ReplicaHost host;
 
-		StorageCompletions(ReplicaHost host) {
+		private final DurableLogChecker durableLog;
+
+		StorageCompletions(ReplicaHost host, DurableLogChecker durableLog) {
 			this.host = host;
+			this.durableLog = durableLog;
 		}
 
 		@Override
@@ -1594,6 +1608,9 @@ public final class Simulator {
 		public void onSuperblockWritten(Superblock superblock) {
 			SimulatedReplica replica = this.host.replica();
 			drive(this.host, "completing the write of " + superblock, () -> {
+				// Only the modelled disk shows its durable image without a restart.
+				this.durableLog.written(superblock,
+						(this.host.storage() instanceof SimStorage disk) ? disk.durableState() : null, Simulator.this.tick);
 				replica.onSuperblockWritten(superblock);
 				event(this.host.index(), ProtocolEvent.SUPERBLOCK_WRITTEN);
 			});
