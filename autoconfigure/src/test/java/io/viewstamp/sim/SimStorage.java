@@ -309,6 +309,11 @@ public final class SimStorage implements Storage, HostDisk {
 		return this.journal.get(op);
 	}
 
+	/** The op of the durable snapshot, 0 when there is none: the journal holds nothing at or before it. */
+	public long durableSnapshotOp() {
+		return (this.snapshot == null) ? 0 : this.snapshot.op();
+	}
+
 	/** The durable superblock, {@code null} after a wipe. */
 	@Override
 	public Superblock durableSuperblock() {

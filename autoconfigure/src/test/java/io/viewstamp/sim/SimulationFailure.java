@@ -79,10 +79,11 @@ public final class SimulationFailure extends AssertionError {
 		LOCAL_READ("local read broke its promise"),
 
 		/**
-		 * A log view made durable comes with a journal that a restart reads back as that view's
-		 * log, and no entry past it.
+		 * What a crash would leave on a replica's disk backs what it holds and promised: a log view
+		 * made durable comes with a journal that reads back as that view's log and no entry past
+		 * it, an acknowledged entry and its log view are durable, and so is a vote's view.
 		 */
-		DURABLE_LOG("a restart would read back a log the replica dropped"),
+		DURABLE_LOG("the disk does not back what the replica holds or promised"),
 
 		/** Replicas that committed the same ops hold the same state. */
 		STATE("replica states differ"),

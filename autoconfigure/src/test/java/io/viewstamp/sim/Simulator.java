@@ -1,6 +1,7 @@
 package io.viewstamp.sim;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,6 +78,11 @@ public final class Simulator {
 	private final SimNetwork network;
 
 	private final List<ReplicaHost> hosts = new ArrayList<>();
+
+	/** The durable-log checker of the process each host runs now, by host index. */
+	private final Map<Integer, DurableLogChecker> durableLogs = new HashMap<>();
+
+	private boolean durablePromiseChecks = true;
 
 	private final List<SimClient> clients = new ArrayList<>();
 
@@ -938,6 +944,16 @@ public final class Simulator {
 		this.primaryTransfers = enabled;
 	}
 
+	/**
+	 * Checks, or not, that each replica's disk backs what it holds and promised (the
+	 * {@link DurableLogChecker}). A scripted scenario that shows the harm a broken promise does
+	 * further on turns it off, since the checker sees the promise broken first.
+	 * @param enabled whether to check
+	 */
+	public void setDurablePromiseChecks(boolean enabled) {
+		this.durablePromiseChecks = enabled;
+	}
+
 	boolean primaryTransfersEnabled() {
 		return this.primaryTransfers;
 	}
@@ -1277,6 +1293,7 @@ public final class Simulator {
 		this.commitChecker.replicaStarted(index);
 		boolean recovering = !host.storage().hasSuperblock();
 		Storage storage = new EventStorage(host, opened, durableLog);
+		this.durableLogs.put(index, durableLog);
 		record((recovering ? "recover " : "restart ") + index);
 		try {
 			SimulatedReplica replica = recovering
@@ -1442,11 +1459,28 @@ public final class Simulator {
 				// No such host: a recovery asks every index of the cluster's index space.
 				return;
 			}
+			checkBackedByDisk(message);
 			Simulator.this.network.send(Simulator.this.tick, SimAddress.replica(this.replica), SimAddress.replica(to), 0,
 					message);
 			ProtocolEvent event = sentEvent(message);
 			if (event != null) {
 				event(this.replica, event);
+			}
+		}
+
+		/** An acknowledgement or a vote is a promise that a crash from now on keeps: only the modelled disk shows it. */
+		private void checkBackedByDisk(ReplicaMessage message) {
+			if (!Simulator.this.durablePromiseChecks
+					|| !(Simulator.this.hosts.get(this.replica).storage() instanceof SimStorage disk)) {
+				return;
+			}
+			DurableLogChecker durableLog = Simulator.this.durableLogs.get(this.replica);
+			if (message instanceof ReplicaMessage.PrepareOk acknowledgement) {
+				durableLog.acknowledged(acknowledgement, disk.durableSuperblock(), disk.durableSnapshotOp(),
+						disk.durableEntry(acknowledgement.op()), Simulator.this.tick);
+			}
+			else if (message instanceof ReplicaMessage.DoViewChange vote) {
+				durableLog.voted(vote, disk.durableSuperblock(), Simulator.this.tick);
 			}
 		}
 
@@ -1609,8 +1643,8 @@ public final class Simulator {
 			SimulatedReplica replica = this.host.replica();
 			drive(this.host, "completing the write of " + superblock, () -> {
 				// Only the modelled disk shows its durable image without a restart.
-				this.durableLog.written(superblock,
-						(this.host.storage() instanceof SimStorage disk) ? disk.durableState() : null, Simulator.this.tick);
+				this.durableLog.written(superblock, (Simulator.this.durablePromiseChecks
+						&& this.host.storage() instanceof SimStorage disk) ? disk.durableState() : null, Simulator.this.tick);
 				replica.onSuperblockWritten(superblock);
 				event(this.host.index(), ProtocolEvent.SUPERBLOCK_WRITTEN);
 			});

@@ -7,6 +7,8 @@ import io.viewstamp.sim.SimulationFailure;
 import io.viewstamp.sim.SimulationFailure.Check;
 import io.viewstamp.vsr.DurableState;
 import io.viewstamp.vsr.LogEntry;
+import io.viewstamp.vsr.ReplicaMessage.DoViewChange;
+import io.viewstamp.vsr.ReplicaMessage.PrepareOk;
 import io.viewstamp.vsr.Superblock;
 
 /**
@@ -77,6 +79,48 @@ public final class DurableLogChecker {
 					+ " made log view " + superblock.logView() + " durable with a log ending at op " + claim.headOp()
 					+ ", but its journal chains on to op " + chainHead.op() + " (" + chainHead
 					+ "): a restart would read that entry back as part of the view's log");
+		}
+	}
+
+	/**
+	 * The replica acknowledged prepares: a crash now must leave on its disk the log view the
+	 * acknowledgement is of, and the entry it names, or a quorum that counted it may hold the op
+	 * no more.
+	 * @param acknowledgement the prepare-ok sent
+	 * @param durable the disk's durable superblock, {@code null} when it holds none
+	 * @param durableSnapshotOp the op of the disk's durable snapshot, 0 when it holds none
+	 * @param durableEntry the disk's durable entry at the acknowledged op, {@code null} when it holds none
+	 * @param tick the current tick
+	 */
+	public void acknowledged(PrepareOk acknowledgement, Superblock durable, long durableSnapshotOp,
+			LogEntry durableEntry, long tick) {
+		if (durable == null || durable.logView() != acknowledgement.view()) {
+			throw new SimulationFailure(this.seed, tick, Check.DURABLE_LOG, "replica " + this.replica
+					+ " acknowledged op " + acknowledgement.op() + " of view " + acknowledgement.view()
+					+ " while its durable superblock names log view " + ((durable != null) ? durable.logView() : "none")
+					+ ": a restart would not hold the log it acknowledged as that view's");
+		}
+		// An op a durable snapshot covers is committed and kept by the snapshot.
+		if (acknowledgement.op() > durableSnapshotOp
+				&& (durableEntry == null || durableEntry.checksum() != acknowledgement.checksum())) {
+			throw new SimulationFailure(this.seed, tick, Check.DURABLE_LOG, "replica " + this.replica
+					+ " acknowledged op " + acknowledgement.op() + " of view " + acknowledgement.view()
+					+ " while its journal holds " + durableEntry + " there: a restart would not hold what it acknowledged");
+		}
+	}
+
+	/**
+	 * The replica voted in a view change: a crash now must leave that view on its disk, or the
+	 * replica could come back in an older view and help it commit what the new view's log lacks.
+	 * @param vote the do-view-change sent
+	 * @param durable the disk's durable superblock, {@code null} when it holds none
+	 * @param tick the current tick
+	 */
+	public void voted(DoViewChange vote, Superblock durable, long tick) {
+		if (durable == null || durable.view() < vote.view()) {
+			throw new SimulationFailure(this.seed, tick, Check.DURABLE_LOG, "replica " + this.replica + " voted in view "
+					+ vote.view() + " while its durable superblock names view "
+					+ ((durable != null) ? durable.view() : "none") + ": a restart would forget the vote");
 		}
 	}
 

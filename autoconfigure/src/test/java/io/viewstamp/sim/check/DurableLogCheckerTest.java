@@ -3,6 +3,7 @@ package io.viewstamp.sim.check;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 import io.viewstamp.sim.SimulationFailure;
@@ -12,6 +13,8 @@ import io.viewstamp.vsr.Checksums;
 import io.viewstamp.vsr.DurableState;
 import io.viewstamp.vsr.LogEntry;
 import io.viewstamp.vsr.Operation;
+import io.viewstamp.vsr.ReplicaMessage.DoViewChange;
+import io.viewstamp.vsr.ReplicaMessage.PrepareOk;
 import io.viewstamp.vsr.Request;
 import io.viewstamp.vsr.Superblock;
 
@@ -70,6 +73,36 @@ class DurableLogCheckerTest {
 		checker.requested(viewThree, false, 3);
 		assertThatCode(() -> checker.written(viewThree, new DurableState(viewThree, chain(5)), 11))
 			.doesNotThrowAnyException();
+	}
+
+	@Test
+	void anAcknowledgementBackedByTheDiskPassesAndOneAheadOfItFails() {
+		DurableLogChecker checker = new DurableLogChecker(99, 0, this.viewTwo);
+		LogEntry entry = chain(3).get(2);
+		assertThatCode(() -> checker.acknowledged(new PrepareOk(2, 0, 3, entry.checksum()), this.viewTwo, 0, entry, 10))
+			.doesNotThrowAnyException();
+		// A snapshot holds what it covers; the journal no longer does.
+		assertThatCode(() -> checker.acknowledged(new PrepareOk(2, 0, 3, entry.checksum()), this.viewTwo, 3, null, 10))
+			.doesNotThrowAnyException();
+		assertFails(() -> checker.acknowledged(new PrepareOk(2, 0, 3, entry.checksum()), this.viewTwo, 0, null, 11),
+				"acknowledged op 3 of view 2 while its journal holds null");
+		assertFails(() -> checker.acknowledged(new PrepareOk(2, 0, 3, entry.checksum()), this.viewOne, 0, entry, 12),
+				"acknowledged op 3 of view 2 while its durable superblock names log view 1");
+	}
+
+	@Test
+	void aVoteInAViewTheDiskHoldsPassesAndOneAheadOfItFails() {
+		DurableLogChecker checker = new DurableLogChecker(99, 0, this.viewOne);
+		DoViewChange vote = new DoViewChange(2, 0, 1, 0, Checksums.root(CLUSTER_ID), 0, true, List.of());
+		assertThatCode(() -> checker.voted(vote, this.viewTwo, 10)).doesNotThrowAnyException();
+		assertFails(() -> checker.voted(vote, this.viewOne, 11), "voted in view 2 while its durable superblock names view 1");
+	}
+
+	private static void assertFails(ThrowingCallable call, String detail) {
+		assertThatThrownBy(call).isInstanceOfSatisfying(SimulationFailure.class, (failure) -> {
+			assertThat(failure.check()).isEqualTo(Check.DURABLE_LOG);
+			assertThat(failure).hasMessageContaining(detail);
+		});
 	}
 
 	private static List<LogEntry> chain(int length) {
