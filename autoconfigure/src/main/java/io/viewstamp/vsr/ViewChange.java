@@ -363,10 +363,14 @@ final class ViewChange {
 			this.startViewInstalling = message;
 			becomeBackup();
 		}
-		else if (!replica.repairs.isActive(RepairPurpose.INSTALL_START_VIEW)) {
-			// A start-view that arrives during its repair is dropped: the repair completes the one
-			// it is anchored on, and that log is a prefix of the primary's as much as the newer one.
-			// Any other repair (of a corrupt entry, say) gives way: the view's log supersedes it.
+		else if (!replica.repairs.isActive(RepairPurpose.INSTALL_START_VIEW) || reachesFurther(message)) {
+			// A copy of the start-view that arrives during its repair is dropped unless it reaches
+			// further: the repair completes the one it is anchored on, and that log is a prefix of the
+			// primary's as much as the newer one. But the primary may meanwhile compact its log past
+			// that anchor into a snapshot; then no one holds the anchor and the repair would wait
+			// forever (a replica being added, which takes part in no view change, for good). The
+			// newer copy's head is one the primary holds. Any other repair (of a corrupt entry, say)
+			// gives way too: the view's log supersedes it.
 			this.startViewInstalling = message;
 			replica.repairs.start(replica.commit + 1, message.op(), message.headChecksum(), message.commit(), message.replica(),
 					RepairPurpose.INSTALL_START_VIEW);
@@ -379,6 +383,12 @@ final class ViewChange {
 				replica.applyCommitted(false);
 			}
 		}
+	}
+
+	/** Whether {@code message} is a copy of the start-view being installed whose log reaches further. */
+	private boolean reachesFurther(StartView message) {
+		StartView installing = this.startViewInstalling;
+		return installing != null && installing.view() == message.view() && message.op() > installing.op();
 	}
 
 	private void becomeBackup() {

@@ -116,9 +116,13 @@ class SimulatorSeedsTest {
 	 * 20261227100054 (liveness: adding a replica to the healed cluster was given up as NO_QUORUM): with
 	 * a pipeline of one and an apply that ended after the last acknowledgement, the change was ready
 	 * only once the op was applied, and nothing looked at it again ({@code Execution}).
+	 * 20261230102062 (liveness: adding a replica to a cluster shrunk to one member was given up as
+	 * NEW_MEMBERS_BEHIND): the replica repaired toward an older copy of the start-view, whose head
+	 * the primary then compacted into a snapshot; nobody held the anchor any more, and newer copies
+	 * of the start-view were dropped during the repair ({@code ViewChange.onStartView}).
 	 */
 	@ParameterizedTest
-	@ValueSource(longs = { 880789L, 20261227100054L })
+	@ValueSource(longs = { 880789L, 20261227100054L, 20261230102062L })
 	void aSeedThatOnceFoundABugOnTheRealStoragePasses(long seed) {
 		Outcome outcome = run(seed, null);
 		if (outcome.failure() != null) {

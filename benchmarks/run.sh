@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Workload W1 (docs/benchmarks.md): a replicated counter on Viewstamp and on Apache Ratis 3.2.0,
+# three replicas as three JVMs on 127.0.0.1, run alternately (A B A B) for several rounds so that
+# the machine's drift cancels; prints one table. Run from anywhere:
+#
+#   benchmarks/run.sh
+#
+# Settings (environment): ROUNDS (3), CALLERS (1,16,64,256), INITIAL_SECONDS (30), WARMUP_SECONDS (5),
+# MEASURED_SECONDS (20), VARIANTS (every one, in this order: vs-spring-async vs-spring-sync
+# vs-backup vs-plain ratis-netty ratis-grpc ratis-netty-leader ratis-grpc-leader), JVM_OPTS
+# (-Xms1g -Xmx1g -XX:+UseG1GC), OUT (benchmarks/target/w1). It starts and kills only its own
+# processes, by PID, and deletes their data directories.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+ROUNDS="${ROUNDS:-3}"
+CALLERS="${CALLERS:-1,16,64,256}"
+INITIAL_SECONDS="${INITIAL_SECONDS:-30}"
+WARMUP_SECONDS="${WARMUP_SECONDS:-5}"
+MEASURED_SECONDS="${MEASURED_SECONDS:-20}"
+VARIANTS="${VARIANTS:-vs-spring-async ratis-netty vs-spring-sync ratis-grpc vs-backup ratis-netty-leader vs-plain ratis-grpc-leader}"
+JVM_OPTS="${JVM_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}"
+OUT="${OUT:-$ROOT/benchmarks/target/w1}"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+VS_PEERS="127.0.0.1:7501,127.0.0.1:7502,127.0.0.1:7503"
+RATIS_PORTS="7601,7602,7603"
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]:-}"; do
+    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
+  done
+  PIDS=()
+}
+trap cleanup EXIT INT TERM
+
+echo "Building the benchmarks module and its class path..."
+(cd "$ROOT" && mvn -B -q -pl benchmarks -am package dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime)
+CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")"
+
+rm -rf "$OUT"
+mkdir -p "$OUT/logs"
+
+# Starts a background process: start <name> <java arguments...>; its PID goes to PIDS and LAST_PID.
+start() {
+  local name="$1"; shift
+  # shellcheck disable=SC2086
+  "$JAVA" $JVM_OPTS -cp "$CP" "$@" > "$OUT/logs/$RUN-$name.log" 2>&1 &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+}
+
+bench_properties() {
+  echo "-Dbench.results=$OUT/round-$ROUND.tsv -Dbench.callers=$CALLERS -Dbench.initial-seconds=$INITIAL_SECONDS" \
+       "-Dbench.warmup-seconds=$WARMUP_SECONDS -Dbench.measured-seconds=$MEASURED_SECONDS"
+}
+
+# Waits for the load process; kills the others; deletes the data directories.
+finish() {
+  local load_pid="$1" data="$2"
+  local status=0
+  wait "$load_pid" || status=$?
+  cleanup
+  rm -rf "$data"
+  if [ "$status" -ne 0 ]; then
+    echo "  $RUN failed (exit $status); its logs are in $OUT/logs/$RUN-*.log" >&2
+    tail -n 20 "$OUT/logs/$RUN-load.log" >&2 || true
+  fi
+}
+
+viewstamp_spring() {
+  local variant="$1" data="$OUT/data-$RUN"
+  local common=(--replication.cluster-id=w1 --replication.peers="$VS_PEERS" --spring.main.web-application-type=none
+                --spring.main.banner-mode=off)
+  start replica1 io.viewstamp.benchmarks.w1.spring.CounterApplication --replication.replica=1 \
+    --replication.data-dir="$data/1" "${common[@]}"
+  local p1=$LAST_PID
+  start replica2 io.viewstamp.benchmarks.w1.spring.CounterApplication --replication.replica=2 \
+    --replication.data-dir="$data/2" "${common[@]}"
+  local p2=$LAST_PID
+  # shellcheck disable=SC2046
+  start load $(bench_properties) -Dbench.variant="$variant" -Dbench.self-name=replica0 \
+    -Dbench.pids="replica1=$p1,replica2=$p2" io.viewstamp.benchmarks.w1.spring.CounterApplication \
+    --replication.replica=0 --replication.data-dir="$data/0" "${common[@]}"
+  finish "$LAST_PID" "$data"
+}
+
+viewstamp_plain() {
+  local data="$OUT/data-$RUN"
+  start replica1 io.viewstamp.benchmarks.w1.plain.PlainCounterMain 1 "$VS_PEERS" "$data/1"
+  local p1=$LAST_PID
+  start replica2 io.viewstamp.benchmarks.w1.plain.PlainCounterMain 2 "$VS_PEERS" "$data/2"
+  local p2=$LAST_PID
+  # shellcheck disable=SC2046
+  start load $(bench_properties) -Dbench.variant=plain -Dbench.self-name=replica0 \
+    -Dbench.pids="replica1=$p1,replica2=$p2" io.viewstamp.benchmarks.w1.plain.PlainCounterMain 0 "$VS_PEERS" "$data/0"
+  finish "$LAST_PID" "$data"
+}
+
+ratis() {
+  local transport="$1" in_leader="$2" data="$OUT/data-$RUN"
+  start server1 io.viewstamp.benchmarks.w1.ratis.RatisServerMain 1 "$transport" "$RATIS_PORTS" "$data/1"
+  local p1=$LAST_PID
+  start server2 io.viewstamp.benchmarks.w1.ratis.RatisServerMain 2 "$transport" "$RATIS_PORTS" "$data/2"
+  local p2=$LAST_PID
+  if [ "$in_leader" = yes ]; then
+    # shellcheck disable=SC2046
+    start load $(bench_properties) -Dbench.variant="$transport-in-leader" -Dbench.self-name=server0 \
+      -Dbench.pids="server1=$p1,server2=$p2" io.viewstamp.benchmarks.w1.ratis.RatisServerMain 0 "$transport" \
+      "$RATIS_PORTS" "$data/0"
+  else
+    start server0 io.viewstamp.benchmarks.w1.ratis.RatisServerMain 0 "$transport" "$RATIS_PORTS" "$data/0"
+    local p0=$LAST_PID
+    # shellcheck disable=SC2046
+    start load $(bench_properties) -Dbench.variant="$transport-client-jvm" -Dbench.self-name=client \
+      -Dbench.pids="server0=$p0,server1=$p1,server2=$p2" io.viewstamp.benchmarks.w1.ratis.RatisClientMain \
+      "$transport" "$RATIS_PORTS"
+  fi
+  finish "$LAST_PID" "$data"
+}
+
+for ROUND in $(seq 1 "$ROUNDS"); do
+  for variant in $VARIANTS; do
+    RUN="round$ROUND-$variant"
+    echo "Round $ROUND: $variant ($(date +%H:%M:%S))"
+    case "$variant" in
+      vs-spring-async) viewstamp_spring primary-async ;;
+      vs-spring-sync) viewstamp_spring primary-sync ;;
+      vs-backup) viewstamp_spring backup-async ;;
+      vs-plain) viewstamp_plain ;;
+      ratis-netty) ratis netty no ;;
+      ratis-grpc) ratis grpc no ;;
+      ratis-netty-leader) ratis netty yes ;;
+      ratis-grpc-leader) ratis grpc yes ;;
+      *) echo "Unknown variant $variant; VARIANTS may list: vs-spring-async vs-spring-sync vs-backup vs-plain" \
+              "ratis-netty ratis-grpc ratis-netty-leader ratis-grpc-leader" >&2; exit 2 ;;
+    esac
+  done
+done
+
+"$JAVA" -cp "$CP" io.viewstamp.benchmarks.w1.ReportTable "$OUT" | tee "$OUT/table.md"
+echo "The table is in $OUT/table.md; the processes' logs in $OUT/logs."
