@@ -26,6 +26,13 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 VS_PEERS="127.0.0.1:7501,127.0.0.1:7502,127.0.0.1:7503"
 RATIS_PORTS="7601,7602,7603"
 
+# One run at a time: two would share the ports and the two cores, and measure nothing.
+exec 9> "${TMPDIR:-/tmp}/viewstamp-w1.lock"
+if ! flock -n 9; then
+  echo "Another benchmarks/run.sh is running on this machine; wait for it to end (or stop it) and try again." >&2
+  exit 1
+fi
+
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]:-}"; do
@@ -70,33 +77,39 @@ finish() {
   fi
 }
 
+# Viewstamp's replica 0 runs the load; it reads the others' PIDs from a file once the cluster
+# serves. Whichever replica leads first hands its view to -Dbench.primary: replica 0 itself, or
+# replica 1 when the callers stand on a backup.
 viewstamp_spring() {
-  local variant="$1" data="$OUT/data-$RUN"
+  local variant="$1" data="$OUT/data-$RUN" pids="$OUT/pids-$RUN" primary=0
+  [ "$variant" = backup-async ] && primary=1
   local common=(--replication.cluster-id=w1 --replication.peers="$VS_PEERS" --spring.main.web-application-type=none
-                --spring.main.banner-mode=off)
+                --spring.main.banner-mode=off --bench.primary="$primary")
+  # shellcheck disable=SC2046
+  start load $(bench_properties) -Dbench.variant="$variant" -Dbench.self-name=replica0 -Dbench.pids-file="$pids" \
+    io.viewstamp.benchmarks.w1.spring.CounterApplication --replication.replica=0 --replication.data-dir="$data/0" \
+    "${common[@]}"
+  local load=$LAST_PID
   start replica1 io.viewstamp.benchmarks.w1.spring.CounterApplication --replication.replica=1 \
     --replication.data-dir="$data/1" "${common[@]}"
   local p1=$LAST_PID
   start replica2 io.viewstamp.benchmarks.w1.spring.CounterApplication --replication.replica=2 \
     --replication.data-dir="$data/2" "${common[@]}"
-  local p2=$LAST_PID
-  # shellcheck disable=SC2046
-  start load $(bench_properties) -Dbench.variant="$variant" -Dbench.self-name=replica0 \
-    -Dbench.pids="replica1=$p1,replica2=$p2" io.viewstamp.benchmarks.w1.spring.CounterApplication \
-    --replication.replica=0 --replication.data-dir="$data/0" "${common[@]}"
-  finish "$LAST_PID" "$data"
+  echo "replica1=$p1,replica2=$LAST_PID" > "$pids"
+  finish "$load" "$data"
 }
 
 viewstamp_plain() {
-  local data="$OUT/data-$RUN"
-  start replica1 io.viewstamp.benchmarks.w1.plain.PlainCounterMain 1 "$VS_PEERS" "$data/1"
-  local p1=$LAST_PID
-  start replica2 io.viewstamp.benchmarks.w1.plain.PlainCounterMain 2 "$VS_PEERS" "$data/2"
-  local p2=$LAST_PID
+  local data="$OUT/data-$RUN" pids="$OUT/pids-$RUN"
   # shellcheck disable=SC2046
-  start load $(bench_properties) -Dbench.variant=plain -Dbench.self-name=replica0 \
-    -Dbench.pids="replica1=$p1,replica2=$p2" io.viewstamp.benchmarks.w1.plain.PlainCounterMain 0 "$VS_PEERS" "$data/0"
-  finish "$LAST_PID" "$data"
+  start load $(bench_properties) -Dbench.primary=0 -Dbench.variant=plain -Dbench.self-name=replica0 -Dbench.pids-file="$pids" \
+    io.viewstamp.benchmarks.w1.plain.PlainCounterMain 0 "$VS_PEERS" "$data/0"
+  local load=$LAST_PID
+  start replica1 -Dbench.primary=0 io.viewstamp.benchmarks.w1.plain.PlainCounterMain 1 "$VS_PEERS" "$data/1"
+  local p1=$LAST_PID
+  start replica2 -Dbench.primary=0 io.viewstamp.benchmarks.w1.plain.PlainCounterMain 2 "$VS_PEERS" "$data/2"
+  echo "replica1=$p1,replica2=$LAST_PID" > "$pids"
+  finish "$load" "$data"
 }
 
 ratis() {

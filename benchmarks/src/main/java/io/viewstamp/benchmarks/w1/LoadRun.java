@@ -85,13 +85,23 @@ public final class LoadRun {
 	}
 
 	/**
-	 * The processes of a run from {@code bench.pids}, a comma-separated list of name=pid pairs,
-	 * with this process added as {@code self} when it is not listed.
+	 * The processes of a run from {@code bench.pids}, a comma-separated list of name=pid pairs, or
+	 * from the file {@code bench.pids-file} holds such a list in (for processes started after this
+	 * one), with this process added as {@code bench.self-name} when it is not listed.
 	 * @return the name=pid pairs
 	 */
 	public static List<String> processesFromSystemProperties() {
 		List<String> processes = new ArrayList<>();
 		String listed = System.getProperty("bench.pids", "");
+		String file = System.getProperty("bench.pids-file");
+		if (file != null) {
+			try {
+				listed = Files.readString(Path.of(file)).trim();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not read the PIDs of the run's other processes from " + file, ex);
+			}
+		}
 		for (String process : listed.split(",")) {
 			if (!process.isBlank()) {
 				processes.add(process.trim());

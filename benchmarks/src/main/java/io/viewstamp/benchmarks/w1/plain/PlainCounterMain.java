@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.viewstamp.benchmarks.w1.LoadRun;
 import io.viewstamp.benchmarks.w1.LoadSchedule;
+import io.viewstamp.benchmarks.w1.PrimaryPlacement;
 import io.viewstamp.runtime.NodeConfiguration;
 import io.viewstamp.runtime.NodeStatus;
 import io.viewstamp.runtime.ReplicaNode;
@@ -20,7 +21,8 @@ import io.viewstamp.vsr.Status;
 /**
  * One replica of W1's plain variant. Arguments: the replica's index, the peers
  * ({@code host:port,host:port,...}) and the data directory. With {@code -Dbench.variant=plain} it
- * moves the primary here, runs the load, and exits; otherwise it serves until killed.
+ * waits for the primary to be here ({@code -Dbench.primary}, on every replica, places it), runs the
+ * load, and exits; otherwise it serves until killed.
  */
 public final class PlainCounterMain {
 
@@ -44,7 +46,9 @@ public final class PlainCounterMain {
 		if (!ReplicaNode.isFormatted(configuration)) {
 			ReplicaNode.format(configuration);
 		}
-		ReplicaNode node = ReplicaNode.start(configuration, RuntimeOptions.defaults(), new CounterStateMachine());
+		CounterStateMachine counter = new CounterStateMachine();
+		ReplicaNode node = ReplicaNode.start(configuration, RuntimeOptions.defaults(), counter);
+		PrimaryPlacement.startFromSystemProperties(node::status, node::transferPrimary);
 		String variant = System.getProperty("bench.variant");
 		if (variant == null) {
 			CountDownLatch stopped = new CountDownLatch(1);
@@ -59,15 +63,17 @@ public final class PlainCounterMain {
 		LoadRun run = new LoadRun("viewstamp", "plain-async",
 				(caller) -> node.client().submit(INCREMENT).thenApply((result) -> ByteBuffer.wrap(result).getLong()),
 				LoadRun.processesFromSystemProperties(), Path.of(System.getProperty("bench.results")));
-		boolean correct = run.run(LoadSchedule.fromSystemProperties(),
-				() -> ByteBuffer.wrap(node.client().submit(new byte[0]).join()).getLong());
+		// After a barrier this replica has applied every increment acknowledged before it.
+		boolean correct = run.run(LoadSchedule.fromSystemProperties(), () -> {
+			node.client().barrier().join();
+			return counter.value();
+		});
 		node.close();
 		System.exit(correct ? 0 : 1);
 	}
 
 	private static void awaitPrimaryHere(ReplicaNode node) throws InterruptedException {
 		long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-		boolean asked = false;
 		while (System.nanoTime() < deadline) {
 			NodeStatus status = node.status();
 			boolean connected = status.peers().stream().allMatch((peer) -> peer.connected());
@@ -75,10 +81,7 @@ public final class PlainCounterMain {
 				if (status.primary() == status.replica()) {
 					return;
 				}
-				if (!asked) {
-					node.transferPrimary(status.replica());
-					asked = true;
-				}
+				// The primary hands its view over to us (PrimaryPlacement, bench.primary).
 			}
 			TimeUnit.MILLISECONDS.sleep(50);
 		}

@@ -8,10 +8,10 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
-import io.viewstamp.ReplicationAdministration;
 import io.viewstamp.autoconfigure.ReplicaNodeLifecycle;
 import io.viewstamp.benchmarks.w1.LoadRun;
 import io.viewstamp.benchmarks.w1.LoadSchedule;
@@ -21,10 +21,11 @@ import io.viewstamp.vsr.Status;
 
 /**
  * Runs W1's load in this replica's application once the cluster serves, then exits the process:
- * {@code bench.variant=primary-async} or {@code primary-sync} moves the primary here first, and
- * {@code backup-async} moves it away, so that the callers stand where the variant says.
+ * {@code bench.variant=primary-async} or {@code primary-sync} waits for the primary to be here, and
+ * {@code backup-async} for it to be elsewhere, as {@code bench.primary} places it.
  */
 @Component
+@Order(1)
 @ConditionalOnProperty("bench.variant")
 class CounterLoad implements ApplicationRunner {
 
@@ -34,17 +35,14 @@ class CounterLoad implements ApplicationRunner {
 
 	private final ReplicaNodeLifecycle lifecycle;
 
-	private final ReplicationAdministration administration;
-
 	private final Environment environment;
 
 	private final ConfigurableApplicationContext context;
 
-	CounterLoad(Counter counter, ReplicaNodeLifecycle lifecycle, ReplicationAdministration administration,
-			Environment environment, ConfigurableApplicationContext context) {
+	CounterLoad(Counter counter, ReplicaNodeLifecycle lifecycle, Environment environment,
+			ConfigurableApplicationContext context) {
 		this.counter = counter;
 		this.lifecycle = lifecycle;
-		this.administration = administration;
 		this.environment = environment;
 		this.context = context;
 	}
@@ -55,13 +53,8 @@ class CounterLoad implements ApplicationRunner {
 		Path results = Path.of(this.environment.getRequiredProperty("bench.results"));
 		ReplicaNode node = awaitNormal();
 		int self = node.status().replica();
+		// Every replica of the run places the primary as bench.primary says (PrimaryPlacementRunner).
 		boolean onPrimary = variant.startsWith("primary");
-		if (onPrimary && node.status().primary() != self) {
-			this.administration.transferPrimary(self);
-		}
-		else if (!onPrimary && node.status().primary() == self) {
-			this.administration.transferPrimary((self + 1) % node.status().replicaCount());
-		}
 		awaitPrimary(node, onPrimary);
 		System.out.printf("[w1 viewstamp %s] replica %d, primary %d%n", variant, self, node.status().primary());
 		LoadRun run = switch (variant) {
