@@ -40,7 +40,8 @@ cleanup() {
   done
   PIDS=()
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
 
 echo "Building the benchmarks module and its class path..."
 (cd "$ROOT" && mvn -B -q -pl benchmarks -am package dependency:build-classpath -DskipTests \
