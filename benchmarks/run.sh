@@ -65,10 +65,28 @@ bench_properties() {
        "-Dbench.warmup-seconds=$WARMUP_SECONDS -Dbench.measured-seconds=$MEASURED_SECONDS"
 }
 
-# Waits for the load process; kills the others; deletes the data directories.
+# The longest a variant may take: its schedule, 30 s of drain per phase, and 3 minutes to start.
+variant_limit_seconds() {
+  local phases
+  phases=$(echo "$CALLERS" | tr ',' '\n' | wc -l)
+  echo $(( INITIAL_SECONDS + phases * (WARMUP_SECONDS + MEASURED_SECONDS + 60) + 180 ))
+}
+
+# Waits for the load process (killing it past the variant's time limit); kills the others; deletes
+# the data directories.
 finish() {
   local load_pid="$1" data="$2"
-  local status=0
+  local status=0 waited=0 limit
+  limit=$(variant_limit_seconds)
+  while kill -0 "$load_pid" 2>/dev/null; do
+    if [ "$waited" -ge "$limit" ]; then
+      echo "  $RUN took more than $limit s; it is stopped" >&2
+      kill -9 "$load_pid" 2>/dev/null || true
+      break
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
   wait "$load_pid" || status=$?
   cleanup
   rm -rf "$data"

@@ -1,9 +1,12 @@
 package io.viewstamp.benchmarks.w1.ratis;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.ratis.client.RaftClient;
@@ -22,7 +25,8 @@ final class RatisLoad {
 	 * Moves the leadership to {@code leader} if asked, runs the schedule, and checks the counter.
 	 * @return whether the check passed
 	 */
-	static boolean run(RatisCluster cluster, String variant, int leader) throws IOException, InterruptedException {
+	static boolean run(RatisCluster cluster, String variant, int leader)
+			throws IOException, InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
 		LoadSchedule schedule = LoadSchedule.fromSystemProperties();
 		int callersMax = schedule.callers().stream().mapToInt(Integer::intValue).max().orElse(1);
 		List<RaftClient> clients = new ArrayList<>();
@@ -34,8 +38,18 @@ final class RatisLoad {
 			// The first request finds the leader, through however many elections it takes.
 			RatisCluster.value(first.io().sendReadOnly(RatisCluster.READ));
 			if (leader >= 0) {
+				// Ratis refuses to hand its leadership over while the logs hold no entry: write one that
+				// changes nothing first. The transfer gets a bound of its own, since the client retries.
+				RatisCluster.value(first.io().send(RatisCluster.READ));
 				RaftPeerId target = RatisCluster.peerId(leader);
-				first.admin().transferLeadership(target, TimeUnit.SECONDS.toMillis(30));
+				CompletableFuture.runAsync(() -> {
+					try {
+						first.admin().transferLeadership(target, TimeUnit.SECONDS.toMillis(30));
+					}
+					catch (IOException ex) {
+						throw new UncheckedIOException(ex);
+					}
+				}).get(60, TimeUnit.SECONDS);
 				RatisCluster.value(first.io().sendReadOnly(RatisCluster.READ));
 			}
 			LoadRun run = new LoadRun("ratis", variant,
