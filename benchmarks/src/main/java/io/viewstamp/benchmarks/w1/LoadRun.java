@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -168,7 +169,7 @@ public final class LoadRun {
 	}
 
 	private void loop(int caller, Phase phase, long end, CountDownLatch finished) {
-		BlockingIncrements blocking = java.util.Objects.requireNonNull(this.blocking);
+		BlockingIncrements blocking = Objects.requireNonNull(this.blocking);
 		for (long submitted = System.nanoTime(); submitted < end; submitted = System.nanoTime()) {
 			try {
 				long value = blocking.increment();
@@ -196,7 +197,7 @@ public final class LoadRun {
 		}
 		CompletableFuture<Long> result;
 		try {
-			result = java.util.Objects.requireNonNull(this.increments).increment(caller);
+			result = Objects.requireNonNull(this.increments).increment(caller);
 		}
 		catch (RuntimeException ex) {
 			result = CompletableFuture.failedFuture(ex);

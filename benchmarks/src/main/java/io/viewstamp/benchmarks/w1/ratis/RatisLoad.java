@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -26,7 +27,7 @@ final class RatisLoad {
 	 * @return whether the check passed
 	 */
 	static boolean run(RatisCluster cluster, String variant, int leader)
-			throws IOException, InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+			throws IOException, InterruptedException, ExecutionException, TimeoutException {
 		LoadSchedule schedule = LoadSchedule.fromSystemProperties();
 		int callersMax = schedule.callers().stream().mapToInt(Integer::intValue).max().orElse(1);
 		List<RaftClient> clients = new ArrayList<>();

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.annotation.Order;
@@ -68,7 +69,7 @@ class CounterLoad implements ApplicationRunner {
 		};
 		boolean correct = run.run(LoadSchedule.fromSystemProperties(), this.counter::value);
 		int exitCode = correct ? 0 : 1;
-		System.exit(org.springframework.boot.SpringApplication.exit(this.context, () -> exitCode));
+		System.exit(SpringApplication.exit(this.context, () -> exitCode));
 	}
 
 	private ReplicaNode awaitNormal() throws InterruptedException {
