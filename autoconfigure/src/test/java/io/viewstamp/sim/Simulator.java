@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -62,6 +63,9 @@ public final class Simulator {
 
 	/** The most view changes a healed cluster may go through before it is called a storm. */
 	static final int LIVENESS_VIEW_CHANGES_MAX = 30;
+
+	/** How many times the operator of a healed cluster asks again for an addition a view change dropped. */
+	static final int ADDITION_ASKS_MAX = 3;
 
 	/** The most a swarm world's replica clock is off: an hour. */
 	static final long CLOCK_SKEW_NANOS_MAX = 3_600_000_000_000L;
@@ -327,6 +331,15 @@ public final class Simulator {
 	}
 
 	/**
+	 * Whether a change of members asked of {@code asked} in {@code askedView} was dropped, neither given
+	 * up nor in effect: a view change ended that view before the change was prepared, so that no running
+	 * member knows of it. The runtime fails such a change with "ask again" (MemberChange).
+	 */
+	private boolean isChangeDropped(Replica asked, long askedView) {
+		return asked.view() > askedView && asked.memberChanges().givenUp() == null && !isChangeUnderWay();
+	}
+
+	/**
 	 * In a world with spare hosts, once the cluster has healed and converged, an operator adds the
 	 * lowest host that is not a member (started empty if it never ran or was retired): the change
 	 * must take effect. Under faults a change may rightly be given up, which no checker counts; a
@@ -371,13 +384,32 @@ public final class Simulator {
 			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS, "the healed cluster "
 					+ "has no normal primary after replica " + index + " started: " + describeWorld());
 		}
-		int primary = primaryIndex();
-		ReconfigurationRefusal refusal = reconfigure(primary, latest.members() | (1 << index));
-		if (refusal != null) {
-			throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS, "the healed cluster's "
-					+ "primary " + primary + " refused to add replica " + index + ": " + refusal + "; " + describeWorld());
-		}
 		long startTick = this.tick;
+		// A view change that ends the primary's view before it prepared the change drops it, and the runtime
+		// tells the operator to ask again (MemberChange): the operator here does, a bounded number of times.
+		for (int ask = 1;; ask++) {
+			int primary = primaryIndex();
+			ReconfigurationRefusal refusal = reconfigure(primary, latest.members() | (1 << index));
+			if (refusal != null) {
+				throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS, "the healed cluster's "
+						+ "primary " + primary + " refused to add replica " + index + ": " + refusal + "; " + describeWorld());
+			}
+			Replica asked = Objects.requireNonNull(this.hosts.get(primary).replica().unwrap(), "the primary is a Replica");
+			long askedView = asked.view();
+			runUntil(() -> latestConfiguration().contains(index) || isChangeDropped(asked, askedView),
+					this.configuration.livenessTicksMax());
+			if (latestConfiguration().contains(index) || !isChangeDropped(asked, askedView)
+					|| ask == ADDITION_ASKS_MAX) {
+				break;
+			}
+			record("the change adding " + index + " was dropped by a view change: ask again");
+			if (!runUntil(() -> primaryIndex() >= 0 && isConverged() && !isHandOverUnderWay(),
+					this.configuration.livenessTicksMax())) {
+				throw new SimulationFailure(this.configuration.seed(), this.tick, Check.LIVENESS, "the healed cluster "
+						+ "has no normal primary after a view change dropped the change adding replica " + index + ": "
+						+ describeWorld());
+			}
+		}
 		if (!runUntil(() -> latestConfiguration().contains(index) && isConverged(), this.configuration.livenessTicksMax())) {
 			int leader = primaryIndex();
 			Replica lead = (leader >= 0) ? this.hosts.get(leader).replica().unwrap() : null;
