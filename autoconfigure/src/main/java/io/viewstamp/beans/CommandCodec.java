@@ -9,7 +9,9 @@ import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
@@ -27,6 +29,7 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.type.TypeFactory;
 
@@ -66,6 +69,14 @@ public final class CommandCodec {
 	private final JsonMapper mapper;
 
 	private final TypeCheck typeCheck;
+
+	/**
+	 * Readers and writers by type, built once: immutable and safe to share, and building one per
+	 * value showed in the profile of a busy primary (docs/benchmarks.md, W1).
+	 */
+	private final Map<JavaType, ObjectReader> readers = new ConcurrentHashMap<>();
+
+	private final Map<JavaType, ObjectWriter> writers = new ConcurrentHashMap<>();
 
 	/**
 	 * @param mapper the application's mapper; it must be the same, configured the same way, on every replica
@@ -197,7 +208,7 @@ public final class CommandCodec {
 			generator.writeName(ARGUMENTS);
 			generator.writeStartArray();
 			for (int i = 0; i < values.length; i++) {
-				this.mapper.writerFor(method.parameterTypes().get(i)).writeValue(generator, values[i]);
+				writer(method.parameterTypes().get(i)).writeValue(generator, values[i]);
 			}
 			generator.writeEndArray();
 			generator.writeEndObject();
@@ -215,6 +226,9 @@ public final class CommandCodec {
 	 * nothing is submitted and the caller learns which argument and why.
 	 */
 	private void requireReadable(String beanName, ReplicatedMethod method, byte[] command) {
+		if (alwaysReadsBack(method.parameterTypes())) {
+			return;
+		}
 		try {
 			decodeCall(command, (bean, signature) -> method);
 		}
@@ -269,7 +283,7 @@ public final class CommandCodec {
 			for (int i = 0; i < arguments.length; i++) {
 				try {
 					parser.nextToken();
-					arguments[i] = reader(this.mapper, types.get(i)).readValue(parser);
+					arguments[i] = reader(types.get(i)).readValue(parser);
 				}
 				catch (JacksonException ex) {
 					throw new UnreadableArgumentException(i, ex);
@@ -295,7 +309,7 @@ public final class CommandCodec {
 				generator.writeNull();
 			}
 			else {
-				this.mapper.writerFor(method.resultType()).writeValue(generator, value);
+				writer(method.resultType()).writeValue(generator, value);
 			}
 			generator.writeEndObject();
 		}
@@ -347,7 +361,7 @@ public final class CommandCodec {
 			if (method == null || method.resultType() == null) {
 				return new Outcome(null, null);
 			}
-			return new Outcome(reader(this.mapper, method.resultType()).readValue(parser), null);
+			return new Outcome(reader(method.resultType()).readValue(parser), null);
 		}
 	}
 
@@ -383,6 +397,32 @@ public final class CommandCodec {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Whether every value of these types reads back as Jackson writes it, whatever the value and the
+	 * mapper's settings: no argument, or only integral primitives, booleans, characters and their
+	 * boxes, which no read constraint refuses. The read-back check then has nothing to find, and a
+	 * call saves a parse. (Not floating point, whose NaN a mapper may write as a token it does not
+	 * read; not enums, whose serializer an application may replace.)
+	 */
+	static boolean alwaysReadsBack(List<JavaType> types) {
+		for (JavaType type : types) {
+			Class<?> raw = ClassUtils.resolvePrimitiveIfNecessary(type.getRawClass());
+			if (!(raw == Boolean.class || raw == Character.class || raw == Byte.class || raw == Short.class
+					|| raw == Integer.class || raw == Long.class)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private ObjectReader reader(JavaType type) {
+		return this.readers.computeIfAbsent(type, (key) -> reader(this.mapper, key));
+	}
+
+	private ObjectWriter writer(JavaType type) {
+		return this.writers.computeIfAbsent(type, this.mapper::writerFor);
 	}
 
 	/**

@@ -1,11 +1,11 @@
 package io.viewstamp.runtime;
 
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.viewstamp.vsr.Checksums;
 
 /**
  * Digests of the results this replica's state machine computed for its most recent ops, so that
@@ -72,12 +72,7 @@ final class AppliedResults {
 
 	/** The first 64 bits of the SHA-256 of {@code bytes}. */
 	static long digest(byte[] bytes) {
-		try {
-			return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(bytes)).getLong();
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
-		}
+		return ByteBuffer.wrap(Checksums.sha256(bytes)).getLong();
 	}
 
 }

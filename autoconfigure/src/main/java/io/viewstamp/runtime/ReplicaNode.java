@@ -3,6 +3,7 @@ package io.viewstamp.runtime;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.viewstamp.storage.FileStorage;
 import io.viewstamp.storage.StorageCompletions;
@@ -77,7 +77,25 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private final ExecutorService callbacks;
 
-	private final AtomicInteger inboundQueued = new AtomicInteger();
+	private final InboundMessages inbound = new InboundMessages(INBOUND_MESSAGES_MAX, this::executeQuietly,
+			new InboundMessages.Receiver() {
+
+				@Override
+				public void stepStarted() {
+					startStep();
+				}
+
+				@Override
+				public void receive(int fromReplica, Message message) {
+					ReplicaNode.this.receive(fromReplica, message);
+				}
+
+				@Override
+				public void stepEnded() {
+					endStep();
+				}
+
+			});
 
 	private final ReplyRoutes routes = new ReplyRoutes();
 
@@ -113,6 +131,9 @@ public final class ReplicaNode implements AutoCloseable {
 	private Map<String, Long> ignoredMessages = NodeStatus.ignoreCounts(Map.of());
 
 	private long ignoredMessagesTotal;
+
+	/** Loop only: requests of the local client on their way to the replica, in its next step. */
+	private final ArrayDeque<Request> localRequests = new ArrayDeque<>();
 
 	/** Loop only: a change of members asked of this replica and not settled yet. */
 	private @Nullable MemberChange memberChange;
@@ -225,7 +246,8 @@ public final class ReplicaNode implements AutoCloseable {
 	private FileStorage openStorage(RuntimeOptions options) {
 		FileStorage storage = FileStorage.open(this.configuration.dataDirectory(), this.cluster.clusterId(),
 				this.configuration.replica(), this.cluster.replicaCount(), options.storage(), new Completions(),
-				this::executeQuietly);
+				// One group commit's completions are one step: a backup acknowledges the batch once.
+				(completions) -> executeQuietly(() -> inStep(completions)));
 		this.storage = storage;
 		return storage;
 	}
@@ -269,10 +291,7 @@ public final class ReplicaNode implements AutoCloseable {
 			Outbox outbox = new NetworkOutbox();
 			this.applyThread = new ApplyThread("viewstamp-apply-" + this.configuration.replica());
 			this.applier = new StateMachineRunner(stateMachine, this.applyThread,
-					(completion) -> executeQuietly(() -> {
-						completion.run();
-						afterStep();
-					}), this::stop, this.appliedResults::remember);
+					(completion) -> executeQuietly(() -> inStep(completion)), this::stop, this.appliedResults::remember);
 			this.replica = (state != null)
 					? Replica.restart(this.cluster, this.configuration.replica(), options.replica(), state, storage,
 							outbox, this.applier, random)
@@ -675,9 +694,9 @@ public final class ReplicaNode implements AutoCloseable {
 					() -> this.stateChecks.finished(failure == null, replica.commit())));
 	}
 
+	/** One message from the network, on the loop; {@link #afterStep} follows once per burst ({@link InboundMessages}). */
 	private void receive(int from, Message message) {
-		this.inboundQueued.decrementAndGet();
-		if (this.replica == null) {
+		if (this.replica == null || this.stopped) {
 			return;
 		}
 		if (message instanceof Reply reply) {
@@ -689,6 +708,51 @@ public final class ReplicaNode implements AutoCloseable {
 			}
 			this.replica.receive(message);
 		}
+	}
+
+	/** The requests the local client sent since the last such step, in one step. */
+	private void receiveLocalRequests() {
+		Replica replica = this.replica;
+		if (replica == null) {
+			this.localRequests.clear();
+			return;
+		}
+		inStep(() -> {
+			Request request;
+			while ((request = this.localRequests.poll()) != null) {
+				replica.receive(request);
+			}
+		});
+	}
+
+	/**
+	 * Runs {@code task} as one step of the replica ({@link Replica#startStep}), then {@link #afterStep}.
+	 * A task that throws leaves the step open: the replica stops ({@link #guarded}) and takes no more.
+	 */
+	private void inStep(Runnable task) {
+		startStep();
+		task.run();
+		endStep();
+	}
+
+	/** The replica's step starts, once it exists: a replica without data has none yet ({@link Formation}). */
+	private void startStep() {
+		Replica replica = this.replica;
+		if (replica != null && !this.stopped) {
+			replica.startStep();
+		}
+	}
+
+	/**
+	 * The replica's step ends: it prepares and acknowledges what the step gathered, and the node does
+	 * its own end-of-step work. A step whose replica came to exist or stopped within it ends quietly.
+	 */
+	private void endStep() {
+		Replica replica = this.replica;
+		if (replica == null || this.stopped || !replica.isInStep()) {
+			return;
+		}
+		replica.endStep();
 		afterStep();
 	}
 
@@ -871,35 +935,28 @@ public final class ReplicaNode implements AutoCloseable {
 
 		@Override
 		public void onMessage(int fromReplica, Message message) {
-			if (ReplicaNode.this.inboundQueued.incrementAndGet() > INBOUND_MESSAGES_MAX) {
-				// The loop is behind; dropping is what a congested network would do.
-				ReplicaNode.this.inboundQueued.decrementAndGet();
-				return;
-			}
-			executeQuietly(() -> receive(fromReplica, message));
+			// Dropped when the loop is far behind, as a congested network would drop it.
+			ReplicaNode.this.inbound.offer(fromReplica, message);
 		}
 
 	}
 
-	/** Storage completions, already on the loop. */
+	/** Storage completions, already on the loop, each group commit's in one step ({@link #openStorage}). */
 	private final class Completions implements StorageCompletions {
 
 		@Override
 		public void onEntryWritten(long op, long checksum) {
 			replica().onEntryWritten(op, checksum);
-			afterStep();
 		}
 
 		@Override
 		public void onSuperblockWritten(Superblock superblock) {
 			replica().onSuperblockWritten(superblock);
-			afterStep();
 		}
 
 		@Override
 		public void onSnapshotWritten(long op) {
 			replica().onSnapshotWritten(op);
-			afterStep();
 		}
 
 		@Override
@@ -964,14 +1021,12 @@ public final class ReplicaNode implements AutoCloseable {
 		public void sendRequest(int to, Request request) {
 			if (to == ReplicaNode.this.configuration.replica()) {
 				// A later loop step: the client may be sending from within a call of the replica's
-				// (a reply that settled a session), and the replica is not reentrant.
-				executeQuietly(() -> {
-					Replica replica = ReplicaNode.this.replica;
-					if (replica != null) {
-						replica.receive(request);
-						afterStep();
-					}
-				});
+				// (a reply that settled a session), and the replica is not reentrant. The requests sent
+				// until then share that step, and so a prepare.
+				ReplicaNode.this.localRequests.add(request);
+				if (ReplicaNode.this.localRequests.size() == 1) {
+					executeQuietly(ReplicaNode.this::receiveLocalRequests);
+				}
 			}
 			else {
 				Objects.requireNonNull(ReplicaNode.this.transport, "only a cluster of more than one has other replicas")

@@ -249,15 +249,7 @@ public final class NettyTransport implements AutoCloseable {
 			peer.dropped();
 			return;
 		}
-		// Each buffer has its own indices over the shared bytes, which nobody writes.
-		channel.writeAndFlush(Unpooled.wrappedBuffer(frame)).addListener((written) -> {
-			if (written.isSuccess()) {
-				peer.sent();
-			}
-			else {
-				peer.dropped();
-			}
-		});
+		peer.send(channel, frame);
 	}
 
 	private byte[] encodeFrame(Message message) {
@@ -366,7 +358,7 @@ public final class NettyTransport implements AutoCloseable {
 
 	private Peer newPeer(int replica, PeerAddress address) {
 		return new Peer(this.membership.replica(), replica, address, this.listener, this.closed::get,
-				(addresses) -> heard(replica, addresses));
+				(addresses) -> heard(replica, addresses), this.options.outboundBytesMax());
 	}
 
 	/**

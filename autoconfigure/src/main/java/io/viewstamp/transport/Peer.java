@@ -53,12 +53,16 @@ final class Peer {
 
 	private final LongAdder messagesSent = new LongAdder();
 
+	/** What waits for the I/O thread to write it to this peer ({@link #send}). */
+	private final OutgoingFrames outgoing;
+
 	private final LongAdder messagesReceived = new LongAdder();
 
 	private final LongAdder messagesDropped = new LongAdder();
 
 	Peer(int localReplica, int replica, PeerAddress address, MessageListener listener, BooleanSupplier closing,
-			Consumer<SortedMap<Integer, PeerAddress>> news) {
+			Consumer<SortedMap<Integer, PeerAddress>> news, long outgoingBytesMax) {
+		this.outgoing = new OutgoingFrames(this, outgoingBytesMax);
 		this.localReplica = localReplica;
 		this.replica = replica;
 		this.address = address;
@@ -176,6 +180,14 @@ final class Peer {
 		}
 		this.messagesReceived.increment();
 		notifyListener("a message", () -> this.listener.onMessage(this.replica, message));
+	}
+
+	/**
+	 * Sends {@code frame} on {@code channel}, this peer's current connection, in the I/O thread's next
+	 * burst of writes ({@link OutgoingFrames}).
+	 */
+	void send(Channel channel, byte[] frame) {
+		this.outgoing.offer(channel, frame);
 	}
 
 	void sent() {

@@ -219,7 +219,10 @@ final class PrimaryPipeline {
 		}
 		this.requestQueue.add(request);
 		this.requestsInFlight.put(request.clientId(), request.requestNumber());
-		prepareQueued();
+		if (!replica.inStep) {
+			// Within a step, the step's end prepares every request it took at once (Replica.startStep).
+			prepareQueued();
+		}
 	}
 
 	/** Takes the requests that waited for this new primary to apply its inherited log, once it has. */

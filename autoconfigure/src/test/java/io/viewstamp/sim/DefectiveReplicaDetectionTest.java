@@ -156,9 +156,15 @@ class DefectiveReplicaDetectionTest {
 			simulator.cutClientLink(client, nextPrimary);
 			simulator.cutClientLink(client, survivor);
 		}
-		for (int client = 0; client < 3; client++) {
+		// One by one, so that each put is its own op rather than sharing a prepare.
+		for (int client = 1; client < 3; client++) {
+			long before = simulator.replica(oldPrimary).op();
 			simulator.client(client).submitPut("k" + client, "during");
+			assertThat(simulator.runUntil(() -> simulator.replica(oldPrimary).op() > before, TICKS_MAX))
+				.as("the old primary prepares client %d's put", client)
+				.isTrue();
 		}
+		simulator.client(0).submitPut("k0", "during");
 		assertThat(simulator.runUntil(() -> simulator.client(0).isIdle(), TICKS_MAX))
 			.as("client 0's put committed in view %d", view + 1)
 			.isTrue();

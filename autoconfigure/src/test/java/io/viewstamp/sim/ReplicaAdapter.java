@@ -23,6 +23,16 @@ final class ReplicaAdapter implements SimulatedReplica {
 	}
 
 	@Override
+	public void startStep() {
+		this.replica.startStep();
+	}
+
+	@Override
+	public void endStep() {
+		this.replica.endStep();
+	}
+
+	@Override
 	public void receive(Message message) {
 		this.replica.receive(message);
 	}

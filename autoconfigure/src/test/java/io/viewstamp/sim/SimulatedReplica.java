@@ -31,6 +31,14 @@ public interface SimulatedReplica extends StateMachineRunner.Completions {
 	 */
 	void tick(long realtimeNanos);
 
+	/** Starts a step of the loop that drives it: a burst of messages or completions ({@link Replica#startStep}). */
+	default void startStep() {
+	}
+
+	/** Ends the step: what it gathered is prepared and acknowledged ({@link Replica#endStep}). */
+	default void endStep() {
+	}
+
 	/**
 	 * Delivers a message.
 	 * @param message the message

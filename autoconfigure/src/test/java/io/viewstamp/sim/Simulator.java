@@ -95,6 +95,9 @@ public final class Simulator {
 	/** Where the simulated apply threads draw their latencies. */
 	private final SplittableRandom applierRandom;
 
+	/** Draws, each tick, whether replicas take the tick's calls in one step or one by one. */
+	private final SplittableRandom stepRandom;
+
 	/**
 	 * The most ticks a delayed apply or capture takes (2 to 8), or {@link SimApplyThread#IN_PLACE}: random worlds draw
 	 * it, so that the replica's handling of results that come later (after a view change, a
@@ -189,6 +192,7 @@ public final class Simulator {
 				RandomStreams.of(seed, "network"));
 		this.replicaRandom = RandomStreams.of(seed, "replicas");
 		this.applierRandom = RandomStreams.of(seed, "appliers");
+		this.stepRandom = RandomStreams.of(seed, "steps");
 		int applyLatencyDraw = RandomStreams.of(seed, "apply-latency").nextInt(5);
 		this.applyLatencyTicksMax = (!configuration.workload() || applyLatencyDraw == 0) ? SimApplyThread.IN_PLACE
 				: 2 * applyLatencyDraw;
@@ -1183,16 +1187,29 @@ public final class Simulator {
 				host.applyThread().advanceTo(this.tick);
 			}
 		}
+		// As the runtime's loop takes what arrived meanwhile in one step, in half the ticks each replica
+		// takes the tick's messages, its group commit's completions and its applier's in one step each
+		// (Replica.startStep); in the others each call stands alone, as when messages arrive one by one.
+		boolean bursts = this.stepRandom.nextBoolean();
+		SimulatedReplica[] stepping = bursts ? startSteps() : noSteps();
 		this.network.deliverDue(this.tick, this::deliver);
+		endSteps(stepping);
 		for (ReplicaHost host : this.hosts) {
-			if (host.isRunning() && host.storage().completeDue(this.tick, this.chaos)) {
-				powerLossInWrite(host);
+			if (host.isRunning()) {
+				SimulatedReplica[] writing = bursts ? startStep(host) : noSteps();
+				boolean powerLost = host.storage().completeDue(this.tick, this.chaos);
+				endSteps(writing);
+				if (powerLost) {
+					powerLossInWrite(host);
+				}
 			}
 		}
 		for (ReplicaHost host : this.hosts) {
 			if (host.isRunning()) {
 				SimApplyThread applyThread = host.applyThread();
+				SimulatedReplica[] applying = bursts ? startStep(host) : noSteps();
 				drive(host, "running its apply thread", () -> applyThread.runDue(this.tick));
+				endSteps(applying);
 			}
 		}
 		for (ReplicaHost host : this.hosts) {
@@ -1390,6 +1407,48 @@ public final class Simulator {
 	}
 
 	/** Calls into a replica, turns what it throws into a failure, and checks its new commits. */
+	/** Starts a step of every running replica; the array holds each one stepping, by host index. */
+	private SimulatedReplica[] startSteps() {
+		SimulatedReplica[] stepping = new SimulatedReplica[this.hosts.size()];
+		for (ReplicaHost host : this.hosts) {
+			startStep(host, stepping);
+		}
+		return stepping;
+	}
+
+	private SimulatedReplica[] noSteps() {
+		return new SimulatedReplica[this.hosts.size()];
+	}
+
+	/** Starts a step of {@code host}'s replica, if it runs. */
+	private SimulatedReplica[] startStep(ReplicaHost host) {
+		SimulatedReplica[] stepping = new SimulatedReplica[this.hosts.size()];
+		startStep(host, stepping);
+		return stepping;
+	}
+
+	private void startStep(ReplicaHost host, SimulatedReplica[] stepping) {
+		if (host.isRunning()) {
+			// Only a flag: nothing for the checkers to look at until the step ends.
+			SimulatedReplica replica = host.replica();
+			replica.startStep();
+			stepping[host.index()] = replica;
+		}
+	}
+
+	/**
+	 * Ends the steps {@code stepping} started, of the replicas still running: one that crashed
+	 * meanwhile took its step with it, and one started meanwhile took its calls outside a step.
+	 */
+	private void endSteps(SimulatedReplica[] stepping) {
+		for (ReplicaHost host : this.hosts) {
+			SimulatedReplica replica = stepping[host.index()];
+			if (replica != null && host.isRunning() && host.replica() == replica) {
+				drive(host, "ending a step", replica::endStep);
+			}
+		}
+	}
+
 	private void drive(ReplicaHost host, String what, Runnable call) {
 		try {
 			call.run();
