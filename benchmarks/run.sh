@@ -7,8 +7,9 @@
 #
 # Settings (environment): ROUNDS (3), CALLERS (1,16,64,256), INITIAL_SECONDS (30), WARMUP_SECONDS (5),
 # MEASURED_SECONDS (20), VARIANTS (every one, in this order: vs-spring-async vs-spring-sync
-# vs-backup vs-plain ratis-netty ratis-grpc ratis-netty-leader ratis-grpc-leader), JVM_OPTS
-# (-Xms1g -Xmx1g -XX:+UseG1GC), OUT (benchmarks/target/w1). It starts and kills only its own
+# vs-backup vs-plain ratis-netty ratis-grpc ratis-netty-leader ratis-grpc-leader vs-http),
+# HTTP_CALLERS (1,64: the demo app's HTTP deposits), JVM_OPTS (-Xms1g -Xmx1g -XX:+UseG1GC),
+# OUT (benchmarks/target/w1). It starts and kills only its own
 # processes, by PID, and deletes their data directories.
 set -euo pipefail
 
@@ -18,12 +19,14 @@ CALLERS="${CALLERS:-1,16,64,256}"
 INITIAL_SECONDS="${INITIAL_SECONDS:-30}"
 WARMUP_SECONDS="${WARMUP_SECONDS:-5}"
 MEASURED_SECONDS="${MEASURED_SECONDS:-20}"
-VARIANTS="${VARIANTS:-vs-spring-async ratis-netty vs-spring-sync ratis-grpc vs-backup ratis-netty-leader vs-plain ratis-grpc-leader}"
+VARIANTS="${VARIANTS:-vs-spring-async ratis-netty vs-spring-sync ratis-grpc vs-backup ratis-netty-leader vs-plain ratis-grpc-leader vs-http}"
+HTTP_CALLERS="${HTTP_CALLERS:-1,64}"
 JVM_OPTS="${JVM_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}"
 OUT="${OUT:-$ROOT/benchmarks/target/w1}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 VS_PEERS="127.0.0.1:7501,127.0.0.1:7502,127.0.0.1:7503"
+HTTP_PORTS="8501,8502,8503"
 RATIS_PORTS="7601,7602,7603"
 
 # One run at a time: two would share the ports and the two cores, and measure nothing.
@@ -34,8 +37,18 @@ if ! flock -n 9; then
 fi
 
 PIDS=()
+# Stops this run's processes: TERM first, so that a JVM writes its flight recording (JVM_OPTS may ask
+# for one) and Spring closes cleanly; KILL what is still running 15 s later.
 cleanup() {
+  local pid waited=0
   for pid in "${PIDS[@]:-}"; do
+    [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]:-}"; do
+    while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 150 ]; do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
     [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
   done
   PIDS=()
@@ -44,9 +57,10 @@ trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM
 
 echo "Building the benchmarks module and its class path..."
-(cd "$ROOT" && mvn -B -q -pl benchmarks -am package dependency:build-classpath -DskipTests \
+(cd "$ROOT" && mvn -B -q -pl benchmarks,demo-app -am package dependency:build-classpath -DskipTests \
   -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime)
 CP="$ROOT/benchmarks/target/classes:$(cat "$ROOT/benchmarks/target/classpath.txt")"
+DEMO_JAR="$(ls "$ROOT"/demo-app/target/viewstamp-demo-app-*.jar | grep -v original | head -n 1)"
 
 rm -rf "$OUT"
 mkdir -p "$OUT/logs"
@@ -56,6 +70,15 @@ start() {
   local name="$1"; shift
   # shellcheck disable=SC2086
   "$JAVA" $JVM_OPTS -cp "$CP" "$@" > "$OUT/logs/$RUN-$name.log" 2>&1 &
+  LAST_PID=$!
+  PIDS+=("$LAST_PID")
+}
+
+# Starts the demo application's jar as it ships: start_demo <name> <application arguments...>.
+start_demo() {
+  local name="$1"; shift
+  # shellcheck disable=SC2086
+  "$JAVA" $JVM_OPTS -jar "$DEMO_JAR" "$@" > "$OUT/logs/$RUN-$name.log" 2>&1 &
   LAST_PID=$!
   PIDS+=("$LAST_PID")
 }
@@ -131,6 +154,26 @@ viewstamp_plain() {
   finish "$load" "$data"
 }
 
+# The demo application's three replicas, unmodified, and HTTP callers in a fourth JVM that deposit
+# into one account on whichever replica leads.
+viewstamp_http() {
+  local data="$OUT/data-$RUN" pids=()
+  local ports
+  IFS=',' read -r -a ports <<< "$HTTP_PORTS"
+  for replica in 0 1 2; do
+    start_demo "replica$replica" --replication.replica="$replica" --replication.cluster-id=w1-http \
+      --replication.peers="$VS_PEERS" --replication.data-dir="$data/$replica" --server.port="${ports[$replica]}" \
+      --spring.main.banner-mode=off
+    pids+=("replica$replica=$LAST_PID")
+  done
+  local listed
+  listed=$(IFS=','; echo "${pids[*]}")
+  # shellcheck disable=SC2046
+  start load $(bench_properties) -Dbench.callers="$HTTP_CALLERS" -Dbench.variant=http-deposit -Dbench.self-name=client \
+    -Dbench.pids="$listed" io.viewstamp.benchmarks.w1.http.HttpDepositMain "$HTTP_PORTS"
+  finish "$LAST_PID" "$data"
+}
+
 ratis() {
   local transport="$1" in_leader="$2" data="$OUT/data-$RUN"
   start server1 io.viewstamp.benchmarks.w1.ratis.RatisServerMain 1 "$transport" "$RATIS_PORTS" "$data/1"
@@ -162,11 +205,12 @@ for ROUND in $(seq 1 "$ROUNDS"); do
       vs-spring-sync) viewstamp_spring primary-sync ;;
       vs-backup) viewstamp_spring backup-async ;;
       vs-plain) viewstamp_plain ;;
+      vs-http) viewstamp_http ;;
       ratis-netty) ratis netty no ;;
       ratis-grpc) ratis grpc no ;;
       ratis-netty-leader) ratis netty yes ;;
       ratis-grpc-leader) ratis grpc yes ;;
-      *) echo "Unknown variant $variant; VARIANTS may list: vs-spring-async vs-spring-sync vs-backup vs-plain" \
+      *) echo "Unknown variant $variant; VARIANTS may list: vs-spring-async vs-spring-sync vs-backup vs-plain vs-http" \
               "ratis-netty ratis-grpc ratis-netty-leader ratis-grpc-leader" >&2; exit 2 ;;
     esac
   done
