@@ -9,7 +9,8 @@
 # MEASURED_SECONDS (20), VARIANTS (every one, in this order: vs-spring-async vs-spring-sync
 # vs-backup vs-plain ratis-netty ratis-grpc ratis-netty-leader ratis-grpc-leader vs-http),
 # HTTP_CALLERS (1,64: the demo app's HTTP deposits), JVM_OPTS (-Xms1g -Xmx1g -XX:+UseG1GC),
-# OUT (benchmarks/target/w1). It starts and kills only its own
+# OUT (benchmarks/target/w1), JFR_DIR (unset: when set, every JVM writes a flight recording there,
+# <run>-<process>.jfr, with the options JFR_OPTIONS, delay=30s,duration=20s,settings=profile). It starts and kills only its own
 # processes, by PID, and deletes their data directories.
 set -euo pipefail
 
@@ -23,6 +24,8 @@ VARIANTS="${VARIANTS:-vs-spring-async ratis-netty vs-spring-sync ratis-grpc vs-b
 HTTP_CALLERS="${HTTP_CALLERS:-1,64}"
 JVM_OPTS="${JVM_OPTS:--Xms1g -Xmx1g -XX:+UseG1GC}"
 OUT="${OUT:-$ROOT/benchmarks/target/w1}"
+JFR_DIR="${JFR_DIR:-}"
+JFR_OPTIONS="${JFR_OPTIONS:-delay=30s,duration=20s,settings=profile}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 VS_PEERS="127.0.0.1:7501,127.0.0.1:7502,127.0.0.1:7503"
@@ -65,11 +68,20 @@ DEMO_JAR="$(ls "$ROOT"/demo-app/target/viewstamp-demo-app-*.jar | grep -v origin
 rm -rf "$OUT"
 mkdir -p "$OUT/logs"
 
+# The JVM options of process <name>: JVM_OPTS, and its flight recording when JFR_DIR asks for one.
+jvm_options() {
+  echo "$JVM_OPTS"
+  if [ -n "$JFR_DIR" ]; then
+    mkdir -p "$JFR_DIR"
+    echo "-XX:StartFlightRecording=$JFR_OPTIONS,dumponexit=true,filename=$JFR_DIR/$RUN-$1.jfr"
+  fi
+}
+
 # Starts a background process: start <name> <java arguments...>; its PID goes to PIDS and LAST_PID.
 start() {
   local name="$1"; shift
-  # shellcheck disable=SC2086
-  "$JAVA" $JVM_OPTS -cp "$CP" "$@" > "$OUT/logs/$RUN-$name.log" 2>&1 &
+  # shellcheck disable=SC2046
+  "$JAVA" $(jvm_options "$name") -cp "$CP" "$@" > "$OUT/logs/$RUN-$name.log" 2>&1 &
   LAST_PID=$!
   PIDS+=("$LAST_PID")
 }
@@ -77,8 +89,8 @@ start() {
 # Starts the demo application's jar as it ships: start_demo <name> <application arguments...>.
 start_demo() {
   local name="$1"; shift
-  # shellcheck disable=SC2086
-  "$JAVA" $JVM_OPTS -jar "$DEMO_JAR" "$@" > "$OUT/logs/$RUN-$name.log" 2>&1 &
+  # shellcheck disable=SC2046
+  "$JAVA" $(jvm_options "$name") -jar "$DEMO_JAR" "$@" > "$OUT/logs/$RUN-$name.log" 2>&1 &
   LAST_PID=$!
   PIDS+=("$LAST_PID")
 }

@@ -52,6 +52,9 @@ public final class LoadRun {
 
 	private long duplicates;
 
+	/** The replicated log's head op, where the system has one to show: commands per op tell how much was batched. */
+	private @Nullable LongSupplier logOps;
+
 	/**
 	 * @param system the system's name in the table
 	 * @param variant the variant's name in the table
@@ -116,6 +119,16 @@ public final class LoadRun {
 	}
 
 	/**
+	 * Reports, for each measured phase, how many commands shared one op of the log (one prepare,
+	 * one journal entry): {@code logOps} gives the head op of the log.
+	 * @return this run
+	 */
+	public LoadRun withLogOps(LongSupplier logOps) {
+		this.logOps = logOps;
+		return this;
+	}
+
+	/**
 	 * Runs the schedule, then checks the counter.
 	 * @param schedule what to run
 	 * @param counter reads the counter's value once every increment is acknowledged
@@ -129,9 +142,15 @@ public final class LoadRun {
 		for (int callers : schedule.callers()) {
 			phase(callers, schedule.warmUp());
 			long[] cpuBefore = this.cpu.sample();
+			long opsBefore = (this.logOps != null) ? this.logOps.getAsLong() : 0;
 			Phase measured = phase(callers, schedule.measured());
 			long[] cpuAfter = this.cpu.sample();
 			report(callers, measured, cpuBefore, cpuAfter);
+			if (this.logOps != null) {
+				long ops = this.logOps.getAsLong() - opsBefore;
+				log("C=%d: %d commands in %d ops of the log, %.1f commands per op", callers, measured.count(), ops,
+						(ops == 0) ? 0.0 : measured.count() / (double) ops);
+			}
 		}
 		long value = counter.getAsLong();
 		boolean correct = value == this.acknowledged.get() && this.duplicates == 0 && this.failures.get() == 0;
@@ -297,6 +316,10 @@ public final class LoadRun {
 				this.latencies[caller] = Arrays.copyOf(this.latencies[caller], this.counts[caller] * 2);
 			}
 			this.latencies[caller][this.counts[caller]++] = nanos;
+		}
+
+		int count() {
+			return Arrays.stream(this.counts).sum();
 		}
 
 		long[] sortedLatencies() {

@@ -67,7 +67,8 @@ class CounterLoad implements ApplicationRunner {
 			default -> throw new IllegalArgumentException("bench.variant must be primary-async, primary-sync or "
 					+ "backup-async; got " + variant);
 		};
-		boolean correct = run.run(LoadSchedule.fromSystemProperties(), this.counter::value);
+		boolean correct = run.withLogOps(() -> node.status().op()).run(LoadSchedule.fromSystemProperties(),
+				this.counter::value);
 		int exitCode = correct ? 0 : 1;
 		System.exit(SpringApplication.exit(this.context, () -> exitCode));
 	}
