@@ -13,6 +13,9 @@ final class RecordedIo {
 	/** Messages sent to other replicas, in order. */
 	final List<ReplicaMessage> sent = new ArrayList<>();
 
+	/** Entries the journal was asked to write, in order. */
+	final List<LogEntry> written = new ArrayList<>();
+
 	/** The ops after which the journal was asked to be cut, in order. */
 	final List<Long> truncatedAfter = new ArrayList<>();
 
@@ -23,6 +26,7 @@ final class RecordedIo {
 
 		@Override
 		public void writeEntry(LogEntry entry) {
+			RecordedIo.this.written.add(entry);
 		}
 
 		@Override
