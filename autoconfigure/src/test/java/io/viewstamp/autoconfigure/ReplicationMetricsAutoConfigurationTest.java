@@ -80,6 +80,35 @@ class ReplicationMetricsAutoConfigurationTest {
 		assertThat(output).doesNotContain("has been already registered");
 	}
 
+	/**
+	 * The command latency timer takes Spring Boot's own distribution settings, as any meter does:
+	 * percentiles and service-level buckets by its name. (A percentile histogram is set the same way;
+	 * the simple registry here does not publish one, Prometheus' does.)
+	 */
+	@Test
+	void theLatencyTimerTakesSpringBootsPercentileAndHistogramSettings() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, ReplicationAutoConfiguration.class,
+					ReplicationMetricsAutoConfiguration.class))
+			.withUserConfiguration(ReplicationAutoConfigurationTest.CounterConfiguration.class)
+			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"),
+					"management.metrics.distribution.percentiles.replication.command.latency=0.5,0.99",
+					"management.metrics.distribution.slo.replication.command.latency=1ms,10s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				context.getBean(Counter.class).add(1);
+				Timer timer = context.getBean(MeterRegistry.class).get("replication.command.latency").timer();
+				assertThat(timer.takeSnapshot().percentileValues())
+					.extracting((percentile) -> percentile.percentile())
+					.containsExactly(0.5, 0.99);
+				assertThat(timer.takeSnapshot().histogramCounts())
+					.extracting((bucket) -> bucket.bucket(java.util.concurrent.TimeUnit.MILLISECONDS))
+					.as("the service-level buckets, in ms")
+					.containsExactly(1.0, 10_000.0);
+			});
+	}
+
 	@Test
 	void whenTheReplicaCommitsThenItsGaugesAndCountersFollowItsStatus() {
 		this.runner.withUserConfiguration(ReplicationAutoConfigurationTest.CounterConfiguration.class, RegistryConfiguration.class)
