@@ -55,28 +55,26 @@ final class OutgoingFrames {
 	}
 
 	/**
-	 * Queues {@code frame} for the peer's connection {@code channel}, from any thread.
-	 * @return {@code false} when the frame was dropped: more than the bound waits for the I/O thread,
-	 * or it takes no more tasks (the transport is closing)
+	 * Queues {@code frame} for the peer's connection {@code channel}, from any thread. A frame beyond
+	 * the bound, or one the I/O thread no longer takes (the transport is closing), is dropped and
+	 * counted.
 	 */
-	boolean offer(Channel channel, byte[] frame) {
+	void offer(Channel channel, byte[] frame) {
 		if (this.queuedBytes.addAndGet(frame.length) > this.queuedBytesMax) {
 			this.queuedBytes.addAndGet(-frame.length);
 			this.peer.dropped();
-			return false;
+			return;
 		}
 		this.frames.add(frame);
 		if (!this.writeScheduled.compareAndSet(false, true)) {
-			return true;
+			return;
 		}
 		try {
 			channel.eventLoop().execute(this::writeQueued);
-			return true;
 		}
 		catch (RejectedExecutionException ex) {
 			this.writeScheduled.set(false);
 			dropQueued();
-			return false;
 		}
 	}
 

@@ -40,6 +40,7 @@ import io.viewstamp.vsr.Status;
 import io.viewstamp.vsr.Storage;
 import io.viewstamp.vsr.Superblock;
 import io.viewstamp.vsr.TransferRefusal;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a whole cluster (replicas, network, disks, clients) in one thread on virtual time, every
@@ -1191,14 +1192,21 @@ public final class Simulator {
 		// takes the tick's messages, its group commit's completions and its applier's in one step each
 		// (Replica.startStep); in the others each call stands alone, as when messages arrive one by one.
 		boolean bursts = this.stepRandom.nextBoolean();
-		SimulatedReplica[] stepping = bursts ? startSteps() : noSteps();
+		SimulatedReplica[] stepping = new SimulatedReplica[this.hosts.size()];
+		if (bursts) {
+			for (ReplicaHost host : this.hosts) {
+				stepping[host.index()] = startStep(host);
+			}
+		}
 		this.network.deliverDue(this.tick, this::deliver);
-		endSteps(stepping);
+		for (ReplicaHost host : this.hosts) {
+			endStep(host, stepping[host.index()]);
+		}
 		for (ReplicaHost host : this.hosts) {
 			if (host.isRunning()) {
-				SimulatedReplica[] writing = bursts ? startStep(host) : noSteps();
+				SimulatedReplica writing = bursts ? startStep(host) : null;
 				boolean powerLost = host.storage().completeDue(this.tick, this.chaos);
-				endSteps(writing);
+				endStep(host, writing);
 				if (powerLost) {
 					powerLossInWrite(host);
 				}
@@ -1207,9 +1215,9 @@ public final class Simulator {
 		for (ReplicaHost host : this.hosts) {
 			if (host.isRunning()) {
 				SimApplyThread applyThread = host.applyThread();
-				SimulatedReplica[] applying = bursts ? startStep(host) : noSteps();
+				SimulatedReplica applying = bursts ? startStep(host) : null;
 				drive(host, "running its apply thread", () -> applyThread.runDue(this.tick));
-				endSteps(applying);
+				endStep(host, applying);
 			}
 		}
 		for (ReplicaHost host : this.hosts) {
@@ -1407,45 +1415,27 @@ public final class Simulator {
 	}
 
 	/** Calls into a replica, turns what it throws into a failure, and checks its new commits. */
-	/** Starts a step of every running replica; the array holds each one stepping, by host index. */
-	private SimulatedReplica[] startSteps() {
-		SimulatedReplica[] stepping = new SimulatedReplica[this.hosts.size()];
-		for (ReplicaHost host : this.hosts) {
-			startStep(host, stepping);
+	/**
+	 * Starts a step of {@code host}'s replica, if it runs.
+	 * @return the replica stepping, or {@code null} when the host is down
+	 */
+	private @Nullable SimulatedReplica startStep(ReplicaHost host) {
+		if (!host.isRunning()) {
+			return null;
 		}
-		return stepping;
-	}
-
-	private SimulatedReplica[] noSteps() {
-		return new SimulatedReplica[this.hosts.size()];
-	}
-
-	/** Starts a step of {@code host}'s replica, if it runs. */
-	private SimulatedReplica[] startStep(ReplicaHost host) {
-		SimulatedReplica[] stepping = new SimulatedReplica[this.hosts.size()];
-		startStep(host, stepping);
-		return stepping;
-	}
-
-	private void startStep(ReplicaHost host, SimulatedReplica[] stepping) {
-		if (host.isRunning()) {
-			// Only a flag: nothing for the checkers to look at until the step ends.
-			SimulatedReplica replica = host.replica();
-			replica.startStep();
-			stepping[host.index()] = replica;
-		}
+		// Only a flag: nothing for the checkers to look at until the step ends.
+		SimulatedReplica replica = host.replica();
+		replica.startStep();
+		return replica;
 	}
 
 	/**
-	 * Ends the steps {@code stepping} started, of the replicas still running: one that crashed
-	 * meanwhile took its step with it, and one started meanwhile took its calls outside a step.
+	 * Ends the step {@code stepping} started on {@code host}, if that replica still runs: one that
+	 * crashed meanwhile took its step with it, and one started meanwhile took its calls outside a step.
 	 */
-	private void endSteps(SimulatedReplica[] stepping) {
-		for (ReplicaHost host : this.hosts) {
-			SimulatedReplica replica = stepping[host.index()];
-			if (replica != null && host.isRunning() && host.replica() == replica) {
-				drive(host, "ending a step", replica::endStep);
-			}
+	private void endStep(ReplicaHost host, @Nullable SimulatedReplica stepping) {
+		if (stepping != null && host.isRunning() && host.replica() == stepping) {
+			drive(host, "ending a step", stepping::endStep);
 		}
 	}
 
