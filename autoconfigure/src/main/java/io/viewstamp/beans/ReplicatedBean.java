@@ -3,6 +3,7 @@ package io.viewstamp.beans;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -224,12 +225,44 @@ final class ReplicatedBean {
 							+ "application on every replica");
 				}
 				parser.nextToken();
-				Object value = CommandCodec.reader(mapper, field.type()).readValue(parser);
+				Object value = CommandCodec.reader(mapper, restoredType(field, target, mapper)).readValue(parser);
 				// Final fields too: a snapshot replaces the whole state, whatever the bean's constructor set.
 				ReflectionUtils.setField(field.field(), target, value);
 			}
 		}
 
+	}
+
+	/**
+	 * The type a field's state is read back as: its declared type, or, when that is abstract (a
+	 * {@code Map}, a {@code List}), the class of the value the bean holds there now, as its
+	 * constructor made it. Jackson's own choice for {@code Map} is a {@code LinkedHashMap}: a
+	 * {@code TreeMap} restored as one iterates in insertion order, not sorted, and the restored
+	 * replica's commands would compute other results than the replicas that never restored.
+	 */
+	private static JavaType restoredType(StateField field, Object target, JsonMapper mapper) {
+		JavaType declared = field.type();
+		if (!declared.isAbstract() && !declared.isInterface()) {
+			return declared;
+		}
+		Object current = ReflectionUtils.getField(field.field(), target);
+		if (current == null || !isConstructible(current.getClass())) {
+			return declared;
+		}
+		return mapper.getTypeFactory().constructSpecializedType(declared, current.getClass());
+	}
+
+	/** Whether Jackson can make a new instance of {@code type}: public, concrete, with a public no-argument constructor. */
+	private static boolean isConstructible(Class<?> type) {
+		if (!Modifier.isPublic(type.getModifiers()) || Modifier.isAbstract(type.getModifiers())) {
+			return false;
+		}
+		try {
+			return Modifier.isPublic(type.getConstructor().getModifiers());
+		}
+		catch (NoSuchMethodException ex) {
+			return false;
+		}
 	}
 
 	/** The state a {@link ReplicatedState} bean returns, with its declared type. */

@@ -16,7 +16,7 @@ import io.viewstamp.ReplicationTimeoutException;
 import io.viewstamp.ReplicationUnavailableException;
 import io.viewstamp.runtime.CommittedNotAppliedException;
 import io.viewstamp.runtime.ReplicaStoppedException;
-import io.viewstamp.runtime.ReplicationClient;
+import io.viewstamp.runtime.CommandGateway;
 import io.viewstamp.runtime.RequestFailedException;
 import io.viewstamp.runtime.RequestTimeoutException;
 import io.viewstamp.runtime.SessionEvictedException;
@@ -36,17 +36,17 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 
 	private final BeanStateMachine stateMachine;
 
-	private final Supplier<@Nullable ReplicationClient> client;
+	private final Supplier<? extends @Nullable CommandGateway> client;
 
 	private final Supplier<CommandObserver> observer;
 
 	ReplicatedBeanInterceptor(ReplicatedBean bean, BeanStateMachine stateMachine,
-			Supplier<@Nullable ReplicationClient> client) {
+			Supplier<? extends @Nullable CommandGateway> client) {
 		this(bean, stateMachine, client, () -> CommandObserver.NONE);
 	}
 
 	ReplicatedBeanInterceptor(ReplicatedBean bean, BeanStateMachine stateMachine,
-			Supplier<@Nullable ReplicationClient> client, Supplier<CommandObserver> observer) {
+			Supplier<? extends @Nullable CommandGateway> client, Supplier<CommandObserver> observer) {
 		this.bean = bean;
 		this.stateMachine = stateMachine;
 		this.client = client;
@@ -131,26 +131,26 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 	}
 
 	private CompletableFuture<byte[]> submit(ReplicatedMethod method, byte[] command) {
-		ReplicationClient replicationClient = this.client.get();
-		if (replicationClient == null) {
+		CommandGateway gateway = this.client.get();
+		if (gateway == null) {
 			return notRunning(method);
 		}
 		// In a rolling upgrade, a member still on the old release would have to stop at a command it lacks.
 		String name = method.commandName(this.bean.name());
-		SortedMap<Integer, String> lacking = replicationClient.replicasLacking(name);
+		SortedMap<Integer, String> lacking = gateway.replicasLacking(name);
 		if (!lacking.isEmpty()) {
 			return CompletableFuture.failedFuture(new CommandNotYetAvailableException(name, lacking));
 		}
-		return replicationClient.submit(command);
+		return gateway.submit(command);
 	}
 
 	/** The barrier of a linearizable read, through the runtime's own path for it. */
 	private CompletableFuture<byte[]> barrier(ReplicatedMethod method) {
-		ReplicationClient replicationClient = this.client.get();
-		if (replicationClient == null) {
+		CommandGateway gateway = this.client.get();
+		if (gateway == null) {
 			return notRunning(method);
 		}
-		return replicationClient.barrier();
+		return gateway.barrier();
 	}
 
 	private CompletableFuture<byte[]> notRunning(ReplicatedMethod method) {

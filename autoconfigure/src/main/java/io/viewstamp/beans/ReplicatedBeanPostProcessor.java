@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 import io.viewstamp.Replicated;
-import io.viewstamp.runtime.ReplicationClient;
+import io.viewstamp.runtime.CommandGateway;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.aop.support.AopUtils;
@@ -29,7 +29,7 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor, Sma
 
 	private final Supplier<BeanStateMachine> stateMachine;
 
-	private final Supplier<@Nullable ReplicationClient> client;
+	private final Supplier<? extends @Nullable CommandGateway> client;
 
 	/** The application's observers of commands, resolved once every singleton exists. */
 	private final @Nullable ObjectProvider<CommandObserver> observers;
@@ -39,9 +39,10 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor, Sma
 
 	/**
 	 * @param stateMachine the state machine the replica runs
-	 * @param client this replica's client, looked up at each command; {@code null} until the replica runs
+	 * @param client where the proxies send commands (this replica's client), looked up at each command;
+	 * {@code null} until the replica runs
 	 */
-	public ReplicatedBeanPostProcessor(BeanStateMachine stateMachine, Supplier<@Nullable ReplicationClient> client) {
+	public ReplicatedBeanPostProcessor(BeanStateMachine stateMachine, Supplier<? extends @Nullable CommandGateway> client) {
 		this(singleton(Objects.requireNonNull(stateMachine, "stateMachine")), client, null);
 	}
 
@@ -50,13 +51,14 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor, Sma
 	 * replicated bean is post-processed: a post-processor is created before the application's
 	 * beans, and creating the state machine then would create the JSON mapper it needs too early
 	 * for the other post-processors to see it
-	 * @param client this replica's client, looked up at each command; {@code null} until the replica runs
+	 * @param client where the proxies send commands (this replica's client), looked up at each command;
+	 * {@code null} until the replica runs
 	 * @param observers the {@link CommandObserver} beans, told of every command; looked up once every
 	 * singleton exists (a post-processor is created before the beans, such as a meter registry, an
 	 * observer needs), or {@code null} for none
 	 */
 	public ReplicatedBeanPostProcessor(Supplier<BeanStateMachine> stateMachine,
-			Supplier<@Nullable ReplicationClient> client, @Nullable ObjectProvider<CommandObserver> observers) {
+			Supplier<? extends @Nullable CommandGateway> client, @Nullable ObjectProvider<CommandObserver> observers) {
 		this.stateMachine = SingletonSupplier.of(Objects.requireNonNull(stateMachine, "stateMachine"));
 		this.client = Objects.requireNonNull(client, "client");
 		this.observers = observers;

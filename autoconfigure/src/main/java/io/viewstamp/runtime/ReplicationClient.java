@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Everything but {@link #submit} and {@link #barrier} runs on the replica's loop.
  */
-public final class ReplicationClient {
+public final class ReplicationClient implements CommandGateway {
 
 	private final ClientEnvironment environment;
 
@@ -83,6 +83,7 @@ public final class ReplicationClient {
 	 * the outcome unknown; a {@link CommittedNotAppliedException}, when it committed but this replica
 	 * lags; or a {@link RequestFailedException} when too many commands already wait
 	 */
+	@Override
 	public CompletableFuture<byte[]> submit(byte[] command) {
 		Objects.requireNonNull(command, "command");
 		if (command.length > MessageCodec.BODY_SIZE_BYTES_MAX) {
@@ -109,6 +110,7 @@ public final class ReplicationClient {
 	 * @return index to address ({@code host:port}) of each member lacking it, in index order; empty
 	 * when none does, and always for a state machine that names no commands
 	 */
+	@Override
 	public SortedMap<Integer, String> replicasLacking(String commandName) {
 		return this.environment.replicasLacking(Objects.requireNonNull(commandName, "commandName"));
 	}
@@ -120,6 +122,7 @@ public final class ReplicationClient {
 	 * @return completed (with an empty result) once the barrier is applied here; or failed as
 	 * {@link #submit} fails, except that a barrier's outcome never matters
 	 */
+	@Override
 	public CompletableFuture<byte[]> barrier() {
 		return enqueue(ReadBarriers.command(), false);
 	}

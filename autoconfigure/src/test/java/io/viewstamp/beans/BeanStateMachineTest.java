@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -113,6 +114,27 @@ class BeanStateMachineTest {
 	}
 
 	@Test
+	void aFieldDeclaredAsAnInterfaceIsRestoredAsTheClassItHeld() {
+		SortedCounts source = new SortedCounts();
+		source.counts.put("pear", 1);
+		source.counts.put("apple", 2);
+		BeanStateMachine sourceMachine = new BeanStateMachine(JsonMapper.builder().build());
+		sourceMachine.register("counts", source);
+		SortedCounts target = new SortedCounts();
+		BeanStateMachine targetMachine = new BeanStateMachine(JsonMapper.builder().build());
+		targetMachine.register("counts", target);
+
+		targetMachine.restore(sourceMachine.snapshot());
+		target.counts.put("banana", 3);
+		source.counts.put("banana", 3);
+
+		// Jackson's own Map, a LinkedHashMap, would iterate apple, pear, banana: another order than the source's.
+		assertThat(target.counts).isInstanceOf(TreeMap.class);
+		assertThat(target.counts.keySet()).containsExactlyElementsOf(source.counts.keySet());
+		assertThat(target.names).isInstanceOf(LinkedList.class);
+	}
+
+	@Test
 	void aReplicatedStateBeanIsSnapshotThroughItsOwnMethods() throws Exception {
 		Replica source = new Replica();
 		source.call(1, "record", "first");
@@ -217,6 +239,20 @@ class BeanStateMachineTest {
 					: (declared.getDeclaringClass() == Journal.class) ? "journal" : "tools";
 			byte[] result = this.stateMachine.apply(op, TIMESTAMP_NANOS, codec().encodeCall(bean, method, arguments));
 			return codec().decodeResult(method, result, getClass().getClassLoader()).get();
+		}
+
+	}
+
+	@Replicated
+	static class SortedCounts {
+
+		final Map<String, Integer> counts = new TreeMap<>();
+
+		final List<String> names = new LinkedList<>();
+
+		public void count(String name) {
+			this.counts.merge(name, 1, Integer::sum);
+			this.names.add(name);
 		}
 
 	}

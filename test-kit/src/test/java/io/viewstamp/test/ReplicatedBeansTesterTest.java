@@ -1,0 +1,145 @@
+package io.viewstamp.test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * The test kit on beans that keep the rules and on the three faults users make most: a
+ * {@code HashMap} iterated, the clock read, a field the snapshot misses.
+ */
+class ReplicatedBeansTesterTest {
+
+	private final ReplicatedBeansTester tester = new ReplicatedBeansTester();
+
+	@Test
+	void beanThatKeepsTheRulesPassesUnderFaults() {
+		for (long seed = 1; seed <= 5; seed++) {
+			List<String> summary = new ArrayList<>();
+			this.tester.withUserConfiguration(Ledger.class).withSeed(seed).run((cluster) -> {
+				Ledger ledger = cluster.bean(Ledger.class);
+				cluster.repeat(300, (random) -> {
+					String account = "account-" + random.nextInt(6);
+					switch (random.nextInt(3)) {
+						case 0 -> ledger.deposit(account, 1 + random.nextInt(100));
+						case 1 -> ledger.richest();
+						default -> {
+							try {
+								ledger.transfer(account, "account-" + random.nextInt(6), random.nextInt(50));
+							}
+							catch (IllegalStateException ex) {
+								// Refused on every replica alike: a result like any other.
+							}
+						}
+					}
+				});
+				// Read your writes: the replica the test calls through applied every call it made.
+				long before = ledger.total();
+				ledger.deposit("account-0", 7);
+				assertThat(ledger.total()).isEqualTo(before + 7);
+				summary.add(cluster.summary());
+			});
+			assertThat(summary).singleElement().asString().contains("snapshots restored");
+		}
+	}
+
+	@Test
+	void faultsAreInjected() {
+		List<String> summaries = new ArrayList<>();
+		this.tester.withUserConfiguration(Ledger.class).withSeed(11).run((cluster) -> {
+			Ledger ledger = cluster.bean(Ledger.class);
+			cluster.repeat(600, (random) -> ledger.deposit("a" + random.nextInt(3), 1));
+			summaries.add(cluster.summary());
+		});
+		assertThat(summaries.get(0)).doesNotContain(" 0 crashes").doesNotContain(" 0 messages dropped")
+			.doesNotContain(" 0 snapshots restored");
+	}
+
+	@Test
+	void sameSeedReplaysTheSameRun() {
+		List<String> summaries = new ArrayList<>();
+		for (int run = 0; run < 2; run++) {
+			this.tester.withUserConfiguration(Ledger.class).withSeed(42).run((cluster) -> {
+				Ledger ledger = cluster.bean(Ledger.class);
+				cluster.repeat(200, (random) -> ledger.deposit("a" + random.nextInt(4), random.nextInt(10)));
+				summaries.add(cluster.summary() + " total " + ledger.total() + " at " + ledger.lastChange());
+			});
+		}
+		assertThat(summaries.get(1)).isEqualTo(summaries.get(0));
+	}
+
+	@Test
+	void commandThatIteratesAHashMapIsCaught() {
+		assertThatExceptionOfType(ReplicaCheckFailure.class)
+			.isThrownBy(() -> this.tester.withUserConfiguration(Tickets.class).withSeed(7).run((cluster) -> {
+				Tickets tickets = cluster.bean(Tickets.class);
+				cluster.repeat(300, (random) -> {
+					if (random.nextInt(3) > 0) {
+						tickets.open("ticket-" + random.nextInt(60), random.nextInt(5));
+					}
+					else {
+						tickets.closeAny();
+					}
+				});
+			}))
+			.withMessageContaining("diverged")
+			.withMessageContaining("closeAny()")
+			.withMessageContaining("HashMap")
+			.withMessageContaining("Seed 7");
+	}
+
+	@Test
+	void commandThatReadsTheClockIsCaught() {
+		assertThatExceptionOfType(ReplicaCheckFailure.class)
+			.isThrownBy(() -> this.tester.withUserConfiguration(Stamps.class).run((cluster) -> {
+				cluster.bean(Stamps.class).add("entry");
+			}))
+			.withMessageContaining("command Stamps.add(String) of bean 'stamps' calls System.currentTimeMillis()")
+			.withMessageContaining("Stamps.java:")
+			.withMessageContaining("Use ReplicatedContext.now()");
+	}
+
+	@Test
+	void snapshotThatMissesAFieldIsCaught() {
+		assertThatExceptionOfType(ReplicaCheckFailure.class)
+			.isThrownBy(() -> this.tester.withUserConfiguration(Votes.class).withoutFaults().run((cluster) -> {
+				Votes votes = cluster.bean(Votes.class);
+				cluster.repeat(40, (random) -> votes.vote("voter-" + random.nextInt(20)));
+			}))
+			.withMessageContaining("does not restore the beans it was taken of")
+			.withMessageContaining("field 'voters' of bean 'votes'");
+	}
+
+	@Test
+	void testsOwnFailureCarriesTheSeed() {
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> this.tester.withUserConfiguration(Ledger.class).withSeed(5).run((cluster) -> {
+				assertThat(cluster.bean(Ledger.class).deposit("a", 1)).isEqualTo(2);
+			}))
+			.satisfies((failure) -> assertThat(failure.getSuppressed()).singleElement()
+				.satisfies((hint) -> assertThat(hint).hasMessageContaining("withSeed(5L)")));
+	}
+
+	@Test
+	void applicationWithoutReplicatedBeansIsRefused() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> this.tester.withBean(StringBuilder.class, StringBuilder::new).run((cluster) -> {
+			}))
+			.withMessageContaining("no @Replicated bean");
+	}
+
+	@Test
+	void exceptionOfACommandReachesTheCaller() {
+		this.tester.withUserConfiguration(Ledger.class).withSeed(3).run((cluster) -> {
+			Ledger ledger = cluster.bean(Ledger.class);
+			assertThatIllegalStateException().isThrownBy(() -> ledger.transfer("nobody", "a", 5))
+				.withMessage("nobody holds 0, less than 5");
+		});
+	}
+
+}
