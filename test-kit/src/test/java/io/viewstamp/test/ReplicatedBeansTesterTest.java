@@ -94,6 +94,24 @@ class ReplicatedBeansTesterTest {
 	}
 
 	@Test
+	void commandThatIteratesAHashMapIsCaughtByTheReplicaRestoredFromASnapshotEvenWithoutFaults() {
+		assertThatExceptionOfType(ReplicaCheckFailure.class)
+			.isThrownBy(() -> this.tester.withUserConfiguration(Tickets.class).withoutFaults().withSeed(8).run((cluster) -> {
+				Tickets tickets = cluster.bean(Tickets.class);
+				cluster.repeat(300, (random) -> {
+					if (random.nextInt(3) > 0) {
+						tickets.open("ticket-" + random.nextInt(60), random.nextInt(5));
+					}
+					else {
+						tickets.closeAny();
+					}
+				});
+			}))
+			.withMessageContaining("The replicas diverged after a snapshot")
+			.withMessageContaining("on a replica restored from the snapshot of op");
+	}
+
+	@Test
 	void commandThatReadsTheClockIsCaught() {
 		assertThatExceptionOfType(ReplicaCheckFailure.class)
 			.isThrownBy(() -> this.tester.withUserConfiguration(Stamps.class).run((cluster) -> {
