@@ -12,8 +12,8 @@ import io.viewstamp.beans.CommandObserver;
 /**
  * Times the commands of replicated beans with the {@code replication.command.latency} timer,
  * tagged {@code bean}, {@code method} (the command's signature in the log, e.g. {@code add(int)})
- * and {@code outcome} ({@code success} or {@code failure}). It lives here, not in the actuate
- * package, because only this package may see the beans package.
+ * and {@code outcome} ({@code success} or {@code failure}), from the submission to the outcome.
+ * Linearizable reads are not timed here; their observations are ({@link CommandObservations}).
  */
 public final class CommandLatencyMetrics implements CommandObserver {
 
@@ -33,8 +33,13 @@ public final class CommandLatencyMetrics implements CommandObserver {
 	}
 
 	@Override
-	public void commandCompleted(String bean, String method, long nanos, boolean failed) {
-		this.timers.computeIfAbsent(new Key(bean, method, failed), this::timer).record(nanos, TimeUnit.NANOSECONDS);
+	public Call started(String bean, String method, Kind kind) {
+		if (kind != Kind.COMMAND) {
+			return Call.NONE;
+		}
+		long start = System.nanoTime();
+		return (failure) -> this.timers.computeIfAbsent(new Key(bean, method, failure != null), this::timer)
+			.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
 	}
 
 	private Timer timer(Key key) {

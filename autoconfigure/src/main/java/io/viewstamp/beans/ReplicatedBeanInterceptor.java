@@ -6,6 +6,7 @@ import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 import io.viewstamp.CommandNotYetAvailableException;
@@ -67,7 +68,7 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 		}
 		if (!method.isCommand()) {
 			if (method.readConsistency() == Consistency.LINEARIZABLE && !this.stateMachine.isReading()) {
-				await(barrier(method), method);
+				return readLinearizably(invocation, method);
 			}
 			return readLocally(invocation);
 		}
@@ -77,22 +78,41 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 					+ "state the read holds. Call the command outside the read.");
 		}
 		byte[] command = this.stateMachine.codec().encodeCall(this.bean.name(), method, invocation.getArguments());
-		// Timed from the submission, so that encoding, a caller's own failure, is not counted as replication time.
-		long start = System.nanoTime();
-		CompletableFuture<byte[]> submitted = submit(method, command);
+		// Observed from the submission, so that encoding, a caller's own failure, is not counted as replication time.
+		CommandObserver.Call call = start(method, CommandObserver.Kind.COMMAND);
+		CompletableFuture<byte[]> submitted = submit(method, command, call);
 		if (method.returnsFuture()) {
 			CompletableFuture<Object> result = completeLater(method, submitted);
-			result.whenComplete((value, failure) -> observe(method, start, failure != null));
+			result.whenComplete((value, failure) -> complete(call, failure));
 			return result;
 		}
-		boolean failed = true;
+		Throwable failure = null;
 		try {
-			Object value = decode(method, await(submitted, method)).get();
-			failed = false;
-			return value;
+			return decode(method, await(submitted, method)).get();
+		}
+		catch (Throwable ex) {
+			failure = ex;
+			throw ex;
 		}
 		finally {
-			observe(method, start, failed);
+			complete(call, failure);
+		}
+	}
+
+	/** A linearizable read: its barrier through the log, then the read on this replica, observed as one call. */
+	private @Nullable Object readLinearizably(MethodInvocation invocation, ReplicatedMethod method) throws Throwable {
+		CommandObserver.Call call = start(method, CommandObserver.Kind.LINEARIZABLE_READ);
+		Throwable failure = null;
+		try {
+			await(barrier(method, call), method);
+			return readLocally(invocation);
+		}
+		catch (Throwable ex) {
+			failure = ex;
+			throw ex;
+		}
+		finally {
+			complete(call, failure);
 		}
 	}
 
@@ -110,14 +130,36 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 		}
 	}
 
-	/** Tells the observer of a command's outcome; an observer's failure must not become the command's. */
-	private void observe(ReplicatedMethod method, long start, boolean failed) {
+	/** Tells the observer a call starts; an observer's failure must not become the call's. */
+	private CommandObserver.Call start(ReplicatedMethod method, CommandObserver.Kind kind) {
 		try {
-			this.observer.get().commandCompleted(this.bean.name(), method.signature(), System.nanoTime() - start, failed);
+			return this.observer.get().started(this.bean.name(), method.signature(), kind);
 		}
 		catch (RuntimeException ex) {
-			// The command's outcome is what the caller needs; a broken observer only loses one measurement.
+			// The call's outcome is what the caller needs; a broken observer only loses one observation.
+			return CommandObserver.Call.NONE;
 		}
+	}
+
+	private static void complete(CommandObserver.Call call, @Nullable Throwable failure) {
+		try {
+			call.completed(failure);
+		}
+		catch (RuntimeException ex) {
+			// As in start: the observation is lost, not the call.
+		}
+	}
+
+	/** Tells the call the op that carried it; on the thread that completes the call, before it completes. */
+	private static LongConsumer committedAt(CommandObserver.Call call) {
+		return (op) -> {
+			try {
+				call.committedAt(op);
+			}
+			catch (RuntimeException ex) {
+				// As in start.
+			}
+		};
 	}
 
 	private @Nullable Object readLocally(MethodInvocation invocation) throws Throwable {
@@ -130,7 +172,7 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 		}
 	}
 
-	private CompletableFuture<byte[]> submit(ReplicatedMethod method, byte[] command) {
+	private CompletableFuture<byte[]> submit(ReplicatedMethod method, byte[] command, CommandObserver.Call call) {
 		CommandGateway gateway = this.client.get();
 		if (gateway == null) {
 			return notRunning(method);
@@ -141,16 +183,16 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 		if (!lacking.isEmpty()) {
 			return CompletableFuture.failedFuture(new CommandNotYetAvailableException(name, lacking));
 		}
-		return gateway.submit(command);
+		return gateway.submit(command, (call == CommandObserver.Call.NONE) ? null : committedAt(call));
 	}
 
 	/** The barrier of a linearizable read, through the runtime's own path for it. */
-	private CompletableFuture<byte[]> barrier(ReplicatedMethod method) {
+	private CompletableFuture<byte[]> barrier(ReplicatedMethod method, CommandObserver.Call call) {
 		CommandGateway gateway = this.client.get();
 		if (gateway == null) {
 			return notRunning(method);
 		}
-		return gateway.barrier();
+		return gateway.barrier((call == CommandObserver.Call.NONE) ? null : committedAt(call));
 	}
 
 	private CompletableFuture<byte[]> notRunning(ReplicatedMethod method) {

@@ -81,8 +81,7 @@ public final class ReplicatedBeanPostProcessor implements BeanPostProcessor, Sma
 		this.commandObserver = switch (all.size()) {
 			case 0 -> CommandObserver.NONE;
 			case 1 -> all.get(0);
-			default -> (bean, method, nanos, failed) -> all
-				.forEach((observer) -> observer.commandCompleted(bean, method, nanos, failed));
+			default -> new CompositeCommandObserver(all);
 		};
 	}
 

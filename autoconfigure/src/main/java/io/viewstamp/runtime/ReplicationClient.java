@@ -9,6 +9,7 @@ import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 import io.viewstamp.transport.MessageCodec;
 import io.viewstamp.vsr.Client;
@@ -83,8 +84,19 @@ public final class ReplicationClient implements CommandGateway {
 	 * the outcome unknown; a {@link CommittedNotAppliedException}, when it committed but this replica
 	 * lags; or a {@link RequestFailedException} when too many commands already wait
 	 */
-	@Override
 	public CompletableFuture<byte[]> submit(byte[] command) {
+		return submit(command, null);
+	}
+
+	/**
+	 * {@link #submit(byte[])}, telling {@code committedAt} the op that carries the command before
+	 * the future completes.
+	 * @param command the command bytes
+	 * @param committedAt told the op, on the thread that completes the future; or {@code null}
+	 * @return as {@link #submit(byte[])}
+	 */
+	@Override
+	public CompletableFuture<byte[]> submit(byte[] command, @Nullable LongConsumer committedAt) {
 		Objects.requireNonNull(command, "command");
 		if (command.length > MessageCodec.BODY_SIZE_BYTES_MAX) {
 			throw new IllegalArgumentException("A command of " + command.length + " bytes is more than the "
@@ -98,7 +110,7 @@ public final class ReplicationClient implements CommandGateway {
 			throw new IllegalArgumentException("The command of the single byte 0 is reserved for the barrier of "
 					+ "linearizable reads (see barrier()): give the command another encoding");
 		}
-		return enqueue(command.clone(), false);
+		return enqueue(command.clone(), false, committedAt);
 	}
 
 	/**
@@ -122,9 +134,19 @@ public final class ReplicationClient implements CommandGateway {
 	 * @return completed (with an empty result) once the barrier is applied here; or failed as
 	 * {@link #submit} fails, except that a barrier's outcome never matters
 	 */
-	@Override
 	public CompletableFuture<byte[]> barrier() {
-		return enqueue(ReadBarriers.command(), false);
+		return barrier(null);
+	}
+
+	/**
+	 * {@link #barrier()}, telling {@code committedAt} the op that carries the barrier before the
+	 * future completes.
+	 * @param committedAt told the op, on the thread that completes the future; or {@code null}
+	 * @return as {@link #barrier()}
+	 */
+	@Override
+	public CompletableFuture<byte[]> barrier(@Nullable LongConsumer committedAt) {
+		return enqueue(ReadBarriers.command(), false, committedAt);
 	}
 
 	/**
@@ -132,10 +154,10 @@ public final class ReplicationClient implements CommandGateway {
 	 * outcome is reported to the environment, and the future completes with the primary's digest.
 	 */
 	CompletableFuture<byte[]> checkState() {
-		return enqueue(StateChecks.COMMAND, true);
+		return enqueue(StateChecks.COMMAND, true, null);
 	}
 
-	private CompletableFuture<byte[]> enqueue(byte[] command, boolean stateCheck) {
+	private CompletableFuture<byte[]> enqueue(byte[] command, boolean stateCheck, @Nullable LongConsumer committedAt) {
 		Throwable stopped = this.stopCause;
 		if (stopped != null) {
 			return CompletableFuture.failedFuture(stopped(stopped));
@@ -146,7 +168,7 @@ public final class ReplicationClient implements CommandGateway {
 					+ " commands already wait for the cluster (replication.pending-requests, RuntimeOptions.pendingRequestsMax): "
 					+ "it does not keep up. Nothing was submitted; retry later or slow down."));
 		}
-		PendingCommand caller = new PendingCommand(command, new CompletableFuture<>(), stateCheck);
+		PendingCommand caller = new PendingCommand(command, new CompletableFuture<>(), stateCheck, committedAt);
 		try {
 			this.environment.execute(() -> submitOnLoop(caller));
 		}
@@ -278,7 +300,13 @@ public final class ReplicationClient implements CommandGateway {
 			PendingCommand caller = ReplicationClient.this.pending.remove(ticket);
 			compareWithLocal(reply.op(), reply.result(), caller.stateCheck());
 			ReplicationClient.this.admitted.decrementAndGet();
-			ReplicationClient.this.callbacks.execute(() -> caller.future().complete(reply.result()));
+			ReplicationClient.this.callbacks.execute(() -> {
+				LongConsumer committedAt = caller.committedAt();
+				if (committedAt != null) {
+					committedAt.accept(reply.op());
+				}
+				caller.future().complete(reply.result());
+			});
 		}
 
 		@Override

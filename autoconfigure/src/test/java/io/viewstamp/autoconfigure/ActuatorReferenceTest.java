@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.viewstamp.actuate.CommandLatencyMetrics;
 import io.viewstamp.actuate.ReplicationMetrics;
 import io.viewstamp.actuate.ReplicationReport;
+import io.viewstamp.beans.CommandObserver;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +53,7 @@ class ActuatorReferenceTest {
 		MeterRegistry registry = new SimpleMeterRegistry();
 		// A replica of three, so that the per-peer gauges exist; a command timed, so that its timer does.
 		new ReplicationMetrics(() -> null, 0, 3).bindTo(registry);
-		new CommandLatencyMetrics(registry).commandCompleted("counter", "add(int)", 1_000, false);
+		new CommandLatencyMetrics(registry).started("counter", "add(int)", CommandObserver.Kind.COMMAND).completed(null);
 		Map<String, String> meters = new TreeMap<>();
 		for (Meter meter : registry.getMeters()) {
 			Set<String> tags = new TreeSet<>();

@@ -9,6 +9,7 @@ import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 
 import io.viewstamp.runtime.CommandGateway;
 import io.viewstamp.runtime.ReadBarriers;
@@ -230,13 +231,16 @@ final class SimulatedWorld implements AutoCloseable {
 	}
 
 	/** Runs the world until replica {@code index}'s client answers {@code command}. */
-	CompletableFuture<byte[]> call(int index, byte[] command) {
+	CompletableFuture<byte[]> call(int index, byte[] command, @Nullable LongConsumer committedAt) {
 		Node node = running(index);
 		long ticket = node.client.submit(command);
 		for (int ticks = 0; ticks < CALL_TICKS_MAX; ticks++) {
-			byte[] result = node.results.remove(ticket);
-			if (result != null) {
-				return CompletableFuture.completedFuture(result);
+			Reply reply = node.results.remove(ticket);
+			if (reply != null) {
+				if (committedAt != null) {
+					committedAt.accept(reply.op());
+				}
+				return CompletableFuture.completedFuture(reply.result());
 			}
 			ClientFailure failed = node.failures.remove(ticket);
 			if (failed != null) {
@@ -428,7 +432,7 @@ final class SimulatedWorld implements AutoCloseable {
 
 		private final Client client;
 
-		private final Map<Long, byte[]> results = new HashMap<>();
+		private final Map<Long, Reply> results = new HashMap<>();
 
 		private final Map<Long, ClientFailure> failures = new HashMap<>();
 
@@ -469,7 +473,7 @@ final class SimulatedWorld implements AutoCloseable {
 
 		@Override
 		public void completed(long ticket, Reply reply) {
-			this.results.put(ticket, reply.result());
+			this.results.put(ticket, reply);
 		}
 
 		@Override
@@ -480,13 +484,13 @@ final class SimulatedWorld implements AutoCloseable {
 		// CommandGateway: the application's proxies.
 
 		@Override
-		public CompletableFuture<byte[]> submit(byte[] command) {
-			return SimulatedWorld.this.call(this.index, command);
+		public CompletableFuture<byte[]> submit(byte[] command, @Nullable LongConsumer committedAt) {
+			return SimulatedWorld.this.call(this.index, command, committedAt);
 		}
 
 		@Override
-		public CompletableFuture<byte[]> barrier() {
-			return SimulatedWorld.this.call(this.index, ReadBarriers.command());
+		public CompletableFuture<byte[]> barrier(@Nullable LongConsumer committedAt) {
+			return SimulatedWorld.this.call(this.index, ReadBarriers.command(), committedAt);
 		}
 
 		@Override
