@@ -55,7 +55,8 @@ record Membership(long clusterId, int replica, List<PeerAddress> addresses, Bool
 		}
 		if (peers.size() > Cluster.REPLICAS_MAX) {
 			throw new TransportException("The peer list has " + peers.size() + " addresses, more than the "
-					+ Cluster.REPLICAS_MAX + " replicas a cluster may have");
+					+ Cluster.REPLICAS_MAX + " replicas a cluster may have: list at most " + Cluster.REPLICAS_MAX
+					+ " addresses");
 		}
 		if (replica < 0 || replica >= peers.size()) {
 			throw new TransportException("Replica index " + replica + " is outside the peer list's 0.."
