@@ -41,8 +41,12 @@ final class ClockAndRandomnessScan {
 	private static final String RANDOM_FIX = "Use ReplicatedContext.random(), seeded from the command's op, the same "
 			+ "on every replica";
 
-	/** Calls that read the clock or unseeded randomness: owner, method name, and whether only the no-argument form counts. */
-	private static final List<Forbidden> FORBIDDEN = List.of(new Forbidden("java.lang.System", "currentTimeMillis", false, CLOCK_FIX),
+	/**
+	 * Calls that read the clock or unseeded randomness: owner, method name, whether only the
+	 * no-argument form counts (a seeded generator is deterministic), and the fix.
+	 */
+	private static final List<Forbidden> FORBIDDEN = List.of(
+			new Forbidden("java.lang.System", "currentTimeMillis", false, CLOCK_FIX),
 			new Forbidden("java.lang.System", "nanoTime", false, CLOCK_FIX),
 			new Forbidden("java.time.Instant", "now", false, CLOCK_FIX),
 			new Forbidden("java.time.LocalDate", "now", false, CLOCK_FIX),

@@ -1,6 +1,7 @@
 package io.viewstamp.test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 import io.viewstamp.runtime.CommandGateway;
@@ -147,26 +149,6 @@ final class SimulatedWorld implements AutoCloseable {
 		return running(this.callerReplica).application;
 	}
 
-	int callerReplica() {
-		return this.callerReplica;
-	}
-
-	ReplicaChecks checks() {
-		return this.checks;
-	}
-
-	long ticks() {
-		return this.tick;
-	}
-
-	int crashes() {
-		return this.crashes;
-	}
-
-	long messagesDropped() {
-		return this.messagesDropped;
-	}
-
 	/** Lets {@code ticks} ticks pass. */
 	void idle(int ticks) {
 		for (int i = 0; i < ticks; i++) {
@@ -212,7 +194,7 @@ final class SimulatedWorld implements AutoCloseable {
 		byte[] first = running(0).application.stateMachine().snapshot();
 		for (int i = 1; i < REPLICA_COUNT; i++) {
 			byte[] state = running(i).application.stateMachine().snapshot();
-			if (!java.util.Arrays.equals(first, state)) {
+			if (!Arrays.equals(first, state)) {
 				throw failure("The replicas' states diverged: once every replica applied op " + running(0).replica.commit()
 						+ ", their beans differ at " + JsonDifference.describe(first, state, "replica 0", "replica " + i)
 						+ "\n" + ReplicaChecks.DETERMINISM_HINT);
@@ -221,7 +203,7 @@ final class SimulatedWorld implements AutoCloseable {
 		ReplicaApplication restored = this.checks.restored();
 		if (restored != null && this.checks.restoredAppliedOp() == running(0).replica.commit()) {
 			byte[] state = restored.stateMachine().snapshot();
-			if (!java.util.Arrays.equals(first, state)) {
+			if (!Arrays.equals(first, state)) {
 				throw failure("The state of a replica restored from a snapshot diverged from the others': once every "
 						+ "replica applied op " + running(0).replica.commit() + ", the beans differ at "
 						+ JsonDifference.describe(first, state, "replica 0", "the restored replica") + "\n"
@@ -374,7 +356,7 @@ final class SimulatedWorld implements AutoCloseable {
 		return node;
 	}
 
-	private void forEachRunning(java.util.function.Consumer<Node> action) {
+	private void forEachRunning(Consumer<Node> action) {
 		for (Node node : this.nodes) {
 			if (node != null) {
 				action.accept(node);
