@@ -76,17 +76,9 @@ class ReplicatedBeansTesterTest {
 	@Test
 	void commandThatIteratesAHashMapIsCaught() {
 		assertThatExceptionOfType(ReplicaCheckFailure.class)
-			.isThrownBy(() -> this.tester.withUserConfiguration(Tickets.class).withSeed(7).run((cluster) -> {
-				Tickets tickets = cluster.bean(Tickets.class);
-				cluster.repeat(300, (random) -> {
-					if (random.nextInt(3) > 0) {
-						tickets.open("ticket-" + random.nextInt(60), random.nextInt(5));
-					}
-					else {
-						tickets.closeAny();
-					}
-				});
-			}))
+			.isThrownBy(() -> this.tester.withUserConfiguration(Tickets.class)
+				.withSeed(7)
+				.run(ReplicatedBeansTesterTest::openAndCloseTickets))
 			.withMessageContaining("diverged")
 			.withMessageContaining("closeAny()")
 			.withMessageContaining("HashMap")
@@ -96,17 +88,10 @@ class ReplicatedBeansTesterTest {
 	@Test
 	void commandThatIteratesAHashMapIsCaughtByTheReplicaRestoredFromASnapshotEvenWithoutFaults() {
 		assertThatExceptionOfType(ReplicaCheckFailure.class)
-			.isThrownBy(() -> this.tester.withUserConfiguration(Tickets.class).withoutFaults().withSeed(8).run((cluster) -> {
-				Tickets tickets = cluster.bean(Tickets.class);
-				cluster.repeat(300, (random) -> {
-					if (random.nextInt(3) > 0) {
-						tickets.open("ticket-" + random.nextInt(60), random.nextInt(5));
-					}
-					else {
-						tickets.closeAny();
-					}
-				});
-			}))
+			.isThrownBy(() -> this.tester.withUserConfiguration(Tickets.class)
+				.withoutFaults()
+				.withSeed(8)
+				.run(ReplicatedBeansTesterTest::openAndCloseTickets))
 			.withMessageContaining("The replicas diverged after a snapshot")
 			.withMessageContaining("on a replica restored from the snapshot of op");
 	}
@@ -157,6 +142,19 @@ class ReplicatedBeansTesterTest {
 			Ledger ledger = cluster.bean(Ledger.class);
 			assertThatIllegalStateException().isThrownBy(() -> ledger.transfer("nobody", "a", 5))
 				.withMessage("nobody holds 0, less than 5");
+		});
+	}
+
+	/** Opens tickets, and closes "any" of them, so that the map grows, shrinks and is iterated. */
+	private static void openAndCloseTickets(SimulatedCluster cluster) {
+		Tickets tickets = cluster.bean(Tickets.class);
+		cluster.repeat(300, (random) -> {
+			if (random.nextInt(3) > 0) {
+				tickets.open("ticket-" + random.nextInt(60), random.nextInt(5));
+			}
+			else {
+				tickets.closeAny();
+			}
 		});
 	}
 
