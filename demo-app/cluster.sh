@@ -36,7 +36,7 @@ check_index() {
 build() {
 	# Rebuilt when a main source or pom is newer than the jar, so a checkout of new code runs new code.
 	if [[ ! -f "$JAR" ]] || [[ -n "$(find "$ROOT_DIR" \( -path "$ROOT_DIR/*/target" -o -path '*/src/test' \) -prune -o \
-			\( -name '*.java' -o -name '*.yml' -o -name 'pom.xml' \) -newer "$JAR" -print -quit)" ]]; then
+			\( -name '*.java' -o -name '*.yml' -o -name '*.html' -o -name 'pom.xml' \) -newer "$JAR" -print -quit)" ]]; then
 		echo "building $JAR"
 		(cd "$ROOT_DIR" && mvn -q -pl demo-app -am package -DskipTests)
 	fi
@@ -55,7 +55,8 @@ start_one() {
 	# Only java is backgrounded (not a subshell around it), so the pid written is the JVM's.
 	(cd "$DEMO_DIR" || exit 1; nohup java -jar "$JAR" --spring.profiles.active="replica-$n" \
 		>"$RUN_DIR/replica-$n.log" 2>&1 & echo $! >"$(pid_file "$n")")
-	echo "replica $n started (pid $(cat "$(pid_file "$n")"), http://localhost:808$n, log $RUN_DIR/replica-$n.log)"
+	echo "replica $n started (pid $(cat "$(pid_file "$n")"), http://localhost:808$n, cluster page" \
+		"http://localhost:808$n/replication, log $RUN_DIR/replica-$n.log)"
 }
 
 stop_one() {

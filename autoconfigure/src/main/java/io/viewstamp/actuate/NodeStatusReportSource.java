@@ -70,7 +70,8 @@ public final class NodeStatusReportSource implements ReplicationReportSource {
 		StorageStatistics storage = Objects.requireNonNull(status.storage(), "a running replica's status has it");
 		ReplicationReport.Journal journal = new ReplicationReport.Journal(storage.journalFirstOp(),
 				storage.journalLastOp(), storage.journalSizeBytes(), storage.bytesWritten(), storage.lastSnapshotOp());
-		// The runtime reports as committed only what it has applied, so both numbers are the commit.
+		// The runtime reports as committed only what it has applied, so both numbers are the commit. The
+		// page is the endpoint's to link (ReplicationEndpoint), as only the web application knows it.
 		return new ReplicationReport(this.clusterId, status.replica(), status.replicaCount(), status.status().name(),
 				status.view(), status.primary(), status.op(), status.commit(), status.commit(), status.stopped(),
 				status.stopCause(), peers, journal, status.divergences(), status.lastDivergence(),
@@ -80,7 +81,7 @@ public final class NodeStatusReportSource implements ReplicationReportSource {
 					.stream()
 					.map((bean) -> new ReplicationReport.Bean(bean.getKey(), bean.getValue()))
 					.toList(),
-				members(status.configuration()));
+				members(status.configuration()), null);
 	}
 
 	private static ReplicationReport.Members members(Configuration configuration) {

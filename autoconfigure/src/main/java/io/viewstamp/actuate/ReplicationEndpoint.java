@@ -18,7 +18,7 @@ import io.viewstamp.ReplicationUnavailableException;
 
 /**
  * {@code /actuator/replication}: view, status, op, commit and applied numbers, peers and journal
- * of this application's replica (read); and the cluster's administration (write, on the primary's
+ * of this application's replica, and a link to the live cluster page that shows them (read); and the cluster's administration (write, on the primary's
  * application): {@code POST} with {@code {"target": 2}} moves the primary role to replica 2,
  * {@code {"add": 3, "address": "10.0.0.4:7400"}}, {@code {"remove": 4}} and
  * {@code {"replace": 2, "with": 5, "address": "10.0.0.7:7400"}} change the members.
@@ -29,6 +29,8 @@ public class ReplicationEndpoint {
 	private final ReplicationReportSource source;
 
 	private final @Nullable ReplicationAdministration administration;
+
+	private final @Nullable String page;
 
 	/**
 	 * @param source the replica's state
@@ -42,17 +44,30 @@ public class ReplicationEndpoint {
 	 * @param administration the cluster's operations, or {@code null} for a read-only endpoint
 	 */
 	public ReplicationEndpoint(ReplicationReportSource source, @Nullable ReplicationAdministration administration) {
-		this.source = Objects.requireNonNull(source, "source");
-		this.administration = administration;
+		this(source, administration, null);
 	}
 
 	/**
-	 * The replica's state.
+	 * @param source the replica's state
+	 * @param administration the cluster's operations, or {@code null} for a read-only endpoint
+	 * @param page the path of the live cluster page that the application serves, which each report
+	 * links to, or {@code null} when it serves none
+	 */
+	public ReplicationEndpoint(ReplicationReportSource source, @Nullable ReplicationAdministration administration,
+			@Nullable String page) {
+		this.source = Objects.requireNonNull(source, "source");
+		this.administration = administration;
+		this.page = page;
+	}
+
+	/**
+	 * The replica's state, with the path of the live cluster page when the application serves it.
 	 * @return the report, or {@code null} (a 404) when the replica does not run
 	 */
 	@ReadOperation
 	public @Nullable ReplicationReport replication() {
-		return this.source.report();
+		ReplicationReport report = this.source.report();
+		return (report != null) ? report.withPage(this.page) : null;
 	}
 
 	/**

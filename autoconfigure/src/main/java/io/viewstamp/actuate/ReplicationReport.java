@@ -3,6 +3,7 @@ package io.viewstamp.actuate;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -33,11 +34,29 @@ import org.jspecify.annotations.Nullable;
  * {@link io.viewstamp.vsr.IgnoreReason})
  * @param beans each replicated bean with the commands applied to it since the process started
  * @param configuration the configuration of the replica's epoch: its epoch and members
+ * @param page the path of the live cluster page this application serves, which shows this report
+ * ({@link ReplicationPage}), or {@code null} when it serves none
  */
 public record ReplicationReport(String clusterId, int replica, int replicaCount, String status, long view, int primary,
 		long opNumber, long commitNumber, long appliedNumber, boolean stopped, @Nullable String stopCause,
 		List<Peer> peers, Journal journal, long divergences, @Nullable String lastDivergence, long lastStateCheckOp,
-		Map<String, Long> ignoredMessages, List<Bean> beans, Members configuration) {
+		Map<String, Long> ignoredMessages, List<Bean> beans, Members configuration, @Nullable String page) {
+
+	/**
+	 * This report with a link to the page that shows it: the endpoint adds it, since only the web
+	 * application knows whether it serves the page.
+	 * @param page the page's path, or {@code null} for none
+	 * @return this report when it already names that page, otherwise a copy that does
+	 */
+	public ReplicationReport withPage(@Nullable String page) {
+		if (Objects.equals(page, this.page)) {
+			return this;
+		}
+		return new ReplicationReport(this.clusterId, this.replica, this.replicaCount, this.status, this.view,
+				this.primary, this.opNumber, this.commitNumber, this.appliedNumber, this.stopped, this.stopCause,
+				this.peers, this.journal, this.divergences, this.lastDivergence, this.lastStateCheckOp,
+				this.ignoredMessages, this.beans, this.configuration, page);
+	}
 
 	/**
 	 * The configuration a replica is in: epoch 0 is the cluster's first, and each change of members

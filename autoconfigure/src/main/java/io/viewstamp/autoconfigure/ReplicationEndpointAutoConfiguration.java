@@ -2,6 +2,7 @@ package io.viewstamp.autoconfigure;
 
 import io.viewstamp.ReplicationAdministration;
 import io.viewstamp.actuate.ReplicationEndpoint;
+import io.viewstamp.actuate.ReplicationPage;
 import io.viewstamp.actuate.ReplicationReportSource;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,7 +19,8 @@ import org.springframework.context.annotation.Import;
  * Auto-configuration of the {@code replication} actuator endpoint. Apart from
  * {@link ReplicationAutoConfiguration} so that an application without actuator on its classpath
  * still gets its replica; the health contributor has its own
- * ({@link ReplicationHealthContributorAutoConfiguration}).
+ * ({@link ReplicationHealthContributorAutoConfiguration}). The endpoint links to the live cluster page
+ * when {@link ReplicationPageAutoConfiguration} serves it.
  */
 @AutoConfiguration(after = ReplicationAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
@@ -30,8 +32,11 @@ public final class ReplicationEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ReplicationEndpoint replicationEndpoint(ReplicationReportSource source,
-			ObjectProvider<ReplicationAdministration> administration) {
-		return new ReplicationEndpoint(source, administration.getIfAvailable());
+			ObjectProvider<ReplicationAdministration> administration, ObjectProvider<ReplicationPage> page) {
+		// The page's auto-configuration runs after this one and adds its bean only with a web server.
+		ReplicationPage served = page.getIfAvailable();
+		return new ReplicationEndpoint(source, administration.getIfAvailable(),
+				(served != null) ? served.path() : null);
 	}
 
 }

@@ -130,6 +130,11 @@ public class ReplicationProperties {
 	 */
 	private final Transport transport = new Transport();
 
+	/**
+	 * The live cluster page.
+	 */
+	private final Page page = new Page();
+
 	public String getClusterId() {
 		return this.clusterId;
 	}
@@ -272,6 +277,33 @@ public class ReplicationProperties {
 
 	public Transport getTransport() {
 		return this.transport;
+	}
+
+	public Page getPage() {
+		return this.page;
+	}
+
+	/**
+	 * The live cluster page: served at /replication by a servlet web application whose
+	 * replication endpoint is exposed over HTTP on the server's own port.
+	 */
+	public static class Page {
+
+		/**
+		 * Whether to serve the live cluster page at /replication, which shows this replica's
+		 * /actuator/replication (status, view, primary, op numbers, each peer's connection and
+		 * lag, journal, divergences) and refreshes it every second.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/**

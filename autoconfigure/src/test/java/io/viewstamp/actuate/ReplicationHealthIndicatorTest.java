@@ -25,7 +25,7 @@ class ReplicationHealthIndicatorTest {
 	@Test
 	void whenASingleReplicaIsNormalThenUp() {
 		ReplicationReport alone = new ReplicationReport("demo", 0, 1, "NORMAL", 0, 0, 5, 5, 5, false, null, List.of(),
-				journal(), 0, null, 0, Map.of(), List.of(), new ReplicationReport.Members(0, List.of(0)));
+				journal(), 0, null, 0, Map.of(), List.of(), new ReplicationReport.Members(0, List.of(0)), null);
 		assertThat(health(alone).getStatus()).isEqualTo(Status.UP);
 	}
 
@@ -47,7 +47,7 @@ class ReplicationHealthIndicatorTest {
 				new ReplicationReport.Peer(4, "h4:7405", false, null, List.of()),
 				new ReplicationReport.Peer(5, "h5:7406", false, null, List.of()));
 		ReplicationReport report = new ReplicationReport("demo", 0, 6, "NORMAL", 3, 0, 10, 9, 9, false, null, peers,
-				journal(), 0, null, 0, Map.of(), List.of(), new ReplicationReport.Members(0, List.of(0, 1, 2)));
+				journal(), 0, null, 0, Map.of(), List.of(), new ReplicationReport.Members(0, List.of(0, 1, 2)), null);
 		Health health = health(report);
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails()).containsEntry("replicasConnected", 2).containsEntry("members", List.of(0, 1, 2));
@@ -59,7 +59,7 @@ class ReplicationHealthIndicatorTest {
 				new ReplicationReport.Peer(1, "h1:7402", true, null, List.of()),
 				new ReplicationReport.Peer(2, "h2:7403", true, null, List.of()));
 		ReplicationReport spare = new ReplicationReport("demo", 3, 4, "NORMAL", 3, 0, 10, 9, 9, false, null, peers,
-				journal(), 0, null, 0, Map.of(), List.of(), new ReplicationReport.Members(0, List.of(0, 1, 2)));
+				journal(), 0, null, 0, Map.of(), List.of(), new ReplicationReport.Members(0, List.of(0, 1, 2)), null);
 		Health health = health(spare);
 		assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
 		assertThat(health.getDetails().get("reason")).asString()
@@ -112,7 +112,7 @@ class ReplicationHealthIndicatorTest {
 	void whenThisReplicaContradictedThePrimaryThenDownWithTheDivergence() {
 		ReplicationReport diverged = new ReplicationReport("demo", 0, 1, "NORMAL", 0, 0, 5, 5, 5, false, null, List.of(),
 				journal(), 1, "The primary's result for op 5 is not any result this replica computed", 0, Map.of(),
-				List.of(), new ReplicationReport.Members(0, List.of(0)));
+				List.of(), new ReplicationReport.Members(0, List.of(0)), null);
 		Health health = health(diverged);
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails().get("reason")).asString().contains("op 5");
@@ -122,7 +122,7 @@ class ReplicationHealthIndicatorTest {
 		List<ReplicationReport.Peer> peers = List.of(new ReplicationReport.Peer(1, "localhost:7402", first, null, List.of()),
 				new ReplicationReport.Peer(2, "localhost:7403", second, null, List.of()));
 		return new ReplicationReport("demo", 0, 3, status, 3, 0, 10, 9, 9, stopped, stopped ? "disk full" : null, peers,
-				journal(), 0, null, 0, Map.of(), List.of(), new ReplicationReport.Members(0, List.of(0, 1, 2)));
+				journal(), 0, null, 0, Map.of(), List.of(), new ReplicationReport.Members(0, List.of(0, 1, 2)), null);
 	}
 
 	private static ReplicationReport.Journal journal() {

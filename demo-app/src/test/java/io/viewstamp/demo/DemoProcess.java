@@ -105,6 +105,11 @@ final class DemoProcess {
 		return this.replica;
 	}
 
+	/** The address of {@code path} on this replica's HTTP server. */
+	URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.httpPort + path);
+	}
+
 	boolean isAlive() {
 		return this.process.isAlive();
 	}
@@ -223,7 +228,7 @@ final class DemoProcess {
 	}
 
 	private HttpRequest.Builder request(String path) {
-		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.httpPort + path))
+		return HttpRequest.newBuilder(uri(path))
 			.timeout(HTTP_REQUEST_TIMEOUT);
 	}
 
