@@ -1,0 +1,4 @@
+package com.example.todo;
+
+public record Todo(int id, String title) {
+}
