@@ -70,27 +70,33 @@ class GettingStartedClusterTest {
 		int requests = 0;
 		for (Step step : page.script()) {
 			System.out.println("getting-started.md " + step);
-			if (step instanceof Stop stop) {
-				awaitLogLines(pending, output);
-				this.cluster.stop(stop.replica());
-				stops++;
+			try {
+				if (step instanceof Stop stop) {
+					awaitLogLines(pending, output);
+					this.cluster.stop(stop.replica());
+					stops++;
+				}
+				else if (step instanceof Command command && command.text().startsWith("java ")) {
+					List<String> words = Curl.words(command.text());
+					int mark = output.getAll().length();
+					this.cluster.start(words.subList(3, words.size()));
+					// Awaited later: a replica's first lines wait for its peers, which the next commands start.
+					pending.add(new LogLines(command, mark));
+					starts++;
+				}
+				else if (step instanceof Command command && command.text().startsWith("curl ")) {
+					awaitLogLines(pending, output);
+					expectAnswer(command);
+					requests++;
+				}
+				else if (step instanceof Command command && NOT_RUN.stream().noneMatch(command.text()::startsWith)) {
+					fail("docs/getting-started.md line " + command.line() + " has the reader run `" + command.text()
+							+ "`, which this test does not run: teach it the command, or keep the command off the page");
+				}
 			}
-			else if (step instanceof Command command && command.text().startsWith("java ")) {
-				List<String> words = Curl.words(command.text());
-				int mark = output.getAll().length();
-				this.cluster.start(words.subList(3, words.size()));
-				// Awaited later: a replica's first lines wait for its peers, which the next commands start.
-				pending.add(new LogLines(command, mark));
-				starts++;
-			}
-			else if (step instanceof Command command && command.text().startsWith("curl ")) {
-				awaitLogLines(pending, output);
-				expectAnswer(command);
-				requests++;
-			}
-			else if (step instanceof Command command && NOT_RUN.stream().noneMatch(command.text()::startsWith)) {
-				fail("docs/getting-started.md line " + command.line() + " has the reader run `" + command.text()
-						+ "`, which this test does not run: teach it the command, or keep the command off the page");
+			catch (RuntimeException ex) {
+				// A step the page gets wrong (a port where nothing runs, a replica started twice): name it.
+				throw new AssertionError("docs/getting-started.md " + step + ": " + ex.getMessage(), ex);
 			}
 		}
 		awaitLogLines(pending, output);
@@ -111,9 +117,9 @@ class GettingStartedClusterTest {
 	 * connection refused or timed out is tried again too; any other failure ends the test at once.
 	 */
 	private void expectAnswer(Command command) throws Exception {
+		String where = "docs/getting-started.md line " + command.line() + ": `" + command.text() + "`";
 		Curl curl = Curl.parse(command.text());
 		String shown = String.join("\n", command.output());
-		String where = "docs/getting-started.md line " + command.line() + ": `" + command.text() + "`";
 		if (!curl.method().equals("GET")) {
 			String answer = this.cluster.send(curl);
 			assertThat(GettingStartedPage.matches(shown, answer)).as("%s answered%n  %s%nwhere the page shows%n  %s", where,

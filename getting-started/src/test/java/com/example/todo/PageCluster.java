@@ -70,6 +70,9 @@ final class PageCluster implements AutoCloseable {
 	 */
 	int start(List<String> arguments) {
 		int replica = Integer.parseInt(argument(arguments, PAGE_REPLICA));
+		if (this.replicas.containsKey(replica)) {
+			throw new IllegalStateException("The page starts replica " + replica + ", which runs already");
+		}
 		int pagePort = Integer.parseInt(argument(arguments, PAGE_HTTP_PORT));
 		List<String> run = arguments.stream()
 			.map((argument) -> PAGE_HTTP_PORT.matcher(argument).matches() ? "--server.port=0" : argument)
