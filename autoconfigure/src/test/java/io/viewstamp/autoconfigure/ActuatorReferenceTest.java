@@ -1,6 +1,8 @@
 package io.viewstamp.autoconfigure;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -75,6 +77,18 @@ class ActuatorReferenceTest {
 
 	/** The JSON paths of a record's fields: {@code journal.firstOp}, {@code peers[].index}. */
 	private static void fieldsOf(Class<?> record, String prefix, Set<String> fields) {
+		// Jackson writes a record's getters too, beyond its components: isMember() is the field "member".
+		for (Method method : record.getMethods()) {
+			String name = method.getName();
+			boolean getter = method.getParameterCount() == 0 && !Modifier.isStatic(method.getModifiers())
+					&& method.getDeclaringClass() == record;
+			if (getter && name.startsWith("is") && name.length() > 2 && method.getReturnType() == boolean.class) {
+				fields.add(prefix + Character.toLowerCase(name.charAt(2)) + name.substring(3));
+			}
+			else if (getter && name.startsWith("get") && name.length() > 3) {
+				fields.add(prefix + Character.toLowerCase(name.charAt(3)) + name.substring(4));
+			}
+		}
 		for (RecordComponent component : record.getRecordComponents()) {
 			String path = prefix + component.getName();
 			fields.add(path);
