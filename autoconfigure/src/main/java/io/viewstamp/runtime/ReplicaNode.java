@@ -150,6 +150,9 @@ public final class ReplicaNode implements AutoCloseable {
 	/** Loop only: the epoch whose configuration was last compared with the peer list; -1 before the first. */
 	private long peerListCheckedEpoch = -1;
 
+	/** Loop only: the newest view this replica said it is the primary of, so that each is logged once. */
+	private long viewAnnounced = -1;
+
 	/** Loop only: whether the replica was outside the members at its last tick, as the log said. */
 	private boolean spareReported;
 
@@ -470,8 +473,10 @@ public final class ReplicaNode implements AutoCloseable {
 		}
 		catch (ExecutionException | TimeoutException | RuntimeException ex) {
 			Throwable cause = (ex instanceof ExecutionException) ? Objects.requireNonNullElse(ex.getCause(), ex) : ex;
-			String reason = (cause instanceof TimeoutException) ? "it did not end in time"
+			String message = (cause instanceof TimeoutException) ? "it did not end in time"
 					: Objects.requireNonNullElse(cause.getMessage(), cause.toString());
+			// The hand-over's own messages end their sentence; this one goes on after the reason.
+			String reason = message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
 			logger.log(Level.WARNING, () -> "Replica " + this.configuration.replica() + " stops without a complete "
 					+ "hand-over: " + reason + ". Its peers choose a new primary after the primary timeout.");
 		}
@@ -758,6 +763,7 @@ public final class ReplicaNode implements AutoCloseable {
 
 	private void afterStep() {
 		this.client.completeApplied();
+		announceView();
 		PrimaryHandOver under = this.handOver;
 		if (under != null && !under.isDone()) {
 			under.check(replica());
@@ -766,6 +772,22 @@ public final class ReplicaNode implements AutoCloseable {
 		if (idle != null && this.client.unfinished() == 0) {
 			idle.complete(null);
 		}
+	}
+
+	/**
+	 * Logs each view this replica becomes the primary of, once: the line that says a new cluster,
+	 * or one after a view change, takes commands. (A backup of a view that has just started can not
+	 * yet know whether its primary serves; the primary can.)
+	 */
+	private void announceView() {
+		Replica replica = replica();
+		if (replica.status() != Status.NORMAL || !replica.isPrimary() || replica.view() == this.viewAnnounced) {
+			return;
+		}
+		long view = replica.view();
+		this.viewAnnounced = view;
+		logger.log(Level.INFO, () -> "Replica " + this.configuration.replica() + " is the primary of view " + view
+				+ ": the cluster takes commands");
 	}
 
 	private void publishStatus() {

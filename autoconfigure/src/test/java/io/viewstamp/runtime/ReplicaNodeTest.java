@@ -8,12 +8,17 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -168,6 +173,26 @@ class ReplicaNodeTest {
 
 	@Test
 	void threeReplicasWithEmptyDirectoriesFormANewClusterOnTheirFirstStartWithNothingToSet() throws Exception {
+		// Held strongly: java.util.logging forgets unreferenced loggers, and their handlers with them.
+		Logger runtimeLogger = Logger.getLogger("io.viewstamp.runtime");
+		Queue<String> logged = new ConcurrentLinkedQueue<>();
+		Handler handler = new Handler() {
+
+			@Override
+			public void publish(LogRecord record) {
+				logged.add(record.getMessage());
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+		runtimeLogger.addHandler(handler);
 		this.peers = LoopbackPorts.freeAddresses(3);
 		for (int index = 0; index < 3; index++) {
 			// No format, no initialize: the configuration of every later start.
@@ -182,6 +207,11 @@ class ReplicaNodeTest {
 		this.nodes[1].client().submit(KvCommand.put("first", "start").encode()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		awaitConverged();
 		assertThat(this.stateMachines[2].get("first")).isEqualTo("start");
+		// The line an operator waits for: which replica leads, and that the new cluster takes commands.
+		long view = this.nodes[0].status().view();
+		int primary = this.nodes[0].status().primary();
+		runtimeLogger.removeHandler(handler);
+		assertThat(logged).contains("Replica " + primary + " is the primary of view " + view + ": the cluster takes commands");
 	}
 
 	@Test
