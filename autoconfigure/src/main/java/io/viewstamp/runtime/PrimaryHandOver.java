@@ -79,13 +79,15 @@ final class PrimaryHandOver {
 	/** Another hand-over, to {@code next}, replaced this one before it ended. */
 	void superseded(int next) {
 		this.result.completeExceptionally(new PrimaryTransferException("The hand-over from replica " + this.from
-				+ " to replica " + this.target + " was replaced by a hand-over to replica " + next + " before it ended"));
+				+ " to replica " + this.target + " was replaced by a hand-over to replica " + next + " before it ended. "
+				+ "Nothing was lost; ask again once that one has ended, if replica " + this.target + " should lead."));
 	}
 
 	/** The replica stopped before the hand-over ended. */
 	void stopped() {
 		this.result.completeExceptionally(new PrimaryTransferException("Replica " + this.from
-				+ " stopped before its hand-over to replica " + this.target + " ended"));
+				+ " stopped before its hand-over to replica " + this.target + " ended. Nothing was lost: its peers choose "
+				+ "a new primary after the primary timeout."));
 	}
 
 	private static String refused(Replica replica, int target, TransferRefusal refusal) {

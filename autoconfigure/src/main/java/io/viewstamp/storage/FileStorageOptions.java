@@ -26,7 +26,8 @@ public record FileStorageOptions(long segmentSizeBytes, int queuedRequestsMax) {
 	public FileStorageOptions {
 		if (segmentSizeBytes < SEGMENT_SIZE_BYTES_MIN || segmentSizeBytes > SEGMENT_SIZE_BYTES_MAX) {
 			throw new IllegalArgumentException("Journal segment size " + segmentSizeBytes + " bytes is outside "
-					+ SEGMENT_SIZE_BYTES_MIN + ".." + SEGMENT_SIZE_BYTES_MAX + " bytes");
+					+ SEGMENT_SIZE_BYTES_MIN + ".." + SEGMENT_SIZE_BYTES_MAX + " bytes: give a segment size within it (the default is "
+					+ SEGMENT_SIZE_BYTES + " bytes)");
 		}
 		if (queuedRequestsMax < 1) {
 			throw new IllegalArgumentException("queuedRequestsMax must be at least 1, got " + queuedRequestsMax);
