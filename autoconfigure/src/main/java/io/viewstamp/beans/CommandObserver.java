@@ -49,7 +49,9 @@ public interface CommandObserver {
 
 		/**
 		 * The op that carries the call (its command, or its read's barrier) committed; called before
-		 * {@link #completed}, and not at all when the call failed before it committed.
+		 * {@link #completed}, and not at all when the call failed before it committed. A caller that
+		 * stopped waiting (interrupted) has its call completed first, on its own thread: this may then
+		 * come later, from another thread, and is best ignored.
 		 * @param op the op number
 		 */
 		default void committedAt(long op) {

@@ -15,9 +15,9 @@ import io.viewstamp.ReplicationCommittedException;
 import io.viewstamp.ReplicationException;
 import io.viewstamp.ReplicationTimeoutException;
 import io.viewstamp.ReplicationUnavailableException;
+import io.viewstamp.runtime.CommandGateway;
 import io.viewstamp.runtime.CommittedNotAppliedException;
 import io.viewstamp.runtime.ReplicaStoppedException;
-import io.viewstamp.runtime.CommandGateway;
 import io.viewstamp.runtime.RequestFailedException;
 import io.viewstamp.runtime.RequestTimeoutException;
 import io.viewstamp.runtime.SessionEvictedException;
@@ -80,11 +80,17 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 		byte[] command = this.stateMachine.codec().encodeCall(this.bean.name(), method, invocation.getArguments());
 		// Observed from the submission, so that encoding, a caller's own failure, is not counted as replication time.
 		CommandObserver.Call call = start(method, CommandObserver.Kind.COMMAND);
-		CompletableFuture<byte[]> submitted = submit(method, command, call);
+		CompletableFuture<byte[]> submitted;
+		try {
+			submitted = submit(method, command, call);
+		}
+		catch (RuntimeException | Error ex) {
+			// Refused before it was sent (a command too large for a request, say): the call ends here.
+			complete(call, ex);
+			throw ex;
+		}
 		if (method.returnsFuture()) {
-			CompletableFuture<Object> result = completeLater(method, submitted);
-			result.whenComplete((value, failure) -> complete(call, failure));
-			return result;
+			return completeLater(method, submitted, call);
 		}
 		Throwable failure = null;
 		try {
@@ -215,27 +221,41 @@ final class ReplicatedBeanInterceptor implements MethodInterceptor {
 		}
 	}
 
-	private CompletableFuture<Object> completeLater(ReplicatedMethod method, CompletableFuture<byte[]> submitted) {
+	/**
+	 * The caller's future of a command that returns one. The observer is told of the outcome before
+	 * the caller's future completes, so that the call's observation ends inside whatever the caller
+	 * does next (its own span, say).
+	 */
+	private CompletableFuture<Object> completeLater(ReplicatedMethod method, CompletableFuture<byte[]> submitted,
+			CommandObserver.Call call) {
 		CompletableFuture<Object> result = new CompletableFuture<>();
 		submitted.whenComplete((bytes, failure) -> {
 			if (failure != null) {
 				Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
 						: failure;
-				result.completeExceptionally(translate(cause, method));
+				RuntimeException translated = translate(cause, method);
+				complete(call, translated);
+				result.completeExceptionally(translated);
 				return;
 			}
+			Object value;
 			try {
 				CommandCodec.Outcome outcome = decode(method, bytes);
-				if (outcome.thrown() != null) {
-					result.completeExceptionally(outcome.thrown());
+				Throwable thrown = outcome.thrown();
+				if (thrown != null) {
+					complete(call, thrown);
+					result.completeExceptionally(thrown);
+					return;
 				}
-				else {
-					result.complete(outcome.value());
-				}
+				value = outcome.value();
 			}
 			catch (RuntimeException | Error ex) {
+				complete(call, ex);
 				result.completeExceptionally(ex);
+				return;
 			}
+			complete(call, null);
+			result.complete(value);
 		});
 		return result;
 	}

@@ -311,7 +311,19 @@ public final class ReplicationClient implements CommandGateway {
 
 		@Override
 		public void failed(long ticket, ClientFailure failure, long op) {
-			fail(ReplicationClient.this.pending.remove(ticket), failure(failure, op));
+			PendingCommand caller = ReplicationClient.this.pending.remove(ticket);
+			LongConsumer committedAt = caller.committedAt();
+			if (failure == ClientFailure.COMMITTED_NOT_APPLIED && committedAt != null) {
+				// Committed, though not applied here in time: the op is known, and traces name it.
+				RuntimeException cause = failure(failure, op);
+				ReplicationClient.this.admitted.decrementAndGet();
+				ReplicationClient.this.callbacks.execute(() -> {
+					committedAt.accept(op);
+					caller.future().completeExceptionally(cause);
+				});
+				return;
+			}
+			fail(caller, failure(failure, op));
 		}
 
 	}

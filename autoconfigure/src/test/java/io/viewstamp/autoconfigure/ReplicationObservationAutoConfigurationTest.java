@@ -2,6 +2,7 @@ package io.viewstamp.autoconfigure;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.common.KeyValue;
@@ -91,6 +92,33 @@ class ReplicationObservationAutoConfigurationTest {
 	}
 
 	@Test
+	void aCommandThatReturnsAFutureEndsItsObservationBeforeTheCallersFutureCompletes() {
+		this.runner.withPropertyValues("replication.data-dir=" + this.root.resolve("alone")).run((context) -> {
+			RecordingHandler handler = context.getBean(RecordingHandler.class);
+			List<Integer> stoppedWhenDone = context.getBean(Tally.class)
+				.addAsync(4)
+				.thenApply((value) -> handler.contexts.size())
+				.thenApply(List::of)
+				.join();
+			assertThat(stoppedWhenDone).containsExactly(1);
+			assertThat(handler.only().getOp()).isPositive();
+		});
+	}
+
+	@Test
+	void aCommandRefusedBeforeItIsSentEndsItsObservationWithTheError() {
+		this.runner.withPropertyValues("replication.data-dir=" + this.root.resolve("alone")).run((context) -> {
+			// More than the 1 MiB one request may carry: refused by the client, before any replica sees it.
+			String huge = "x".repeat(2 << 20);
+			assertThatIllegalArgumentException().isThrownBy(() -> context.getBean(Tally.class).label(huge))
+				.withMessageContaining("split it into smaller commands");
+			ReplicatedCallContext call = context.getBean(RecordingHandler.class).only();
+			assertThat(call.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("failure");
+			assertThat(call.getOp()).isEqualTo(ReplicatedCallContext.NOT_COMMITTED);
+		});
+	}
+
+	@Test
 	void turnedOffAsAnyObservationIsByItsNamePrefix() {
 		this.runner
 			.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"),
@@ -125,6 +153,14 @@ class ReplicationObservationAutoConfigurationTest {
 			}
 			this.value += amount;
 			return this.value;
+		}
+
+		public CompletableFuture<Integer> addAsync(int amount) {
+			return CompletableFuture.completedFuture(add(amount));
+		}
+
+		public int label(String text) {
+			return text.length();
 		}
 
 		@ReadOnly
