@@ -5,13 +5,18 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -27,17 +32,19 @@ import tools.jackson.databind.jsontype.TypeSerializer;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.ser.ValueSerializerModifier;
 import tools.jackson.databind.type.CollectionType;
+import tools.jackson.databind.type.MapType;
 
 /**
  * A mapper that writes equal states as equal bytes on every replica, as snapshots and the
- * replicas' state checks need: map entries sorted by key, and the elements of a set whose order
- * is not part of its value sorted too.
+ * replicas' state checks need: the entries of a map and the elements of a set whose order is not
+ * part of its value sorted, and those whose order is kept in it.
  *
  * <p>A {@code HashSet}'s or {@code HashMap}'s order depends on its capacity, so on its history:
  * a replica that restored a snapshot has a fresh one, and a replica that applied every command
  * may have one grown by entries since removed. {@code Set.of}'s order even depends on a random
- * salt drawn by each JVM. Sets that do keep an order ({@link SortedSet}, {@link LinkedHashSet},
- * {@link EnumSet}) are written in it.
+ * salt drawn by each JVM. Sets and maps that do keep an order ({@link SortedSet}, {@link LinkedHashSet},
+ * {@link EnumSet}, {@link SortedMap}, {@link LinkedHashMap}) are written in it, so that a replica
+ * restored from the snapshot iterates them as the others do.
  */
 final class CanonicalOrder {
 
@@ -51,7 +58,7 @@ final class CanonicalOrder {
 		// that writes the snapshot also writes the keys.
 		AtomicReference<JsonMapper> canonical = new AtomicReference<>();
 		SimpleModule module = new SimpleModule("viewstamp-canonical-order");
-		module.setSerializerModifier(new SetSorting(canonical));
+		module.setSerializerModifier(new CanonicalForms(canonical));
 		JsonMapper built = mapper.rebuild()
 			.enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
 			.addModule(module)
@@ -109,14 +116,33 @@ final class CanonicalOrder {
 		return true;
 	}
 
-	/** Wraps the serializer of every unordered set type. */
-	private static final class SetSorting extends ValueSerializerModifier {
+	/**
+	 * A {@code LinkedHashMap} as a sorted map whose order is its insertion order: Jackson sorts the
+	 * entries of every map but a {@link SortedMap} by key, and a map whose order is its value must
+	 * keep it, or a replica restored from the snapshot iterates it otherwise than the replicas that
+	 * never restored.
+	 */
+	static Object keepingInsertionOrder(Object value) {
+		if (!(value instanceof LinkedHashMap<?, ?> map) || map.size() < 2) {
+			return value;
+		}
+		Map<Object, Integer> positions = new HashMap<>(map.size() * 2);
+		for (Object key : map.keySet()) {
+			positions.put(key, positions.size());
+		}
+		SortedMap<Object, Object> ordered = new TreeMap<>(Comparator.comparingInt(positions::get));
+		ordered.putAll(map);
+		return ordered;
+	}
+
+	/** Wraps the serializers of unordered sets, to sort them, and of maps, to keep an insertion order. */
+	private static final class CanonicalForms extends ValueSerializerModifier {
 
 		private static final long serialVersionUID = 1L;
 
 		private final transient AtomicReference<JsonMapper> mapper;
 
-		SetSorting(AtomicReference<JsonMapper> mapper) {
+		CanonicalForms(AtomicReference<JsonMapper> mapper) {
 			this.mapper = mapper;
 		}
 
@@ -129,33 +155,49 @@ final class CanonicalOrder {
 					|| LinkedHashSet.class.isAssignableFrom(raw) || EnumSet.class.isAssignableFrom(raw)) {
 				return serializer;
 			}
-			return new SortedSetSerializer((ValueSerializer<Object>) serializer, this.mapper);
+			AtomicReference<JsonMapper> canonical = this.mapper;
+			return new ConvertingSerializer((ValueSerializer<Object>) serializer, (value) -> {
+				if (!(value instanceof Collection<?> set) || isOrdered(set)) {
+					return value;
+				}
+				return new LinkedHashSet<>(sorted(set, Objects.requireNonNull(canonical.get(), "set once built")));
+			});
+		}
+
+		@Override
+		@SuppressWarnings("unchecked")
+		public ValueSerializer<?> modifyMapSerializer(SerializationConfig config, MapType type,
+				BeanDescription.Supplier description, ValueSerializer<?> serializer) {
+			if (SortedMap.class.isAssignableFrom(type.getRawClass())) {
+				return serializer;
+			}
+			return new ConvertingSerializer((ValueSerializer<Object>) serializer, CanonicalOrder::keepingInsertionOrder);
 		}
 
 	}
 
-	/** Writes a set's elements sorted, through the serializer Jackson chose for it. */
-	private static final class SortedSetSerializer extends ValueSerializer<Object> {
+	/** Writes a value in its canonical form, through the serializer Jackson chose for it. */
+	private static final class ConvertingSerializer extends ValueSerializer<Object> {
 
 		private final ValueSerializer<Object> delegate;
 
-		private final AtomicReference<JsonMapper> mapper;
+		private final UnaryOperator<Object> canonical;
 
-		SortedSetSerializer(ValueSerializer<Object> delegate, AtomicReference<JsonMapper> mapper) {
+		ConvertingSerializer(ValueSerializer<Object> delegate, UnaryOperator<Object> canonical) {
 			this.delegate = delegate;
-			this.mapper = mapper;
+			this.canonical = canonical;
 		}
 
 		@Override
 		public void serialize(Object value, JsonGenerator generator, SerializationContext context)
 				throws JacksonException {
-			this.delegate.serialize(canonical(value), generator, context);
+			this.delegate.serialize(this.canonical.apply(value), generator, context);
 		}
 
 		@Override
 		public void serializeWithType(Object value, JsonGenerator generator, SerializationContext context,
 				TypeSerializer typeSerializer) throws JacksonException {
-			this.delegate.serializeWithType(canonical(value), generator, context, typeSerializer);
+			this.delegate.serializeWithType(this.canonical.apply(value), generator, context, typeSerializer);
 		}
 
 		@Override
@@ -163,7 +205,7 @@ final class CanonicalOrder {
 		public ValueSerializer<?> createContextual(SerializationContext context, BeanProperty property) {
 			ValueSerializer<?> contextual = this.delegate.createContextual(context, property);
 			return (contextual == this.delegate) ? this
-					: new SortedSetSerializer((ValueSerializer<Object>) contextual, this.mapper);
+					: new ConvertingSerializer((ValueSerializer<Object>) contextual, this.canonical);
 		}
 
 		@Override
@@ -179,14 +221,6 @@ final class CanonicalOrder {
 		@Override
 		public Class<?> handledType() {
 			return this.delegate.handledType();
-		}
-
-		private Object canonical(Object value) {
-			if (!(value instanceof Collection<?> set) || isOrdered(set)) {
-				return value;
-			}
-			JsonMapper canonical = Objects.requireNonNull(this.mapper.get(), "set once built, before it writes");
-			return new LinkedHashSet<>(sorted(set, canonical));
 		}
 
 	}

@@ -3,14 +3,16 @@ package io.viewstamp.beans;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.viewstamp.ReplicatedState;
@@ -225,7 +227,11 @@ final class ReplicatedBean {
 							+ "application on every replica");
 				}
 				parser.nextToken();
-				Object value = CommandCodec.reader(mapper, restoredType(field, target, mapper)).readValue(parser);
+				Object current = ReflectionUtils.getField(field.field(), target);
+				if (field.type().isContainerType() && current != null && refill(current, parser, field.type(), mapper)) {
+					continue;
+				}
+				Object value = CommandCodec.reader(mapper, field.type()).readValue(parser);
 				// Final fields too: a snapshot replaces the whole state, whatever the bean's constructor set.
 				ReflectionUtils.setField(field.field(), target, value);
 			}
@@ -234,35 +240,43 @@ final class ReplicatedBean {
 	}
 
 	/**
-	 * The type a field's state is read back as: its declared type, or, when that is abstract (a
-	 * {@code Map}, a {@code List}), the class of the value the bean holds there now, as its
-	 * constructor made it. Jackson's own choice for {@code Map} is a {@code LinkedHashMap}: a
-	 * {@code TreeMap} restored as one iterates in insertion order, not sorted, and the restored
-	 * replica's commands would compute other results than the replicas that never restored.
+	 * Reads a map or collection field's state into the instance the bean holds there, rather than
+	 * into a new one of Jackson's choosing: a {@code TreeMap} keeps its class and its comparator, a
+	 * {@code LinkedHashMap} gets its entries in the snapshot's order, which is its insertion order.
+	 * Jackson's own choice for a field declared {@code Map} is a {@code LinkedHashMap}: a
+	 * {@code TreeMap} restored as one would iterate in insertion order, and the restored replica's
+	 * commands would compute other results than the replicas that never restored.
+	 * @return whether the state was read into {@code current}; {@code false}, with nothing read, for
+	 * an instance that can not be changed (an immutable collection), which is replaced instead
 	 */
-	private static JavaType restoredType(StateField field, Object target, JsonMapper mapper) {
-		JavaType declared = field.type();
-		if (!declared.isAbstract() && !declared.isInterface()) {
-			return declared;
+	@SuppressWarnings("unchecked")
+	private static boolean refill(Object current, JsonParser parser, JavaType declared, JsonMapper mapper) {
+		boolean isMap = current instanceof Map<?, ?>;
+		if (!isMap && !(current instanceof Collection<?>) || !isMutable(current)) {
+			return false;
 		}
-		Object current = ReflectionUtils.getField(field.field(), target);
-		if (current == null || !isConstructible(current.getClass())) {
-			return declared;
+		// Read into a container that keeps the snapshot's order, then into the bean's own.
+		Class<?> ordered = isMap ? LinkedHashMap.class : (current instanceof Set<?>) ? LinkedHashSet.class : ArrayList.class;
+		JavaType type = declared.getRawClass().isAssignableFrom(ordered)
+				? mapper.getTypeFactory().constructSpecializedType(declared, ordered) : declared;
+		Object read = CommandCodec.reader(mapper, type).readValue(parser);
+		if (isMap) {
+			((Map<Object, Object>) current).clear();
+			((Map<Object, Object>) current).putAll((Map<Object, Object>) read);
 		}
-		return mapper.getTypeFactory().constructSpecializedType(declared, current.getClass());
+		else {
+			((Collection<Object>) current).clear();
+			((Collection<Object>) current).addAll((Collection<Object>) read);
+		}
+		return true;
 	}
 
-	/** Whether Jackson can make a new instance of {@code type}: public, concrete, with a public no-argument constructor. */
-	private static boolean isConstructible(Class<?> type) {
-		if (!Modifier.isPublic(type.getModifiers()) || Modifier.isAbstract(type.getModifiers())) {
-			return false;
-		}
-		try {
-			return Modifier.isPublic(type.getConstructor().getModifiers());
-		}
-		catch (NoSuchMethodException ex) {
-			return false;
-		}
+	/** Whether {@code container} takes changes: the JDK's immutable and unmodifiable ones refuse even clear(). */
+	private static boolean isMutable(Object container) {
+		String name = container.getClass().getName();
+		return !name.startsWith("java.util.ImmutableCollections$") && !name.startsWith("java.util.Collections$Unmodifiable")
+				&& !name.startsWith("java.util.Collections$Empty") && !name.startsWith("java.util.Collections$Singleton")
+				&& !name.equals("java.util.Arrays$ArrayList");
 	}
 
 	/** The state a {@link ReplicatedState} bean returns, with its declared type. */

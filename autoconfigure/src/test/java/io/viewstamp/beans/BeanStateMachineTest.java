@@ -3,12 +3,18 @@ package io.viewstamp.beans;
 import java.lang.reflect.Method;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.viewstamp.Replicated;
 import io.viewstamp.ReplicatedContext;
 import io.viewstamp.ReplicatedState;
@@ -135,6 +141,41 @@ class BeanStateMachineTest {
 	}
 
 	@Test
+	void orderedContainersKeepTheirOrderAndComparatorThroughASnapshot() {
+		OrderedState source = new OrderedState();
+		source.arrivals.put("pear", 1);
+		source.arrivals.put("apple", 2);
+		source.arrivals.put("fig", 3);
+		source.reversed.put("a", 1);
+		source.reversed.put("c", 3);
+		source.seen.add("pear");
+		source.seen.add("apple");
+		source.tags = List.of("x", "y");
+		source.phase = new Closed("done");
+		OrderedState target = restoredCopy(source);
+
+		// Sorted by key in the snapshot, the LinkedHashMap would come back apple, fig, pear.
+		assertThat(target.arrivals.keySet()).containsExactly("pear", "apple", "fig");
+		assertThat(target.reversed).isInstanceOf(TreeMap.class);
+		assertThat(target.reversed.keySet()).containsExactly("c", "a");
+		assertThat(target.seen).containsExactly("pear", "apple");
+		assertThat(target.tags).containsExactly("x", "y");
+		// A polymorphic field is read by its declared type, as the subtype the snapshot names.
+		assertThat(target.phase).isEqualTo(new Closed("done"));
+	}
+
+	private static OrderedState restoredCopy(OrderedState source) {
+		BeanStateMachine sourceMachine = new BeanStateMachine(JsonMapper.builder().build());
+		sourceMachine.register("ordered", source);
+		OrderedState target = new OrderedState();
+		BeanStateMachine targetMachine = new BeanStateMachine(JsonMapper.builder().build());
+		targetMachine.register("ordered", target);
+		targetMachine.restore(sourceMachine.snapshot());
+		assertThat(targetMachine.snapshot()).isEqualTo(sourceMachine.snapshot());
+		return target;
+	}
+
+	@Test
 	void aReplicatedStateBeanIsSnapshotThroughItsOwnMethods() throws Exception {
 		Replica source = new Replica();
 		source.call(1, "record", "first");
@@ -257,7 +298,38 @@ class BeanStateMachineTest {
 
 	}
 
-	record Draw(Instant now, List<Long> numbers) {
+	@Replicated
+	static class OrderedState {
+
+		final Map<String, Integer> arrivals = new LinkedHashMap<>();
+
+		final Map<String, Integer> reversed = new TreeMap<>(Comparator.reverseOrder());
+
+		final Set<String> seen = new LinkedHashSet<>();
+
+		List<String> tags = List.of();
+
+		Phase phase = new Open();
+
+		public void touch() {
+			this.tags = List.of();
+		}
+
+	}
+
+	@JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
+	@JsonSubTypes({ @JsonSubTypes.Type(value = Open.class, name = "open"),
+			@JsonSubTypes.Type(value = Closed.class, name = "closed") })
+	sealed interface Phase permits Open, Closed {
+	}
+
+	record Open() implements Phase {
+	}
+
+	record Closed(String reason) implements Phase {
+	}
+
+		record Draw(Instant now, List<Long> numbers) {
 	}
 
 	record JournalState(List<String> entries) {

@@ -49,6 +49,22 @@ class ReplicatedBeansTesterTest {
 	}
 
 	@Test
+	void orderedMapsKeepTheirOrderThroughSnapshots() {
+		for (long seed = 1; seed <= 3; seed++) {
+			this.tester.withUserConfiguration(Waiting.class).withSeed(seed).run((cluster) -> {
+				Waiting waiting = cluster.bean(Waiting.class);
+				cluster.repeat(300, (random) -> {
+					switch (random.nextInt(3)) {
+						case 0 -> waiting.next();
+						case 1 -> waiting.top();
+						default -> waiting.join("name-" + random.nextInt(40), random.nextInt(5));
+					}
+				});
+			});
+		}
+	}
+
+	@Test
 	void faultsAreInjected() {
 		List<String> summaries = new ArrayList<>();
 		this.tester.withUserConfiguration(Ledger.class).withSeed(11).run((cluster) -> {
