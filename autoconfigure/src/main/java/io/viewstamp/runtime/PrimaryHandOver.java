@@ -86,8 +86,8 @@ final class PrimaryHandOver {
 	/** The replica stopped before the hand-over ended. */
 	void stopped() {
 		this.result.completeExceptionally(new PrimaryTransferException("Replica " + this.from
-				+ " stopped before its hand-over to replica " + this.target + " ended. Nothing was lost: its peers choose "
-				+ "a new primary after the primary timeout."));
+				+ " stopped before its hand-over to replica " + this.target + " ended; nothing was lost, and its peers "
+				+ "choose a new primary"));
 	}
 
 	private static String refused(Replica replica, int target, TransferRefusal refusal) {

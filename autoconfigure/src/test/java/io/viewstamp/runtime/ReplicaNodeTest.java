@@ -193,25 +193,29 @@ class ReplicaNodeTest {
 
 		};
 		runtimeLogger.addHandler(handler);
-		this.peers = LoopbackPorts.freeAddresses(3);
-		for (int index = 0; index < 3; index++) {
-			// No format, no initialize: the configuration of every later start.
-			this.stateMachines[index] = new LockedKvStateMachine();
-			this.nodes[index] = ReplicaNode.start(configuration(index), RuntimeOptions.defaults(), this.stateMachines[index]);
+		try {
+			this.peers = LoopbackPorts.freeAddresses(3);
+			for (int index = 0; index < 3; index++) {
+				// No format, no initialize: the configuration of every later start.
+				this.stateMachines[index] = new LockedKvStateMachine();
+				this.nodes[index] = ReplicaNode.start(configuration(index), RuntimeOptions.defaults(), this.stateMachines[index]);
+			}
+			await().atMost(WAIT).until(() -> Arrays.stream(this.nodes).allMatch((node) -> node.status().status() == Status.NORMAL
+					&& node.status().view() == this.nodes[0].status().view()));
+			for (int index = 0; index < 3; index++) {
+				assertThat(ReplicaNode.isFormatted(configuration(index))).as("replica %d formatted", index).isTrue();
+			}
+			this.nodes[1].client().submit(KvCommand.put("first", "start").encode()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			awaitConverged();
+			assertThat(this.stateMachines[2].get("first")).isEqualTo("start");
+			// The line an operator waits for: which replica leads, and that the new cluster takes commands.
+			long view = this.nodes[0].status().view();
+			int primary = this.nodes[0].status().primary();
+			assertThat(logged).contains("Replica " + primary + " is the primary of view " + view + ": the cluster takes commands");
 		}
-		await().atMost(WAIT).until(() -> Arrays.stream(this.nodes).allMatch((node) -> node.status().status() == Status.NORMAL
-				&& node.status().view() == this.nodes[0].status().view()));
-		for (int index = 0; index < 3; index++) {
-			assertThat(ReplicaNode.isFormatted(configuration(index))).as("replica %d formatted", index).isTrue();
+		finally {
+			runtimeLogger.removeHandler(handler);
 		}
-		this.nodes[1].client().submit(KvCommand.put("first", "start").encode()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
-		awaitConverged();
-		assertThat(this.stateMachines[2].get("first")).isEqualTo("start");
-		// The line an operator waits for: which replica leads, and that the new cluster takes commands.
-		long view = this.nodes[0].status().view();
-		int primary = this.nodes[0].status().primary();
-		runtimeLogger.removeHandler(handler);
-		assertThat(logged).contains("Replica " + primary + " is the primary of view " + view + ": the cluster takes commands");
 	}
 
 	@Test

@@ -23,6 +23,7 @@ import io.viewstamp.ReadOnly;
 import io.viewstamp.ReplicatedState;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
 
 /**
  * Reads the bytecode of every command of the replicated beans, and of what they call in the
@@ -41,40 +42,37 @@ final class ClockAndRandomnessScan {
 	private static final String RANDOM_FIX = "Use ReplicatedContext.random(), seeded from the command's op, the same "
 			+ "on every replica";
 
-	/**
-	 * Calls that read the clock or unseeded randomness: owner, method name, whether only the
-	 * no-argument form counts (a seeded generator is deterministic), and the fix.
-	 */
+	/** Calls that read the clock or unseeded randomness: owner, method name, the forms that do, and the fix. */
 	private static final List<Forbidden> FORBIDDEN = List.of(
-			new Forbidden("java.lang.System", "currentTimeMillis", false, CLOCK_FIX),
-			new Forbidden("java.lang.System", "nanoTime", false, CLOCK_FIX),
-			new Forbidden("java.time.Instant", "now", false, CLOCK_FIX),
-			new Forbidden("java.time.LocalDate", "now", false, CLOCK_FIX),
-			new Forbidden("java.time.LocalDateTime", "now", false, CLOCK_FIX),
-			new Forbidden("java.time.LocalTime", "now", false, CLOCK_FIX),
-			new Forbidden("java.time.OffsetDateTime", "now", false, CLOCK_FIX),
-			new Forbidden("java.time.OffsetTime", "now", false, CLOCK_FIX),
-			new Forbidden("java.time.ZonedDateTime", "now", false, CLOCK_FIX),
-			new Forbidden("java.time.Year", "now", false, CLOCK_FIX),
-			new Forbidden("java.time.YearMonth", "now", false, CLOCK_FIX),
-			new Forbidden("java.time.MonthDay", "now", false, CLOCK_FIX),
-			new Forbidden("java.time.Clock", "systemUTC", false, CLOCK_FIX),
-			new Forbidden("java.time.Clock", "systemDefaultZone", false, CLOCK_FIX),
-			new Forbidden("java.time.Clock", "system", false, CLOCK_FIX),
-			new Forbidden("java.util.Calendar", "getInstance", false, CLOCK_FIX),
-			new Forbidden("java.util.Date", "<init>", true, CLOCK_FIX),
-			new Forbidden("java.util.GregorianCalendar", "<init>", true, CLOCK_FIX),
-			new Forbidden("java.lang.Math", "random", false, RANDOM_FIX),
-			new Forbidden("java.lang.StrictMath", "random", false, RANDOM_FIX),
-			new Forbidden("java.util.UUID", "randomUUID", false, RANDOM_FIX),
-			new Forbidden("java.util.concurrent.ThreadLocalRandom", "current", false, RANDOM_FIX),
-			new Forbidden("java.util.random.RandomGenerator", "getDefault", false, RANDOM_FIX),
-			new Forbidden("java.util.random.RandomGenerator", "of", false, RANDOM_FIX),
-			new Forbidden("java.util.Random", "<init>", true, RANDOM_FIX),
-			new Forbidden("java.util.SplittableRandom", "<init>", true, RANDOM_FIX),
-			new Forbidden("java.security.SecureRandom", "<init>", false, RANDOM_FIX),
-			new Forbidden("java.security.SecureRandom", "getInstance", false, RANDOM_FIX),
-			new Forbidden("java.security.SecureRandom", "getInstanceStrong", false, RANDOM_FIX));
+			new Forbidden("java.lang.System", "currentTimeMillis", Arguments.ANY, CLOCK_FIX),
+			new Forbidden("java.lang.System", "nanoTime", Arguments.ANY, CLOCK_FIX),
+			new Forbidden("java.time.Instant", "now", Arguments.NOT_A_CLOCK, CLOCK_FIX),
+			new Forbidden("java.time.LocalDate", "now", Arguments.NOT_A_CLOCK, CLOCK_FIX),
+			new Forbidden("java.time.LocalDateTime", "now", Arguments.NOT_A_CLOCK, CLOCK_FIX),
+			new Forbidden("java.time.LocalTime", "now", Arguments.NOT_A_CLOCK, CLOCK_FIX),
+			new Forbidden("java.time.OffsetDateTime", "now", Arguments.NOT_A_CLOCK, CLOCK_FIX),
+			new Forbidden("java.time.OffsetTime", "now", Arguments.NOT_A_CLOCK, CLOCK_FIX),
+			new Forbidden("java.time.ZonedDateTime", "now", Arguments.NOT_A_CLOCK, CLOCK_FIX),
+			new Forbidden("java.time.Year", "now", Arguments.NOT_A_CLOCK, CLOCK_FIX),
+			new Forbidden("java.time.YearMonth", "now", Arguments.NOT_A_CLOCK, CLOCK_FIX),
+			new Forbidden("java.time.MonthDay", "now", Arguments.NOT_A_CLOCK, CLOCK_FIX),
+			new Forbidden("java.time.Clock", "systemUTC", Arguments.ANY, CLOCK_FIX),
+			new Forbidden("java.time.Clock", "systemDefaultZone", Arguments.ANY, CLOCK_FIX),
+			new Forbidden("java.time.Clock", "system", Arguments.ANY, CLOCK_FIX),
+			new Forbidden("java.util.Calendar", "getInstance", Arguments.ANY, CLOCK_FIX),
+			new Forbidden("java.util.Date", "<init>", Arguments.NONE, CLOCK_FIX),
+			new Forbidden("java.util.GregorianCalendar", "<init>", Arguments.NONE, CLOCK_FIX),
+			new Forbidden("java.lang.Math", "random", Arguments.ANY, RANDOM_FIX),
+			new Forbidden("java.lang.StrictMath", "random", Arguments.ANY, RANDOM_FIX),
+			new Forbidden("java.util.UUID", "randomUUID", Arguments.ANY, RANDOM_FIX),
+			new Forbidden("java.util.concurrent.ThreadLocalRandom", "current", Arguments.ANY, RANDOM_FIX),
+			new Forbidden("java.util.random.RandomGenerator", "getDefault", Arguments.ANY, RANDOM_FIX),
+			new Forbidden("java.util.random.RandomGenerator", "of", Arguments.ANY, RANDOM_FIX),
+			new Forbidden("java.util.Random", "<init>", Arguments.NONE, RANDOM_FIX),
+			new Forbidden("java.util.SplittableRandom", "<init>", Arguments.NONE, RANDOM_FIX),
+			new Forbidden("java.security.SecureRandom", "<init>", Arguments.ANY, RANDOM_FIX),
+			new Forbidden("java.security.SecureRandom", "getInstance", Arguments.ANY, RANDOM_FIX),
+			new Forbidden("java.security.SecureRandom", "getInstanceStrong", Arguments.ANY, RANDOM_FIX));
 
 	/** The packages read so far, by name: a test class runs many times over the same beans. */
 	private static final Map<String, JavaClasses> IMPORTED = new ConcurrentHashMap<>();
@@ -87,10 +85,12 @@ final class ClockAndRandomnessScan {
 	 * known by name, which is all the scan asks of them. Set for this thread only, so that the
 	 * application's own ArchUnit tests keep their configuration.
 	 */
-	private static JavaClasses importPackage(String name) {
+	private static JavaClasses importPackage(String name, Class<?> declaring) {
 		return ArchConfiguration.withThreadLocalScope((configuration) -> {
 			configuration.setResolveMissingDependenciesFromClassPath(false);
-			return new ClassFileImporter().importPackages(name);
+			// The default package would be the whole class path: then the class alone.
+			return name.isEmpty() ? new ClassFileImporter().importClasses(declaring)
+					: new ClassFileImporter().importPackages(name);
 		});
 	}
 
@@ -102,15 +102,17 @@ final class ClockAndRandomnessScan {
 	static List<String> findReads(Map<String, Object> beans) {
 		List<String> found = new ArrayList<>();
 		for (Map.Entry<String, Object> bean : beans.entrySet()) {
-			Class<?> type = bean.getValue().getClass();
-			JavaClasses classes = IMPORTED.computeIfAbsent(type.getPackageName(), ClockAndRandomnessScan::importPackage);
-			if (!classes.contain(type)) {
-				continue;
-			}
-			JavaClass javaClass = classes.get(type);
+			Class<?> type = ClassUtils.getUserClass(bean.getValue());
 			for (Method method : type.getMethods()) {
-				if (isCommand(method)) {
-					JavaMethod command = javaClass.getMethod(method.getName(), method.getParameterTypes());
+				if (!isCommand(method)) {
+					continue;
+				}
+				// Read where it is declared: the bean's class, a superclass, or an interface's default method.
+				Class<?> declaring = method.getDeclaringClass();
+				JavaClasses classes = IMPORTED.computeIfAbsent(declaring.getPackageName(),
+						(name) -> importPackage(name, declaring));
+				if (classes.contain(declaring)) {
+					JavaMethod command = classes.get(declaring).getMethod(method.getName(), method.getParameterTypes());
 					found.addAll(readsOf(bean.getKey(), command, classes));
 				}
 			}
@@ -169,8 +171,7 @@ final class ClockAndRandomnessScan {
 	private static @Nullable Forbidden forbidden(JavaAccess<?> access, String owner, String name) {
 		for (Forbidden forbidden : FORBIDDEN) {
 			if (forbidden.owner.equals(owner) && forbidden.name.equals(name)) {
-				if (forbidden.noArgumentsOnly && access instanceof JavaCall<?> call
-						&& !call.getTarget().getRawParameterTypes().isEmpty()) {
+				if (!forbidden.arguments.matches(access)) {
 					return null;
 				}
 				return forbidden;
@@ -188,7 +189,30 @@ final class ClockAndRandomnessScan {
 		return className.substring(className.lastIndexOf('.') + 1);
 	}
 
-	private record Forbidden(String owner, String name, boolean noArgumentsOnly, String fix) {
+	private record Forbidden(String owner, String name, Arguments arguments, String fix) {
+
+	}
+
+	/** Which forms of a call read the clock or randomness. */
+	private enum Arguments {
+
+		/** Every form. */
+		ANY,
+
+		/** Only the form without arguments: a seeded generator is deterministic. */
+		NONE,
+
+		/** Every form but the one that takes a {@code Clock}, which the caller chose. */
+		NOT_A_CLOCK;
+
+		boolean matches(JavaAccess<?> access) {
+			if (this == ANY || !(access instanceof JavaCall<?> call)) {
+				return true;
+			}
+			List<JavaClass> parameters = call.getTarget().getRawParameterTypes();
+			return (this == NONE) ? parameters.isEmpty()
+					: parameters.size() != 1 || !parameters.get(0).getName().equals("java.time.Clock");
+		}
 
 	}
 

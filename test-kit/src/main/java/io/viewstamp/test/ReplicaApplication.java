@@ -10,8 +10,16 @@ import io.viewstamp.runtime.CommandGateway;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.framework.Advised;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.Aware;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -48,7 +56,13 @@ final class ReplicaApplication implements AutoCloseable {
 		for (ApplicationDefinition.SuppliedBean<?> bean : definition.beans()) {
 			register(context, bean);
 		}
-		context.refresh();
+		try {
+			context.refresh();
+		}
+		catch (RuntimeException ex) {
+			context.close();
+			throw ex;
+		}
 		ReplicaApplication application = new ReplicaApplication(context, stateMachine);
 		if (application.replicatedBeans().isEmpty()) {
 			context.close();
@@ -85,11 +99,22 @@ final class ReplicaApplication implements AutoCloseable {
 		return targets;
 	}
 
-	/** Whether {@code value} is one of this application's beans (a collaborator, not state). */
-	boolean isBean(Object value) {
-		for (String name : this.context.getBeanDefinitionNames()) {
-			Object bean = this.context.getBean(name);
-			if (bean == value || target(bean) == value) {
+	/**
+	 * Whether {@code value} is one of this application's beans or what Spring injects beside them
+	 * (the context, its bean factory, environment, event publisher, a provider): a collaborator,
+	 * not state, whatever field holds it.
+	 */
+	boolean isCollaborator(Object value) {
+		if (value instanceof ApplicationContext || value instanceof BeanFactory || value instanceof Environment
+				|| value instanceof ResourceLoader || value instanceof ApplicationEventPublisher
+				|| value instanceof ObjectFactory<?> || value instanceof Aware || AopUtils.isAopProxy(value)
+				|| value.getClass().getName().startsWith("org.springframework.")) {
+			return true;
+		}
+		ConfigurableListableBeanFactory factory = this.context.getBeanFactory();
+		for (String name : factory.getSingletonNames()) {
+			Object bean = factory.getSingleton(name);
+			if (bean == value || (bean != null && target(bean) == value)) {
 				return true;
 			}
 		}

@@ -118,9 +118,18 @@ final class ReplicaChecks implements RecordingStateMachine.Observer {
 
 	private void restoreFrom(int replica, ReplicaApplication application, long op, byte[] state) {
 		ReplicaApplication fresh = ReplicaApplication.start(this.definition, null);
-		fresh.stateMachine().restore(state);
+		List<String> differences;
+		try {
+			fresh.stateMachine().restore(state);
+			differences = RestoredBeanComparison.differences(application, fresh);
+		}
+		catch (RuntimeException ex) {
+			// Recorded, not thrown: this runs inside the replica's step, which must not be cut short.
+			fresh.close();
+			fail("The snapshot of op " + op + " (replica " + replica + ") can not be restored: " + ex);
+			return;
+		}
 		this.snapshotsRestored++;
-		List<String> differences = RestoredBeanComparison.differences(application, fresh);
 		if (!differences.isEmpty()) {
 			fresh.close();
 			fail("The snapshot of op " + op + " (replica " + replica + ") does not restore the beans it was taken of: "

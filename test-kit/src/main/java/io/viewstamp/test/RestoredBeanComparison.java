@@ -71,7 +71,7 @@ final class RestoredBeanComparison {
 		if (expected == null || actual == null) {
 			return (expected == actual) ? null : describe(beanName, field, expected, actual);
 		}
-		if (original.isBean(expected) || isInfrastructure(expected)) {
+		if (original.isCollaborator(expected) || isInfrastructure(expected)) {
 			return null;
 		}
 		if (expected.getClass() != actual.getClass()) {
@@ -87,8 +87,9 @@ final class RestoredBeanComparison {
 		}
 		catch (AssertionError ex) {
 			return Objects.deepEquals(expectedValue, actualValue)
-					? "field '" + field.getName() + "' of bean '" + beanName + "' holds equal values of other classes "
-							+ "after the restore: " + firstLine(ex.getMessage())
+					? "field '" + field.getName() + "' of bean '" + beanName + "' is equal after the restore, but not "
+							+ "alike: its order, or state its equals() does not compare, differs (" + firstLine(ex.getMessage())
+							+ ")"
 					: describe(beanName, field, expected, actual);
 		}
 	}

@@ -133,10 +133,16 @@ final class SimulatedWorld implements AutoCloseable {
 		this.cluster = new Cluster(root.nextLong(), REPLICA_COUNT);
 		this.callerReplica = root.nextInt(REPLICA_COUNT);
 		this.checks = new ReplicaChecks(definition);
-		for (int i = 0; i < REPLICA_COUNT; i++) {
-			this.disks[i] = new MemoryDisk(DurableState.formatted(this.cluster.clusterId(), i, REPLICA_COUNT),
-					diskRandom.split());
-			start(i);
+		try {
+			for (int i = 0; i < REPLICA_COUNT; i++) {
+				this.disks[i] = new MemoryDisk(DurableState.formatted(this.cluster.clusterId(), i, REPLICA_COUNT),
+						diskRandom.split());
+				start(i);
+			}
+		}
+		catch (RuntimeException | Error ex) {
+			close();
+			throw ex;
 		}
 	}
 
@@ -424,8 +430,14 @@ final class SimulatedWorld implements AutoCloseable {
 			RecordingStateMachine stateMachine = new RecordingStateMachine(index, this.application,
 					SimulatedWorld.this.checks, SimulatedWorld.this::trace);
 			MemoryDisk disk = SimulatedWorld.this.disks[index];
-			this.replica = Replica.restart(SimulatedWorld.this.cluster, index, SimulatedWorld.this.options,
-					disk.durableState(), disk, this, stateMachine, SimulatedWorld.this.idRandom.split());
+			try {
+				this.replica = Replica.restart(SimulatedWorld.this.cluster, index, SimulatedWorld.this.options,
+						disk.durableState(), disk, this, stateMachine, SimulatedWorld.this.idRandom.split());
+			}
+			catch (RuntimeException | Error ex) {
+				this.application.close();
+				throw ex;
+			}
 			disk.attach(this.replica);
 			SplittableRandom ids = SimulatedWorld.this.idRandom.split();
 			this.client = new Client(SimulatedWorld.this.cluster, index, SimulatedWorld.this.clientOptions, this, ids,
