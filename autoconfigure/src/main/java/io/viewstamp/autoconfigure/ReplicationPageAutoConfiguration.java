@@ -1,6 +1,11 @@
 package io.viewstamp.autoconfigure;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import io.viewstamp.actuate.ReplicationEndpoint;
 import io.viewstamp.actuate.ReplicationPage;
@@ -21,10 +26,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.web.servlet.function.RouterFunctions;
-import org.springframework.web.servlet.function.ServerResponse;
-import org.springframework.web.servlet.function.support.RouterFunctionMapping;
+import org.springframework.web.HttpRequestHandler;
+import org.springframework.web.servlet.HandlerMapping;
+import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 
 /**
  * Auto-configuration of the live cluster page ({@link ReplicationPage}) at {@code /replication}:
@@ -34,7 +40,7 @@ import org.springframework.web.servlet.function.support.RouterFunctionMapping;
  */
 @AutoConfiguration(after = ReplicationEndpointAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnClass({ Endpoint.class, RouterFunctionMapping.class })
+@ConditionalOnClass({ Endpoint.class, SimpleUrlHandlerMapping.class })
 @ConditionalOnBean(ReplicationEndpoint.class)
 @ConditionalOnAvailableEndpoint(endpoint = ReplicationEndpoint.class, exposure = EndpointExposure.WEB)
 @ConditionalOnManagementPort(ManagementPortType.SAME)
@@ -42,11 +48,11 @@ import org.springframework.web.servlet.function.support.RouterFunctionMapping;
 public final class ReplicationPageAutoConfiguration {
 
 	/**
-	 * After the application's own {@code @RequestMapping}s (order 0) and router functions (-1), so
-	 * that an application that maps {@code /replication} itself keeps it; before the static
-	 * resources' catch-all ({@code Ordered.LOWEST_PRECEDENCE - 1}).
+	 * After the application's own {@code @RequestMapping}s (order 0), router functions (-1) and view
+	 * controllers (1), so that an application that maps {@code /replication} itself keeps it; before
+	 * the static resources' catch-all ({@code Ordered.LOWEST_PRECEDENCE - 1}).
 	 */
-	static final int HANDLER_MAPPING_ORDER = 1;
+	static final int HANDLER_MAPPING_ORDER = 2;
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -55,32 +61,40 @@ public final class ReplicationPageAutoConfiguration {
 	}
 
 	/**
-	 * A handler mapping of the page's own rather than a {@code RouterFunction} bean, which Spring
-	 * MVC would map ahead of the application's controllers.
+	 * A handler mapping of the page's own, typed as a plain {@code HandlerMapping}: a second
+	 * {@code RouterFunctionMapping} bean would make Spring MVC's own ambiguous to whoever looks it up
+	 * by type.
 	 */
 	@Bean
-	RouterFunctionMapping replicationPageHandlerMapping(ReplicationPage page,
-			ObjectProvider<PathMappedEndpoints> endpoints) {
-		RouterFunctionMapping mapping = new RouterFunctionMapping(
-				RouterFunctions.route().GET(page.path(), (request) -> render(page, endpoints)).build());
-		mapping.setOrder(HANDLER_MAPPING_ORDER);
-		return mapping;
+	HandlerMapping replicationPageHandlerMapping(ReplicationPage page, ObjectProvider<PathMappedEndpoints> endpoints) {
+		HttpRequestHandler handler = (request, response) -> render(page, endpoints, request, response);
+		return new SimpleUrlHandlerMapping(Map.of(page.path(), handler), HANDLER_MAPPING_ORDER);
 	}
 
 	/**
 	 * The page, naming the endpoint where actuator maps it now: read at each request rather than at
 	 * startup, as the endpoints are mapped only once every bean, this one included, exists.
 	 */
-	private static ServerResponse render(ReplicationPage page, ObjectProvider<PathMappedEndpoints> endpoints) {
+	private static void render(ReplicationPage page, ObjectProvider<PathMappedEndpoints> endpoints,
+			HttpServletRequest request, HttpServletResponse response) throws IOException {
+		if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+			response.setHeader(HttpHeaders.ALLOW, "GET, HEAD");
+			response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+			return;
+		}
 		PathMappedEndpoints mapped = endpoints.getIfAvailable();
 		String endpointPath = (mapped != null) ? mapped.getPath(EndpointId.of("replication")) : null;
 		if (endpointPath == null) {
-			return ServerResponse.notFound().build();
+			response.sendError(HttpServletResponse.SC_NOT_FOUND);
+			return;
 		}
-		return ServerResponse.ok()
-			.contentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8))
-			.cacheControl(CacheControl.noCache())
-			.body(page.html(endpointPath));
+		byte[] html = page.html(endpointPath).getBytes(StandardCharsets.UTF_8);
+		response.setContentType(new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8).toString());
+		response.setHeader(HttpHeaders.CACHE_CONTROL, CacheControl.noCache().getHeaderValue());
+		response.setContentLength(html.length);
+		if ("GET".equals(request.getMethod())) {
+			response.getOutputStream().write(html);
+		}
 	}
 
 }
