@@ -35,7 +35,8 @@ public final class CommandObservations implements CommandObserver {
 		if (this.registry.isNoop()) {
 			return Call.NONE;
 		}
-		ReplicatedCallContext context = new ReplicatedCallContext(bean, method, kind);
+		ReplicatedCallContext context = new ReplicatedCallContext(bean, method,
+				(kind == Kind.COMMAND) ? ReplicatedCallContext.Kind.COMMAND : ReplicatedCallContext.Kind.LINEARIZABLE_READ);
 		Observation observation = Observation
 			.createNotStarted(this.convention, DEFAULT_CONVENTION, () -> context, this.registry)
 			.start();

@@ -1,7 +1,5 @@
 package io.viewstamp.actuate;
 
-import java.util.Locale;
-
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 
@@ -33,14 +31,14 @@ public class DefaultReplicatedCallObservationConvention implements ReplicatedCal
 	@Override
 	public KeyValues getLowCardinalityKeyValues(ReplicatedCallContext context) {
 		return KeyValues.of(KeyValue.of("bean", context.getBean()), KeyValue.of("method", context.getMethod()),
-				KeyValue.of("kind", context.getKind().name().toLowerCase(Locale.ROOT).replace('_', '-')),
+				KeyValue.of("kind", context.getKind().value()),
 				KeyValue.of("outcome", (context.getError() != null) ? "failure" : "success"));
 	}
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(ReplicatedCallContext context) {
-		long op = context.getOp();
-		return (op == ReplicatedCallContext.NOT_COMMITTED) ? KeyValues.empty() : KeyValues.of("op", Long.toString(op));
+		Long op = context.getOp();
+		return (op != null) ? KeyValues.of("op", op.toString()) : KeyValues.empty();
 	}
 
 }

@@ -3,7 +3,7 @@ package io.viewstamp.actuate;
 import java.util.Objects;
 
 import io.micrometer.observation.Observation;
-import io.viewstamp.beans.CommandObserver;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The context of a {@code replication.command} observation: one call of a replicated bean that
@@ -11,23 +11,20 @@ import io.viewstamp.beans.CommandObserver;
  */
 public final class ReplicatedCallContext extends Observation.Context {
 
-	/** The op number while the call has not committed (and forever if it never does). */
-	public static final long NOT_COMMITTED = -1;
-
 	private final String bean;
 
 	private final String method;
 
-	private final CommandObserver.Kind kind;
+	private final Kind kind;
 
-	private volatile long op = NOT_COMMITTED;
+	private volatile @Nullable Long op;
 
 	/**
 	 * @param bean the replicated bean's name
 	 * @param method the call's signature in the log, e.g. {@code add(int)}
 	 * @param kind a command or a linearizable read
 	 */
-	public ReplicatedCallContext(String bean, String method, CommandObserver.Kind kind) {
+	public ReplicatedCallContext(String bean, String method, Kind kind) {
 		this.bean = Objects.requireNonNull(bean, "bean");
 		this.method = Objects.requireNonNull(method, "method");
 		this.kind = Objects.requireNonNull(kind, "kind");
@@ -44,17 +41,39 @@ public final class ReplicatedCallContext extends Observation.Context {
 	}
 
 	/** A command or a linearizable read. */
-	public CommandObserver.Kind getKind() {
+	public Kind getKind() {
 		return this.kind;
 	}
 
-	/** The op that carried the call, or {@link #NOT_COMMITTED}. */
-	public long getOp() {
+	/** The op that carried the call, or {@code null} while it has not committed (and if it never does). */
+	public @Nullable Long getOp() {
 		return this.op;
 	}
 
 	void setOp(long op) {
 		this.op = op;
+	}
+
+	/** What a replicated call is. */
+	public enum Kind {
+
+		/** A call of a method that is not {@code @ReadOnly}: a command, applied by every replica. */
+		COMMAND("command"),
+
+		/** A {@code @ReadOnly(consistency = LINEARIZABLE)} read, whose barrier goes through the log. */
+		LINEARIZABLE_READ("linearizable-read");
+
+		private final String value;
+
+		Kind(String value) {
+			this.value = value;
+		}
+
+		/** The value of the observation's {@code kind} key. */
+		public String value() {
+			return this.value;
+		}
+
 	}
 
 }
