@@ -24,6 +24,10 @@ final class PeerListCheck {
 	 * the peer list lists exactly the members, at the addresses the configuration gives them.
 	 */
 	static Optional<String> differences(int replica, List<PeerAddress> peers, Configuration committed) {
+		if (peers.isEmpty()) {
+			// A replica without a peer list runs alone: there is no list to compare.
+			return Optional.empty();
+		}
 		List<Integer> notMembers = new ArrayList<>();
 		for (int index = 0; index < peers.size(); index++) {
 			if (!committed.contains(index)) {

@@ -24,6 +24,11 @@ class PeerListCheckTest {
 	}
 
 	@Test
+	void aReplicaWithoutAPeerListRunsAloneAndSaysNothing() {
+		assertThat(PeerListCheck.differences(0, List.of(), Configuration.initial(1))).isEmpty();
+	}
+
+	@Test
 	void hostsThatAreNotMembersAreNamedWithTheConfigurationTheReplicaFollows() {
 		assertThat(PeerListCheck.differences(1, peers(5), Configuration.ofMembers(2, 0, 1, 4))).contains("Replica 1: "
 				+ "replication.peers lists replicas 0..4, but the committed configuration (epoch 2) has members [0, 1, 4]. "
