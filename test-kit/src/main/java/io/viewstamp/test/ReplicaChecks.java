@@ -86,6 +86,7 @@ final class ReplicaChecks implements RecordingStateMachine.Observer {
 			return;
 		}
 		this.captured.put(op, new Captured(replica, state));
+		checkPerJvmOrder(application);
 		if (op > this.restoredFromOp) {
 			restoreFrom(replica, application, op, state);
 		}
@@ -186,6 +187,16 @@ final class ReplicaChecks implements RecordingStateMachine.Observer {
 					return;
 				}
 			}
+		}
+	}
+
+	/** Fails on state that three replicas in one JVM iterate alike but three hosts would not. */
+	void checkPerJvmOrder(ReplicaApplication application) {
+		List<String> found = PerJvmOrderCheck.find(application.replicatedBeans());
+		if (!found.isEmpty()) {
+			fail("The replicated state holds an order that differs from one JVM to another, which the replicas of "
+					+ "this test share but hosts do not; a command that iterates it would compute another result on each "
+					+ "host:\n  " + String.join("\n  ", found));
 		}
 	}
 

@@ -197,6 +197,11 @@ final class SimulatedWorld implements AutoCloseable {
 	}
 
 	private void compareStates() {
+		this.checks.checkPerJvmOrder(running(0).application);
+		String failed = this.checks.failure();
+		if (failed != null) {
+			throw failure(failed);
+		}
 		byte[] first = running(0).application.stateMachine().snapshot();
 		for (int i = 1; i < REPLICA_COUNT; i++) {
 			byte[] state = running(i).application.stateMachine().snapshot();

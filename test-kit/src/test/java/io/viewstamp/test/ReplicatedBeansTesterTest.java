@@ -154,6 +154,20 @@ class ReplicatedBeansTesterTest {
 	}
 
 	@Test
+	void hashMapKeyedByAnEnumIsCaughtThoughOneJvmIteratesItAlike() {
+		assertThatExceptionOfType(ReplicaCheckFailure.class)
+			.isThrownBy(() -> this.tester.withUserConfiguration(Orders.class).withSeed(4).run((cluster) -> {
+				Orders orders = cluster.bean(Orders.class);
+				cluster.repeat(20, (random) -> orders.place("order-" + random.nextInt(100),
+						Orders.Status.values()[random.nextInt(3)]));
+				orders.everything();
+			}))
+			.withMessageContaining("field 'byStatus' of bean 'orders' is a HashMap keyed by enum "
+					+ "io.viewstamp.test.Orders$Status")
+			.withMessageContaining("use an EnumMap or a TreeMap");
+	}
+
+	@Test
 	void testsOwnFailureCarriesTheSeed() {
 		assertThatExceptionOfType(AssertionError.class)
 			.isThrownBy(() -> this.tester.withUserConfiguration(Ledger.class).withSeed(5).run((cluster) -> {
