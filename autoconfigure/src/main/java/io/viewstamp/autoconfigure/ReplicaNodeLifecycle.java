@@ -25,7 +25,12 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 	/** Before the web server's phase ({@code DEFAULT_PHASE - 1024}), so the replica runs whenever requests come. */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
 
+	private static final System.Logger logger = System.getLogger(ReplicaNodeLifecycle.class.getName());
+
 	private final NodeConfiguration configuration;
+
+	/** The cluster's name as configured, which the replica's own logs know only as its hashed id; or {@code null}. */
+	private final @Nullable String clusterName;
 
 	private final RuntimeOptions options;
 
@@ -42,6 +47,19 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 	 * @param stateMachine the application's state machine
 	 */
 	public ReplicaNodeLifecycle(NodeConfiguration configuration, RuntimeOptions options, StateMachine stateMachine) {
+		this(configuration, options, stateMachine, null);
+	}
+
+	/**
+	 * @param configuration who the replica is
+	 * @param options how it runs
+	 * @param stateMachine the application's state machine
+	 * @param clusterName the cluster's name as configured ({@code replication.cluster-id}), logged
+	 * at start beside the id the replica's logs and messages name; or {@code null}
+	 */
+	public ReplicaNodeLifecycle(NodeConfiguration configuration, RuntimeOptions options, StateMachine stateMachine,
+			@Nullable String clusterName) {
+		this.clusterName = clusterName;
 		this.configuration = Objects.requireNonNull(configuration, "configuration");
 		this.options = Objects.requireNonNull(options, "options");
 		this.stateMachine = Objects.requireNonNull(stateMachine, "stateMachine");
@@ -54,6 +72,12 @@ public class ReplicaNodeLifecycle implements SmartLifecycle {
 		}
 		if (shouldFormat()) {
 			ReplicaNode.format(this.configuration);
+		}
+		String name = this.clusterName;
+		if (name != null) {
+			logger.log(System.Logger.Level.INFO, () -> "Replica " + this.configuration.replica() + " of cluster '" + name
+					+ "' (cluster id " + this.configuration.clusterId() + " in the replicas' messages) starts, its data in "
+					+ this.configuration.dataDirectory());
 		}
 		// A replica of several with no data asks every member whether it holds any, and forms or recovers (ReplicaNode).
 		this.node = ReplicaNode.start(this.configuration, this.options, this.stateMachine);

@@ -88,7 +88,7 @@ public final class ReplicationAutoConfiguration {
 		RuntimeOptions.Builder options = fromProperties.toBuilder()
 			.transport(fromProperties.transport().withTls(tls).withSecret(secret));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(options));
-		return new ReplicaNodeLifecycle(configuration, options.build(), stateMachine);
+		return new ReplicaNodeLifecycle(configuration, options.build(), stateMachine, properties.getClusterId());
 	}
 
 	@Bean

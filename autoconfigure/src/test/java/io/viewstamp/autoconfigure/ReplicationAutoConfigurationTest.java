@@ -5,6 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import io.viewstamp.beans.BeanStateMachine;
 import io.viewstamp.beans.ReplicatedBeanPostProcessor;
@@ -85,6 +90,40 @@ class ReplicationAutoConfigurationTest {
 		// The post-processor of replicated beans must not pull the mapper (and Jackson's
 		// configuration) into existence while post-processors are still being registered.
 		assertThat(output).doesNotContain("is not eligible for getting processed by all BeanPostProcessors");
+	}
+
+	@Test
+	void theReplicaLogsTheClusterByTheNameItWasGivenBesideItsId() {
+		// Held strongly: java.util.logging forgets unreferenced loggers, and their handlers with them.
+		Logger logger = Logger.getLogger(ReplicaNodeLifecycle.class.getName());
+		Queue<String> logged = new ConcurrentLinkedQueue<>();
+		Handler handler = new Handler() {
+
+			@Override
+			public void publish(LogRecord record) {
+				logged.add(record.getMessage());
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+		logger.addHandler(handler);
+		try {
+			this.runner.withUserConfiguration(CounterConfiguration.class)
+				.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"), "replication.cluster-id=orders")
+				.run((context) -> assertThat(context).hasNotFailed());
+		}
+		finally {
+			logger.removeHandler(handler);
+		}
+		assertThat(logged).contains("Replica 0 of cluster 'orders' (cluster id " + ReplicaSettings.clusterId("orders")
+				+ " in the replicas' messages) starts, its data in " + this.root.resolve("alone"));
 	}
 
 	@Test
