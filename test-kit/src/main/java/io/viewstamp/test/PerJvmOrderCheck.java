@@ -3,6 +3,7 @@ package io.viewstamp.test;
 import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -18,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * compute another result on each.
  */
 final class PerJvmOrderCheck {
+
+	/** How deep into maps, collections and records the check looks: a map of sets of records of sets. */
+	private static final int DEPTH_MAX = 3;
 
 	private PerJvmOrderCheck() {
 	}
@@ -35,7 +39,7 @@ final class PerJvmOrderCheck {
 					if (Modifier.isStatic(field.getModifiers()) || field.isSynthetic()) {
 						continue;
 					}
-					String problem = problem(read(field, bean.getValue()));
+					String problem = problemWithin(read(field, bean.getValue()), DEPTH_MAX);
 					if (problem != null) {
 						found.add("field '" + field.getName() + "' of bean '" + bean.getKey() + "' " + problem);
 					}
@@ -43,6 +47,43 @@ final class PerJvmOrderCheck {
 			}
 		}
 		return found;
+	}
+
+	/**
+	 * The problem of {@code value}, or of a map value, element or record component within it, down
+	 * to {@code depth} levels: a {@code Map<String, Set<Status>>} whose sets are {@code HashSet}s.
+	 */
+	private static @Nullable String problemWithin(@Nullable Object value, int depth) {
+		String problem = problem(value);
+		if (problem != null || depth == 0 || value == null) {
+			return problem;
+		}
+		Iterable<?> within = (value instanceof Map<?, ?> map) ? map.values()
+				: (value instanceof Collection<?> collection) ? collection : recordComponents(value);
+		for (Object inner : within) {
+			String found = problemWithin(inner, depth - 1);
+			if (found != null) {
+				return "holds a value that " + found;
+			}
+		}
+		return null;
+	}
+
+	private static List<@Nullable Object> recordComponents(Object value) {
+		if (!value.getClass().isRecord()) {
+			return List.of();
+		}
+		List<@Nullable Object> components = new ArrayList<>();
+		for (RecordComponent component : value.getClass().getRecordComponents()) {
+			try {
+				component.getAccessor().setAccessible(true);
+				components.add(component.getAccessor().invoke(value));
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				// A component that can not be read is not checked.
+			}
+		}
+		return components;
 	}
 
 	private static @Nullable String problem(@Nullable Object value) {

@@ -2,8 +2,11 @@ package io.viewstamp.test;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 import io.viewstamp.Replicated;
 
@@ -22,8 +25,12 @@ public class Orders {
 
 	private final Map<Status, List<String>> byStatus = new HashMap<>();
 
+	/** Nested: customer to the statuses of their orders, a HashSet of enums inside a sorted map. */
+	private final Map<String, Set<Status>> statusesByCustomer = new TreeMap<>();
+
 	public void place(String order, Status status) {
 		this.byStatus.computeIfAbsent(status, (key) -> new ArrayList<>()).add(order);
+		this.statusesByCustomer.computeIfAbsent(order.substring(0, 7), (key) -> new HashSet<>()).add(status);
 	}
 
 	public List<String> everything() {

@@ -164,7 +164,9 @@ class ReplicatedBeansTesterTest {
 			}))
 			.withMessageContaining("field 'byStatus' of bean 'orders' is a HashMap keyed by enum "
 					+ "io.viewstamp.test.Orders$Status")
-			.withMessageContaining("use an EnumMap or a TreeMap");
+			.withMessageContaining("use an EnumMap or a TreeMap")
+			.withMessageContaining("field 'statusesByCustomer' of bean 'orders' holds a value that is a HashSet keyed "
+					+ "by enum io.viewstamp.test.Orders$Status");
 	}
 
 	@Test
