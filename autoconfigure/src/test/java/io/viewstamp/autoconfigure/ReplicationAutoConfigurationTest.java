@@ -5,16 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import io.viewstamp.beans.BeanStateMachine;
 import io.viewstamp.beans.ReplicatedBeanPostProcessor;
 import io.viewstamp.runtime.NodeConfiguration;
 import io.viewstamp.runtime.RuntimeOptions;
+import io.viewstamp.transport.LogCapture;
 import io.viewstamp.transport.LoopbackPorts;
 import io.viewstamp.vsr.Status;
 import org.junit.jupiter.api.Test;
@@ -94,36 +90,13 @@ class ReplicationAutoConfigurationTest {
 
 	@Test
 	void theReplicaLogsTheClusterByTheNameItWasGivenBesideItsId() {
-		// Held strongly: java.util.logging forgets unreferenced loggers, and their handlers with them.
-		Logger logger = Logger.getLogger(ReplicaNodeLifecycle.class.getName());
-		Queue<String> logged = new ConcurrentLinkedQueue<>();
-		Handler handler = new Handler() {
-
-			@Override
-			public void publish(LogRecord record) {
-				logged.add(record.getMessage());
-			}
-
-			@Override
-			public void flush() {
-			}
-
-			@Override
-			public void close() {
-			}
-
-		};
-		logger.addHandler(handler);
-		try {
+		try (LogCapture logs = new LogCapture(ReplicaNodeLifecycle.class.getName())) {
 			this.runner.withUserConfiguration(CounterConfiguration.class)
 				.withPropertyValues("replication.data-dir=" + this.root.resolve("alone"), "replication.cluster-id=orders")
 				.run((context) -> assertThat(context).hasNotFailed());
+			assertThat(logs.all()).contains("Replica 0 of cluster 'orders' (cluster id " + ReplicaSettings.clusterId("orders")
+					+ " in the replicas' messages) starts, its data in " + this.root.resolve("alone"));
 		}
-		finally {
-			logger.removeHandler(handler);
-		}
-		assertThat(logged).contains("Replica 0 of cluster 'orders' (cluster id " + ReplicaSettings.clusterId("orders")
-				+ " in the replicas' messages) starts, its data in " + this.root.resolve("alone"));
 	}
 
 	@Test

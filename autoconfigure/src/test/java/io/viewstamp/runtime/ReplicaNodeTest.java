@@ -8,17 +8,12 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.viewstamp.sim.workload.KvCommand;
 import io.viewstamp.sim.workload.LockedKvStateMachine;
+import io.viewstamp.transport.LogCapture;
 import io.viewstamp.transport.LoopbackPorts;
 import io.viewstamp.transport.MessageCodec;
 import io.viewstamp.transport.PeerAddress;
@@ -173,27 +169,7 @@ class ReplicaNodeTest {
 
 	@Test
 	void threeReplicasWithEmptyDirectoriesFormANewClusterOnTheirFirstStartWithNothingToSet() throws Exception {
-		// Held strongly: java.util.logging forgets unreferenced loggers, and their handlers with them.
-		Logger runtimeLogger = Logger.getLogger("io.viewstamp.runtime");
-		Queue<String> logged = new ConcurrentLinkedQueue<>();
-		Handler handler = new Handler() {
-
-			@Override
-			public void publish(LogRecord record) {
-				logged.add(record.getMessage());
-			}
-
-			@Override
-			public void flush() {
-			}
-
-			@Override
-			public void close() {
-			}
-
-		};
-		runtimeLogger.addHandler(handler);
-		try {
+		try (LogCapture logs = new LogCapture("io.viewstamp.runtime")) {
 			this.peers = LoopbackPorts.freeAddresses(3);
 			for (int index = 0; index < 3; index++) {
 				// No format, no initialize: the configuration of every later start.
@@ -211,10 +187,8 @@ class ReplicaNodeTest {
 			// The line an operator waits for: which replica leads, and that the new cluster takes commands.
 			long view = this.nodes[0].status().view();
 			int primary = this.nodes[0].status().primary();
-			assertThat(logged).contains("Replica " + primary + " is the primary of view " + view + ": the cluster takes commands");
-		}
-		finally {
-			runtimeLogger.removeHandler(handler);
+			assertThat(logs.all()).contains("Replica " + primary + " is the primary of view " + view
+					+ ": the cluster takes commands");
 		}
 	}
 

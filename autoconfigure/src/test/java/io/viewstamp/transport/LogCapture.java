@@ -10,13 +10,14 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * Collects what the transport logs (its {@link System.Logger}s go to java.util.logging), so that
- * tests can wait for a refusal to have happened and check that its warning says what to fix.
+ * Collects what a package logs (its {@link System.Logger}s go to java.util.logging), so that tests
+ * can wait for something to have happened and check that its message says what to fix: the
+ * transport's by default, any other by name.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
 	// Held strongly: java.util.logging forgets unreferenced loggers, and their handlers with them.
-	private final Logger logger = Logger.getLogger("io.viewstamp.transport");
+	private final Logger logger;
 
 	private final Queue<LogRecord> records = new ConcurrentLinkedQueue<>();
 
@@ -40,6 +41,15 @@ final class LogCapture implements AutoCloseable {
 	private final Level previousLevel;
 
 	LogCapture() {
+		this("io.viewstamp.transport");
+	}
+
+	/**
+	 * Starts collecting what {@code loggerName} and the loggers below it log.
+	 * @param loggerName a package or class name
+	 */
+	public LogCapture(String loggerName) {
+		this.logger = Logger.getLogger(loggerName);
 		this.previousLevel = this.logger.getLevel();
 		this.handler.setLevel(Level.ALL);
 		this.logger.setLevel(Level.ALL);
@@ -47,7 +57,7 @@ final class LogCapture implements AutoCloseable {
 	}
 
 	/** Every message logged, at any level. */
-	List<String> all() {
+	public List<String> all() {
 		return this.records.stream().map(LogRecord::getMessage).collect(Collectors.toList());
 	}
 
